@@ -1,0 +1,3 @@
+from bip.cli import main
+
+main()

@@ -1,0 +1,17 @@
+"""The `bip` command. Each subcommand lives beside the code it drives."""
+
+from __future__ import annotations
+
+import click
+
+from bip import __version__
+from bip.dataset.cli import dataset
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bip")
+def main() -> None:
+    """BIP: progression measurement, register linkage and analysis for jobcentres."""
+
+
+main.add_command(dataset)

@@ -1,0 +1,144 @@
+"""Validate a dataset folder against format v1 and report every problem."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bip.dataset.files import MalformedFile, TableFile, batches, header, locate
+from bip.dataset.parse import Parser
+from bip.dataset.problems import Report
+from bip.dataset.schema import OPERATIONAL_TABLES, TABLE_ORDER, TABLES, Table
+
+# Tables whose ids other tables refer to; their id sets are small (at most a few hundred
+# thousand citizens) and kept in memory as Arrow arrays.
+PARENT_TABLES = ("jobcenters", "caseworkers", "citizens")
+
+
+def scan(
+    tf: TableFile, report: Report, refs: dict[str, pa.Array] | None = None
+) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
+    """Typed batches of one table file (bad cells null, problems reported), with line numbers."""
+    table = TABLES[tf.table]
+    try:
+        names = header(tf)
+    except MalformedFile as exc:
+        report.error(tf.label, exc.line, None, exc.reason)
+        return
+    if not _check_header(tf, table, names, report):
+        return
+    parser = Parser(tf.label, report, refs)
+    try:
+        for lines, raw in batches(tf, names, report):
+            arrays = [parser.column(c, raw.column(c.name), lines) for c in table.columns]
+            yield lines, pa.RecordBatch.from_arrays(arrays, schema=table.arrow_schema)
+    except MalformedFile as exc:
+        report.error(tf.label, exc.line, None, exc.reason)
+
+
+def _check_header(tf: TableFile, table: Table, names: list[str], report: Report) -> bool:
+    ok = True
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            report.error(tf.label, 1, n, "column appears twice in the header")
+            ok = False
+        seen.add(n)
+    for c in table.columns:
+        if c.name not in seen:
+            report.error(tf.label, 1, c.name, "missing required column")
+            ok = False
+    for n in names:
+        if n not in table.column_names and n not in ("",):
+            report.warning(tf.label, 1, n, "unknown column; ignored")
+    return ok
+
+
+class _KeyChecker:
+    """Finds duplicate keys across all batches of a table with DuckDB (spills to disk)."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="bip-validate-")
+        self.con = duckdb.connect()
+        self.con.execute(f"SET temp_directory='{self._tmp.name}'")
+        self.con.execute("SET memory_limit='3GB'")
+        self.con.execute("SET preserve_insertion_order=false")
+
+    def check(self, tf: TableFile, key: tuple[str, ...], parts: Iterator[tuple[np.ndarray, pa.RecordBatch]], report: Report) -> None:
+        cols = ", ".join(f'"{k}" VARCHAR' for k in key)
+        self.con.execute(f"CREATE OR REPLACE TABLE k (line BIGINT, {cols})")
+        for lines, batch in parts:
+            keys = pa.table({"line": pa.array(lines, pa.int64()), **{k: pc.cast(batch.column(k), pa.string()) for k in key}})
+            self.con.register("kb", keys)
+            self.con.execute("INSERT INTO k SELECT * FROM kb")
+            self.con.unregister("kb")
+        kl = ", ".join(f'"{k}"' for k in key)
+        nonnull = " AND ".join(f'"{k}" IS NOT NULL' for k in key)
+        rows = self.con.execute(f"""
+            WITH d AS (SELECT {kl}, min(line) AS first FROM k WHERE {nonnull}
+                       GROUP BY {kl} HAVING count(*) > 1)
+            SELECT k.line, d.first, {", ".join(f'k."{c}"' for c in key)}
+            FROM k JOIN d USING ({kl}) WHERE k.line > d.first ORDER BY k.line
+        """).fetchall()
+        what = "id" if len(key) == 1 else "key (" + ", ".join(key) + ")"
+        for line, first, *vals in rows:
+            shown = ", ".join(str(v) for v in vals)
+            report.error(tf.label, line, key[-1], f"duplicate {what} '{shown}' (first on line {first})")
+        self.con.execute("DROP TABLE k")
+
+    def close(self) -> None:
+        self.con.close()
+        self._tmp.cleanup()
+
+
+def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -> Report:
+    """Check every table of the dataset at ``path``; return all problems found.
+
+    ``progress``, if given, is called with each table name as it is checked.
+    """
+    path = Path(path)
+    report = Report(limit=limit)
+    files = locate(path, report)
+    if not path.is_dir():
+        return report
+    for name in OPERATIONAL_TABLES:
+        if name not in files:
+            report.error(f"{name}.csv", None, None, f"missing table: {name}.csv or {name}.parquet is required")
+    for name in TABLE_ORDER:
+        if name not in files and name not in OPERATIONAL_TABLES:
+            report.warning(f"{name}.csv", None, None, "register table absent: treated as empty")
+    refs: dict[str, pa.Array] = {}
+    keys = _KeyChecker()
+    try:
+        for name in TABLE_ORDER:
+            tf = files.get(name)
+            if tf is None:
+                continue
+            if progress:
+                progress(name)
+            table = TABLES[name]
+            ids: list[pa.Array] = []
+            keep_ids = name in PARENT_TABLES
+
+            def parts(tf=tf, ids=ids, keep_ids=keep_ids, table=table):
+                for lines, batch in scan(tf, report, refs):
+                    if keep_ids:
+                        ids.append(pc.drop_null(batch.column(table.key[0])))
+                    yield lines, batch
+
+            if table.key:
+                keys.check(tf, table.key, parts(), report)
+            else:
+                for _ in parts():
+                    pass
+            if keep_ids:
+                refs[name] = pc.unique(pa.concat_arrays(ids)) if ids else pa.array([], pa.string())
+    finally:
+        keys.close()
+    return report

@@ -1,0 +1,116 @@
+"""Write dataset tables as CSV or Parquet in the canonical types, atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from bip.dataset.schema import TABLES, Table
+
+TableData = pd.DataFrame | pa.Table | pa.RecordBatch
+
+
+def conform(table: Table | str, data: TableData) -> pa.Table:
+    """``data`` with exactly the table's columns, in order, in canonical Arrow types.
+
+    Missing columns are an error: a writer must not invent values.
+    """
+    table = TABLES[table] if isinstance(table, str) else table
+    if isinstance(data, pd.DataFrame):
+        data = pa.Table.from_pandas(data, preserve_index=False)
+    elif isinstance(data, pa.RecordBatch):
+        data = pa.Table.from_batches([data])
+    missing = [c for c in table.column_names if c not in data.column_names]
+    if missing:
+        raise ValueError(f"{table.name}: data lacks columns {missing}")
+    arrays = []
+    for c in table.columns:
+        arr = data.column(c.name)
+        if pa.types.is_timestamp(arr.type) and c.kind == "date":
+            arr = arr.cast(pa.date32())
+        arrays.append(arr.cast(c.arrow_type))
+    return pa.Table.from_arrays(arrays, schema=table.arrow_schema)
+
+
+class TableWriter:
+    """Streams one table into ``<dir>/<name>.<fmt>`` batch by batch."""
+
+    def __init__(self, directory: Path, name: str, fmt: str):
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
+        self.table = TABLES[name]
+        self.path = Path(directory) / f"{name}.{fmt}"
+        schema = self.table.arrow_schema
+        if fmt == "parquet":
+            self._w = pq.ParquetWriter(self.path, schema, compression="zstd")
+        else:
+            self._w = pacsv.CSVWriter(self.path, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+        self.rows = 0
+
+    def write(self, data: TableData) -> None:
+        t = conform(self.table, data)
+        self.rows += t.num_rows
+        self._w.write_table(t)
+
+    def close(self) -> None:
+        self._w.close()
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@contextmanager
+def atomic_dir(out: Path, overwrite: bool = False):
+    """Yield a temporary folder that becomes ``out`` only if the block succeeds."""
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} exists; choose another folder or allow overwriting")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)
+
+
+def write_dataset(
+    tables: Mapping[str, TableData | Iterable[TableData]],
+    out: Path | str,
+    fmt: str = "csv",
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Write the given tables as a dataset folder (atomically). Absent tables are not written."""
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"not tables of format v1: {sorted(unknown)}")
+    with atomic_dir(Path(out), overwrite) as tmp:
+        for name, data in tables.items():
+            with TableWriter(tmp, name, fmt) as w:
+                if isinstance(data, pd.DataFrame | pa.Table | pa.RecordBatch):
+                    w.write(data)
+                else:
+                    for part in data:
+                        w.write(part)
+    return Path(out)
