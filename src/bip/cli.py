@@ -6,6 +6,7 @@ import click
 
 from bip import __version__
 from bip.dataset.cli import dataset
+from bip.web.cli import export_db_cmd, import_db_cmd, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,3 +16,6 @@ def main() -> None:
 
 
 main.add_command(dataset)
+main.add_command(serve)
+main.add_command(export_db_cmd)
+main.add_command(import_db_cmd)

@@ -1,0 +1,109 @@
+"""`bip serve`, `bip export-db`, `bip import-db`: the measurement web tool from the command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    path = (data_dir or Path(os.environ.get("BIP_DATA_DIR", "bip-data"))).resolve()
+    os.environ["BIP_DATA_DIR"] = str(path)
+    return path
+
+
+_DATA_DIR = click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None,
+    help="Folder for the SQLite database and demo secrets (default $BIP_DATA_DIR or ./bip-data).",
+)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--demo", "demo", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Demo mode: migrate, import DATASET if the database is empty, create demo logins and citizens.")
+@_DATA_DIR
+def serve(host: str, port: int, threads: int, demo: Path | None, data_dir: Path | None) -> None:
+    """Serve the measurement tool with waitress (DEBUG off). Database from DATABASE_URL."""
+    from bip.web import bootstrap
+
+    path = _data_dir(data_dir)
+    if demo is not None:
+        secrets_file = bootstrap.demo_secrets(path)
+        click.echo(f"demo secrets (SECRET_KEY, HMAC key) in {secrets_file} - demonstration only")
+    bootstrap.setup()
+    bootstrap.migrate()
+    if demo is not None:
+        from bip.web.core.models import Measurement
+        from bip.web.demo import create_demo
+        from bip.web.exchange import import_db
+
+        if not Measurement.objects.exists():
+            click.echo(f"importing {demo} ...")
+            counts = import_db(demo, show_progress=True)
+            click.echo("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        info = create_demo()
+        click.echo(f"\nDemo jobcentre: {info['jobcenter']}")
+        click.echo("Demo logins (new passwords on every start):")
+        for role, (user, pw) in info["logins"].items():
+            click.echo(f"  {role:<11} {user:<20} {pw}")
+        click.echo("Demo citizens to find by CPR (fake numbers): " + ", ".join(info["cprs"]))
+    from waitress import serve as waitress_serve
+
+    from bip.web.wsgi import application
+
+    click.echo(f"\nBIP is running on http://{host}:{port}/  (Ctrl+C stops it)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="bip")
+
+
+@click.command("export-db")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--overwrite", is_flag=True, help="Replace OUT if it exists.")
+@_DATA_DIR
+def export_db_cmd(out: Path, fmt: str, overwrite: bool, data_dir: Path | None) -> None:
+    """Write the tool's database (DATABASE_URL) as a format-v1 dataset folder OUT."""
+    from bip.dataset import validate_dataset
+    from bip.web import bootstrap
+
+    _data_dir(data_dir)
+    bootstrap.setup()
+    from bip.web.exchange import export_db
+
+    try:
+        export_db(out, fmt, overwrite=overwrite)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = validate_dataset(out)
+    click.echo(f"wrote {out} ({fmt}); {report.summary()}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command("import-db")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_DATA_DIR
+def import_db_cmd(dataset: Path, data_dir: Path | None) -> None:
+    """Load DATASET into the tool's database, all or nothing (creates/migrates the database)."""
+    from bip.dataset import DatasetError
+    from bip.web import bootstrap
+
+    _data_dir(data_dir)
+    bootstrap.setup()
+    bootstrap.migrate()
+    from bip.web.exchange import ImportConflict, import_db
+
+    try:
+        counts = import_db(dataset, show_progress=True)
+    except DatasetError as exc:
+        for p in exc.report.errors[:50]:
+            click.echo(str(p), err=True)
+        raise click.ClickException(f"{dataset} is not a valid dataset; nothing was imported") from exc
+    except ImportConflict as exc:
+        raise click.ClickException(f"{exc}; nothing was imported") from exc
+    click.echo("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -1,0 +1,1 @@
+"""The single Django app of the measurement tool: models, role rules, views."""

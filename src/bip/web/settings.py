@@ -1,0 +1,144 @@
+"""Django settings for the BIP measurement tool. Production-safe by default.
+
+Everything secret or site-specific comes from the environment:
+
+- ``BIP_SECRET_KEY`` (required unless ``BIP_DEBUG=1``), ``BIP_HMAC_KEY`` / ``BIP_HMAC_KEY_FILE``
+- ``DATABASE_URL`` (default: SQLite file ``bip.sqlite3`` in ``BIP_DATA_DIR``; ``postgres://``
+  uses psycopg 3)
+- ``BIP_DATA_DIR`` (default ``./bip-data``), ``BIP_ALLOWED_HOSTS`` (comma-separated),
+  ``BIP_HTTPS=1`` when served behind HTTPS (Secure cookies, HSTS, redirect).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from bip.web.i18n import compiled_locale_dir
+
+
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+DATA_DIR = Path(os.environ.get("BIP_DATA_DIR", "bip-data")).resolve()
+DEBUG = _flag("BIP_DEBUG")
+HTTPS = _flag("BIP_HTTPS")
+
+SECRET_KEY = os.environ.get("BIP_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("set BIP_SECRET_KEY (bip serve --demo generates one for you)")
+    SECRET_KEY = "insecure-debug-only-key"
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("BIP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "bip.web.core",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "bip.web.core.middleware.ContentSecurityPolicy",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bip.web.urls"
+WSGI_APPLICATION = "bip.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bip.web.core.access.role_context",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{DATA_DIR / 'bip.sqlite3'}", conn_max_age=int(os.environ.get("BIP_CONN_MAX_AGE", "60"))
+    )
+}
+DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("BIP_TEST_DB_NAME") or (
+    "test_bip_web" if DATABASES["default"]["ENGINE"].endswith("postgresql") else None
+)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+# Login throttling: this many failures per user name (or per client address) lock it for the window.
+BIP_LOGIN_MAX_FAILURES = int(os.environ.get("BIP_LOGIN_MAX_FAILURES", "5"))
+BIP_LOGIN_LOCK_SECONDS = int(os.environ.get("BIP_LOGIN_LOCK_SECONDS", "900"))
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LANGUAGE_CODE = "da"
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
+LOCALE_PATHS = [compiled_locale_dir(Path(os.environ.get("BIP_LOCALE_CACHE", DATA_DIR / "locale")))]
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("BIP_STATIC_ROOT") or None  # only needed for collectstatic
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+
+# Security headers and cookies (checked by tests/web/test_security.py).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+if _flag("BIP_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+BIP_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("BIP_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,31 @@
+"""URLs of the measurement tool. Every view except login/logout/language is role-checked."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from bip.web.core import views
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", views.HomeView.as_view(), name="home"),
+    path("caseload/", views.CaseloadView.as_view(), name="caseload"),
+    path("find/", views.FindCitizenView.as_view(), name="find"),
+    path("enrol/", views.EnrolView.as_view(), name="enrol"),
+    path("citizen/<str:citizen_id>/", views.CitizenDetailView.as_view(), name="citizen"),
+    path("citizen/<str:citizen_id>/transfer/", views.TransferView.as_view(), name="transfer"),
+    path("citizen/<str:citizen_id>/measure/<str:part>/", views.MeasurementCreateView.as_view(), name="measurement_new"),
+    path("measurement/<str:measurement_id>/edit/<str:part>/", views.MeasurementEditView.as_view(), name="measurement_edit"),
+    path("measurement/<str:measurement_id>/done/", views.MeasurementDoneView.as_view(), name="measurement_done"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("analyst/", views.AnalystView.as_view(), name="analyst"),
+    path("analyst/dataset.zip", views.AnalystExportView.as_view(), name="analyst_export"),
+    path("administration/jobcentres/", views.AdminJobcentersView.as_view(), name="admin_jobcenters"),
+    path("administration/users/", views.AdminUsersView.as_view(), name="admin_users"),
+    path("administration/questionnaires/", views.AdminVersionsView.as_view(), name="admin_versions"),
+    path("administration/audit/", views.AdminAuditView.as_view(), name="admin_audit"),
+]
+
+handler403 = "bip.web.core.views.forbidden"
+handler404 = "bip.web.core.views.not_found"

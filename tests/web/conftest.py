@@ -1,0 +1,152 @@
+"""Fixtures of the web tool's tests: Django on SQLite (or PostgreSQL), a two-jobcentre world."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+from dataclasses import dataclass, field
+
+import pytest
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bip.web.settings_test"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+import django  # noqa: E402
+
+django.setup()  # test modules import views and models at collection time
+
+PG_URL = os.environ.get("BIP_PG_URL", "postgres://127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+# Fake CPR numbers (valid dates); the tests check that none of them is ever stored or logged.
+CPR_A = "010170-1018"
+CPR_B = "150485-1008"
+CPR_NEW = "230392-1004"
+
+
+def pg_reachable(url: str = PG_URL) -> str | None:
+    """None if PostgreSQL answers at ``url``, else the reason."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgres://", "postgresql://"), connect_timeout=3) as con:
+            con.execute("select 1")
+    except Exception as exc:  # any failure means: not usable here
+        return f"PostgreSQL not reachable at {url}: {exc.__class__.__name__}: {str(exc).strip()[:120]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The PostgreSQL URL; skips visibly when unreachable, but fails in CI (CI=true)."""
+    reason = pg_reachable()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"CI=true requires PostgreSQL: {reason}")
+        pytest.skip(reason)
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium; skips visibly when absent, but fails in CI (CI=true)."""
+    path = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
+    if not path:
+        msg = "Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped"
+        if IN_CI:
+            pytest.fail(msg)
+        pytest.skip(msg)
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        if IN_CI:
+            pytest.fail("the playwright package is required in CI")
+        pytest.skip("the playwright package is not installed")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class World:
+    """Two jobcentres with one login of each role, caseworkers, citizens and measurements."""
+
+    jc: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)  # (role, "A"|"B") -> User
+    caseworkers: dict = field(default_factory=dict)
+    citizens: dict = field(default_factory=dict)  # "A"|"B" -> Citizen
+    measurements: dict = field(default_factory=dict)
+    password: str = "correct horse battery staple 42"
+
+
+def _full_values(day: dt.date, b: int = 3, s: int = 4) -> dict:
+    """POST data of a complete measurement (both parts)."""
+    from bip.instrument import B_ITEMS, S_ITEMS
+
+    data = {"measured_on": day.isoformat(), "B10_status": "searching", "B10_channels": ["internet", "network"],
+            "B11": "130", "S1": ["5", "13", "9"]}
+    data.update({i: str(b) for i in B_ITEMS})
+    data.update({i: str(s) for i in S_ITEMS})
+    return data
+
+
+@pytest.fixture
+def full_values():
+    """``full_values(day, b=3, s=4)``: POST data of a complete measurement."""
+    return _full_values
+
+
+@pytest.fixture
+def world(db) -> World:
+    from django.contrib.auth import get_user_model
+
+    from bip.instrument import B_ITEMS, S1_OPTIONS, S_ITEMS
+    from bip.web.core.models import Assignment, Caseworker, Citizen, Jobcenter, Measurement, Profile
+    from bip.web.identity import citizen_id_for
+
+    w = World()
+    User = get_user_model()
+    for side, cpr in (("A", CPR_A), ("B", CPR_B)):
+        jc = Jobcenter.objects.create(jobcenter_id=f"JC{side}", name=f"Jobcenter {side}")
+        w.jc[side] = jc
+        for role in ("caseworker", "manager", "analyst", "admin"):
+            u = User.objects.create_user(f"{role}{side}", password=w.password)
+            Profile.objects.create(user=u, role=role, jobcenter=jc if role in ("caseworker", "manager") else None)
+            w.users[(role, side)] = u
+        cw = Caseworker.objects.create(caseworker_id=f"W{side}1", jobcenter=jc, user=w.users[("caseworker", side)])
+        cw2 = Caseworker.objects.create(caseworker_id=f"W{side}2", jobcenter=jc)
+        w.caseworkers[side] = cw
+        w.caseworkers[side + "2"] = cw2
+        c = Citizen.objects.create(citizen_id=citizen_id_for(cpr), jobcenter=jc, caseworker=cw,
+                                   enrolled_on=dt.date(2024, 1, 8))
+        Assignment.objects.create(citizen=c, caseworker=cw, started_on=dt.date(2024, 1, 8))
+        w.citizens[side] = c
+        m = Measurement(measurement_id=f"M{side}1", citizen=c, caseworker=cw, measured_on=dt.date(2024, 1, 8),
+                        B10_status="not_searching")
+        for i, item in enumerate((*B_ITEMS, *S_ITEMS)):
+            setattr(m, item, 1 + i % 5)
+        for ch in ("newspapers", "internet", "unsolicited", "network", "internship", "temp_agency"):
+            setattr(m, f"B10_{ch}", 0)
+        for n in S1_OPTIONS:
+            setattr(m, f"S1_{n}", int(n == 22))
+        m.save()
+        w.measurements[side] = m
+    return w
+
+
+@pytest.fixture
+def login(client, world):
+    """``login(role, side)`` logs the test client in as that user and returns it."""
+
+    def _login(role: str, side: str = "A"):
+        client.force_login(world.users[(role, side)])
+        return client
+
+    return _login
