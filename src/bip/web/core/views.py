@@ -184,7 +184,8 @@ class CitizenDetailView(CitizenView):
         avg_chart = line_chart([(_("Citizen (B average)"), [(m.measured_on, m.b_avg) for m in ms]),
                                 (_("Caseworker (S average)"), [(m.measured_on, m.s_avg) for m in ms])],
                                title=_("Averages"), width=660, height=240)
-        pair_charts = [line_chart([(f"{b} {_('citizen')}", pts(b)), (f"{s} {_('caseworker')}", pts(s))],
+        who_b, who_s = _("citizen"), _("caseworker")
+        pair_charts = [line_chart([(f"{b} {who_b}", pts(b)), (f"{s} {who_s}", pts(s))],
                                   title=f"{b}–{s} {inst.items[b].text(lang)}") for b, s in PAIRS]
         item_charts = [line_chart([(i, pts(i))], title=f"{i} {inst.items[i].text(lang)}", width=210, height=140)
                        for i in (*B_ITEMS, *S_ITEMS)]

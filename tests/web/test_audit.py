@@ -1,0 +1,67 @@
+"""The audit log records reads and writes of citizen data and can only grow."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from bip.web.core.models import AppendOnlyError, AuditLog
+
+
+def test_reads_and_writes_are_logged_with_who_role_what(login, world, full_values):
+    import datetime as dt
+
+    client = login("caseworker")
+    c = world.citizens["A"]
+    client.get(reverse("citizen", args=[c.citizen_id]))
+    client.post(reverse("measurement_new", args=[c.citizen_id, "both"]),
+                {**full_values(dt.date(2024, 4, 1)), "idempotency_key": "a1"})
+    client.get(reverse("measurement_edit", args=[world.measurements["A"].measurement_id, "both"]))
+    entries = list(AuditLog.objects.filter(username="caseworkerA").order_by("id"))
+    actions = [e.action for e in entries]
+    assert actions == ["citizen.view", "measurement.create", "measurement.view"]
+    assert all(e.role == "caseworker" and e.at is not None for e in entries)
+    assert entries[0].object_id == c.citizen_id[:64]
+
+
+def test_append_only_in_the_orm(world, audit_guards):
+    e = AuditLog.objects.create(username="u", role="admin", action="x", object_type="t")
+    e.action = "changed"
+    with pytest.raises(AppendOnlyError):
+        e.save()
+    with pytest.raises(AppendOnlyError):
+        e.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditLog.objects.filter(pk=e.pk).update(action="changed")
+    with pytest.raises(AppendOnlyError):
+        AuditLog.objects.all().delete()
+
+
+def test_append_only_in_the_database(world, audit_guards):
+    """Even raw SQL (a DBA, a bug, an attacker with the app's DB login) cannot rewrite history."""
+    conn = audit_guards
+    e = AuditLog.objects.create(username="u", role="admin", action="x", object_type="t")
+    for sql in (f"UPDATE core_auditlog SET action = 'y' WHERE id = {e.pk}", f"DELETE FROM core_auditlog WHERE id = {e.pk}"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), conn.cursor() as cur:
+            cur.execute(sql)
+    assert AuditLog.objects.get(pk=e.pk).action == "x"
+    if conn.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), conn.cursor() as cur:
+            cur.execute("TRUNCATE core_auditlog")
+
+
+def test_admin_searches_and_exports(login, world):
+    AuditLog.objects.create(username="caseworkerA", role="caseworker", action="citizen.view", object_type="citizen", object_id="abc")
+    AuditLog.objects.create(username="caseworkerB", role="caseworker", action="citizen.view", object_type="citizen", object_id="def")
+    client = login("admin")
+    r = client.get(reverse("admin_audit"), {"username": "caseworkerA"})
+    assert r.status_code == 200
+    assert [e.username for e in r.context["page"]] == ["caseworkerA"]
+    r = client.get(reverse("admin_audit"), {"action": "citizen.view", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    assert {row["object_id"] for row in rows} == {"abc", "def"}
+    assert AuditLog.objects.filter(action="audit.export", username="adminA").exists()
