@@ -50,6 +50,7 @@ def line_chart(
             f'<text x="{x(label_day):.1f}" y="{height - 8}" font-size="10" text-anchor="{anchor}" fill="#555">'
             f"{label_day.isoformat()}</text>"
         )
+    legend_x = left + 4
     for k, (name, pts) in enumerate(series):
         colour = COLOURS[k % len(COLOURS)]
         dash = ' stroke-dasharray="5 3"' if k % 2 else ""
@@ -70,7 +71,8 @@ def line_chart(
             if len(seg) > 1:
                 parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         if len(series) > 1:
-            lx = left + 4 + k * 120
+            lx = legend_x
+            legend_x += 30 + int(5.6 * len(name))  # rough width of 10px text
             parts.append(f'<line x1="{lx}" x2="{lx + 14}" y1="{top - 10}" y2="{top - 10}" stroke="{colour}" stroke-width="2"{dash}/>')
             parts.append(f'<text x="{lx + 18}" y="{top - 6}" font-size="10" fill="#222">{escape(name)}</text>')
     parts.append("</svg>")
