@@ -83,6 +83,8 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'bip.sqlite3'}", conn_max_age=int(os.environ.get("BIP_CONN_MAX_AGE", "60"))
     )
 }
+# One transaction per request: a write and its audit entry are committed together or not at all.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("BIP_TEST_DB_NAME") or (
     "test_bip_web" if DATABASES["default"]["ENGINE"].endswith("postgresql") else None
 )

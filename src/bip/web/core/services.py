@@ -7,10 +7,16 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 
-from bip.instrument import Instrument, instrument_from_yaml, load_instrument
+from bip.instrument import (
+    S1_OPTIONS,
+    Instrument,
+    combination_code,
+    instrument_from_yaml,
+    load_instrument,
+)
 from bip.web.core.models import (
     CADENCE_WEEKS,
     Assignment,
@@ -48,34 +54,32 @@ def _apply(m: Measurement, values: dict) -> None:
         setattr(m, k, v)
 
 
-def create_measurement(citizen: Citizen, caseworker: Caseworker, values: dict, *, version: int,
+def create_measurement(citizen: Citizen, caseworker_id: int, values: dict, *, version: int,
                        idempotency_key: str | None, user) -> tuple[Measurement, bool]:
     """Create a measurement; a repeated ``idempotency_key`` returns the existing one instead.
 
-    Returns (measurement, created). The unique index on the key decides races between two
-    simultaneous submits of the same form.
+    Returns (measurement, created). The unique index on the key decides: the INSERT of a
+    second submit of the same form fails inside a savepoint and the first measurement is
+    returned, however close together the two requests arrive.
     """
-    if idempotency_key:
-        existing = Measurement.objects.filter(idempotency_key=idempotency_key, citizen=citizen).first()
-        if existing:
-            return existing, False
     m = Measurement(
-        measurement_id=uuid.uuid4().hex, citizen=citizen, caseworker=caseworker,
+        measurement_id=uuid.uuid4().hex, citizen=citizen, caseworker_id=caseworker_id,
         questionnaire_version=version, idempotency_key=idempotency_key or None, updated_by=user,
     )
     _apply(m, dict(values))
     try:
         with transaction.atomic():
-            m.save()
-            if citizen.caseworker_id is None:
-                Citizen.objects.filter(pk=citizen.pk, caseworker__isnull=True).update(caseworker=caseworker)
-                Assignment.objects.create(citizen=citizen, caseworker=caseworker, started_on=m.measured_on,
-                                          reason="first measurement", created_by=user)
+            m.save(force_insert=True)
     except IntegrityError:
-        existing = Measurement.objects.filter(idempotency_key=idempotency_key, citizen=citizen).first()
-        if idempotency_key and existing:
-            return existing, False
-        raise
+        existing = Measurement.objects.filter(idempotency_key=idempotency_key, citizen=citizen).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
+    if citizen.caseworker_id is None:
+        with transaction.atomic():
+            Citizen.objects.filter(pk=citizen.pk, caseworker__isnull=True).update(caseworker_id=caseworker_id)
+            Assignment.objects.create(citizen=citizen, caseworker_id=caseworker_id, started_on=m.measured_on,
+                                      reason="first measurement", created_by=user)
     return m, True
 
 
@@ -110,11 +114,16 @@ def transfer(citizen: Citizen, to: Caseworker, *, started_on: dt.date, user, rea
 
 @dataclass
 class CaseloadRow:
-    citizen: Citizen
+    citizen_id: str
+    caseworker: str
     last: dt.date | None
     weeks: int | None
     status: str  # "overdue" | "due" | "ok" | "never"
     combination: str | None
+
+    @property
+    def short_id(self) -> str:
+        return self.citizen_id[:10]
 
 
 def status_of(last: dt.date | None, today: dt.date) -> str:
@@ -129,23 +138,38 @@ def status_of(last: dt.date | None, today: dt.date) -> str:
     return "ok"
 
 
+S1_COLUMNS = tuple(f"S1_{n}" for n in S1_OPTIONS)
+
+
 def caseload(citizens, today: dt.date | None = None) -> list[CaseloadRow]:
-    """Caseload rows of ``citizens``: last measurement, cadence status, last activity combination."""
+    """Caseload rows of ``citizens``: last measurement, cadence status, last activity combination.
+
+    Two queries and plain tuples (no model instances): the page must stay fast at 1,000 citizens.
+    """
     today = today or dt.date.today()
-    last_m = Measurement.objects.filter(citizen=OuterRef("pk")).order_by("-measured_on", "-id")
-    qs = citizens.select_related("caseworker__user").annotate(
-        last_on=Max("measurements__measured_on"), last_id=Subquery(last_m.values("id")[:1])
-    )
-    rows = list(qs.order_by("citizen_id"))
-    s1 = [f"S1_{n}" for n in range(1, 24)]
-    lasts = {
-        m.id: m for m in Measurement.objects.filter(id__in=[r.last_id for r in rows if r.last_id]).only("id", *s1)
-    }
+    cols = ("citizen_id", "caseworker__caseworker_id", "caseworker__user__username",
+            "caseworker__user__first_name", "caseworker__user__last_name")
+    if connection.vendor == "postgresql":
+        # DISTINCT ON: the newest measurement per citizen in one sorted index scan
+        rows = list(citizens.values_list(*cols, "pk"))
+        lasts = {r[0]: r[1:] for r in Measurement.objects.filter(citizen__in=citizens.values("pk"))
+                 .order_by("citizen", "-measured_on", "-id").distinct("citizen")
+                 .values_list("citizen", "measured_on", *S1_COLUMNS)}
+    else:
+        last_m = Measurement.objects.filter(citizen=OuterRef("pk")).order_by("-measured_on", "-id")
+        rows = list(citizens.annotate(last_id=Subquery(last_m.values("id")[:1])).values_list(*cols, "last_id"))
+        lasts = {r[0]: r[1:] for r in Measurement.objects.filter(id__in=[r[5] for r in rows if r[5]])
+                 .values_list("id", "measured_on", *S1_COLUMNS)}
     out = []
-    for c in rows:
-        m = lasts.get(c.last_id)
-        weeks = (today - c.last_on).days // 7 if c.last_on else None
-        out.append(CaseloadRow(c, c.last_on, weeks, status_of(c.last_on, today), m.combination if m else None))
+    for cid, cw_id, username, first, last_name, last_id in rows:
+        name = f"{first} {last_name}".strip() or username or cw_id or ""
+        m = lasts.get(last_id)
+        day = m[0] if m else None
+        combination = None
+        if m and any(v is not None for v in m[1:]):
+            combination = combination_code([n for n, v in zip(S1_OPTIONS, m[1:], strict=True) if v == 1])
+        weeks = (today - day).days // 7 if day else None
+        out.append(CaseloadRow(cid, name, day, weeks, status_of(day, today), combination))
     order = {"overdue": 0, "never": 1, "due": 2, "ok": 3}
-    out.sort(key=lambda r: (order[r.status], r.last or dt.date.min))
+    out.sort(key=lambda r: (order[r.status], r.last or dt.date.min, r.citizen_id))
     return out
