@@ -65,3 +65,14 @@ def test_admin_searches_and_exports(login, world):
     rows = list(csv.DictReader(io.StringIO(r.content.decode())))
     assert {row["object_id"] for row in rows} == {"abc", "def"}
     assert AuditLog.objects.filter(action="audit.export", username="adminA").exists()
+
+
+def test_refused_access_is_logged(login, world):
+    client = login("caseworker")
+    other = world.citizens["B"].citizen_id
+    assert client.get(reverse("citizen", args=[other])).status_code == 404
+    client = login("analyst")
+    assert client.get(reverse("caseload")).status_code == 403
+    denied = list(AuditLog.objects.filter(action="access.denied").order_by("id"))
+    assert [(e.username, e.object_type) for e in denied] == [("caseworkerA", "citizen"), ("analystA", "path")]
+    assert denied[0].object_id == other[:64]

@@ -132,3 +132,29 @@ def test_validation_errors_visible(browser, live_server, world):
         page.click("button.primary.big")
     assert page.locator("fieldset.invalid").count() == len(B_ITEMS) + 1
     page.screenshot(path=str(ARTIFACTS / "08-tablet-errors.png"))
+
+
+def test_manager_dashboard_and_admin_pages_render(browser, live_server, world, full_values):
+    import datetime as dt
+
+    from bip.web.core import services
+    from bip.web.core.forms import MeasurementForm
+
+    # a few repeat measurements so the dashboard has progression cells
+    form = MeasurementForm(full_values(dt.date(2024, 4, 8), b=4, s=4), instrument=services.instrument(),
+                           parts={"citizen", "caseworker"})
+    assert form.is_valid()
+    services.create_measurement(world.citizens["A"], world.caseworkers["A"].pk, form.values(), version=1,
+                                idempotency_key=None, user=None)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    _login(page, live_server.url, "managerA", world.password)
+    assert "/dashboard/" in page.url
+    assert "Aktivitetssammensætning" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "09-manager-dashboard.png"), full_page=True)
+    page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/")
+    assert "403" in page.content()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    _login(page, live_server.url, "adminA", world.password)
+    page.goto(f"{live_server.url}/administration/audit/")
+    assert "managerA" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "10-admin-audit.png"), full_page=True)

@@ -8,10 +8,8 @@ the user's scope is answered with 404, so the view does not even reveal that it 
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.views import View
 
 from bip.web.core.models import Caseworker, Citizen, Jobcenter, Measurement, Profile, Role
@@ -80,6 +78,22 @@ def own_caseworker(user) -> Caseworker | None:
         return None
 
 
+def refusal(request, status: int):
+    """The 403/404 page in the tool's layout, as a normal response."""
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    message = _("You do not have access to this page.") if status == 403 else _("Not found.")
+    return render(request, "bip/error.html", {"code": status, "message": message}, status=status)
+
+
+def _denied(request, role, object_type: str, object_id: str) -> None:
+    """Record a refused or unknown citizen/measurement (probing other jobcentres shows up here)."""
+    from bip.web.core.audit import audit
+
+    audit(request.user, role, "access.denied", object_type, object_id)
+
+
 class RoleView(LoginRequiredMixin, View):
     """Base of every view: login required and the user's role must be in ``roles``."""
 
@@ -90,10 +104,17 @@ class RoleView(LoginRequiredMixin, View):
             return self.handle_no_permission()
         role = role_of(request.user)
         if role is None or role not in self.roles:
-            raise PermissionDenied
+            from bip.web.core.audit import audit
+
+            audit(request.user, role, "access.denied", "path", "", request.path[:300])
+            return refusal(request, 403)
         self.role = role
         self.profile = profile_of(request.user)
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # Answered, not raised: with ATOMIC_REQUESTS a raised 404 would roll back the audit entry.
+            return refusal(request, 404)
 
 
 class CitizenView(RoleView):
@@ -102,7 +123,11 @@ class CitizenView(RoleView):
     roles = (Role.CASEWORKER,)
 
     def get_citizen(self) -> Citizen:
-        return get_object_or_404(citizens_for(self.request.user), citizen_id=self.kwargs["citizen_id"])
+        try:
+            return citizens_for(self.request.user).get(citizen_id=self.kwargs["citizen_id"])
+        except Citizen.DoesNotExist as exc:
+            _denied(self.request, self.role, "citizen", self.kwargs["citizen_id"])
+            raise Http404 from exc
 
 
 class MeasurementView(RoleView):
@@ -116,6 +141,7 @@ class MeasurementView(RoleView):
                 measurement_id=self.kwargs["measurement_id"]
             )
         except Measurement.DoesNotExist as exc:
+            _denied(self.request, self.role, "measurement", self.kwargs["measurement_id"])
             raise Http404 from exc
 
 
