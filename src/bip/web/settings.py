@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bip.web.core.middleware.ServerTiming",
     "django.middleware.security.SecurityMiddleware",
     "bip.web.core.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,0 +1,47 @@
+"""Administration: users with roles, jobcentres, questionnaire versions with new wordings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from bip.web.core.models import Caseworker, Jobcenter, Measurement, QuestionnaireVersion
+
+
+def test_admin_creates_jobcentre_and_caseworker_login(login, world):
+    client = login("admin")
+    r = client.post(reverse("admin_jobcenters"), {"jobcenter_id": "JC9", "name": "Nyby"})
+    assert r.status_code == 302
+    jc = Jobcenter.objects.get(jobcenter_id="JC9")
+    r = client.post(reverse("admin_users"), {"username": "ny", "full_name": "Ny Bruger", "role": "caseworker",
+                                             "jobcenter": jc.pk, "password": "a long passphrase 2024!"})
+    assert r.status_code == 302
+    u = get_user_model().objects.get(username="ny")
+    assert u.profile.role == "caseworker" and u.profile.jobcenter == jc
+    assert Caseworker.objects.get(user=u).jobcenter == jc
+    # weak password and a caseworker without jobcentre are refused
+    r = client.post(reverse("admin_users"), {"username": "svag", "role": "caseworker", "password": "123"})
+    assert r.status_code == 200 and set(r.context["form"].errors) == {"jobcenter", "password"}
+    assert not get_user_model().objects.filter(username="svag").exists()
+
+
+def test_new_questionnaire_version_is_used_for_new_measurements(login, world, full_values):
+    client = login("admin")
+    r = client.get(reverse("admin_versions"))
+    data = {k: (v if v is not None else "") for k, v in r.context["form"].initial.items()}
+    data.update({name: f.initial for name, f in r.context["form"].fields.items()})
+    data["B1_da"] = "Ved du, hvilket arbejde du gerne vil have?"
+    data["B1_en"] = "Do you know what work you would like?"
+    r = client.post(reverse("admin_versions"), data)
+    assert r.status_code == 302
+    assert list(QuestionnaireVersion.objects.values_list("version", flat=True)) == [2, 1]
+    client = login("caseworker")
+    c = world.citizens["A"]
+    html = client.get(reverse("measurement_new", args=[c.citizen_id, "citizen"])).content.decode()
+    assert "Ved du, hvilket arbejde du gerne vil have?" in html
+    client.post(reverse("measurement_new", args=[c.citizen_id, "both"]),
+                {**full_values(dt.date(2024, 4, 1)), "idempotency_key": "v2"})
+    assert Measurement.objects.get(idempotency_key="v2").questionnaire_version == 2
+    assert Measurement.objects.get(pk=world.measurements["A"].pk).questionnaire_version == 1
