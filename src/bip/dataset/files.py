@@ -79,12 +79,17 @@ def header(tf: TableFile) -> list[str]:
     return [c.strip() for c in next(csv.reader(io.StringIO(text)))]
 
 
-def batches(tf: TableFile, names: list[str], report: Report) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
-    """(line numbers, raw batch) pairs. CSV cells come as text; Parquet as stored."""
+def batches(
+    tf: TableFile, names: list[str], report: Report, batch_rows: int = BATCH_ROWS
+) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
+    """(line numbers, raw batch) pairs. CSV cells come as text; Parquet as stored.
+
+    ``batch_rows`` bounds Parquet batches (CSV batches follow the reader's block size).
+    """
     if tf.format == "parquet":
         line = 2
         try:
-            for b in pq.ParquetFile(tf.path).iter_batches(batch_size=BATCH_ROWS, columns=names):
+            for b in pq.ParquetFile(tf.path).iter_batches(batch_size=batch_rows, columns=names):
                 yield np.arange(line, line + b.num_rows), b
                 line += b.num_rows
         except (pa.ArrowException, OSError) as exc:
