@@ -59,14 +59,48 @@ class Parser:
         if isinstance(raw, pa.ChunkedArray):
             raw = raw.combine_chunks()
         target = col.arrow_type
-        if raw.type != target:
+        # Emptiness is judged on the raw cell, so a malformed value is reported once (as
+        # malformed), not a second time as "empty" after it has been nulled.
+        empty = pc.is_null(raw)
+        if pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type):
+            empty = pc.or_(empty, pc.equal(pc.utf8_trim_whitespace(raw), ""))
+        if pa.types.is_string(target):
+            raw = self._text(col, raw, lines)
+        elif raw.type != target:
             raw = self._to_target(col, raw, lines)
-        elif pa.types.is_string(target):
-            raw = self._blank_to_null(raw)
         elif col.kind in ("score", "flag", "count", "year", "amount"):
             raw = self._numeric(col, raw, raw, lines)
-        self._check_values(col, raw, lines)
+        self._check_values(col, raw, lines, empty)
         return raw
+
+    def _text(self, col: Column, raw: pa.Array, lines: np.ndarray) -> pa.Array:
+        """Text kinds (id, text, category, week, month), whether from CSV or Parquet."""
+        if pa.types.is_null(raw.type):
+            return pa.nulls(len(raw), pa.string())
+        text = raw if pa.types.is_string(raw.type) else pc.cast(raw, pa.string())
+        text = self._blank_to_null(text)
+        # A line break inside a quoted CSV cell would shift every later line number.
+        breaks = pc.or_(pc.match_substring(text, "\n"), pc.match_substring(text, "\r"))
+        if pc.any(breaks).as_py():
+            self._report_rows(breaks, text, lines, col.name,
+                              lambda v: "line break inside a cell (not allowed in format v1)")
+            text = pc.if_else(breaks, pa.scalar(None, pa.string()), text)
+        if col.kind in ("week", "month"):
+            # Check the few distinct values, not every row: a register has ~500 distinct weeks.
+            uniq = pc.drop_null(pc.unique(text))
+            ok = pc.match_substring_regex(uniq, _WEEK_RE if col.kind == "week" else _MONTH_RE)
+            if col.kind == "week":
+                w53 = pc.ends_with(uniq, "-W53")
+                ok = pc.and_(ok, pc.or_(pc.invert(w53), pc.is_in(uniq, value_set=_week53_years())))
+            bad_values = uniq.filter(pc.invert(ok))
+            if len(bad_values):
+                bad = pc.is_in(text, value_set=bad_values)
+                expect = "YYYY-Www, an ISO week" if col.kind == "week" else "YYYY-MM"
+                kind = col.kind
+                self._report_rows(bad, text, lines, col.name,
+                                  lambda v: f"bad {kind} '{_fmt(v)}' (expected {expect})")
+                text = pc.if_else(bad, pa.scalar(None, pa.string()), text)
+        return text
 
     @staticmethod
     def _blank_to_null(arr: pa.Array) -> pa.Array:
@@ -83,13 +117,11 @@ class Parser:
             "score", "flag", "count", "year", "amount",
         ):  # fmt: skip
             return self._numeric(col, raw, raw, lines)
+        if pa.types.is_boolean(raw.type) and col.kind == "flag":
+            return pc.cast(raw, target)
         text = raw if pa.types.is_string(raw.type) else pc.cast(raw, pa.string())
-        if pa.types.is_large_string(text.type):
-            text = pc.cast(text, pa.string())
         text = self._blank_to_null(text)
         kind = col.kind
-        if kind in ("id", "text", "category"):
-            return pc.utf8_trim_whitespace(text)
         if kind in ("score", "flag", "count", "year"):
             ok = pc.match_substring_regex(text, _INT_RE)
             self._report_rows(pc.invert(ok), text, lines, col.name,
@@ -103,26 +135,24 @@ class Parser:
             clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
             return self._numeric(col, pc.cast(pc.utf8_trim_whitespace(clean), pa.float64()), text, lines)
         if kind == "date":
-            shape = pc.match_substring_regex(text, _DATE_RE)
-            self._report_rows(pc.invert(shape), text, lines, col.name,
-                              lambda v: f"bad date '{_fmt(v)}' (expected YYYY-MM-DD)")
-            shaped = pc.if_else(shape, text, pa.scalar(None, pa.string()))
-            parsed = pc.strptime(shaped, format="%Y-%m-%d", unit="s", error_is_null=True)
-            invalid = pc.and_(pc.is_valid(shaped), pc.is_null(parsed))
-            self._report_rows(invalid, text, lines, col.name,
-                              lambda v: f"bad date '{_fmt(v)}' (no such day)")
-            return pc.cast(parsed, pa.date32())
-        if kind in ("week", "month"):
-            regex = _WEEK_RE if kind == "week" else _MONTH_RE
-            expect = "YYYY-Www, an ISO week" if kind == "week" else "YYYY-MM"
-            ok = pc.match_substring_regex(text, regex)
-            if kind == "week":
-                w53 = pc.ends_with(text, "-W53")
-                ok = pc.and_(ok, pc.or_(pc.invert(w53), pc.is_in(text, value_set=_week53_years())))
-            self._report_rows(pc.invert(ok), text, lines, col.name,
-                              lambda v: f"bad {kind} '{_fmt(v)}' (expected {expect})")
-            return pc.if_else(ok, text, pa.scalar(None, pa.string()))
+            return self._date(col, text, lines)
         raise AssertionError(f"unknown column kind {kind}")
+
+    def _date(self, col: Column, text: pa.Array, lines: np.ndarray) -> pa.Array:
+        """ISO dates from text. Parsed once per distinct value; a parsed date must print back
+        as the same text, because Arrow's strptime rolls 2014-02-30 over to 2014-03-02."""
+        uniq = pc.drop_null(pc.unique(text))
+        shape = pc.match_substring_regex(uniq, _DATE_RE)
+        parsed = pc.strptime(pc.if_else(shape, uniq, pa.scalar(None, pa.string())),
+                             format="%Y-%m-%d", unit="s", error_is_null=True)
+        same = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), uniq), False)
+        for bad_values, why in ((uniq.filter(pc.invert(shape)), "expected YYYY-MM-DD"),
+                                (uniq.filter(pc.and_(shape, pc.invert(same))), "no such day")):
+            if len(bad_values):
+                self._report_rows(pc.is_in(text, value_set=bad_values), text, lines, col.name,
+                                  lambda v, why=why: f"bad date '{_fmt(v)}' ({why})")
+        good = pc.if_else(same, pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
+        return good.take(pc.index_in(text, value_set=uniq))
 
     def _numeric(self, col: Column, values: pa.Array, shown: pa.Array, lines: np.ndarray) -> pa.Array:
         values = pc.cast(values, pa.float64())
@@ -143,9 +173,9 @@ class Parser:
             values = pc.if_else(out, pa.scalar(None, pa.float64()), values)
         return pc.cast(values, col.arrow_type)
 
-    def _check_values(self, col: Column, arr: pa.Array, lines: np.ndarray) -> None:
+    def _check_values(self, col: Column, arr: pa.Array, lines: np.ndarray, empty: pa.Array) -> None:
         if col.required:
-            self._report_rows(pc.is_null(arr), arr, lines, col.name,
+            self._report_rows(empty, arr, lines, col.name,
                               lambda v: "empty, but this column is required")
         if col.values is not None:
             bad = pc.and_(pc.is_valid(arr), pc.invert(pc.is_in(arr, value_set=pa.array(col.values))))
