@@ -44,7 +44,7 @@ class Parser:
         self.refs = refs or {}
 
     def _report_rows(self, bad: pa.Array, raw: pa.Array, lines: np.ndarray, column: str, reason) -> None:
-        idx = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
+        idx = np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False))
         if len(idx) == 0:
             return
         values = raw.take(pa.array(idx)).to_pylist()
@@ -63,7 +63,7 @@ class Parser:
         # malformed), not a second time as "empty" after it has been nulled.
         empty = pc.is_null(raw)
         if pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type):
-            empty = pc.or_(empty, pc.equal(pc.utf8_trim_whitespace(raw), ""))
+            empty = pc.or_(empty, pc.fill_null(pc.equal(pc.utf8_trim_whitespace(raw), ""), False))
         if pa.types.is_string(target):
             raw = self._text(col, raw, lines)
         elif raw.type != target:

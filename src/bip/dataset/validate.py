@@ -22,16 +22,24 @@ PARENT_TABLES = ("jobcenters", "caseworkers", "citizens")
 
 
 def scan(
-    tf: TableFile, report: Report, refs: dict[str, pa.Array] | None = None
+    tf: TableFile, report: Report, refs: dict[str, pa.Array] | None = None,
+    broken: set[str] | None = None,
 ) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
-    """Typed batches of one table file (bad cells null, problems reported), with line numbers."""
+    """Typed batches of one table file (bad cells null, problems reported), with line numbers.
+
+    A file that cannot be read to its end has its table name added to ``broken``.
+    """
     table = TABLES[tf.table]
     try:
         names = header(tf)
     except MalformedFile as exc:
         report.error(tf.label, exc.line, None, exc.reason)
+        if broken is not None:
+            broken.add(tf.table)
         return
     if not _check_header(tf, table, names, report):
+        if broken is not None:
+            broken.add(tf.table)
         return
     parser = Parser(tf.label, report, refs)
     try:
@@ -40,6 +48,8 @@ def scan(
             yield lines, pa.RecordBatch.from_arrays(arrays, schema=table.arrow_schema)
     except MalformedFile as exc:
         report.error(tf.label, exc.line, None, exc.reason)
+        if broken is not None:
+            broken.add(tf.table)
 
 
 def _check_header(tf: TableFile, table: Table, names: list[str], report: Report) -> bool:
@@ -114,6 +124,7 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
         if name not in files and name not in OPERATIONAL_TABLES:
             report.warning(f"{name}.csv", None, None, "register table absent: treated as empty")
     refs: dict[str, pa.Array] = {}
+    broken: set[str] = set()  # tables not read to the end: references to them go unchecked
     keys = _KeyChecker()
     try:
         for name in TABLE_ORDER:
@@ -127,7 +138,7 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
             keep_ids = name in PARENT_TABLES
 
             def parts(tf=tf, ids=ids, keep_ids=keep_ids, table=table):
-                for lines, batch in scan(tf, report, refs):
+                for lines, batch in scan(tf, report, refs, broken):
                     if keep_ids:
                         ids.append(pc.drop_null(batch.column(table.key[0])))
                     yield lines, batch
@@ -137,7 +148,7 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
             else:
                 for _ in parts():
                     pass
-            if keep_ids:
+            if keep_ids and name not in broken:
                 refs[name] = pc.unique(pa.concat_arrays(ids)) if ids else pa.array([], pa.string())
     finally:
         keys.close()
