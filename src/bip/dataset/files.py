@@ -76,7 +76,10 @@ def header(tf: TableFile) -> list[str]:
         raise MalformedFile(1, "not valid UTF-8 text") from exc
     if not text.strip():
         raise MalformedFile(1, "empty file: a header row is required")
-    return [c.strip() for c in next(csv.reader(io.StringIO(text)))]
+    try:
+        return [c.strip() for c in next(csv.reader(io.StringIO(text.rstrip("\r\n"))))]
+    except (csv.Error, StopIteration) as exc:
+        raise MalformedFile(1, f"header row cannot be read ({exc})") from exc
 
 
 def batches(

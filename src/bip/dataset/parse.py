@@ -63,7 +63,7 @@ class Parser:
         # malformed), not a second time as "empty" after it has been nulled.
         empty = pc.is_null(raw)
         if pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type):
-            empty = pc.or_(empty, pc.fill_null(pc.equal(pc.utf8_trim_whitespace(raw), ""), False))
+            empty = pc.or_(empty, pc.fill_null(_blank(raw), False))
         if pa.types.is_string(target):
             raw = self._text(col, raw, lines)
         elif raw.type != target:
@@ -104,7 +104,9 @@ class Parser:
 
     @staticmethod
     def _blank_to_null(arr: pa.Array) -> pa.Array:
-        blank = pc.equal(pc.utf8_trim_whitespace(arr), "")
+        blank = _blank(arr)
+        if not pc.any(blank).as_py():
+            return arr  # the common case: no copy
         return pc.if_else(blank, pa.scalar(None, arr.type), arr)
 
     def _to_target(self, col: Column, raw: pa.Array, lines: np.ndarray) -> pa.Array:
@@ -186,6 +188,11 @@ class Parser:
             bad = pc.and_(pc.is_valid(arr), pc.invert(pc.is_in(arr, value_set=self.refs[col.ref])))
             self._report_rows(bad, arr, lines, col.name,
                               lambda v: f"unknown id '{_fmt(v)}' (not in {col.ref})")
+
+
+def _blank(arr: pa.Array) -> pa.Array:
+    """True where a text cell is empty or only whitespace (no string is copied)."""
+    return pc.or_(pc.equal(pc.utf8_length(arr), 0), pc.utf8_is_space(arr))
 
 
 def _num(x: float | None) -> str:
