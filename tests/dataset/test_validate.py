@@ -298,3 +298,22 @@ def test_parquet_types_are_accepted_loosely(example_parquet):
     path = example_parquet / "crime.parquet"
     _rewrite_parquet(path, decided_on=pa.array([pd.Timestamp("2012-03-03")], pa.timestamp("ns")))
     assert validate_dataset(example_parquet).ok
+
+
+@pytest.mark.parametrize("order", ["sorted", "unsorted"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_duplicate_keys_found_in_sorted_and_unsorted_tables(tmp_path, fmt, order):
+    """Sorted keys take a fast path; a repeat right after its twin must still be caught."""
+    from bip.dataset import write_dataset
+    from bip.dataset.example import example_tables
+
+    t = example_tables()
+    bw = t["benefit_weeks"]
+    dup = bw.iloc[[10]]
+    bw = pd.concat([bw.iloc[:11], dup, bw.iloc[11:]]) if order == "sorted" else pd.concat([bw, dup])
+    t["benefit_weeks"] = bw.reset_index(drop=True)
+    path = write_dataset(t, tmp_path / "d", fmt)
+    line = 13 if order == "sorted" else len(bw) + 1
+    report = validate_dataset(path)
+    assert errors(report) == [(f"benefit_weeks.{fmt}", line, "week", "duplicate key")]
+    assert "first on line 12" in report.errors[0].reason
