@@ -317,3 +317,18 @@ def test_duplicate_keys_found_in_sorted_and_unsorted_tables(tmp_path, fmt, order
     report = validate_dataset(path)
     assert errors(report) == [(f"benefit_weeks.{fmt}", line, "week", "duplicate key")]
     assert "first on line 12" in report.errors[0].reason
+
+
+def test_parquet_canonical_types_still_range_checked(example_parquet):
+    """Columns already in the canonical type skip per-row parsing but not the checks."""
+    path = example_parquet / "measurements.parquet"
+    t = pq.read_table(path)
+    s2 = t.column("S2").to_pylist()
+    s2[5] = 0
+    b11 = t.column("B11").to_pylist()
+    b11[1] = float("inf")
+    _rewrite_parquet(path, S2=pa.array(s2, pa.int8()), B11=pa.array(b11, pa.float64()))
+    assert errors(validate_dataset(example_parquet)) == [
+        ("measurements.parquet", 3, "B11", "bad number"),
+        ("measurements.parquet", 7, "S2", "value"),
+    ]

@@ -70,7 +70,7 @@ class Parser:
             if raw.type != target:
                 arr = self._to_target(col, raw, lines)
             elif col.kind in ("score", "flag", "count", "year", "amount"):
-                arr = self._numeric(col, raw, raw, lines)
+                arr = raw if _clean_numbers(col, raw) else self._numeric(col, raw, raw, lines)
             else:
                 arr = raw
         if col.required:
@@ -206,6 +206,17 @@ class Parser:
                               lambda v: f"value '{_fmt(v)}' out of range {lo}–{hi}")
             values = pc.if_else(out, pa.scalar(None, pa.float64()), values)
         return pc.cast(values, col.arrow_type)
+
+
+def _clean_numbers(col: Column, arr: pa.Array) -> bool:
+    """True if an array already in the column's type needs no per-row checks (one pass)."""
+    if pa.types.is_floating(arr.type) and pc.any(pc.invert(pc.is_finite(arr))).as_py():
+        return False
+    if col.lo is None:
+        return True
+    mm = pc.min_max(arr)
+    lo, hi = mm["min"].as_py(), mm["max"].as_py()
+    return lo is None or (lo >= col.lo and hi <= col.hi)
 
 
 def _blank(arr: pa.Array) -> pa.Array:
