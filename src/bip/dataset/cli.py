@@ -13,8 +13,10 @@ from bip.dataset.validate import validate_dataset
 
 
 def echo_report(report: Report, max_shown: int, errors_csv: Path | None = None) -> None:
-    """Print problems (at most ``max_shown``) and a summary to stderr."""
-    for p in report.problems[:max_shown]:
+    """Print problems (at most ``max_shown``, by file and line) and a summary to stderr."""
+    files = {p.file: i for i, p in reversed(list(enumerate(report.problems)))}
+    shown = sorted(report.problems, key=lambda p: (files[p.file], p.line or 0))
+    for p in shown[:max_shown]:
         click.echo(str(p), err=True)
     hidden = report.n_errors + report.n_warnings - min(max_shown, len(report.problems))
     if hidden > 0:

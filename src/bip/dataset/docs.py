@@ -60,7 +60,8 @@ every problem; `bip dataset convert DIR --to parquet|csv OUT` rewrites it in the
   the "line" is the data row number + 1, so a row has the same number in both forms.
 - **References.** Ids that name a row of another table (marked *→ table*) must exist there;
   a dangling reference is an error. Keys must be unique; a duplicate names the line of the
-  first occurrence.
+  first occurrence. (A large register sorted by its key validates faster: rows in strictly
+  increasing key order cannot repeat, so the duplicate search is skipped.)
 - **All or nothing.** Every problem is reported, not just the first. An import, conversion,
   DREAM import or pseudonymisation with any error writes nothing (files are written to a
   temporary name and moved into place only on success).
