@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bip import __version__
-from bip.dataset.cli import dataset
+from bip.dataset.cli import dataset, pseudonymise
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
 
 
@@ -16,6 +16,7 @@ def main() -> None:
 
 
 main.add_command(dataset)
+main.add_command(pseudonymise)
 main.add_command(serve)
 main.add_command(export_db_cmd)
 main.add_command(import_db_cmd)
