@@ -72,3 +72,23 @@ def test_cpr_is_never_stored_nor_logged(transactional_db, client, world, caplog,
         for cpr in CPRS:
             for form in _forms(cpr):
                 assert form not in text, f"CPR {form} found in {where}"
+
+
+def test_pseudonym_is_hmac_sha256_of_the_ten_digits(settings):
+    import hashlib
+    import hmac
+    import os
+
+    from bip.web.identity import citizen_id_for
+
+    key = os.environ["BIP_HMAC_KEY"].encode()
+    want = hmac.new(key, b"0101701018", hashlib.sha256).hexdigest()
+    assert citizen_id_for("010170-1018") == citizen_id_for("0101701018") == want
+
+
+def test_missing_key_is_a_clear_error_not_a_crash(login, world, monkeypatch):
+    monkeypatch.delenv("BIP_HMAC_KEY")
+    monkeypatch.delenv("BIP_HMAC_KEY_FILE", raising=False)
+    client = login("caseworker")
+    r = client.post(reverse("find"), {"cpr": "010170-1018"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 503 and "pseudonymisation key is not configured" in r.content.decode()
