@@ -45,3 +45,13 @@ def test_new_questionnaire_version_is_used_for_new_measurements(login, world, fu
                 {**full_values(dt.date(2024, 4, 1)), "idempotency_key": "v2"})
     assert Measurement.objects.get(idempotency_key="v2").questionnaire_version == 2
     assert Measurement.objects.get(pk=world.measurements["A"].pk).questionnaire_version == 1
+
+
+def test_admin_deactivates_a_login(login, world, client):
+    admin = login("admin")
+    r = admin.post(reverse("admin_users"), {"toggle_active": "caseworkerA"})
+    assert r.status_code == 302
+    assert not get_user_model().objects.get(username="caseworkerA").is_active
+    client.logout()
+    r = client.post(reverse("login"), {"username": "caseworkerA", "password": world.password})
+    assert "_auth_user_id" not in client.session

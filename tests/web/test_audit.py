@@ -74,5 +74,8 @@ def test_refused_access_is_logged(login, world):
     client = login("analyst")
     assert client.get(reverse("caseload")).status_code == 403
     denied = list(AuditLog.objects.filter(action="access.denied").order_by("id"))
-    assert [(e.username, e.object_type) for e in denied] == [("caseworkerA", "citizen"), ("analystA", "path")]
+    assert [(e.username, e.object_type) for e in denied] == [("caseworkerA", "path"), ("analystA", "path")]
     assert denied[0].object_id == other[:64]
+    client = login("manager")
+    assert client.get(reverse("dashboard") + "?jobcenter=JCB").status_code == 404
+    assert AuditLog.objects.filter(action="access.denied", username="managerA", detail__contains="JCB").exists()

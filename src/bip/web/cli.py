@@ -73,6 +73,7 @@ def export_db_cmd(out: Path, fmt: str, overwrite: bool, data_dir: Path | None) -
 
     _data_dir(data_dir)
     bootstrap.setup()
+    bootstrap.migrate()  # a new, empty database exports as an empty (valid) dataset
     from bip.web.exchange import export_db
 
     try:

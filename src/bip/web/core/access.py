@@ -87,13 +87,6 @@ def refusal(request, status: int):
     return render(request, "bip/error.html", {"code": status, "message": message}, status=status)
 
 
-def _denied(request, role, object_type: str, object_id: str) -> None:
-    """Record a refused or unknown citizen/measurement (probing other jobcentres shows up here)."""
-    from bip.web.core.audit import audit
-
-    audit(request.user, role, "access.denied", object_type, object_id)
-
-
 class RoleView(LoginRequiredMixin, View):
     """Base of every view: login required and the user's role must be in ``roles``."""
 
@@ -114,6 +107,10 @@ class RoleView(LoginRequiredMixin, View):
             return super().dispatch(request, *args, **kwargs)
         except Http404:
             # Answered, not raised: with ATOMIC_REQUESTS a raised 404 would roll back the audit entry.
+            from bip.web.core.audit import audit
+
+            target = kwargs.get("citizen_id") or kwargs.get("measurement_id") or ""
+            audit(request.user, role, "access.denied", "path", target, request.get_full_path()[:300])
             return refusal(request, 404)
 
 
@@ -126,7 +123,6 @@ class CitizenView(RoleView):
         try:
             return citizens_for(self.request.user).get(citizen_id=self.kwargs["citizen_id"])
         except Citizen.DoesNotExist as exc:
-            _denied(self.request, self.role, "citizen", self.kwargs["citizen_id"])
             raise Http404 from exc
 
 
@@ -141,7 +137,6 @@ class MeasurementView(RoleView):
                 measurement_id=self.kwargs["measurement_id"]
             )
         except Measurement.DoesNotExist as exc:
-            _denied(self.request, self.role, "measurement", self.kwargs["measurement_id"])
             raise Http404 from exc
 
 

@@ -354,6 +354,7 @@ class MeasurementDoneView(MeasurementView):
 
     def get(self, request, measurement_id):
         m = self.get_measurement()
+        audit(request.user, self.role, "measurement.done", "measurement", m.measurement_id)
         return render(request, "bip/citizen_done.html", {"m": m, "citizen": m.citizen})
 
 
@@ -462,6 +463,8 @@ class AdminUsersView(RoleView):
         return render(request, "bip/admin_users.html", {"form": form or UserForm(), "users": users})
 
     def post(self, request):
+        if "toggle_active" in request.POST:
+            return self._toggle(request, request.POST["toggle_active"])
         form = UserForm(request.POST)
         if not form.is_valid():
             return self.get(request, form)
@@ -481,6 +484,18 @@ class AdminUsersView(RoleView):
                 cw.save(update_fields=["user"])
         audit(request.user, self.role, "user.create", "user", user.username, d["role"])
         messages.success(request, _("User created."))
+        return redirect("admin_users")
+
+
+    def _toggle(self, request, username):
+        """Deactivate or reactivate a login (users are never deleted: the audit log names them)."""
+        user = get_object_or_404(get_user_model(), username=username)
+        if user == request.user:
+            messages.error(request, _("You cannot deactivate yourself."))
+            return redirect("admin_users")
+        user.is_active = not user.is_active
+        user.save(update_fields=["is_active"])
+        audit(request.user, self.role, "user.activate" if user.is_active else "user.deactivate", "user", user.username)
         return redirect("admin_users")
 
 
