@@ -76,6 +76,7 @@ SCREENS = {
     "admin_users": {"admin"},
     "admin_versions": {"admin"},
     "admin_audit": {"admin"},
+    "admin_import": {"admin"},
 }
 
 

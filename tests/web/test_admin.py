@@ -55,3 +55,39 @@ def test_admin_deactivates_a_login(login, world, client):
     client.logout()
     r = client.post(reverse("login"), {"username": "caseworkerA", "password": world.password})
     assert "_auth_user_id" not in client.session
+
+
+def _zip(folder):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f"ds/{f.name}")
+    buf.seek(0)
+    buf.name = "ds.zip"
+    return buf
+
+
+def test_admin_imports_a_zipped_dataset_all_or_nothing(login, world, tmp_path):
+    from bip.dataset import write_dataset
+    from bip.dataset.example import example_tables
+    from bip.web.core.models import Citizen
+
+    good = write_dataset(example_tables(), tmp_path / "good", "csv")
+    bad = write_dataset(example_tables(), tmp_path / "bad", "csv")
+    p = bad / "measurements.csv"
+    lines = p.read_text().splitlines()
+    lines[2] = lines[2].replace(",2014-", ",2014-13-", 1)
+    p.write_text("\n".join(lines) + "\n")
+    client = login("admin")
+    before = Citizen.objects.count()
+    r = client.post(reverse("admin_import"), {"dataset": _zip(bad)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and "measurements.csv" in r.content.decode()
+    assert r.context["problems"][0].line == 3
+    assert Citizen.objects.count() == before
+    r = client.post(reverse("admin_import"), {"dataset": _zip(good)})
+    assert r.status_code == 302 and Citizen.objects.count() == before + 4
+    r = client.post(reverse("admin_import"), {"dataset": _zip(good)})
+    assert r.status_code == 409 and Citizen.objects.count() == before + 4

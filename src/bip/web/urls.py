@@ -24,6 +24,7 @@ urlpatterns = [
     path("administration/jobcentres/", views.AdminJobcentersView.as_view(), name="admin_jobcenters"),
     path("administration/users/", views.AdminUsersView.as_view(), name="admin_users"),
     path("administration/questionnaires/", views.AdminVersionsView.as_view(), name="admin_versions"),
+    path("administration/import/", views.AdminImportView.as_view(), name="admin_import"),
     path("administration/audit/", views.AdminAuditView.as_view(), name="admin_audit"),
 ]
 

@@ -532,6 +532,50 @@ class AdminVersionsView(RoleView):
         return redirect("admin_versions")
 
 
+class AdminImportView(RoleView):
+    """Import a dataset (zip of a format-v1 folder): validated first, then all or nothing."""
+
+    roles = (Role.ADMIN,)
+    MAX_BYTES = 512 * 1024 * 1024
+
+    def get(self, request, problems=None, status=200):
+        return render(request, "bip/admin_import.html", {"problems": problems}, status=status)
+
+    def post(self, request):
+        from bip.dataset import DatasetError
+        from bip.web.exchange import ImportConflict, import_db
+
+        upload = request.FILES.get("dataset")
+        if upload is None or not zipfile.is_zipfile(upload):
+            messages.error(request, _("Choose a zip file with the dataset's CSV or Parquet files."))
+            return self.get(request, status=400)
+        tmp = Path(tempfile.mkdtemp(prefix="bip-import-"))
+        try:
+            with zipfile.ZipFile(upload) as z:
+                names = [n for n in z.namelist() if not n.endswith("/")]
+                if sum(i.file_size for i in z.infolist()) > self.MAX_BYTES or any(
+                        n.startswith("/") or ".." in Path(n).parts for n in names):
+                    messages.error(request, _("The zip file is too large or has unsafe paths."))
+                    return self.get(request, status=400)
+                for n in names:  # flatten: the tables may sit in a sub-folder of the zip
+                    name = Path(n).name
+                    if name.endswith((".csv", ".parquet")):
+                        (tmp / name).write_bytes(z.read(n))
+            try:
+                counts = import_db(tmp)
+            except DatasetError as exc:
+                return self.get(request, problems=exc.report.errors[:200], status=400)
+            except ImportConflict as exc:
+                messages.error(request, f"{exc}. " + _("Nothing was imported."))
+                return self.get(request, status=409)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        detail = ", ".join(f"{v} {k}" for k, v in counts.items())
+        audit(request.user, self.role, "dataset.import", "dataset", upload.name[:64], detail)
+        messages.success(request, _("Imported: %(detail)s.") % {"detail": detail})
+        return redirect("admin_import")
+
+
 class AdminAuditView(RoleView):
     """Search the audit log; ``?format=csv`` exports the matching entries."""
 
