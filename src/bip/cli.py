@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bip import __version__
-from bip.dataset.cli import dataset
+from bip.dataset.cli import dataset, pseudonymise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,3 +15,4 @@ def main() -> None:
 
 
 main.add_command(dataset)
+main.add_command(pseudonymise)

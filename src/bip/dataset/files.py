@@ -76,15 +76,23 @@ def header(tf: TableFile) -> list[str]:
         raise MalformedFile(1, "not valid UTF-8 text") from exc
     if not text.strip():
         raise MalformedFile(1, "empty file: a header row is required")
-    return [c.strip() for c in next(csv.reader(io.StringIO(text)))]
+    try:
+        return [c.strip() for c in next(csv.reader(io.StringIO(text.rstrip("\r\n"))))]
+    except (csv.Error, StopIteration) as exc:
+        raise MalformedFile(1, f"header row cannot be read ({exc})") from exc
 
 
-def batches(tf: TableFile, names: list[str], report: Report) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
-    """(line numbers, raw batch) pairs. CSV cells come as text; Parquet as stored."""
+def batches(
+    tf: TableFile, names: list[str], report: Report, batch_rows: int = BATCH_ROWS
+) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
+    """(line numbers, raw batch) pairs. CSV cells come as text; Parquet as stored.
+
+    ``batch_rows`` bounds Parquet batches (CSV batches follow the reader's block size).
+    """
     if tf.format == "parquet":
         line = 2
         try:
-            for b in pq.ParquetFile(tf.path).iter_batches(batch_size=BATCH_ROWS, columns=names):
+            for b in pq.ParquetFile(tf.path).iter_batches(batch_size=batch_rows, columns=names):
                 yield np.arange(line, line + b.num_rows), b
                 line += b.num_rows
         except (pa.ArrowException, OSError) as exc:

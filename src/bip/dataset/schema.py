@@ -160,14 +160,14 @@ TABLES: dict[str, Table] = {
         Table(
             "persons",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens"),
+                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
                 Column("birth_year", "year", lo=1900, hi=2100, doc="year of birth"),
-                Column("sex", "category", values=("f", "m")),
+                Column("sex", "category", values=("f", "m"), doc="sex: female, male"),
                 _flag("married", "married (1) or not (0)"),
                 Column("n_children", "count", lo=0, hi=30, doc="number of children"),
                 _flag("single_parent", "single parent"),
-                Column("origin", "category", values=ORIGINS),
-                Column("education", "category", values=EDUCATIONS),
+                Column("origin", "category", values=ORIGINS, doc="origin (Danmarks Statistik's herkomst)"),
+                Column("education", "category", values=EDUCATIONS, doc="highest completed education: unskilled, skilled (vocational), higher"),
             ),
             key=(_CITIZEN,),
             register=True,
@@ -176,9 +176,10 @@ TABLES: dict[str, Table] = {
         Table(
             "benefit_weeks",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens"),
+                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
                 Column("week", "week", required=True, doc="ISO week YYYY-Www"),
-                Column("status", "category", required=True, values=BENEFIT_STATUSES),
+                Column("status", "category", required=True, values=BENEFIT_STATUSES,
+                       doc="the week's status (from the DREAM benefit code, see the DREAM import)"),
             ),
             key=(_CITIZEN, "week"),
             register=True,
@@ -187,7 +188,7 @@ TABLES: dict[str, Table] = {
         Table(
             "employment_months",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens"),
+                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
                 Column("month", "month", required=True, doc="YYYY-MM"),
                 _flag("employed", "any eIndkomst earnings that month (incl. flex job, wage subsidy)"),
             ),
@@ -198,8 +199,8 @@ TABLES: dict[str, Table] = {
         Table(
             "diagnoses",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens"),
-                Column("diagnosed_on", "date", required=True),
+                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column("diagnosed_on", "date", required=True, doc="date of the diagnosis (contact start)"),
                 Column("icd10", "text", required=True, doc="ICD-10 code, with or without leading D and dot"),
             ),
             key=(),
@@ -209,8 +210,8 @@ TABLES: dict[str, Table] = {
         Table(
             "prescriptions",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens"),
-                Column("dispensed_on", "date", required=True),
+                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column("dispensed_on", "date", required=True, doc="date the prescription was dispensed"),
                 Column("atc", "text", required=True, doc="ATC code, e.g. N06AB04"),
             ),
             key=(),
@@ -220,9 +221,9 @@ TABLES: dict[str, Table] = {
         Table(
             "gp_contacts",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens"),
-                Column("contact_on", "date", required=True),
-                Column("n_services", "count", lo=0, hi=10_000),
+                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column("contact_on", "date", required=True, doc="date of the GP contact"),
+                Column("n_services", "count", lo=0, hi=10_000, doc="number of services (ydelser) at the contact"),
                 Column("fee_dkk", "amount", lo=-1e7, hi=1e7, doc="fees, DKK (corrections may be negative)"),
             ),
             key=(),
@@ -232,10 +233,12 @@ TABLES: dict[str, Table] = {
         Table(
             "crime",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens"),
-                Column("decided_on", "date", required=True),
-                Column("kind", "category", required=True, values=("charge", "conviction")),
-                Column("law", "category", required=True, values=("penal", "traffic", "other")),
+                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column("decided_on", "date", required=True, doc="date of the charge or decision"),
+                Column("kind", "category", required=True, values=("charge", "conviction"),
+                       doc="charge (sigtelse) or conviction (afgørelse)"),
+                Column("law", "category", required=True, values=("penal", "traffic", "other"),
+                       doc="penal code (straffelov), traffic law (færdselslov) or other special law"),
             ),
             key=(),
             register=True,

@@ -94,6 +94,63 @@ def atomic_dir(out: Path, overwrite: bool = False):
         os.replace(tmp, out)
 
 
+@contextmanager
+def atomic_file(out: Path, overwrite: bool = False):
+    """Yield a temporary path beside ``out`` that becomes ``out`` only if the block succeeds."""
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} exists; choose another name or allow overwriting")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, out)
+
+
+class FileWriter:
+    """Streams batches of any fixed schema into one CSV or Parquet file."""
+
+    def __init__(self, path: Path, schema: pa.Schema, fmt: str):
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
+        self.schema = schema
+        if fmt == "parquet":
+            self._w = pq.ParquetWriter(path, schema, compression="zstd")
+        else:
+            self._w = pacsv.CSVWriter(path, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+        self.rows = 0
+
+    def write(self, batch: pa.RecordBatch | pa.Table) -> None:
+        self.rows += batch.num_rows
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
+        self._w.write_table(batch)
+
+    def close(self) -> None:
+        self._w.close()
+
+    def __enter__(self) -> FileWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def format_of(path: Path, fmt: str | None = None) -> str:
+    """``fmt`` if given, else from the file suffix (.csv/.parquet); a conflict is an error."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if fmt is None:
+        if suffix not in ("csv", "parquet"):
+            raise ValueError(f"{path}: cannot tell the format from the name; use .csv or .parquet")
+        return suffix
+    if suffix in ("csv", "parquet") and suffix != fmt:
+        raise ValueError(f"{path}: name says {suffix} but the format asked for is {fmt}")
+    return fmt
+
+
 def write_dataset(
     tables: Mapping[str, TableData | Iterable[TableData]],
     out: Path | str,
