@@ -98,6 +98,8 @@ def _selection_matrix(b: dict[str, np.ndarray], prev_s12: np.ndarray, rows: np.n
         "musculo": b["som_musculo"][rows].astype(float),
         "prev_S12": prev_s12 - 2.5,
         "unskilled": (b["education"][rows] == 0).astype(float),
+        "children": (b["n_children"][rows] > 0).astype(float),
+        "examination": b["som_examination"][rows].astype(float),
         "antidepressant": b["med_antidepressant"][rows].astype(float),
         "painkiller": b["med_painkiller"][rows].astype(float),
         "gp_high": (b["gp_weeks"][rows] - 20) / 20,
@@ -214,7 +216,7 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     """Schedule, caseworkers, activities, answers and outcome probabilities for one chunk."""
     n = len(b["jc"])
     first = rng.integers(day(SCHED["first_measurement_from"]), day(SCHED["first_measurement_to"]) + 1, n)
-    extra = rng.negative_binomial(1.5, 1.5 / (1.5 + SCHED["extra_measurements_mean"]), n)
+    extra = rng.negative_binomial(3.0, 3.0 / (3.0 + SCHED["extra_measurements_mean"]), n)
     count = 1 + extra
     cit = np.repeat(np.arange(n), count)
     starts = np.concatenate([[0], np.cumsum(count)[:-1]])
