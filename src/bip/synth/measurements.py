@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from bip.instrument import B_ITEMS, S1_GROUP, S_ITEMS
+from bip.instrument import B_ITEMS, S_ITEMS
 from bip.synth.params import (
     ALL_ITEMS,
     CODES,
@@ -185,7 +185,7 @@ class Meetings:
     gap_weeks: np.ndarray  # weeks since previous (nan for first)
     cw: np.ndarray  # caseworker index
     n_changes: np.ndarray  # caseworker changes so far
-    code: np.ndarray  # drawn code index 0-15 (-1 never: unknown is only in S1 ticks)
+    code: np.ndarray  # drawn combination, index into ALL_COMBINATIONS (unknown only via S1 ticks)
     ticks: np.ndarray  # n x 23 S1
     core: np.ndarray  # n x 20 latent-free answers (1-5) before caseworker leniency
     answers: np.ndarray  # n x 20 observed answers (nan = missing)
@@ -332,5 +332,3 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
                     b10_status=status, b10_channels=ch, b11=b11, shift=shift_s12,
                     exp_shift=exp_shift)  # fmt: skip
 
-
-S1_GROUPS_OK = all(S1_GROUP[o] in GROUP_ORDER for o in S1_GROUP)

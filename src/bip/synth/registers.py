@@ -151,10 +151,6 @@ def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: n
     return out
 
 
-def _rows(ids, days, labels):
-    return ids, days, labels
-
-
 def health_and_crime(rng: np.random.Generator, b: dict, first_day: np.ndarray, ids: np.ndarray) -> dict[str, pa.Table]:
     """Diagnoses, prescriptions, GP contacts and crime: flags placed inside their windows
     (3 years, 6 months, 12 months, 5 years before the first meeting) plus decoys outside."""
