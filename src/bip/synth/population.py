@@ -108,7 +108,7 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
     edu_nw, edu_other = (0.93, 0.05, 0.02), (0.668, 0.276, 0.056)
     b["education"] = np.where(nw, _pick(rng, n, edu_nw), _pick(rng, n, edu_other))
     b["married"] = rng.random(n) < np.where(nw, POP["married_nonwestern"], 0.152)
-    kids_cat = np.where(nw, _pick(rng, n, (0.33, 0.12, 0.42, 0.13)), _pick(rng, n, (0.62, 0.19, 0.16, 0.03)))
+    kids_cat = np.where(nw, _pick(rng, n, (0.33, 0.10, 0.44, 0.13)), _pick(rng, n, (0.62, 0.17, 0.18, 0.03)))
     n_kids = np.select([kids_cat == 0, kids_cat == 1, kids_cat == 2],
                        [0, 1, 2 + (rng.random(n) < 0.3)], 4 + rng.integers(0, 3, n))  # fmt: skip
     b["n_children"] = n_kids
