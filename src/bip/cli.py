@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from bip import __version__
+from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset, pseudonymise
+from bip.synth.cli import synth
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,3 +18,5 @@ def main() -> None:
 
 main.add_command(dataset)
 main.add_command(pseudonymise)
+main.add_command(synth)
+main.add_command(calibrate)
