@@ -14,7 +14,7 @@ ratio to a baseline measured in the same run:
 
 Usage: ``python bench/bench_dataset.py [--scale 1.0] [--only STEP ...]``. ``--scale 0.01``
 gives a quick smoke run (its own files). Results are printed and written to
-``bench/out/bench_dataset.json``.
+``bench/out/bench_dataset.json`` (``--only`` updates just those steps in it).
 """
 
 from __future__ import annotations
@@ -95,6 +95,40 @@ def generate(path: Path, scale: float) -> None:
     (path / ".complete").write_text("ok")
 
 
+N_DREAM_PERSONS = 370_000
+N_DREAM_WEEKS = 520  # 2008-W01 .. ten years of weekly columns, DREAM naming y_YYWW
+
+
+def dream_file(scale: float) -> Path:
+    return OUT / ("dream_wide.csv" if scale == 1 else f"dream_wide-x{scale:g}.csv")
+
+
+def generate_dream(path: Path, scale: float) -> None:
+    """A DREAM-style wide CSV: one row per person, one y_YYWW column per week, ~60% filled."""
+    import datetime as dt
+
+    import duckdb
+
+    if path.exists():
+        return
+    n = max(10, int(N_DREAM_PERSONS * scale))
+    monday = dt.date(2008, 1, 7)  # ISO 2008-W02; weeks from here on
+    cols = []
+    for j in range(N_DREAM_WEEKS):
+        y, w, _ = (monday + dt.timedelta(weeks=j)).isocalendar()
+        cols.append(f"CASE WHEN hash(i, {j}) % 10 < 4 THEN NULL ELSE "
+                    f"['111', '130', '651', '890', '783', '135'][(hash(i // 7, {j // 13}) % 6 + 1)::BIGINT] "
+                    f"END AS y_{y % 100:02d}{w:02d}")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar=false")
+    tmp = path.with_suffix(".tmp.csv")
+    t0 = time.monotonic()
+    con.execute(f"COPY (SELECT 'C' || lpad(i::VARCHAR, 7, '0') AS citizen_id, {', '.join(cols)} "
+                f"FROM range({n}) t(i)) TO '{tmp}' (FORMAT csv, HEADER true)")
+    tmp.rename(path)
+    print(f"generated {path.name} in {time.monotonic() - t0:.0f}s", file=sys.stderr)
+
+
 # --- steps: each runs in a fresh child process ------------------------------------------------
 
 def step_baseline_stream_all(path: Path) -> dict:
@@ -172,6 +206,34 @@ def step_register_duckdb_agg(path: Path) -> dict:
     return {"groups": len(rows), "rows": sum(r[1] for r in rows)}
 
 
+def step_baseline_stream_dream_csv(path: Path) -> dict:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    src = _dream_of(path)
+    with open(src, encoding="utf-8") as fh:
+        names = fh.readline().strip().split(",")
+    reader = pacsv.open_csv(src, read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=False),
+                            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}))
+    return {"persons": sum(b.num_rows for b in reader)}
+
+
+def step_import_dream(path: Path) -> dict:
+    from bip.dataset.dream import EXAMPLE_MAPPING, import_dream
+
+    out = OUT / f"{path.name}-benefit_weeks_from_dream.parquet"
+    report = import_dream(_dream_of(path), EXAMPLE_MAPPING, out, overwrite=True)
+    import pyarrow.parquet as pq
+
+    rows = pq.ParquetFile(out).metadata.num_rows if report.ok else None
+    return {"errors": report.n_errors, "first": [str(p) for p in report.problems[:3]], "rows_out": rows}
+
+
+def _dream_of(path: Path) -> Path:
+    """The wide DREAM file that goes with a benchmark dataset folder (same scale)."""
+    return OUT / (path.name.replace("dataset", "dream_wide") + ".csv")
+
+
 STEPS = {
     "baseline_stream_all": step_baseline_stream_all,
     "validate_dataset": step_validate,
@@ -181,6 +243,8 @@ STEPS = {
     "baseline_duckdb_count": step_baseline_duckdb_count,
     "baseline_duckdb_agg": step_baseline_duckdb_agg,
     "register_duckdb_agg": step_register_duckdb_agg,
+    "baseline_stream_dream_csv": step_baseline_stream_dream_csv,
+    "import_dream": step_import_dream,
 }
 RATIOS = [  # (step, baseline)
     ("validate_dataset", "baseline_stream_all"),
@@ -188,6 +252,7 @@ RATIOS = [  # (step, baseline)
     ("frame_measurements", "baseline_read_measurements"),
     ("register_duckdb_agg", "baseline_duckdb_agg"),
     ("register_duckdb_agg", "baseline_duckdb_count"),
+    ("import_dream", "baseline_stream_dream_csv"),
 ]
 
 
@@ -239,8 +304,14 @@ def main() -> None:
         return
     path = dataset_dir(args.scale)
     generate(path, args.scale)
+    generate_dream(dream_file(args.scale), args.scale)
     sizes = {f.name: round(f.stat().st_size / 2**20, 1) for f in sorted(path.glob("*.parquet"))}
     results = {}
+    saved = OUT / ("bench_dataset.json" if args.scale == 1 else f"bench_dataset-x{args.scale:g}.json")
+    if args.only and saved.exists():  # a partial run updates the steps it ran, keeps the rest
+        previous = json.loads(saved.read_text())
+        if previous.get("scale") == args.scale:
+            results = previous["steps"]
     for step in args.only or STEPS:
         results[step] = run_child(step, path)
         print(f"{step:28s} {results[step]}", file=sys.stderr)
@@ -255,7 +326,7 @@ def main() -> None:
     summary = {"scale": args.scale, "files_mib": sizes, "cpus": os.cpu_count(), "steps": results,
                "ratios": ratios, "max_peak_rss_gib": peak, "within_8_gib": peak < 8}
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "bench_dataset.json").write_text(json.dumps(summary, indent=2))
+    saved.write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from bip import __version__
+from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset, pseudonymise
+from bip.synth.cli import synth
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
 
 
@@ -17,6 +19,8 @@ def main() -> None:
 
 main.add_command(dataset)
 main.add_command(pseudonymise)
+main.add_command(synth)
+main.add_command(calibrate)
 main.add_command(serve)
 main.add_command(export_db_cmd)
 main.add_command(import_db_cmd)

@@ -89,6 +89,9 @@ def _broken(v1, change) -> str:
     (lambda r: r["citizen"][0]["label"].pop("en"), "en label"),
     (lambda r: r["citizen"][0].update(kind="text"), "1-5 scale"),
     (lambda r: r.pop("version"), "malformed"),
+    (lambda r: r["caseworker"][0].pop("options"), "malformed"),
+    (lambda r: r["scales"].pop("jobchance"), "S12 must be a 1-5 scale"),
+    (lambda r: r["citizen"].append(dict(r["citizen"][0])), "items must be exactly"),
 ])
 def test_structure_checks_reject_a_broken_version(v1, change, match):
     with pytest.raises(InstrumentError, match=match):

@@ -113,6 +113,8 @@ def _parse(raw: Mapping[str, Any]) -> Instrument:
         items: dict[str, Item] = {}
         for part in ("citizen", "caseworker"):
             for d in raw[part]:
+                if d["id"] in items:
+                    raise InstrumentError(f"item {d['id']} appears twice; items must be exactly one each")
                 wording = d.get("wording") or {}
                 items[d["id"]] = Item(
                     id=d["id"],
@@ -127,7 +129,12 @@ def _parse(raw: Mapping[str, Any]) -> Instrument:
     except (KeyError, TypeError, ValueError) as exc:
         raise InstrumentError(f"questionnaire definition is malformed: {exc!r}") from exc
     inst = Instrument(version=version, raw=raw, items=items)
-    _check_structure(inst)
+    try:
+        _check_structure(inst)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        if isinstance(exc, InstrumentError):
+            raise
+        raise InstrumentError(f"version {version}: questionnaire definition is malformed: {exc!r}") from exc
     return inst
 
 
