@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bip.analysis.common import codes, floats, num
+from bip.analysis.common import CitizenCounter, codes, floats, num
 from bip.analysis.ols import Fit, cluster_means, cluster_ols
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
@@ -122,7 +122,8 @@ def _fit(d, dummies, controls, cit, ok, standardise, level, code_list, cells) ->
             C -= C.mean(axis=0)
         X = np.column_stack([X, C])
     g = cit[ok]
-    res: dict = {"n": int(n), "n_citizens": int(pd.unique(g).size), "mean": num(mean), "sd": num(sd)}
+    count = CitizenCounter(g)
+    res: dict = {"n": int(n), "n_citizens": count(), "mean": num(mean), "sd": num(sd)}
     if n == 0 or np.isnan(y).any():
         fit = None
     elif controls is None:
@@ -139,7 +140,7 @@ def _fit(d, dummies, controls, cit, ok, standardise, level, code_list, cells) ->
     for j, code in enumerate(code_list):
         row = {"estimate": None, "se": None, "ci_low": None, "ci_high": None, "p_value": None,
                "percentile": None, "n": int(counts[j]),
-               "n_citizens": int(pd.unique(g[c_ok == j]).size) if counts[j] else 0}  # fmt: skip
+               "n_citizens": count(c_ok == j) if counts[j] else 0}  # fmt: skip
         if used[j]:
             if fit is not None:
                 b, lo, hi = fit.beta[col], fit.ci_low[col], fit.ci_high[col]
