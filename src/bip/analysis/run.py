@@ -113,7 +113,7 @@ def spec_keys(ds_counts: dict, sections: dict) -> dict:
         "mean_weeks_between": a1["weeks_between"]["mean"],
         "combinations": combinations,
         "combination_effects": effects,
-        "caseworker_effectiveness": pick("caseworker_effectiveness", a6) or (a6 if a6 else None),
+        "caseworker_effectiveness": pick("caseworker_effectiveness", a6),
         "caseworker_change": pick("caseworker_change", a7),
         "belief": pick("belief", a7, a5),
     }
