@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bip import __version__
+from bip.analysis.cli import analyze
 from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset, pseudonymise
 from bip.synth.cli import synth
@@ -19,6 +20,7 @@ def main() -> None:
 
 main.add_command(dataset)
 main.add_command(pseudonymise)
+main.add_command(analyze)
 main.add_command(synth)
 main.add_command(calibrate)
 main.add_command(serve)
