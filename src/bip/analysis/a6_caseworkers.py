@@ -242,7 +242,8 @@ def _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit: bool) -> dict:
         else:
             r = r_full[idx]
             n_sl = len(beta)
-        cells = pd.factorize(pd.Series(new_cit) * (int(g_b.max()) + 1) + g_b)[0]
+        # A citizen drawn twice is one cell: the copies' errors are identical, not independent.
+        cells = pd.factorize(pd.Series(cit[idx]) * (int(g_b.max()) + 1) + g_b)[0]
         res = _pipeline(r, g_b, cells, n_sl, float(y[idx].mean()))
         out["increase_shrunk"].append(res["policy_shrunk"]["increase"])
         out["counterfactual_shrunk"].append(res["policy_shrunk"]["counterfactual"])
