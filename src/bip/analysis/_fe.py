@@ -119,7 +119,10 @@ def noncollinear(gram: np.ndarray, tol: float = 1e-9) -> np.ndarray:
 
 def _solve(gram: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Solution and inverse of a symmetric positive definite system."""
-    c = scipy.linalg.cho_factor(gram, lower=True)
+    try:
+        c = scipy.linalg.cho_factor(gram, lower=True)
+    except np.linalg.LinAlgError as exc:
+        raise EstimationError(f"singular design: {exc}") from exc
     return scipy.linalg.cho_solve(c, rhs), scipy.linalg.cho_solve(c, np.eye(len(gram)))
 
 
@@ -284,7 +287,7 @@ def poisson(
         xbar, Xt = demean(Xv, gcodes, n_fe, w)
     else:
         Xt = Xv
-    bread = np.linalg.inv((Xt * w[:, None]).T @ Xt)
+    bread = _solve((Xt * w[:, None]).T @ Xt, np.zeros(len(beta)))[1]
     k = len(beta) + n_fe
     vcov, g = _cr1(bread, Xt * (yv - mu)[:, None], cl, n, k)
     fit = Fit(names=names, coef=beta, vcov=vcov, n=n, n_clusters=g, k_params=k,
