@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis._design import OUTCOME, answers, background, combine
-from bip.analysis._fe import Fit, _codes, cluster_sums, demean, ols
+from bip.analysis._fe import Fit, _codes, cluster_sums, ols
 from bip.instrument import B_ITEMS, GROUPS, S1_GROUP, S_ITEMS
 
 MIN_CITIZENS = 10
