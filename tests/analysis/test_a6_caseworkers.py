@@ -147,3 +147,27 @@ def test_too_small_sample_is_reported():
     panel, _ = simulate_panel(n_caseworkers=3, n_citizens=40, seed=1)
     r = a6.run(panel, n_boot=0)
     assert r["status"] == "insufficient_data"
+
+
+def test_a567_results_hold_the_spec_keys(sim):
+    from bip.analysis.a567 import results
+    from bip.report.results import validate_results  # noqa: F401  (schema owner's validator)
+
+    r = results(sim[0], seed=0, n_boot=5)
+    json.dumps(r, allow_nan=False)
+    ce = r["caseworker_effectiveness"]
+    for k in ("n_measurements", "n_caseworkers", "n_citizens", "r2_without_fe", "r2_with_fe",
+              "quartiles", "policy_experiment", "effects", "true_effect_sd"):
+        assert k in ce
+    assert set(ce["quartiles"][0]) >= {"quartile", "n_caseworkers", "outcome_rate", "mean_effect",
+                                      "citizens_per_caseworker"}
+    assert set(ce["policy_experiment"]) == {"actual", "actual_se", "counterfactual",
+                                            "counterfactual_se", "increase", "increase_se", "p_value"}
+    assert set(ce["effects"][0]) == {"caseworker_id", "effect", "effect_shrunk", "se",
+                                     "n_measurements", "quartile"}
+    assert set(r["caseworker_change"]) >= {"share_with_change", "relative_effect_per_change",
+                                           "ci_low", "ci_high"}
+    b = r["belief"]
+    assert set(b["outcome_rate_by_S12"]) == set(b["job13_rate_by_S12"]) == {"1", "2", "3", "4", "5"}
+    assert set(b) >= {"relative_effect_high_vs_low", "ci_low", "ci_high"}
+    assert r["a6_caseworkers"]["caseworker_effectiveness"] == ce

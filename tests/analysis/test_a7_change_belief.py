@@ -82,7 +82,7 @@ def test_planted_change_and_belief_effects(sim):
     assert ch["ci_low"] < -0.22 < ch["ci_high"]
     fe = ch["with_caseworker_fe"]
     assert fe["ci_low"] < -0.22 < fe["ci_high"]
-    be = r["belief"]
+    be = r["belief_effect"]
     print("belief", be["relative_effect"], be["ci_low"], be["ci_high"])
     assert be["ci_low"] < 0.32 < be["ci_high"]
     assert 0 < r["share_with_change"]["share_with_change"] < 1

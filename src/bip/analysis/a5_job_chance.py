@@ -58,12 +58,12 @@ def _num(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype(float)
 
 
-def rates_by_level(panel: pd.DataFrame) -> dict:
+def rates_by_level(panel: pd.DataFrame, items=INDICATOR_ITEMS) -> dict:
     """Per item: one row per answer level with n, n_citizens and both outcome rates."""
     y52 = _num(panel[OUTCOME])
     y13 = _num(panel[SHORT_OUTCOME]) if SHORT_OUTCOME in panel else pd.Series(np.nan, index=panel.index)
     out = {}
-    for item in INDICATOR_ITEMS:
+    for item in items:
         a = _num(panel[item])
         rows = []
         for lev in LEVELS:

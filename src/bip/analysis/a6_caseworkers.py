@@ -340,7 +340,8 @@ def run(
             "n_measurements": len(sample), "n_caseworkers": int(sample["caseworker_id"].nunique()),
             "n_citizens": int(sample["citizen_id"].nunique())}  # fmt: skip
     if base["n_caseworkers"] < 4 or len(sample) < 20:
-        return {**base, "status": "insufficient_data"}
+        out = {**base, "status": "insufficient_data"}
+        return {**out, "caseworker_effectiveness": summary(out)}
     rng = np.random.default_rng(seed)
     y = pd.to_numeric(sample[OUTCOME]).to_numpy(dtype=float)
     X = design(sample)
@@ -385,7 +386,7 @@ def run(
             "slopes_refitted": bool(refit),
             **{f"{key}_ci": list(_ci(v)) for key, v in boot.items()},
         }  # fmt: skip
-    return {
+    out = {
         **base,
         "status": "ok",
         "outcome": OUTCOME,
@@ -443,4 +444,29 @@ def run(
             "explanation_da": EXPLANATION_DA.format(n=int(round(median_cit))),
             "explanation_en": EXPLANATION_EN.format(n=int(round(median_cit))),
         },
+    }
+    return {**out, "caseworker_effectiveness": summary(out)}
+
+
+_EFFECT_FIELDS = ("caseworker_id", "effect", "effect_shrunk", "se", "n_measurements", "quartile")
+_QUARTILE_FIELDS = ("quartile", "n_caseworkers", "outcome_rate", "mean_effect",
+                    "citizens_per_caseworker", "n_citizens")  # fmt: skip
+_POLICY_FIELDS = ("actual", "actual_se", "counterfactual", "counterfactual_se", "increase",
+                  "increase_se", "p_value")  # fmt: skip
+
+
+def summary(a6: dict) -> dict:
+    """The SPEC §6 ``caseworker_effectiveness`` object from an A6 section."""
+    out = {k: a6.get(k) for k in ("n_measurements", "n_caseworkers", "n_citizens")}
+    if a6.get("status") != "ok":
+        return {**out, "r2_without_fe": None, "r2_with_fe": None, "quartiles": [],
+                "policy_experiment": None, "effects": [], "true_effect_sd": None}  # fmt: skip
+    return {
+        **out,
+        "r2_without_fe": a6["r2_without_fe"],
+        "r2_with_fe": a6["r2_with_fe"],
+        "quartiles": [{k: q[k] for k in _QUARTILE_FIELDS} for q in a6["quartiles"]],
+        "policy_experiment": {k: a6["policy_experiment"][k] for k in _POLICY_FIELDS},
+        "effects": [{k: e[k] for k in _EFFECT_FIELDS} for e in a6["effects"]],
+        "true_effect_sd": a6["beyond"]["true_effect_sd"],
     }

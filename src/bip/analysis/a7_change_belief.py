@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis._design import OUTCOME, background, combine
+from bip.analysis._design import OUTCOME, SHORT_OUTCOME, background, combine
 from bip.analysis._fe import EstimationError, Fit, poisson
+from bip.analysis.a5_job_chance import PUBLISHED_S12_JOB, rates_by_level
 
 
 def _f(x) -> float | None:
@@ -129,10 +130,29 @@ def run(panel: pd.DataFrame, *, seed: int = 0) -> dict:
     share = share_with_change(panel)
     change = change_effect(panel)
     belief = belief_effect(panel)
+    ok_c, ok_b = change.get("status") == "ok", belief.get("status") == "ok"
+    s12 = rates_by_level(panel, items=("S12",))["S12"]
     return {
         "share_with_change": share,
         "change_effect": change,
-        "belief": belief,
+        "belief_effect": belief,
         "published": {"share_with_change": 0.40, "relative_effect_per_change": -0.22,
                       "relative_effect_high_vs_low_belief": 0.32},  # fmt: skip
-    }
+        # SPEC §6 summary objects (lifted to the top level of results.json)
+        "caseworker_change": {
+            "share_with_change": share["share_with_change"], "n_citizens": share["n_citizens"],
+            "relative_effect_per_change": change.get("relative_effect") if ok_c else None,
+            "ci_low": change.get("ci_low") if ok_c else None,
+            "ci_high": change.get("ci_high") if ok_c else None,
+        },
+        "belief": {
+            "outcome_rate_by_S12": {str(r["level"]): r[OUTCOME] for r in s12},
+            "job13_rate_by_S12": {str(r["level"]): r[SHORT_OUTCOME] for r in s12},
+            "n_by_S12": {str(r["level"]): r["n"] for r in s12},
+            "n_citizens_by_S12": {str(r["level"]): r["n_citizens"] for r in s12},
+            "published_job13_rate_by_S12": {str(k): v for k, v in PUBLISHED_S12_JOB.items()},
+            "relative_effect_high_vs_low": belief.get("relative_effect") if ok_b else None,
+            "ci_low": belief.get("ci_low") if ok_b else None,
+            "ci_high": belief.get("ci_high") if ok_b else None,
+        },
+    }  # fmt: skip
