@@ -164,13 +164,15 @@ def ols(
     cluster,
     fe=None,
     intercept: bool = True,
+    vcov: bool = True,
 ) -> Fit:
     """Least squares of ``y`` on ``X`` with CR1 covariance clustered by ``cluster``.
 
     With ``fe`` (one group label per row) the groups are absorbed by within-transformation;
     ``fit.fe`` then holds each group's fixed effect (which contains the intercept), ``r2`` is
     the R² of the full model (fixed effects included) and ``r2_within`` that of the demeaned
-    model. Collinear columns are dropped and listed in ``fit.dropped``.
+    model. Collinear columns are dropped and listed in ``fit.dropped``. ``vcov=False`` skips
+    the covariance (NaN) when only the slopes are needed.
     """
     yv = np.asarray(y, dtype=float)
     Xv = np.asarray(X, dtype=float)
@@ -198,10 +200,13 @@ def ols(
     beta, bread = _solve(gram[np.ix_(keep, keep)], Xt.T @ yt)
     e = yt - Xt @ beta
     k = len(beta) + n_fe
-    vcov, g = _cr1(bread, Xt * e[:, None], cl, n, k)
+    if vcov:
+        V, g = _cr1(bread, Xt * e[:, None], cl, n, k)
+    else:  # slopes only (bootstrap replications)
+        V, g = np.full((len(beta), len(beta)), np.nan), int(cl.max()) + 1
     ssr = float(e @ e)
     tss = float(((yv - yv.mean()) ** 2).sum())
-    fit = Fit(names=names, coef=beta, vcov=vcov, n=n, n_clusters=g, k_params=k,
+    fit = Fit(names=names, coef=beta, vcov=V, n=n, n_clusters=g, k_params=k,
               r2=1 - ssr / tss if tss > 0 else float("nan"), resid=e, fitted=yv - e,
               dropped=dropped)  # fmt: skip
     if fe is not None:

@@ -236,7 +236,8 @@ def _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit: bool) -> dict:
         new_cit = np.repeat(np.arange(n_cit), sizes[draw])
         g_b, _ = _codes(gcodes[idx])
         if refit:
-            f = ols(y[idx], pd.DataFrame(Xv[idx], columns=fit.names), cluster=new_cit, fe=g_b)
+            f = ols(y[idx], pd.DataFrame(Xv[idx], columns=fit.names), cluster=new_cit, fe=g_b,
+                    vcov=False)
             r = y[idx] - Xv[idx][:, [fit.names.index(nm) for nm in f.names]] @ f.coef
             n_sl = len(f.coef)
         else:
@@ -333,7 +334,9 @@ def run(
 
     ``n_boot`` citizen-bootstrap replications (seeded by ``seed``) give the intervals of the
     shrunken policy experiment; ``refit_slopes`` re-estimates the slopes in every replication
-    (default: when the design is small enough for that to be quick, n·k² ≤ 2·10⁹).
+    (default: when the design is small enough for that to be quick, n·k² ≤ 2·10⁸, i.e. up
+    to a few synthetic cohorts of the default size; beyond that the slopes, whose sampling
+    variation is small next to the caseworker effects', are held at their estimate).
     """
     sample = analysis_sample(panel, min_citizens)
     base = {"method": "004", "min_citizens_per_caseworker": min_citizens,
@@ -362,7 +365,7 @@ def run(
 
     split = _split_halves(sample, X[fit.names], y, rng)
     n, k = X.shape
-    refit = refit_slopes if refit_slopes is not None else n * k * k <= 2e9
+    refit = refit_slopes if refit_slopes is not None else n * k * k <= 2e8
     boot = _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit) if n_boot > 0 else None
 
     n_meas = pd.Series(res["n_g"], index=glevels).astype(int)
