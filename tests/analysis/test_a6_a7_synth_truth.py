@@ -84,5 +84,12 @@ def test_belief_effect_interval_covers_planted(synth):
     assert rates == sorted(rates)  # the outcome rises with the caseworker's belief
 
 
-def test_results_are_json_ready(synth):
+def test_results_are_json_ready_and_match_the_schema_fragment(synth):
+    from importlib import resources
+
+    import jsonschema
+
     json.dumps(synth[0], allow_nan=False)
+    frag = json.loads((resources.files("bip.analysis") / "a567.schema.json").read_text())
+    for key, sub in frag["properties"].items():
+        jsonschema.Draft202012Validator(sub).validate(synth[0][key])

@@ -151,10 +151,9 @@ def test_too_small_sample_is_reported():
 
 def test_a567_results_hold_the_spec_keys(sim):
     from bip.analysis.a567 import results
-    from bip.report.results import validate_results  # noqa: F401  (schema owner's validator)
-
     r = results(sim[0], seed=0, n_boot=5)
     json.dumps(r, allow_nan=False)
+    _validate_fragment(r)
     ce = r["caseworker_effectiveness"]
     for k in ("n_measurements", "n_caseworkers", "n_citizens", "r2_without_fe", "r2_with_fe",
               "quartiles", "policy_experiment", "effects", "true_effect_sd"):
@@ -171,3 +170,21 @@ def test_a567_results_hold_the_spec_keys(sim):
     assert set(b["outcome_rate_by_S12"]) == set(b["job13_rate_by_S12"]) == {"1", "2", "3", "4", "5"}
     assert set(b) >= {"relative_effect_high_vs_low", "ci_low", "ci_high"}
     assert r["a6_caseworkers"]["caseworker_effectiveness"] == ce
+
+
+def _validate_fragment(r: dict) -> None:
+    """Each key against the A5–A7 schema fragment shipped for results.schema.json."""
+    from importlib import resources
+
+    import jsonschema
+
+    frag = json.loads((resources.files("bip.analysis") / "a567.schema.json").read_text())
+    for key, sub in frag["properties"].items():
+        jsonschema.Draft202012Validator(sub).validate(r[key])
+
+
+def test_fragment_accepts_insufficient_data():
+    from bip.analysis.a567 import results
+
+    panel, _ = simulate_panel(n_caseworkers=3, n_citizens=40, seed=1)
+    _validate_fragment(results(panel, n_boot=0))
