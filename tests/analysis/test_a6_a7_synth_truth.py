@@ -23,7 +23,7 @@ def synth(tmp_path_factory):
     out = generate_cohort(tmp_path_factory.mktemp("a567") / "cohort", scale=1, seed=0, fmt="parquet")
     truth = json.loads((out / "truth.json").read_text())
     panel = build_panel(open_dataset(out))
-    return results(panel, seed=0, n_boot=50), truth
+    return results(panel, seed=0, n_boot=20), truth
 
 
 def _effects(res, truth):

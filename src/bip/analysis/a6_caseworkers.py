@@ -232,8 +232,11 @@ def _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit: bool) -> dict:
            "counterfactual_raw": [], "true_effect_sd": []}  # fmt: skip
     for _ in range(n_boot):
         draw = rng.integers(0, n_cit, n_cit)
-        idx = np.concatenate([order[starts[c]: starts[c] + sizes[c]] for c in draw])
-        new_cit = np.repeat(np.arange(n_cit), sizes[draw])
+        # rows of the drawn citizens, vectorised: start of each drawn block + offset within it
+        lens = sizes[draw]
+        first = np.repeat(np.cumsum(lens) - lens, lens)
+        idx = order[np.repeat(starts[draw], lens) + np.arange(int(lens.sum())) - first]
+        new_cit = np.repeat(np.arange(n_cit), lens)
         g_b, _ = _codes(gcodes[idx])
         if refit:
             f = ols(y[idx], pd.DataFrame(Xv[idx], columns=fit.names), cluster=new_cit, fe=g_b,
