@@ -144,8 +144,16 @@ def _codes(values) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(levels)
 
 
-def demean(X: np.ndarray, codes: np.ndarray, n_groups: int, weights: np.ndarray | None = None):
-    """Group means of ``X`` (weighted if given) and ``X`` minus its group mean."""
+_CHUNK = 1 << 16
+
+
+def demean(X: np.ndarray, codes: np.ndarray, n_groups: int, weights: np.ndarray | None = None,
+           *, inplace: bool = False):
+    """Group means of ``X`` (weighted if given) and ``X`` minus its group mean.
+
+    With ``inplace`` the demeaned values overwrite ``X`` (in row chunks, so no second
+    n × k array is allocated).
+    """
     G = group_matrix(codes, n_groups)
     if weights is None:
         cnt = np.asarray(G.sum(axis=1)).ravel()
@@ -154,7 +162,12 @@ def demean(X: np.ndarray, codes: np.ndarray, n_groups: int, weights: np.ndarray 
         wsum = np.asarray(G @ weights).ravel()
         wx = X * (weights[:, None] if X.ndim == 2 else weights)
         means = np.asarray(G @ wx) / (wsum[:, None] if X.ndim == 2 else wsum)
-    return means, X - means[codes]
+    if not inplace:
+        return means, X - means[codes]
+    for start in range(0, len(X), _CHUNK):
+        sl = slice(start, start + _CHUNK)
+        X[sl] -= means[codes[sl]]
+    return means, X
 
 
 def ols(
@@ -175,8 +188,11 @@ def ols(
     the covariance (NaN) when only the slopes are needed.
     """
     yv = np.asarray(y, dtype=float)
-    Xv = np.asarray(X, dtype=float)
     names = list(X.columns)
+    # Our own C-ordered copy: demeaned in place below.
+    Xv = X.to_numpy(dtype=float, copy=fe is not None)
+    if not Xv.flags.c_contiguous:
+        Xv = np.ascontiguousarray(Xv)
     n = len(yv)
     if n == 0:
         raise EstimationError("no observations")
@@ -190,12 +206,13 @@ def ols(
     else:
         gcodes, glevels = _codes(fe)
         n_fe = len(glevels)
-        xbar, Xt = demean(Xv, gcodes, n_fe)
+        xbar, Xt = demean(Xv, gcodes, n_fe, inplace=True)
         ybar, yt = demean(yv, gcodes, n_fe)
     gram = Xt.T @ Xt
     keep = noncollinear(gram)
     dropped = [names[j] for j in range(len(names)) if j not in set(keep)]
-    Xt = Xt[:, keep]
+    if len(keep) < Xt.shape[1]:
+        Xt = Xt[:, keep]
     names = [names[j] for j in keep]
     beta, bread = _solve(gram[np.ix_(keep, keep)], Xt.T @ yt)
     e = yt - Xt @ beta
