@@ -60,20 +60,31 @@ def _num(s: pd.Series) -> pd.Series:
 
 def rates_by_level(panel: pd.DataFrame, items=INDICATOR_ITEMS) -> dict:
     """Per item: one row per answer level with n, n_citizens and both outcome rates."""
-    y52 = _num(panel[OUTCOME])
-    y13 = _num(panel[SHORT_OUTCOME]) if SHORT_OUTCOME in panel else pd.Series(np.nan, index=panel.index)
+    y52 = _num(panel[OUTCOME]).to_numpy()
+    y13 = (_num(panel[SHORT_OUTCOME]) if SHORT_OUTCOME in panel else pd.Series(np.nan, index=panel.index)).to_numpy()
+    cit, cit_levels = pd.factorize(panel["citizen_id"])
+    n_cit = max(len(cit_levels), 1)
     out = {}
     for item in items:
-        a = _num(panel[item])
+        a = _num(panel[item]).to_numpy()
+        ok = np.isin(a, LEVELS)
+        lev = a[ok].astype(np.int64)
+        counts = {"n": np.bincount(lev, minlength=6)}
+        # distinct (level, citizen) pairs → citizens per level
+        counts["n_citizens"] = np.bincount(np.unique(lev * n_cit + cit[ok]) // n_cit, minlength=6)
+        for name, y in ((OUTCOME, y52[ok]), (SHORT_OUTCOME, y13[ok])):
+            known = ~np.isnan(y)
+            counts[f"n_{name}"] = np.bincount(lev[known], minlength=6)
+            counts[name] = np.bincount(lev[known], weights=y[known], minlength=6)
         rows = []
-        for lev in LEVELS:
-            m = a == lev
-            row = {"level": lev, "n": int(m.sum()),
-                   "n_citizens": int(panel.loc[m, "citizen_id"].nunique()),
-                   OUTCOME: _f(y52[m].mean()), f"n_{OUTCOME}": int(y52[m].notna().sum()),
-                   SHORT_OUTCOME: _f(y13[m].mean()), f"n_{SHORT_OUTCOME}": int(y13[m].notna().sum())}  # fmt: skip
+        for lv in LEVELS:
+            row = {"level": lv, "n": int(counts["n"][lv]), "n_citizens": int(counts["n_citizens"][lv])}
+            for name in (OUTCOME, SHORT_OUTCOME):
+                k = int(counts[f"n_{name}"][lv])
+                row[name] = _f(counts[name][lv] / k) if k else None
+                row[f"n_{name}"] = k
             if item == "S12":
-                row[f"published_{SHORT_OUTCOME}"] = PUBLISHED_S12_JOB[lev]
+                row[f"published_{SHORT_OUTCOME}"] = PUBLISHED_S12_JOB[lv]
             rows.append(row)
         out[item] = rows
     return out
