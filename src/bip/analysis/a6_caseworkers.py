@@ -178,25 +178,25 @@ def _beta_var(fit: Fit) -> np.ndarray:
     return np.einsum("gi,ij,gj->g", xc, fit.vcov, xc)
 
 
-def _split_halves(sample, X, y, rng) -> dict:
+def _split_halves(X, y, gcodes, cells, cit, rng) -> dict:
     """Random halves of each caseload (by citizen); effects per half; reliability."""
-    cw = sample["caseworker_id"].astype(str).to_numpy()
-    cit = sample["citizen_id"].astype(str).to_numpy()
-    cells = pd.DataFrame({"cw": cw, "cit": cit}).drop_duplicates()
-    cells["u"] = rng.random(len(cells))
-    cells = cells.sort_values(["cw", "u"])
-    cells["half"] = cells.groupby("cw").cumcount() % 2
-    half = pd.DataFrame({"cw": cw, "cit": cit}).merge(cells, on=["cw", "cit"], how="left")["half"]
-    groups = pd.Series(cw) + "\x1f" + half.astype(str).to_numpy()
-    fit = ols(y, X, cluster=cit, fe=groups)
-    fe = fit.fe
-    idx = pd.MultiIndex.from_tuples([tuple(s.split("\x1f")) for s in fe.index])
-    wide = pd.Series(fe.to_numpy(), index=idx).unstack()
+    n_cells = int(cells.max()) + 1
+    cell_cw = np.zeros(n_cells, dtype=np.int64)
+    cell_cw[cells] = gcodes
+    order = np.lexsort((rng.random(n_cells), cell_cw))  # by caseworker, random within
+    sorted_cw = cell_cw[order]
+    first = np.searchsorted(sorted_cw, sorted_cw)  # position of the caseworker's first cell
+    half_cell = np.empty(n_cells, dtype=np.int64)
+    half_cell[order] = (np.arange(n_cells) - first) % 2
+    groups = gcodes * 2 + half_cell[cells]
+    fe = ols(y, X, cluster=cit, fe=groups).fe
+    key = fe.index.to_numpy().astype(np.int64)
+    wide = pd.Series(fe.to_numpy(), index=pd.MultiIndex.from_arrays([key // 2, key % 2])).unstack()
     wide = wide.dropna()
     if wide.shape[0] < 8 or wide.shape[1] < 2:
         return {"n_caseworkers": int(wide.shape[0]), "correlation": None, "spearman_brown": None}
-    a = wide["0"] - wide["0"].mean()
-    b = wide["1"] - wide["1"].mean()
+    a = wide[0] - wide[0].mean()
+    b = wide[1] - wide[1].mean()
     r = float(np.corrcoef(a, b)[0, 1])
     rows = []
     gaps = {}
@@ -218,10 +218,10 @@ def _split_halves(sample, X, y, rng) -> dict:
     }
 
 
-def _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit: bool) -> dict:
+def _bootstrap(X, y, fit, gcodes, cells, cit, n_boot, rng, refit: bool) -> dict:
     """Citizen (cluster) bootstrap of the shrunken and raw policy experiments and true SD."""
-    cit, _ = _codes(sample["citizen_id"].astype(str))
     n_cit = int(cit.max()) + 1
+    n_groups = int(gcodes.max()) + 1
     order = np.argsort(cit, kind="stable")
     starts = np.searchsorted(cit[order], np.arange(n_cit))
     sizes = np.bincount(cit, minlength=n_cit)
@@ -236,9 +236,11 @@ def _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit: bool) -> dict:
         lens = sizes[draw]
         first = np.repeat(np.cumsum(lens) - lens, lens)
         idx = order[np.repeat(starts[draw], lens) + np.arange(int(lens.sum())) - first]
-        new_cit = np.repeat(np.arange(n_cit), lens)
-        g_b, _ = _codes(gcodes[idx])
+        # caseworkers absent from the resample drop out: renumber the present ones
+        present = np.bincount(gcodes[idx], minlength=n_groups) > 0
+        g_b = (np.cumsum(present) - 1)[gcodes[idx]]
         if refit:
+            new_cit = np.repeat(np.arange(n_cit), lens)
             f = ols(y[idx], pd.DataFrame(Xv[idx], columns=fit.names), cluster=new_cit, fe=g_b,
                     vcov=False)
             r = y[idx] - Xv[idx][:, [fit.names.index(nm) for nm in f.names]] @ f.coef
@@ -246,9 +248,8 @@ def _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit: bool) -> dict:
         else:
             r = r_full[idx]
             n_sl = len(beta)
-        # A citizen drawn twice is one cell: the copies' errors are identical, not independent.
-        cells = pd.factorize(pd.Series(cit[idx]) * (int(g_b.max()) + 1) + g_b)[0]
-        res = _pipeline(r, g_b, cells, n_sl, float(y[idx].mean()))
+        # A citizen drawn twice stays one cell: the copies' errors are identical, not independent.
+        res = _pipeline(r, g_b, cells[idx], n_sl, float(y[idx].mean()))
         out["increase_shrunk"].append(res["policy_shrunk"]["increase"])
         out["counterfactual_shrunk"].append(res["policy_shrunk"]["counterfactual"])
         out["increase_raw"].append(res["policy_raw"]["increase"])
@@ -366,10 +367,11 @@ def run(
     pol = res["policy_raw"]
     p_value = 2 * stats.t.sf(abs(pol["increase"] / pse["increase_se"]), pse["df"]) if pse["increase_se"] > 0 else None
 
-    split = _split_halves(sample, X[fit.names], y, rng)
+    cit_codes, _ = _codes(cit)
+    split = _split_halves(X[fit.names], y, gcodes, cells, cit_codes, rng)
     n, k = X.shape
     refit = refit_slopes if refit_slopes is not None else n * k * k <= 2e8
-    boot = _bootstrap(sample, X, y, fit, gcodes, n_boot, rng, refit) if n_boot > 0 else None
+    boot = _bootstrap(X, y, fit, gcodes, cells, cit_codes, n_boot, rng, refit) if n_boot > 0 else None
 
     n_meas = pd.Series(res["n_g"], index=glevels).astype(int)
     n_cit = sample.groupby(cw.to_numpy())["citizen_id"].nunique().reindex(glevels)
