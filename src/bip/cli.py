@@ -6,7 +6,9 @@ import click
 
 from bip import __version__
 from bip.analysis.cli import analyze
+from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset
+from bip.synth.cli import synth
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +19,5 @@ def main() -> None:
 
 main.add_command(dataset)
 main.add_command(analyze)
+main.add_command(synth)
+main.add_command(calibrate)

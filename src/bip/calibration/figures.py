@@ -412,10 +412,17 @@ def _caseworkers(con) -> dict[str, object]:
     out["cw_analysis_responses"], out["cw_analysis_caseworkers"], out["cw_analysis_citizens"] = n, ncw, ncit
     out["cw_sample_outcome_share"] = _pct(rate)
     out["policy_actual_share"] = _pct(rate)
+    # Quartiles by an indirectly standardised rate (observed minus the rate expected from the
+    # citizens' S12 levels), a transparent stand-in for 004's fixed effects; per quartile the
+    # raw outcome rate over its measurements and the mean number of citizens per caseworker.
     rows = con.execute("""
-        WITH cw AS (SELECT caseworker_id, avg(y52) AS rate, count(DISTINCT citizen_id) AS ncit FROM a6 GROUP BY 1),
-        q AS (SELECT *, ntile(4) OVER (ORDER BY rate, caseworker_id) AS quart FROM cw)
-        SELECT quart, 100 * avg(rate), avg(ncit) FROM q GROUP BY 1 ORDER BY 1""").fetchall()
+        WITH lvl AS (SELECT S12, avg(y52) AS expct FROM a6 GROUP BY 1),
+        e AS (SELECT a6.caseworker_id, a6.citizen_id, a6.y52, coalesce(lvl.expct, (SELECT avg(y52) FROM a6)) AS expct
+              FROM a6 LEFT JOIN lvl ON lvl.S12 IS NOT DISTINCT FROM a6.S12),
+        cw AS (SELECT caseworker_id, avg(y52 - expct) AS score, sum(y52) AS ys, count(*) AS n,
+                      count(DISTINCT citizen_id) AS ncit FROM e GROUP BY 1),
+        q AS (SELECT *, ntile(4) OVER (ORDER BY score, caseworker_id) AS quart FROM cw)
+        SELECT quart, 100 * sum(ys) / sum(n), avg(ncit) FROM q GROUP BY 1 ORDER BY 1""").fetchall()
     keys = ["q1_least_effective", "q2", "q3", "q4_most_effective"]
     out["cw_outcome_share_by_quartile"] = {keys[r[0] - 1]: r[1] for r in rows}
     out["cw_citizens_per_caseworker_by_quartile"] = {keys[r[0] - 1]: r[2] for r in rows}

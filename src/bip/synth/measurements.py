@@ -97,6 +97,10 @@ def _selection_matrix(b: dict[str, np.ndarray], prev_s12: np.ndarray, rows: np.n
         "psych_severe": b["psych_severe"][rows].astype(float),
         "musculo": b["som_musculo"][rows].astype(float),
         "prev_S12": prev_s12 - 2.5,
+        "unskilled": (b["education"][rows] == 0).astype(float),
+        "antidepressant": b["med_antidepressant"][rows].astype(float),
+        "painkiller": b["med_painkiller"][rows].astype(float),
+        "gp_high": (b["gp_weeks"][rows] - 20) / 20,
     }
     jc = b["jc"][rows] % len(JOBCENTER_SHARE)
     jc_shift = np.log(np.array(JOBCENTER_BY_GROUP, float) / np.array(JOBCENTER_SHARE)[:, None])

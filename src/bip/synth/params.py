@@ -54,7 +54,7 @@ LEVEL_DIST_B = (0.11, 0.19, 0.30, 0.25, 0.15)
 LEVEL_DIST_S = (0.12, 0.24, 0.32, 0.22, 0.10)
 LEVEL_DIST = {i: LEVEL_DIST_B for i in B_ITEMS} | {i: LEVEL_DIST_S for i in S_ITEMS}
 LEVEL_DIST["B8"] = (0.25, 0.235, 0.22, 0.165, 0.13)
-LEVEL_DIST["S12"] = (0.31, 0.25, 0.27, 0.14, 0.03)
+LEVEL_DIST["S12"] = (0.30, 0.21, 0.32, 0.14, 0.03)
 
 PARAMETERS: dict = {
     "population": {
@@ -90,8 +90,8 @@ PARAMETERS: dict = {
                          "S11": .005, "S12": 0.0},
         "s1_unknown": 0.012, "s1_empty": 0.008, "s1_contradictory": 0.01,
     },
-    "caseworkers": {"per_scale": 300, "caseload_lognormal_sigma": 1.6,
-                    "belief_leniency_sd": 0.35, "effect_sd_nominal": 0.03},
+    "caseworkers": {"per_scale": 310, "caseload_lognormal_sigma": 1.5,
+                    "belief_leniency_sd": 0.35, "effect_sd_nominal": 0.02},
     "progression": {
         "mean_reversion": -0.15, "nominal_sd": 0.78, "drift_correction": 0.03, "noise_halfwidth": 1.9, "common_shock_corr": 0.2,
         "weeks_effect_per_10_weeks": -0.015,
@@ -103,12 +103,12 @@ PARAMETERS: dict = {
     },
     "outcome": {
         # P(job or education within 52 weeks) by the citizen's (core) S12 level 1-5
-        "p52_by_s12": [0.022, 0.05, 0.095, 0.21, 0.55],
+        "p52_by_s12": [0.02, 0.045, 0.088, 0.195, 0.52],
         "p52_scale": 1.0,
         "change_factor": 0.78, "belief_factor": 1.32,
         "education_share": 0.12,
     },
-    "b10": {"intercept": -0.95, "per_score_point": 1.25, "severe": -0.75, "light": -0.30,
+    "b10": {"intercept": -1.0, "per_score_point": 1.5, "severe": -0.75, "light": -0.30,
             "no_answer": 0.06,
             "channels_given_searching": {"newspapers": 0.46, "internet": 0.60, "unsolicited": 0.50,
                                          "network": 0.56, "internship": 0.27, "temp_agency": 0.10}},
@@ -122,11 +122,11 @@ PARAMETERS: dict = {
     "selection": {
         "J": {"nonwestern_immigrant": -0.25, "age_10y": -0.05, "psych_severe": -0.15, "prev_S12": 0.30,
               "musculo": -0.10},
-        "O": {"nonwestern_immigrant": 1.75, "married": 0.45, "age_10y": -0.25, "psych_light": -0.45,
+        "O": {"unskilled": 0.35, "nonwestern_immigrant": 1.65, "married": 0.45, "age_10y": -0.25, "psych_light": -0.45,
               "psych_severe": -0.35, "prev_S12": 0.05, "musculo": -0.30},
-        "S": {"nonwestern_immigrant": -0.75, "married": -0.45, "age_10y": -0.45, "psych_light": 0.45,
-              "psych_severe": 0.75, "prev_S12": -0.20, "musculo": -0.30},
-        "H": {"nonwestern_immigrant": -0.35, "age_10y": -0.15, "psych_light": 0.45, "psych_severe": 0.45,
+        "S": {"unskilled": 0.3, "antidepressant": 0.1, "nonwestern_immigrant": -0.75, "married": -0.45, "age_10y": -0.45, "psych_light": 0.45,
+              "psych_severe": 0.6, "prev_S12": -0.20, "musculo": -0.30},
+        "H": {"antidepressant": 0.35, "painkiller": 0.3, "gp_high": 0.35, "nonwestern_immigrant": -0.35, "age_10y": -0.15, "psych_light": 0.45, "psych_severe": 0.45,
               "prev_S12": -0.20, "musculo": 0.25},
         "none": {"age_10y": 0.12, "psych_light": 0.10, "psych_severe": -0.10, "musculo": 0.25,
                  "prev_S12": -0.10},

@@ -19,8 +19,8 @@ POP = PARAMETERS["population"]
 
 # F-chapters in the order of the panel's psych_F.. columns; light/severe per SPEC §4.
 F_CHAPTERS = ("F00", "F10", "F20", "F30", "F40", "F50", "F60", "F70", "F80", "F90", "F99")
-_LIGHT = {"F10": 0.26, "F30": 0.56, "F40": 0.50, "F50": 0.04, "F90": 0.25}  # 003 Tabel 7 / light
-_SEVERE = {"F00": 0.04, "F20": 0.29, "F60": 0.71, "F70": 0.04, "F80": 0.10}  # / severe share
+_LIGHT = {"F10": 0.26, "F30": 0.52, "F40": 0.42, "F50": 0.04, "F90": 0.20}  # 003 Tabel 7 / light
+_SEVERE = {"F00": 0.04, "F20": 0.29, "F60": 0.62, "F70": 0.04, "F80": 0.06}  # / severe share
 SOMATIC = {  # group -> (3-year prevalence, example ICD-10 stems); 003 Tabel 8
     "cancer": (0.01, ("C50", "D05", "D41")), "diabetes": (0.01, ("E11", "E10")),
     "nervous": (0.055, ("G43", "G40", "G56")), "cardio": (0.04, ("I10", "I20", "I48")),
@@ -105,10 +105,10 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
     nw = b["origin"] == 3
     b["nonwestern"] = nw
     # Non-western immigrants: less education, more often married, more children (003 Tabel 4, O).
-    edu_nw, edu_other = (0.84, 0.13, 0.03), (0.685, 0.26, 0.055)
+    edu_nw, edu_other = (0.93, 0.05, 0.02), (0.668, 0.276, 0.056)
     b["education"] = np.where(nw, _pick(rng, n, edu_nw), _pick(rng, n, edu_other))
     b["married"] = rng.random(n) < np.where(nw, POP["married_nonwestern"], 0.152)
-    kids_cat = np.where(nw, _pick(rng, n, (0.35, 0.15, 0.38, 0.12)), _pick(rng, n, (0.648, 0.162, 0.166, 0.025)))
+    kids_cat = np.where(nw, _pick(rng, n, (0.35, 0.15, 0.38, 0.12)), _pick(rng, n, (0.61, 0.17, 0.19, 0.03)))
     n_kids = np.select([kids_cat == 0, kids_cat == 1, kids_cat == 2],
                        [0, 1, 2 + (rng.random(n) < 0.3)], 4 + rng.integers(0, 3, n))  # fmt: skip
     b["n_children"] = n_kids
@@ -129,38 +129,39 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
         ticks[np.arange(n), forced] |= none
         for j, name in enumerate(names):
             ch[name] = ticks[:, j]
-    ch["F99"] = any_dx & (rng.random(n) < 0.13)
+    ch["F99"] = any_dx & (rng.random(n) < 0.10)
     for c in F_CHAPTERS:
         b[f"dx_{c}"] = ch[c]
     # Psychotropic medicine in the 6 months before (46 % diagnosis or psychotropics, 000).
     r = rng.random
-    b["med_antidepressant"] = r(n) < np.where(any_dx, 0.55, 0.18)
+    nwf = np.where(nw, 0.6, 1.07)  # fewer psychotropics among non-western immigrants (Tabel 6, O)
+    b["med_antidepressant"] = r(n) < np.where(any_dx, 0.55, 0.18) * nwf
     b["med_antipsychotic"] = r(n) < np.select([severe, light], [0.45, 0.15], 0.05)
-    b["med_anxiety"] = r(n) < np.where(any_dx, 0.15, 0.05)
+    b["med_anxiety"] = r(n) < np.where(any_dx, 0.15, 0.05) * nwf
     b["med_addiction"] = r(n) < np.where(ch["F10"], 0.40, 0.055)
     # Somatic diagnoses (3 years) with a shared health latent.
-    zh = rng.standard_normal(n)
+    zh = rng.standard_normal(n) - 0.5 * nw  # non-western immigrants: fewer somatic diagnoses
     for g, (p, _) in SOMATIC.items():
         if g == "pregnancy":
             eligible = b["female"] & (b["age"] < 45)
             b[f"som_{g}"] = eligible & (r(n) < 0.30)
         else:
-            b[f"som_{g}"] = r(n) < _logit_shift(p, 0.35 * zh)
+            b[f"som_{g}"] = r(n) < _logit_shift(p, 0.35 * zh - 0.6 * nw + 0.05)
     b["med_painkiller"] = r(n) < np.where(b["som_musculo"], 0.50, 0.234)
-    b["med_lifestyle"] = r(n) < _logit_shift(0.23, 0.35 * (b["age"] - 39) / 10)
+    b["med_lifestyle"] = r(n) < _logit_shift(0.23, 0.6 * (b["age"] - 39) / 10 - 1.0 * nw - 0.05)
     # Crime in the 5 years before (003 Tabel 11; one in four men, 000).
     male = ~b["female"]
-    zc = rng.standard_normal(n)
+    zc = rng.standard_normal(n)  # non-western immigrants: fewer charges (Tabel 11, O) below
     for law, (pm, pf) in zip(CRIME_LAWS, ((0.21, 0.08), (0.23, 0.10), (0.14, 0.05)), strict=True):
         p = np.where(male, pm, pf)
-        charged = r(n) < 1 / (1 + np.exp(-(np.log(p / (1 - p)) + 0.6 * zc)))
+        charged = r(n) < 1 / (1 + np.exp(-(np.log(p / (1 - p)) + 0.6 * zc - 1.1 * nw)))
         b[f"charge_{law}"] = charged
         b[f"conviction_{law}"] = (charged & (r(n) < 0.88)) | (r(n) < 0.015)
     # GP: weeks with a contact in the 12 months before (~21, 003 Tabel 10).
     lam = POP["gp_weeks_12m_mean"] * rng.gamma(2.0, 0.5, n) * np.exp(0.15 * zh + 0.15 * any_dx - 0.04)
     b["gp_weeks"] = np.minimum(rng.poisson(lam), 48)
     # Labour-market propensity and employability. e_obs uses only register-observable traits.
-    b["emp_hist"] = rng.standard_normal(n)
+    b["emp_hist"] = rng.standard_normal(n) - 0.7 * nw
     skilled, higher = b["education"] == 1, b["education"] == 2
     e_obs = (0.35 * skilled + 0.6 * higher - 0.45 * severe - 0.25 * light
              - 0.12 * (b["age"] - 39) / 10 + 0.25 * b["emp_hist"])  # fmt: skip

@@ -107,7 +107,8 @@ def outcomes(cit: np.ndarray, days: np.ndarray, employed: np.ndarray, edu: np.nd
     return emp52 | edu52, job13
 
 
-def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: np.ndarray) -> np.ndarray:
+def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: np.ndarray,
+                    sick_tilt: np.ndarray, edu_tilt: np.ndarray) -> np.ndarray:
     """Weekly DREAM status (n x weeks, status codes) before and after the first meeting."""
     n = len(first_day)
     wi1 = week_index(first_day)
@@ -120,8 +121,10 @@ def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: n
                  "unemployment_benefit": 0.02, "self_supporting": 0.02}.items():
         post[STATUS[s]] = p
     # Citizen-specific tilt: more employment history for a higher propensity.
-    tilt = np.exp(0.6 * emp_hist)[:, None] * (np.array(order) == "employed")[None, :] + \
-        (np.array(order) != "employed")[None, :]
+    names = np.array(order)
+    tilt = np.exp(0.6 * emp_hist)[:, None] * (names == "employed")[None, :] + (names != "employed")[None, :]
+    tilt = tilt * np.where((names == "sickness_benefit")[None, :], sick_tilt[:, None], 1.0)
+    tilt = tilt * np.where((names == "education_su")[None, :], edu_tilt[:, None], 1.0)
     early_c = early[None, :] * tilt
     early_c /= early_c.sum(1, keepdims=True)
     late_c = late[None, :] * tilt
