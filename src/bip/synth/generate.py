@@ -114,7 +114,8 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
     # ---- registers
     sick_tilt = np.where(b["nonwestern"], 0.45, 1.0) * np.where(b["som_musculo"] | b["psych_any"], 1.3, 0.9)
     edu_tilt = np.where(b["nonwestern"], 0.5, 1.08)
-    weeks = benefit_history(rng, first_day, b["emp_hist"], sick_tilt, edu_tilt)
+    other_tilt = np.where(b["nonwestern"], 3.0, 0.8)  # integration benefit for immigrants
+    weeks = benefit_history(rng, first_day, b["emp_hist"], sick_tilt, edu_tilt, other_tilt)
     hist_emp = np.zeros((n, N_MONTHS), bool)
     is_emp = weeks == STATUS["employed"]
     for mth, wk in enumerate(MONTH_WEEKS):

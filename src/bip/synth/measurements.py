@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from bip.instrument import B_ITEMS, S1_GROUP, S_ITEMS
+from bip.instrument import B_ITEMS, S_ITEMS
 from bip.synth.params import (
     ALL_ITEMS,
     CODES,
@@ -98,6 +98,8 @@ def _selection_matrix(b: dict[str, np.ndarray], prev_s12: np.ndarray, rows: np.n
         "musculo": b["som_musculo"][rows].astype(float),
         "prev_S12": prev_s12 - 2.5,
         "unskilled": (b["education"][rows] == 0).astype(float),
+        "children": (b["n_children"][rows] > 0).astype(float),
+        "examination": b["som_examination"][rows].astype(float),
         "antidepressant": b["med_antidepressant"][rows].astype(float),
         "painkiller": b["med_painkiller"][rows].astype(float),
         "gp_high": (b["gp_weeks"][rows] - 20) / 20,
@@ -183,7 +185,7 @@ class Meetings:
     gap_weeks: np.ndarray  # weeks since previous (nan for first)
     cw: np.ndarray  # caseworker index
     n_changes: np.ndarray  # caseworker changes so far
-    code: np.ndarray  # drawn code index 0-15 (-1 never: unknown is only in S1 ticks)
+    code: np.ndarray  # drawn combination, index into ALL_COMBINATIONS (unknown only via S1 ticks)
     ticks: np.ndarray  # n x 23 S1
     core: np.ndarray  # n x 20 latent-free answers (1-5) before caseworker leniency
     answers: np.ndarray  # n x 20 observed answers (nan = missing)
@@ -214,7 +216,7 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     """Schedule, caseworkers, activities, answers and outcome probabilities for one chunk."""
     n = len(b["jc"])
     first = rng.integers(day(SCHED["first_measurement_from"]), day(SCHED["first_measurement_to"]) + 1, n)
-    extra = rng.negative_binomial(1.5, 1.5 / (1.5 + SCHED["extra_measurements_mean"]), n)
+    extra = rng.negative_binomial(3.0, 3.0 / (3.0 + SCHED["extra_measurements_mean"]), n)
     count = 1 + extra
     cit = np.repeat(np.arange(n), count)
     starts = np.concatenate([[0], np.cumsum(count)[:-1]])
@@ -330,5 +332,3 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
                     b10_status=status, b10_channels=ch, b11=b11, shift=shift_s12,
                     exp_shift=exp_shift)  # fmt: skip
 
-
-S1_GROUPS_OK = all(S1_GROUP[o] in GROUP_ORDER for o in S1_GROUP)

@@ -53,8 +53,8 @@ TABEL1_MEAN = {
 LEVEL_DIST_B = (0.11, 0.19, 0.30, 0.25, 0.15)
 LEVEL_DIST_S = (0.12, 0.24, 0.32, 0.22, 0.10)
 LEVEL_DIST = {i: LEVEL_DIST_B for i in B_ITEMS} | {i: LEVEL_DIST_S for i in S_ITEMS}
-LEVEL_DIST["B8"] = (0.25, 0.235, 0.22, 0.165, 0.13)
-LEVEL_DIST["S12"] = (0.30, 0.21, 0.32, 0.14, 0.03)
+LEVEL_DIST["B8"] = (0.26, 0.21, 0.23, 0.165, 0.135)
+LEVEL_DIST["S12"] = (0.29, 0.19, 0.37, 0.125, 0.025)
 
 PARAMETERS: dict = {
     "population": {
@@ -65,7 +65,7 @@ PARAMETERS: dict = {
         "education": {"unskilled": 0.71, "skilled": 0.24, "higher": 0.05},
         "married": 0.20, "married_nonwestern": 0.45,
         "children": {"0": 0.60, "1": 0.16, "2-3": 0.20, "4+": 0.04},
-        "single_parent_given_children_unmarried": 0.62,
+        "single_parent_given_children_unmarried": 0.52,
         "psych_dx_3y": 0.27, "psych_severe_3y": 0.12,
         "history_shares_5_to_3y": {"employed": 0.15, "self_supporting": 0.15, "education_su": 0.065,
                                    "cash_benefit": 0.42, "sickness_benefit": 0.095,
@@ -78,9 +78,9 @@ PARAMETERS: dict = {
     "schedule": {
         "first_measurement_from": "2013-01-07", "first_measurement_to": "2016-09-30",
         "last_measurement": "2016-12-31",
-        "extra_measurements_mean": 4.8,  # negative binomial, truncated by the end of 2016
+        "extra_measurements_mean": 4.3,  # negative binomial, truncated by the end of 2016
         "gap_min_weeks": 4.0, "gap_gamma_shape": 2.2, "gap_gamma_scale_weeks": 8.2,
-        "caseworker_change_per_meeting": 0.20,
+        "caseworker_change_per_meeting": 0.195,
         "citizen_part": 0.985, "caseworker_part": 0.975,
         "b_block_missing": 0.13, "s_block_missing": 0.13,
         "item_sloppy_share": 0.35,
@@ -104,11 +104,11 @@ PARAMETERS: dict = {
     "outcome": {
         # P(job or education within 52 weeks) by the citizen's (core) S12 level 1-5
         "p52_by_s12": [0.02, 0.045, 0.088, 0.195, 0.52],
-        "p52_scale": 1.0,
+        "p52_scale": 0.93,
         "change_factor": 0.78, "belief_factor": 1.32,
         "education_share": 0.12,
     },
-    "b10": {"intercept": -1.0, "per_score_point": 1.5, "severe": -0.75, "light": -0.30,
+    "b10": {"intercept": -1.05, "per_score_point": 1.3, "severe": -0.75, "light": -0.30,
             "no_answer": 0.06,
             "channels_given_searching": {"newspapers": 0.46, "internet": 0.60, "unsolicited": 0.50,
                                          "network": 0.56, "internship": 0.27, "temp_agency": 0.10}},
@@ -120,15 +120,15 @@ PARAMETERS: dict = {
     },
     # Selection into activity groups on observables (log-odds shifts; 003 Tabel 4-11).
     "selection": {
-        "J": {"nonwestern_immigrant": -0.25, "age_10y": -0.05, "psych_severe": -0.15, "prev_S12": 0.30,
+        "J": {"children": 0.15, "nonwestern_immigrant": -0.25, "age_10y": -0.05, "psych_severe": -0.15, "prev_S12": 0.30,
               "musculo": -0.10},
         "O": {"unskilled": 0.35, "nonwestern_immigrant": 1.65, "married": 0.45, "age_10y": -0.25, "psych_light": -0.45,
               "psych_severe": -0.35, "prev_S12": 0.05, "musculo": -0.30},
-        "S": {"unskilled": 0.3, "antidepressant": 0.1, "nonwestern_immigrant": -0.75, "married": -0.45, "age_10y": -0.45, "psych_light": 0.45,
+        "S": {"children": -0.3, "unskilled": 0.3, "antidepressant": 0.1, "nonwestern_immigrant": -0.75, "married": -0.45, "age_10y": -0.45, "psych_light": 0.35,
               "psych_severe": 0.6, "prev_S12": -0.20, "musculo": -0.30},
-        "H": {"antidepressant": 0.35, "painkiller": 0.3, "gp_high": 0.35, "nonwestern_immigrant": -0.35, "age_10y": -0.15, "psych_light": 0.45, "psych_severe": 0.45,
+        "H": {"children": 0.3, "examination": 0.25, "antidepressant": 0.35, "painkiller": 0.3, "gp_high": 0.35, "nonwestern_immigrant": -0.35, "age_10y": -0.15, "psych_light": 0.35, "psych_severe": 0.35,
               "prev_S12": -0.20, "musculo": 0.25},
-        "none": {"age_10y": 0.12, "psych_light": 0.10, "psych_severe": -0.10, "musculo": 0.25,
+        "none": {"age_10y": 0.12, "psych_light": 0.0, "psych_severe": -0.10, "musculo": 0.25,
                  "prev_S12": -0.10},
     },
 }

@@ -19,8 +19,8 @@ POP = PARAMETERS["population"]
 
 # F-chapters in the order of the panel's psych_F.. columns; light/severe per SPEC §4.
 F_CHAPTERS = ("F00", "F10", "F20", "F30", "F40", "F50", "F60", "F70", "F80", "F90", "F99")
-_LIGHT = {"F10": 0.26, "F30": 0.52, "F40": 0.42, "F50": 0.04, "F90": 0.20}  # 003 Tabel 7 / light
-_SEVERE = {"F00": 0.04, "F20": 0.29, "F60": 0.62, "F70": 0.04, "F80": 0.06}  # / severe share
+_LIGHT = {"F10": 0.26, "F30": 0.45, "F40": 0.42, "F50": 0.04, "F90": 0.20}  # 003 Tabel 7 / light
+_SEVERE = {"F00": 0.04, "F20": 0.22, "F60": 0.62, "F70": 0.04, "F80": 0.06}  # / severe share
 SOMATIC = {  # group -> (3-year prevalence, example ICD-10 stems); 003 Tabel 8
     "cancer": (0.01, ("C50", "D05", "D41")), "diabetes": (0.01, ("E11", "E10")),
     "nervous": (0.055, ("G43", "G40", "G56")), "cardio": (0.04, ("I10", "I20", "I48")),
@@ -108,7 +108,7 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
     edu_nw, edu_other = (0.93, 0.05, 0.02), (0.668, 0.276, 0.056)
     b["education"] = np.where(nw, _pick(rng, n, edu_nw), _pick(rng, n, edu_other))
     b["married"] = rng.random(n) < np.where(nw, POP["married_nonwestern"], 0.152)
-    kids_cat = np.where(nw, _pick(rng, n, (0.35, 0.15, 0.38, 0.12)), _pick(rng, n, (0.61, 0.17, 0.19, 0.03)))
+    kids_cat = np.where(nw, _pick(rng, n, (0.33, 0.10, 0.44, 0.13)), _pick(rng, n, (0.62, 0.17, 0.18, 0.03)))
     n_kids = np.select([kids_cat == 0, kids_cat == 1, kids_cat == 2],
                        [0, 1, 2 + (rng.random(n) < 0.3)], 4 + rng.integers(0, 3, n))  # fmt: skip
     b["n_children"] = n_kids
@@ -140,21 +140,22 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
     b["med_anxiety"] = r(n) < np.where(any_dx, 0.15, 0.05) * nwf
     b["med_addiction"] = r(n) < np.where(ch["F10"], 0.40, 0.055)
     # Somatic diagnoses (3 years) with a shared health latent.
-    zh = rng.standard_normal(n) - 0.5 * nw  # non-western immigrants: fewer somatic diagnoses
+    zh = rng.standard_normal(n)
     for g, (p, _) in SOMATIC.items():
         if g == "pregnancy":
             eligible = b["female"] & (b["age"] < 45)
             b[f"som_{g}"] = eligible & (r(n) < 0.30)
         else:
-            b[f"som_{g}"] = r(n) < _logit_shift(p, 0.35 * zh - 0.6 * nw + 0.05)
-    b["med_painkiller"] = r(n) < np.where(b["som_musculo"], 0.50, 0.234)
+            nw_shift = 0.0 if g == "examination" else -0.6 * nw + 0.05
+            b[f"som_{g}"] = r(n) < _logit_shift(p, 0.35 * zh + nw_shift)
+    b["med_painkiller"] = r(n) < np.where(b["som_musculo"], 0.50, 0.234) * np.where(nw, 0.75, 1.05)
     b["med_lifestyle"] = r(n) < _logit_shift(0.23, 0.6 * (b["age"] - 39) / 10 - 1.0 * nw - 0.05)
     # Crime in the 5 years before (003 Tabel 11; one in four men, 000).
     male = ~b["female"]
     zc = rng.standard_normal(n)  # non-western immigrants: fewer charges (Tabel 11, O) below
-    for law, (pm, pf) in zip(CRIME_LAWS, ((0.21, 0.08), (0.23, 0.10), (0.14, 0.05)), strict=True):
+    for law, (pm, pf) in zip(CRIME_LAWS, ((0.25, 0.08), (0.24, 0.10), (0.15, 0.05)), strict=True):
         p = np.where(male, pm, pf)
-        charged = r(n) < 1 / (1 + np.exp(-(np.log(p / (1 - p)) + 0.6 * zc - 1.1 * nw)))
+        charged = r(n) < 1 / (1 + np.exp(-(np.log(p / (1 - p)) + 0.6 * zc - 2.5 * nw - 0.5 * (law == "traffic") * severe)))
         b[f"charge_{law}"] = charged
         b[f"conviction_{law}"] = (charged & (r(n) < 0.88)) | (r(n) < 0.015)
     # GP: weeks with a contact in the 12 months before (~21, 003 Tabel 10).

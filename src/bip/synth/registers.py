@@ -108,7 +108,7 @@ def outcomes(cit: np.ndarray, days: np.ndarray, employed: np.ndarray, edu: np.nd
 
 
 def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: np.ndarray,
-                    sick_tilt: np.ndarray, edu_tilt: np.ndarray) -> np.ndarray:
+                    sick_tilt: np.ndarray, edu_tilt: np.ndarray, other_tilt: np.ndarray) -> np.ndarray:
     """Weekly DREAM status (n x weeks, status codes) before and after the first meeting."""
     n = len(first_day)
     wi1 = week_index(first_day)
@@ -125,6 +125,7 @@ def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: n
     tilt = np.exp(0.6 * emp_hist)[:, None] * (names == "employed")[None, :] + (names != "employed")[None, :]
     tilt = tilt * np.where((names == "sickness_benefit")[None, :], sick_tilt[:, None], 1.0)
     tilt = tilt * np.where((names == "education_su")[None, :], edu_tilt[:, None], 1.0)
+    tilt = tilt * np.where((names == "other_benefit")[None, :], other_tilt[:, None], 1.0)
     early_c = early[None, :] * tilt
     early_c /= early_c.sum(1, keepdims=True)
     late_c = late[None, :] * tilt
@@ -148,10 +149,6 @@ def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: n
         state = np.where(must_redraw, nxt, state)
         out[:, w] = state
     return out
-
-
-def _rows(ids, days, labels):
-    return ids, days, labels
 
 
 def health_and_crime(rng: np.random.Generator, b: dict, first_day: np.ndarray, ids: np.ndarray) -> dict[str, pa.Table]:

@@ -1,0 +1,76 @@
+"""Benchmark of the synthetic cohort generator: wall time and peak memory by scale.
+
+Each scale runs in a fresh child process (so its peak RSS is its own) and writes Parquet to
+``bench/out/synth-<scale>``. Prints one line per scale with the ratio to the first scale of
+the same run (no absolute thresholds: the machine is shared).
+
+    python bench/bench_synth.py                 # scales 1 and 10
+    python bench/bench_synth.py --scales 1,10,100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHILD = """
+import resource, sys, time, json
+from bip.synth import generate_cohort
+t = time.perf_counter()
+generate_cohort(sys.argv[1], scale=float(sys.argv[2]), seed=0, fmt=sys.argv[3], overwrite=True)
+dt = time.perf_counter() - t
+print(json.dumps({"seconds": dt, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(scale: float, fmt: str, out_root: Path, keep: bool) -> dict:
+    out = out_root / f"synth-{scale:g}"
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(out), str(scale), fmt],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["wall_seconds"] = time.perf_counter() - t
+    res["bytes"] = sum(p.stat().st_size for p in out.iterdir())
+    truth = json.loads((out / "truth.json").read_text())
+    res["scale"] = scale
+    res["meetings_y52_rate"] = truth["parameters"]["realised_rates"]["y52"]
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        res["rows"] = {p.stem: pq.ParquetFile(p).metadata.num_rows for p in out.glob("*.parquet")}
+    if not keep:
+        shutil.rmtree(out)
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="1,10")
+    ap.add_argument("--format", default="parquet", choices=["csv", "parquet"])
+    ap.add_argument("--out", default=str(Path(__file__).parent / "out"))
+    ap.add_argument("--keep", action="store_true", help="keep the generated cohorts")
+    args = ap.parse_args()
+    out_root = Path(args.out)
+    out_root.mkdir(parents=True, exist_ok=True)
+    base = None
+    for s in [float(x) for x in args.scales.split(",")]:
+        r = run(s, args.format, out_root, args.keep)
+        base = base or r
+        rows = r.get("rows", {})
+        print(f"scale {s:>6g}: {r['seconds']:8.1f} s  peak RSS {r['peak_rss_mb']:7.0f} MB  "
+              f"{r['bytes'] / 1e6:8.1f} MB on disk  citizens {rows.get('citizens', '?')}  "
+              f"measurements {rows.get('measurements', '?')}  benefit_weeks {rows.get('benefit_weeks', '?')}  "
+              f"time x{r['seconds'] / base['seconds']:.1f} / size x{s / base['scale']:g}  "
+              f"RSS x{r['peak_rss_mb'] / base['peak_rss_mb']:.2f}", flush=True)  # fmt: skip
+        (out_root / f"bench_synth_{s:g}.json").write_text(json.dumps(r, indent=1))
+    _ = resource  # children's RSS is measured inside each child
+
+
+if __name__ == "__main__":
+    main()
