@@ -1,0 +1,93 @@
+"""A realistic results dict (SPEC §6 + the a6 layout of branch a567) for report tests.
+
+Numbers are plausible BIP-like values drawn from a seeded RNG, not real results; the
+report must render them, not check them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
+
+ITEMS = (*B_ITEMS, *S_ITEMS, "B_avg", "S_avg")
+
+
+def make_results(seed: int = 0, *, n_cw: int = 120) -> dict:
+    """A full results dict with every SPEC §6 key and all nine analysis sections."""
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(20, 1700, size=16)
+    counts[7] = 3  # a small cell (0111) so suppression has something to hide
+    total = int(counts.sum())
+    combinations = {c: {"n": int(n), "share": float(n / total), "n_citizens": int(max(1, n * 0.7))}
+                    for c, n in zip(ALL_COMBINATIONS, counts, strict=True)}
+    progression = {it: {"mean": float(rng.normal(0.02, 0.03)), "n": int(rng.integers(5000, 7000)),
+                        "share_unchanged": float(rng.uniform(0.3, 0.5)), "n_citizens": 2600}
+                   for it in ITEMS}
+    ce = {}
+    for it in ITEMS:
+        ce[it] = {}
+        for c, n in zip(ALL_COMBINATIONS, counts, strict=True):
+            d = float(rng.normal(0.05 if c[0] == "1" else -0.05, 0.08))
+            hw = float(1.96 / np.sqrt(max(n, 2)))
+            ce[it][c] = {"d": d, "ci_low": d - hw, "ci_high": d + hw, "n": int(n), "n_citizens": int(max(1, n * 0.7))}
+    effects = []
+    for i in range(n_cw):
+        e = float(rng.normal(0, 0.09))
+        effects.append({"caseworker_id": f"cw{i:04d}", "effect": e, "effect_shrunk": e * 0.45,
+                        "se": 0.07, "n_measurements": int(rng.integers(10, 90)),
+                        "n_citizens": int(rng.integers(3, 40)), "quartile": 1 + i % 4})
+    quartiles = [{"quartile": q, "n_caseworkers": n_cw // 4, "n_measurements": 1500, "n_citizens": 700,
+                  "outcome_rate": r, "mean_effect": m, "citizens_per_caseworker": cpc}
+                 for q, r, m, cpc in ((1, 0.08, -0.12, 22.0), (2, 0.13, -0.03, 23.0),
+                                      (3, 0.17, 0.04, 27.5), (4, 0.22, 0.13, 20.1))]
+    pe = {"actual": 0.1476, "actual_se": 0.0045, "counterfactual": 0.2712, "counterfactual_se": 0.002,
+          "increase": 0.1236, "increase_se": 0.004, "p_value": 1e-8}
+    cwe = {"n_measurements": 6000, "n_caseworkers": n_cw, "n_citizens": 2700, "r2_without_fe": 0.15,
+           "r2_with_fe": 0.20, "quartiles": quartiles, "policy_experiment": pe, "effects": effects,
+           "true_effect_sd": 0.045}
+    a6 = {**cwe, "status": "ok", "method": "004", "beyond": {
+        "true_effect_sd": 0.045, "mean_reliability": 0.41, "raw_effect_sd": 0.09,
+        "quartiles_shrunk": [{"quartile": q, "n_caseworkers": n_cw // 4, "mean_effect": m}
+                             for q, m in ((1, -0.05), (2, -0.01), (3, 0.015), (4, 0.055))],
+        "policy_experiment_shrunk": {"actual": 0.1476, "counterfactual": 0.196, "increase": 0.0484},
+        "split_sample": {"n_caseworkers": n_cw, "correlation": 0.31, "spearman_brown": 0.47},
+        "explanation_da": "De rå effekter er støjfyldte; de krympede er et bedre bud.",
+        "explanation_en": "The raw effects are noisy; the shrunken ones are a better guess."}}
+    s12 = {str(k): v for k, v in zip(range(1, 6), (0.05, 0.09, 0.14, 0.22, 0.35), strict=True)}
+    s13 = {str(k): {"rate": v, "n": 1000, "n_citizens": 600}
+           for k, v in zip(range(1, 6), (0.012, 0.03, 0.05, 0.10, 0.25), strict=True)}
+    per_jc = [{"jobcenter_id": f"JC{j:02d}", "n_citizens": int(rng.integers(2, 600)),
+               "measurements_per_citizen": float(rng.uniform(2, 5)), "share_within_13w": float(rng.uniform(0.2, 0.6)),
+               "share_unknown_combination": float(rng.uniform(0, 0.1))} for j in range(10)]
+    return {
+        "meta": {"schema": "bip-results/1", "bip_version": "0.1.0", "generated_at": "2026-11-22T02:00:00Z",
+                 "dataset_path": "demo/dataset", "dataset_fingerprint": "ab" * 32, "lang": "da"},
+        "dataset": {"jobcenters": 10, "caseworkers": 300, "citizens": 3700, "measurements": 13800,
+                    "citizen_parts": 13700, "caseworker_parts": 13600},
+        "progression": progression,
+        "mean_weeks_between": 21.7,
+        "combinations": combinations,
+        "combination_effects": ce,
+        "caseworker_effectiveness": cwe,
+        "caseworker_change": {"share_with_change": 0.41, "relative_effect_per_change": -0.2, "ci_low": -0.3,
+                              "ci_high": -0.09, "n_citizens": 2900},
+        "belief": {"outcome_rate_by_S12": s12, "job13_rate_by_S12": s13, "relative_effect_high_vs_low": 0.3,
+                   "ci_low": 0.12, "ci_high": 0.5},
+        "a1_progression": {it: {"share_up": 0.3, "share_down": 0.25} for it in ITEMS}
+        | {"weeks_regression": {"slope_per_week": 0.0004, "ci_low": -0.001, "ci_high": 0.002, "n": 6000}},
+        "a2_activities": {"combinations": combinations},
+        "a3_background": {"by_group": [{"group": g, "n_citizens": int(rng.integers(2, 2000)),
+                                        "age_mean": float(rng.uniform(30, 45)),
+                                        "share_married": float(rng.uniform(0.1, 0.3))} for g in "JOSH"] + [
+            {"group": "none", "n_citizens": 4, "age_mean": 41.2345, "share_married": 0.2345}]},
+        "a4_combination_effects": {"controlled": {it: {c: {**v, "d": v["d"] * 0.7, "ci_low": v["ci_low"] * 0.7,
+                                                          "ci_high": v["ci_high"] * 0.7} for c, v in per.items()}
+                                                  for it, per in ce.items()}},
+        "a5_job_chance": {"search_status": [{"status": "searching", "share": 0.55, "n_citizens": 3000},
+                                            {"status": "no_answer", "share": 0.01, "n_citizens": 2}]},
+        "a6_caseworkers": a6,
+        "a7_change_belief": {"share_with_change": 0.41, "n_citizens_repeat": 2900},
+        "a8_cohort": {"mean_age": 38.2, "share_married": 0.21, "n_citizens": 3700},
+        "a9_data_quality": {"per_jobcenter": per_jc},
+    }
