@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bip import __version__
+from bip.analysis.cli import analyze
 from bip.dataset.cli import dataset
 
 
@@ -15,3 +16,4 @@ def main() -> None:
 
 
 main.add_command(dataset)
+main.add_command(analyze)
