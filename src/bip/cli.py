@@ -7,6 +7,7 @@ import click
 from bip import __version__
 from bip.analysis.cli import analyze
 from bip.dataset.cli import dataset
+from bip.report.cli import export, report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +18,5 @@ def main() -> None:
 
 main.add_command(dataset)
 main.add_command(analyze)
+main.add_command(report)
+main.add_command(export)

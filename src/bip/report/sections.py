@@ -230,26 +230,52 @@ def sec_activities(r: dict, c: Ctx) -> Section:
                            F.hbar_compare(st, "fcomb", c.lang, label_key="short", ours="share", published="pub_share",
                                           xlabel=c.t("Andel af gentagne målinger (%)", "Share of repeat measurements (%)"), pct=True),
                            source=P.ref("t3_combinations"), notes=(word("josh_legend", c.lang),)))
-    # derived shares straight from the counts (the published ones are rounded sums, see notes)
-    ns = {k: (comb.get(k) or {}).get("n") for k in ALL_COMBINATIONS}
-    total = sum(v for v in ns.values() if isinstance(v, int | float))
-    drows = []
-    for _key, da, en, pred, pid in _DERIVED:
-        cnt = sum(v for k, v in ns.items() if pred(k) and isinstance(v, int | float))
-        drows.append(Row({"q": c.t(da, en), "n": cnt, "share": cnt / total if total else None,
-                          "pub": P.value(pid), "src": P.ref(pid)}, n_obs=cnt))
-    s.blocks.append(Table("tab-derived-shares", c.t("Afledte andele", "Derived shares"),
-                          c.t("Samme tal sammenfattet: hvor mange fik ingen, én eller flere typer indsats.",
-                              "The same counts summarised: how many had no, one or several types of activity."),
-                          (Col("q", c.w("quantity"), "text", False), Col("n", c.w("count"), "int"), Col("share", c.w("share"), "pct"),
-                           Col("pub", c.w("published") + " %", "d1", False), Col("src", c.w("source"), "text", False)),
-                          tuple(drows)))
+    s.blocks.append(_derived_table(r, comb, c))
     a2 = r.get("a2_activities")
     if isinstance(a2, dict):
-        rest = {k: v for k, v in a2.items() if k not in {"combinations", *ALL_COMBINATIONS}}
+        rest = {k: v for k, v in a2.items() if k not in {"combinations", "codes", "derived", *ALL_COMBINATIONS}}
         if rest:
             s.blocks.extend(generic_tables(rest, "a2", "A2", c))
     return s
+
+
+_A2_DERIVED = (  # key in a2_activities.derived, da, en, published id, key inside the value
+    ("no_activity", "Ingen aktivitet", "No activity", "share_no_activity", None),
+    ("any_job_focused", "Jobrettet (alene eller kombineret)", "Job-focused (alone or combined)", "share_any_job_focused", None),
+    ("only_job_focused", "Kun jobrettet", "Job-focused only", "single_type_shares", "jobrettet"),
+    ("only_upskilling", "Kun opkvalificering", "Up-skilling only", "single_type_shares", "opkvalificering"),
+    ("only_social", "Kun social", "Social only", "single_type_shares", "social"),
+    ("only_health", "Kun helbredsrettet", "Health only", "single_type_shares", "helbredsrettet"),
+    ("combined", "Kombineret (2–4 typer)", "Combined (2–4 types)", "share_combined_000_001", None),
+    ("combined_with_job_focused", "Kombineret med jobrettet", "Combined including job-focused", "share_combined_incl_job", None),
+)
+
+
+def _derived_table(r: dict, comb: dict, c: Ctx) -> Table:
+    der = _get(r, "a2_activities", "derived")
+    rows = []
+    if isinstance(der, dict) and der:
+        for key, da, en, pid, sub in _A2_DERIVED:
+            o = der.get(key)
+            if not isinstance(o, dict):
+                continue
+            pub = P.value(pid, sub) if sub else P.value(pid)
+            rows.append(row_from(o, {"q": c.t(da, en), "n": o.get("n"), "share": o.get("share"),
+                                     "pub": pub, "src": P.ref(pid)}))
+    else:  # older results: derive from the 16 counts
+        ns = {k: (comb.get(k) or {}).get("n") for k in ALL_COMBINATIONS}
+        total = sum(v for v in ns.values() if isinstance(v, int | float))
+        for _key, da, en, pred, pid in _DERIVED:
+            cnt = sum(v for k, v in ns.items() if pred(k) and isinstance(v, int | float))
+            rows.append(Row({"q": c.t(da, en), "n": cnt, "share": cnt / total if total else None,
+                             "pub": P.value(pid), "src": P.ref(pid)}, n_obs=cnt))
+    return Table("tab-derived-shares", c.t("Afledte andele", "Derived shares"),
+                 c.t("Samme tal sammenfattet: hvor mange fik ingen, én eller flere typer indsats.",
+                     "The same counts summarised: how many had no, one or several types of activity."),
+                 (Col("q", c.w("quantity"), "text", False), Col("n", c.w("count"), "int"), Col("share", c.w("share"), "pct"),
+                  Col("pub", c.w("published") + " %", "d1", False), Col("src", c.w("source"), "text", False)),
+                 tuple(rows), notes=(c.t("Kildernes andele er ofte summer af afrundede procenter (fx 42 mod præcist 43,4 i 003 Tabel 3).",
+                                         "The sources' shares are often sums of rounded percents (e.g. 42 vs exactly 43.4 in 003 Tabel 3)."),))
 
 
 def _commonest(comb: dict, c: Ctx) -> str:
@@ -273,8 +299,121 @@ def sec_who(r: dict, c: Ctx) -> Section:
         return s
     s.blocks.append(Para(c.t("Baggrund efter indsatsgruppe (003 Tabel 4–11). En måling tæller i hver gruppe, den har.",
                              "Background by activity group (003 Tabel 4–11). A measurement counts in every group it has.")))
-    s.blocks.extend(generic_tables(a3, "a3", "A3", c))
+    rows = a3.get("rows")
+    if isinstance(rows, list) and rows and all(isinstance(x, dict) and "table" in x for x in rows):
+        s.blocks.extend(_a3_tables(rows, c))
+        rest = {k: v for k, v in a3.items() if k not in {"rows", "jobcenter_labels"}}
+    else:
+        rest = a3
+    if rest:
+        s.blocks.extend(generic_tables(rest, "a3", "A3", c))
     return s
+
+
+_A3_GROUPS = (("J", "jobrettet"), ("O", "opkvalificering"), ("S", "social"), ("H", "helbredsrettet"), ("none", "ingen"))
+_A3_TITLES = {
+    "tabel4": ("Socioøkonomisk baggrund", "Socio-economic background"),
+    "tabel5": ("Tilknytning til arbejdsmarkedet før første måling", "Labour-market history before the first measurement"),
+    "tabel6": ("Psykiatriske diagnoser og psykofarmaka", "Psychiatric diagnoses and psychopharmaca"),
+    "tabel7": ("Psykiatriske diagnoser efter kapitel", "Psychiatric diagnoses by chapter"),
+    "tabel8": ("Somatiske diagnoser", "Somatic diagnoses"),
+    "tabel9": ("Medicin", "Medicine"),
+    "tabel10": ("Lægekontakter", "GP contacts"),
+    "tabel11": ("Sigtelser og domme", "Charges and convictions"),
+}
+_A3_PUB = {
+    "age": "t4_age_mean", "married": "t4_married", "no_children": "t4_no_children",
+    "single_with_children": "t4_single_with_children", "one_child": "t4_one_child",
+    "two_three_children": "t4_two_three_children", "four_plus_children": "t4_four_plus_children",
+    "origin_western_immigrant": "t4_western_immigrant", "origin_western_descendant": "t4_western_descendant",
+    "origin_nonwestern_immigrant": "t4_nonwestern_immigrant", "origin_nonwestern_descendant": "t4_nonwestern_descendant",
+    "education_unskilled": "t4_unskilled", "education_skilled": "t4_skilled", "education_higher": "t4_higher_education",
+    "share5y_employed": "t5_5y_employed", "share5y_self_supporting": "t5_5y_self_supporting",
+    "share5y_education_su": "t5_5y_education", "share5y_cash_benefit": "t5_5y_cash_benefit",
+    "share5y_sickness_benefit": "t5_5y_sickness_benefit", "share3y_employed": "t5_3y_employed",
+    "share3y_self_supporting": "t5_3y_self_supporting", "share3y_education_su": "t5_3y_education",
+    "share3y_cash_benefit": "t5_3y_cash_benefit", "share3y_sickness_benefit": "t5_3y_sickness_benefit",
+    "psych_or_psychmed": "t6_psych_dx_or_psychopharmaca", "psych_any": "t6_psych_dx_3y",
+    "psych_light": "t6_light_psych_dx_3y", "psych_severe": "t6_severe_psych_dx_3y",
+    "psych_F10_F19": "t7_f10_f19_substance", "psych_F20_F29": "t7_f20_f29_schizophrenia_psychoses",
+    "psych_F30_F39": "t7_f30_f39_affective", "psych_F40_F48": "t7_f40_f48_neurotic_stress",
+    "psych_F50_F59": "t7_f50_f59_behavioural_physical", "psych_F60_F69": "t7_f60_f69_personality",
+    "psych_F80_F89": "t7_f80_f89_developmental", "psych_F90_F98": "t7_f90_f98_behavioural_emotional",
+    "psych_F99": "t7_f99_unspecified", "som_cancer": "t8_cancer", "som_diabetes": "t8_diabetes",
+    "som_nervous": "t8_nervous_system", "som_cardio": "t8_cardiovascular", "som_lung": "t8_lung",
+    "som_musculo": "t8_musculoskeletal", "som_pregnancy": "t8_pregnancy_childbirth",
+    "som_digestive": "t8_digestive_urinary", "som_eye_ear": "t8_eyes_ears",
+    "som_examination": "t8_diagnostic_examinations", "som_accident": "t8_accidents",
+    "med_lifestyle": "t9_lifestyle_medicine", "med_painkiller": "t9_painkillers",
+    "med_antipsychotic": "t9_antipsychotics", "med_anxiety": "t9_anxiety_related",
+    "med_antidepressant": "t9_antidepressants", "med_addiction": "t9_addiction_related",
+    "gp_weeks_12m": "t10_weeks_with_gp_visit", "gp_services_12m": "t10_registered_gp_services",
+    "gp_fees_12m": "t10_gp_fees_dkk", "charge_penal_5y": "t11_charged_criminal_code",
+    "charge_traffic_5y": "t11_charged_traffic", "charge_other_5y": "t11_charged_other",
+    "conviction_penal_5y": "t11_convicted_criminal_code", "conviction_traffic_5y": "t11_convicted_traffic",
+    "conviction_other_5y": "t11_convicted_other",
+}  # fmt: skip
+
+
+def _pub_in_units(pid: str | None, sub: str | None, stat: str):
+    """A published value in our units: percents become fractions for shares."""
+    if not pid:
+        return None
+    v = P.value(pid, sub) if sub else P.value(pid)
+    if isinstance(v, dict) or v is None or isinstance(v, str):
+        return None
+    unit = (P.entry(pid) or {}).get("unit")
+    return float(v) / 100 if unit == "percent" else float(v)
+
+
+def _a3_tables(rows: list[dict], c: Ctx) -> list:
+    out = []
+    by_table: dict[str, dict[tuple, dict]] = {}
+    for x in rows:
+        by_table.setdefault(str(x["table"]), {}).setdefault((x.get("variable"), x.get("stat")), {})[str(x.get("group"))] = x
+    for tname in sorted(by_table, key=lambda t: int("".join(ch for ch in t if ch.isdigit()) or 0)):
+        trows = []
+        for (var, stat), cells in by_table[tname].items():
+            vals: dict = {"var": _a3_label(var, c) + ("" if stat in ("share", None) else f" ({stat})")}
+            cell_n: dict = {}
+            pid = _A3_PUB.get(var)
+            for g, gname in _A3_GROUPS:
+                x = cells.get(g) or {}
+                v = x.get("value")
+                kind_pct = stat == "share" or (isinstance(var, str) and var.startswith("share"))
+                vals[g] = v
+                vals["pub_" + g] = _pub_in_units(pid, gname, stat)
+                cell_n[g] = (x.get("n_citizens"), x.get("n_citizens_with"))
+            vals["_kind"] = "pct" if kind_pct else "d1"
+            trows.append(Row(vals, cell_n=cell_n))
+        cols = [Col("var", c.t("Variabel", "Variable"), "text", False)]
+        for g, _ in _A3_GROUPS:
+            cols.append(Col(g, g if g != "none" else c.t("ingen", "none"), "mixed"))
+            cols.append(Col("pub_" + g, "003", "mixed", False))
+        title = _A3_TITLES.get(tname, (tname, tname))
+        num = "".join(ch for ch in tname if ch.isdigit())
+        out.append(Table(f"tab-a3-{tname}", c.t(title[0], title[1]) + c.t(" efter indsatsgruppe", " by activity group"),
+                         c.t("Hver kolonne er målinger med den indsatsgruppe; grå kolonner er 003's tal.",
+                             "Each column is measurements with that activity group; grey columns are 003's numbers."),
+                         tuple(cols), tuple(trows), source=f"003, Tabel {num}"))
+    return out
+
+
+def _a3_label(var, c: Ctx) -> str:
+    from bip.report.labels import variable_label
+    if not isinstance(var, str):
+        return str(var)
+    if var.startswith("jobcenter_"):
+        return ("Jobcenter " if c.lang == "da" else "Jobcentre ") + var.removeprefix("jobcenter_")
+    extra = {"no_children": ("Ingen børn", "No children"), "one_child": ("Ét barn", "One child"),
+             "two_three_children": ("2–3 børn", "2–3 children"), "four_plus_children": ("4+ børn", "4+ children"),
+             "single_with_children": ("Enlig med børn", "Single with children")}
+    if var in extra:
+        return c.t(*extra[var])
+    for pre in ("origin_", "education_"):
+        if var.startswith(pre):
+            return variable_label(pre[:-1], c.lang) + ": " + var.removeprefix(pre).replace("_", " ")
+    return variable_label(var, c.lang)
 
 
 # ---------------------------------------------------------------- 5 combinations (A4)
@@ -289,7 +428,7 @@ def sec_combinations(r: dict, c: Ctx) -> Section:
         s.blocks.append(c.na("A4"))
         return s
     a4 = r.get("a4_combination_effects") or {}
-    ctrl = _first(a4, "controlled", "with_controls", "combination_effects_controlled", "adjusted")
+    ctrl = _first(a4, "adjusted", "controlled", "with_controls", "combination_effects_controlled")
     s.blocks.append(Para(c.t(
         "Hver figur viser for én indikator den standardiserede progression (effektstørrelse d) for hver af de 16 kombinationer "
         "med 95 %-konfidensinterval (klyngekorrigeret på borger). d = 0,1 svarer til at rykke ca. 4 pladser frem blandt 100 borgere. "
@@ -303,13 +442,15 @@ def sec_combinations(r: dict, c: Ctx) -> Section:
             s.blocks.append(c.na(item_label(it, c.lang)))
             continue
         cper = ctrl.get(it) if isinstance(ctrl, dict) else None
+        if isinstance(cper, dict) and isinstance(cper.get("codes"), dict):
+            cper = cper["codes"]
         rows = []
         for code in ALL_COMBINATIONS:
             o = per.get(code) or {}
             co = (cper or {}).get(code) or {}
             pid = _A4_PUB.get((it, code))
-            rows.append(row_from(o, {"code": code, "d": o.get("d"), "lo": o.get("ci_low"), "hi": o.get("ci_high"),
-                                     "n": o.get("n"), "cd": co.get("d"), "clo": co.get("ci_low"), "chi": co.get("ci_high"),
+            rows.append(row_from(o, {"code": code, "d": _first(o, "d", "estimate"), "lo": o.get("ci_low"), "hi": o.get("ci_high"),
+                                     "n": o.get("n"), "cd": _first(co, "d", "estimate"), "clo": co.get("ci_low"), "chi": co.get("ci_high"),
                                      "pub": P.value(pid) if pid else None}))
         t = c.sup(Table(f"tab-a4-{it}", "", "", (Col("code", "", "text", False), Col("d", ""), Col("lo", ""), Col("hi", ""),
                                                 Col("n", "", "int"), Col("cd", ""), Col("clo", ""), Col("chi", ""),
@@ -351,7 +492,8 @@ def sec_combinations(r: dict, c: Ctx) -> Section:
                            Col("src", c.w("source"), "text", False)), tuple(rows),
                           notes=(c.t("003 skriver \"46. percentil\" for d = 0,1; under normalfordelingen er det 54. percentil (4 pladser frem).",
                                      "003 prints \"46th percentile\" for d = 0.1; under the normal distribution it is the 54th (4 places forward)."),)))
-    rest = {k: v for k, v in a4.items() if k not in {"controlled", "with_controls", "combination_effects_controlled", "adjusted", "raw", *SERIES}}
+    rest = {k: v for k, v in a4.items() if k not in {"controlled", "with_controls", "combination_effects_controlled",
+                                                       "adjusted", "naive", "standardised", "level", "raw", *SERIES}}
     if rest:
         s.blocks.extend(generic_tables(rest, "a4", "A4", c))
     return s
@@ -598,7 +740,8 @@ BUILDERS = (sec_data, sec_progression, sec_activities, sec_who, sec_combinations
 
 _LABEL_KEYS = {"item", "code", "combination", "group", "quartile", "level", "jobcenter_id", "jobcenter",
                "caseworker_id", "name", "label", "status", "channel", "variable", "category", "key",
-               "direction", "method", "outcome", "term", "row", "id", "label_da", "label_en", "psych_group"}
+               "direction", "method", "outcome", "term", "row", "id", "label_da", "label_en", "psych_group",
+               "stat", "table", "from", "to"}
 _MAX_ROWS = 60
 
 
@@ -663,8 +806,12 @@ def _list_table(rows: list[dict], tid: str, title: str, c: Ctx, inherited_n) -> 
         for k, v in x.items():
             if k not in keys and _scalar(v):
                 keys.append(k)
-    keys = keys[:12]
-    cols = tuple(Col(k, _col_title(k, c), "text" if k in _LABEL_KEYS else _kind(k), k not in _LABEL_KEYS) for k in keys)
+    has_pub = "published_id" in keys
+    keys = [k for k in keys if k not in {"published_id", "n_citizens_with"}][:12]
+    cols = tuple(Col(k, _col_title(k, c), "text" if k in _LABEL_KEYS else ("mixed" if k == "value" else _kind(k)),
+                     k not in _LABEL_KEYS) for k in keys)
+    if has_pub:
+        cols += (Col("pub", c.w("published"), "mixed", False), Col("src", c.w("source"), "text", False))
     trows = []
     for x in rows[:_MAX_ROWS]:
         vals = {}
@@ -672,7 +819,15 @@ def _list_table(rows: list[dict], tid: str, title: str, c: Ctx, inherited_n) -> 
             v = x.get(k)
             if k in ("item",) and isinstance(v, str):
                 v = item_label(v, c.lang)
+            elif k == "variable" and isinstance(v, str):
+                v = _a3_label(v, c)
             vals[k] = v if (_scalar(v) and not isinstance(v, bool)) else (str(v) if isinstance(v, bool) else None)
+        if "value" in vals and x.get("stat") == "share":
+            vals["_kind"] = "pct"
+        if has_pub:
+            pid = x.get("published_id")
+            vals["pub"] = _pub_in_units(pid, None, x.get("stat")) if pid else None
+            vals["src"] = P.ref(pid) if pid else ""
         rw = row_from(x, vals)
         if rw.n_citizens is None and inherited_n is not None and rw.n_obs is None:
             rw = Row(rw.values, inherited_n, None)

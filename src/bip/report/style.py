@@ -55,7 +55,7 @@ def to_svg(fig, salt: str) -> str:
     """The figure as an inline ``<svg>`` element (ids salted so figures never share ids)."""
     buf = io.StringIO()
     with plt.rc_context({**RC, "svg.hashsalt": salt}):
-        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]

@@ -34,6 +34,8 @@ class Row:
     values: dict
     n_citizens: float | None = None
     n_obs: float | None = None
+    n_with: float | None = None  # citizens with the attribute a share counts (its numerator)
+    cell_n: dict | None = None  # per-cell citizen counts, for tables whose cells differ
 
 
 @dataclass(frozen=True)
@@ -55,33 +57,37 @@ def is_small(row: Row) -> bool:
     Uses ``n_citizens`` when the results carry it; otherwise a row with fewer than 5
     observations is small too (observations are at least as many as citizens).
     """
-    for n in (row.n_citizens, row.n_obs):
-        if n is None:
-            continue
-        try:
-            if float(n) < MIN_CITIZENS:
-                return True
-        except (TypeError, ValueError):
-            continue
-    return False
+    return any(_lt5(n) for n in (row.n_citizens, row.n_obs, row.n_with))
+
+
+def _lt5(n) -> bool:
+    if n is None or isinstance(n, bool):
+        return False
+    try:
+        return float(n) < MIN_CITIZENS
+    except (TypeError, ValueError):
+        return False
 
 
 def suppress(table: Table, audience: str) -> Table:
     """The suppression rule: for managers, every citizen-based cell of a small row -> "<5".
 
-    Analysts see every cell. Applied to every table and, through the table it is drawn
-    from, to every figure of the manager report.
+    A share whose numerator (``n_citizens_with``) is under 5 is small too: it would reveal
+    the few. Analysts see every cell. Applied to every table and, through the table it is
+    drawn from, to every figure of the manager report.
     """
     if audience == "analyst":
         return table
     based = [c.key for c in table.cols if c.citizen_based]
     rows = []
     for r in table.rows:
-        if is_small(r):
+        small = is_small(r)
+        cell_n = r.cell_n or {}
+        hide = [k for k in based if k in r.values and (small or any(_lt5(n) for n in cell_n.get(k, ())))]
+        if hide:
             vals = dict(r.values)
-            for k in based:
-                if k in vals:
-                    vals[k] = SUPPRESSED
+            for k in hide:
+                vals[k] = SUPPRESSED
             r = replace(r, values=vals)
         rows.append(r)
     return replace(table, rows=tuple(rows))
@@ -96,4 +102,5 @@ def row_from(obj: dict, values: dict) -> Row:
             if obj.get(k) is not None:
                 n_obs = obj[k]
                 break
-    return Row(values=values, n_citizens=n_cit, n_obs=n_obs)
+    n_with = obj.get("n_citizens_with") if isinstance(obj, dict) else None
+    return Row(values=values, n_citizens=n_cit, n_obs=n_obs, n_with=n_with)
