@@ -91,3 +91,13 @@ def make_results(seed: int = 0, *, n_cw: int = 120) -> dict:
         "a8_cohort": {"mean_age": 38.2, "share_married": 0.21, "n_citizens": 3700},
         "a9_data_quality": {"per_jobcenter": per_jc},
     }
+
+
+def minimal_results() -> dict:
+    """Only the dataset counts and A1 progression: everything else is absent."""
+    return {
+        "dataset": {"jobcenters": 2, "caseworkers": 12, "citizens": 1234, "measurements": 4000,
+                    "citizen_parts": 3900, "caseworker_parts": 3800},
+        "progression": {it: {"mean": 0.01, "n": 1234, "share_unchanged": 0.4, "n_citizens": 600} for it in ITEMS},
+        "mean_weeks_between": 20.0,
+    }

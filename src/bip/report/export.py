@@ -116,7 +116,7 @@ def write_frame(df: pd.DataFrame, out: Path, fmt: str, lang: str = "da", name: s
 
         def w(p: Path) -> None:
             pyreadstat.write_sav(plain, str(p), column_labels=[labels[c] for c in plain.columns],
-                                 variable_value_labels={c: {float(k): v for k, v in vl.items()} for c, vl in vlabels.items()})
+                                 variable_value_labels={c: {int(k): v for k, v in vl.items()} for c, vl in vlabels.items()})
         return _atomic_file(out, w)
     raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 

@@ -40,7 +40,7 @@ def dot_interval(table: Table, salt: str, lang: str, *, label_key: str, series: 
     """
     cats = [r.values[label_key] for r in table.rows]
     n = len(cats)
-    fig, ax = new_figure(height or 3.0)
+    fig, ax = new_figure(height or 3.0, margins={"left": 0.08, "right": 0.99, "top": 0.85, "bottom": 0.27})
     k = len(series)
     offsets = np.linspace(-0.18, 0.18, k) if k > 1 else [0.0]
     x = np.arange(n)
@@ -53,8 +53,11 @@ def dot_interval(table: Table, salt: str, lang: str, *, label_key: str, series: 
             lo = np.array([_num(r.values.get(s["lo"])) for r in table.rows])
             hi = np.array([_num(r.values.get(s["hi"])) for r in table.rows])
             ok = ~np.isnan(y) & ~np.isnan(lo) & ~np.isnan(hi)
-            ax.errorbar(x[ok] + off, y[ok], yerr=[y[ok] - lo[ok], hi[ok] - y[ok]], fmt="none",
-                        ecolor=s["color"], elinewidth=1.1, capsize=2.5, linestyle=s.get("ls", "-"))
+            # vlines + cap markers: one collection instead of an errorbar container per point
+            ax.vlines(x[ok] + off, lo[ok], hi[ok], colors=s["color"], linewidth=1.1,
+                      linestyles="dashed" if s.get("ls") == "--" else "solid")
+            ax.plot(np.r_[x[ok], x[ok]] + off, np.r_[lo[ok], hi[ok]], linestyle="none", marker="_",
+                    markersize=5, color=s["color"])
         ax.plot(x + off, y, linestyle="none", marker=s["marker"], markersize=6,
                 color=s["color"], markerfacecolor=s["color"] if s.get("filled", True) else "white",
                 markeredgewidth=1.3, label=s["label"])
@@ -68,10 +71,10 @@ def dot_interval(table: Table, salt: str, lang: str, *, label_key: str, series: 
     ax.set_xlim(-0.6, n - 0.4)
     ax.grid(axis="x", visible=False)
     handles, labels = ax.get_legend_handles_labels()
-    if legend_note:
-        ax.set_title(legend_note, fontsize=8, loc="left", color="#333333")
+    if legend_note:  # two short lines so the note never runs past the figure's edge
+        ax.set_title(legend_note.replace("; ", "\n", 1), fontsize=7.5, loc="left", color="#333333")
     if handles:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if label_rotation == 0 else -0.42),
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13 if label_rotation == 0 else -0.42),
                   ncol=min(3, len(handles)))
     return to_svg(fig, salt)
 
@@ -118,7 +121,7 @@ def lines_by_level(table: Table, salt: str, lang: str, *, label_key: str, series
     ax.set_xticklabels(cats)
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
     return to_svg(fig, salt)
 
 
@@ -142,7 +145,7 @@ def grouped_bars(table: Table, salt: str, lang: str, *, label_key: str, series: 
     ax.set_ylabel(ylabel)
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper left", ncol=2)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4)
     return to_svg(fig, salt)
 
 
@@ -158,7 +161,7 @@ def histogram_pair(a: list[float], b: list[float], salt: str, *, labels: tuple[s
     ax.hist(b, bins=bins, histtype="step", color=OURS_2, linewidth=1.8, linestyle="--", label=labels[1])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(loc="upper right")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     return to_svg(fig, salt)
 
 

@@ -44,10 +44,13 @@ svg.fig { width: 100%; height: auto; max-width: 100%; display: block; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 0.5pt solid var(--rule); padding: 0.8mm 1.4mm; vertical-align: top; }
 th { text-align: left; border-bottom: 1pt solid var(--ink); font-weight: bold; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; white-space: nowrap; }
+th.num { text-align: right; }
+td.src, th.src { font-size: 7.5pt; color: var(--muted); max-width: 32mm; overflow-wrap: anywhere; }
 td.pub { color: #444; background: #f2f2f2; }
 td.sup { color: var(--muted); font-style: italic; }
-.tbl { overflow-x: auto; }
+table { table-layout: auto; }
+th { overflow-wrap: anywhere; hyphens: auto; }
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }
 @media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
 """
@@ -86,7 +89,8 @@ def table_html(t: Table, number: int, lang: str, audience: str) -> str:
     """A numbered table after the suppression rule."""
     t = suppress(t, audience)
     e = html.escape
-    head = "".join(f'<th class="{"" if c.kind == "text" else "num"}">{e(c.title)}</th>' for c in t.cols)
+    head = "".join(f'<th class="{"src" if c.key == "src" else ("" if c.kind == "text" else "num")}">{e(c.title)}</th>'
+                   for c in t.cols)
     body = []
     for r in t.rows:
         tds = []
@@ -95,6 +99,8 @@ def table_html(t: Table, number: int, lang: str, audience: str) -> str:
             txt, cls = _cell(r.values.get(c.key), kind, lang)
             if not c.citizen_based and cls.startswith("num"):
                 cls += " pub" if c.key.startswith("pub") else ""
+            if c.key == "src":
+                cls = "src"
             tds.append(f'<td class="{cls}">{e(txt)}</td>')
         body.append("<tr>" + "".join(tds) + "</tr>")
     notes = "".join(f'<p class="note">{e(n)}</p>' for n in t.notes)

@@ -226,7 +226,7 @@ def sec_activities(r: dict, c: Ctx) -> Section:
         Row({**rw.values, "pub_share": None if rw.values["pub_pct"] is None else rw.values["pub_pct"] / 100},
             rw.n_citizens, rw.n_obs) for rw in t.rows)))
     s.blocks.append(Figure("fig-combinations", c.t("Fordeling af indsatskombinationer", "Distribution of activity combinations"),
-                           _commonest(comb, c),
+                           _commonest(st, c),
                            F.hbar_compare(st, "fcomb", c.lang, label_key="short", ours="share", published="pub_share",
                                           xlabel=c.t("Andel af gentagne målinger (%)", "Share of repeat measurements (%)"), pct=True),
                            source=P.ref("t3_combinations"), notes=(word("josh_legend", c.lang),)))
@@ -278,9 +278,11 @@ def _derived_table(r: dict, comb: dict, c: Ctx) -> Table:
                                          "The sources' shares are often sums of rounded percents (e.g. 42 vs exactly 43.4 in 003 Tabel 3)."),))
 
 
-def _commonest(comb: dict, c: Ctx) -> str:
-    best = sorted(((o.get("share") or 0, k) for k, o in comb.items() if isinstance(o, dict)
-                   and isinstance(o.get("share"), int | float)), reverse=True)[:2]
+def _commonest(st: Table, c: Ctx) -> str:
+    """Reading line from the suppressed table, so it can never name a hidden share."""
+    best = sorted(((rw.values["share"], rw.values["short"]) for rw in st.rows
+                   if isinstance(rw.values.get("share"), int | float) and not is_missing(rw.values["share"])),
+                  reverse=True)[:2]
     if len(best) < 2:
         return c.t("Søjlerne er vores andele, rudene 003 Tabel 3.", "Bars are our shares, diamonds 003 Tabel 3.")
     (s1, k1), (s2, k2) = best
