@@ -144,7 +144,7 @@ def test_manager_report_does_not_depend_on_small_cells_many(r, lang):
 
 def test_analyst_sees_small_cells_and_manager_does_not(fixture_results, rendered):
     # fixture: combination 0111 has n = 3
-    for (lang, aud), doc in rendered.items():
+    for (_lang, aud), doc in rendered.items():
         tab = doc[doc.index('id="tab-combinations"'):]
         row = tab[tab.index("0111"):]
         row = row[:row.index("</tr>")]
