@@ -41,7 +41,7 @@ def _plain(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
     Returns the frame and the names of date columns.
     """
-    out = pd.DataFrame(index=df.index)
+    out: dict[str, pd.Series] = {}
     dates = []
     for c in df.columns:
         s = df[c]
@@ -62,7 +62,7 @@ def _plain(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             if longest > STATA_STR_MAX:
                 raise ExportError(f"column {c}: text of {longest} characters exceeds the Stata limit of {STATA_STR_MAX}")
             out[c] = v
-    return out, dates
+    return pd.DataFrame(out, index=df.index), dates
 
 
 def _labels(cols, lang: str) -> dict[str, str]:

@@ -145,7 +145,7 @@ def grouped_bars(table: Table, salt: str, lang: str, *, label_key: str, series: 
     ax.set_ylabel(ylabel)
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     return to_svg(fig, salt)
 
 
