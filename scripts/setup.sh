@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything BIP needs into ./.venv (idempotent; safe to run again).
+# System packages (Debian's chromium for the PDF report and the browser tests) are installed
+# with apt-get when running as root; otherwise the script says what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "BIP needs Python 3.11 or newer (found: $("$PY" --version 2>&1)). Set PYTHON=/path/to/python3.11." >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$PY" -m venv .venv
+fi
+echo "==> installing BIP and its dependencies into .venv"
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+# Debian's Chromium: prints the report to PDF and drives the browser tests. Never downloaded
+# by a test tool; only the distribution package is used.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing chromium from Debian (for the PDF report and the browser tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: chromium is not installed; the PDF report and the browser tests need it" >&2
+    echo "      (Debian/Ubuntu: sudo apt-get install chromium)" >&2
+  fi
+fi
+echo "==> setup done"
