@@ -6,8 +6,10 @@ import click
 
 from bip import __version__
 from bip.analysis.cli import analyze
+from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset
 from bip.report.cli import export, report
+from bip.synth.cli import synth
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,3 +22,5 @@ main.add_command(dataset)
 main.add_command(analyze)
 main.add_command(report)
 main.add_command(export)
+main.add_command(synth)
+main.add_command(calibrate)
