@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis.common import floats, jobcenter_labels, known_repeats, num
+from bip.analysis.common import CitizenCounter, floats, jobcenter_labels, known_repeats, num
 from bip.dataset.schema import BENEFIT_STATUSES, EDUCATIONS, ORIGINS
 from bip.panel import registers
 
@@ -61,7 +61,7 @@ def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> dict:
     labels = jobcenter_labels(panel["jobcenter_id"].astype(str), anonymise_jobcenters)
     groups = {g: base[f"act_{g}"].fillna(0).to_numpy(dtype=int) == 1 for g in "JOSH"}
     groups["none"] = base["combination"].astype(str).to_numpy() == "0000"
-    cit = base["citizen_id"].to_numpy()
+    count = CitizenCounter(base["citizen_id"])
     out = []
     for table, variable, stat, values in _rows(base, labels):
         for g in GROUP_KEYS:
@@ -70,12 +70,14 @@ def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> dict:
             row = {
                 "table": table, "variable": variable, "stat": stat, "group": g,
                 "value": num(v.mean()) if len(v) else None,
-                "n": int(m.sum()), "n_citizens": int(pd.unique(cit[m]).size),
+                "n": int(m.sum()), "n_citizens": count(m),
             }  # fmt: skip
             if stat == "share":
-                row["n_citizens_with"] = int(pd.unique(cit[m][v > 0]).size)
+                with_m = m.copy()
+                with_m[m] = v > 0
+                row["n_citizens_with"] = count(with_m)
             out.append(row)
-    group_n = {g: {"n": int(m.sum()), "n_citizens": int(pd.unique(cit[m]).size)} for g, m in groups.items()}
+    group_n = {g: {"n": int(m.sum()), "n_citizens": count(m)} for g, m in groups.items()}
     return {
         "groups": group_n,
         "rows": out,

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bip.analysis.common import codes, floats, num
-from bip.analysis.ols import cluster_ols
+from bip.analysis.common import CitizenCounter, codes, floats, num
+from bip.analysis.ols import Fit, cluster_means, cluster_ols
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
 
@@ -72,7 +72,9 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
     base = panel[panel["is_repeat"].to_numpy() & panel["combination"].notna().to_numpy()]
     comb = base["combination"].astype(str).to_numpy()
     code_list = codes()
-    dummies = np.column_stack([(comb == c).astype(float) for c in code_list]) if len(base) else np.zeros((0, 16))
+    cells = np.searchsorted(np.array(code_list), comb) if len(base) else np.zeros(0, dtype=int)
+    dummies = np.zeros((len(base), len(code_list)))
+    dummies[np.arange(len(base)), cells] = 1.0
     cit = base["citizen_id"].to_numpy()
     background, bg_names = _controls(base)
     bg_complete = ~np.isnan(background).any(axis=1)
@@ -82,10 +84,10 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
         current = floats(base[item])
         prev = current - d
         ok = ~np.isnan(d)
-        naive[item] = _fit(d, dummies, None, cit, ok, standardise, level, code_list)
+        naive[item] = _fit(d, dummies, None, cit, ok, standardise, level, code_list, cells)
         ok_adj = ok & bg_complete & ~np.isnan(prev)
         controls = np.column_stack([prev, background]) if background.size else prev[:, None]
-        adjusted[item] = _fit(d, dummies, controls, cit, ok_adj, standardise, level, code_list)
+        adjusted[item] = _fit(d, dummies, controls, cit, ok_adj, standardise, level, code_list, cells)
     return {
         "standardised": standardise,
         "level": level,
@@ -103,24 +105,33 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
     }
 
 
-def _fit(d, dummies, controls, cit, ok, standardise, level, code_list) -> dict:
+def _fit(d, dummies, controls, cit, ok, standardise, level, code_list, cells) -> dict:
     y = d[ok]
     n = len(y)
     mean = float(y.mean()) if n else np.nan
     sd = float(y.std(ddof=1)) if n > 1 else np.nan
     if standardise:
         y = (y - mean) / sd if n > 1 and sd > 0 else np.full(n, np.nan)
-    D = dummies[ok]
-    counts = D.sum(axis=0).astype(int)
+    c_ok = cells[ok]
+    counts = np.bincount(c_ok, minlength=len(code_list))
     used = counts > 0
-    X = D[:, used]
     if controls is not None:
+        X = dummies[ok][:, used]
         C = controls[ok]
-        C = C - C.mean(axis=0) if n else C
+        if n:
+            C -= C.mean(axis=0)
         X = np.column_stack([X, C])
     g = cit[ok]
-    res: dict = {"n": int(n), "n_citizens": int(pd.unique(g).size), "mean": num(mean), "sd": num(sd)}
-    fit = None if n == 0 or np.isnan(y).any() else cluster_ols(X, y, g, level=level)
+    count = CitizenCounter(g)
+    res: dict = {"n": int(n), "n_citizens": count(), "mean": num(mean), "sd": num(sd)}
+    if n == 0 or np.isnan(y).any():
+        fit = None
+    elif controls is None:
+        # Dummies only: the closed form (cell means) gives the same numbers in O(N).
+        full = cluster_means(cells[ok], len(code_list), y, g, level=level)
+        fit = _select(full, used)
+    else:
+        fit = cluster_ols(X, y, g, level=level)
     res["df"] = fit.df if fit else None
     res["t_crit"] = num(fit.t_crit) if fit else None
     res["r2"] = num(fit.r2) if fit else None
@@ -129,7 +140,7 @@ def _fit(d, dummies, controls, cit, ok, standardise, level, code_list) -> dict:
     for j, code in enumerate(code_list):
         row = {"estimate": None, "se": None, "ci_low": None, "ci_high": None, "p_value": None,
                "percentile": None, "n": int(counts[j]),
-               "n_citizens": int(pd.unique(g[D[:, j] == 1]).size) if counts[j] else 0}  # fmt: skip
+               "n_citizens": count(c_ok == j) if counts[j] else 0}  # fmt: skip
         if used[j]:
             if fit is not None:
                 b, lo, hi = fit.beta[col], fit.ci_low[col], fit.ci_high[col]
@@ -141,3 +152,9 @@ def _fit(d, dummies, controls, cit, ok, standardise, level, code_list) -> dict:
         per_code[code] = row
     res["codes"] = per_code
     return res
+
+
+def _select(fit: Fit, used: np.ndarray) -> Fit:
+    """Keep the used cells' entries, in order, so columns line up as with cluster_ols."""
+    return Fit(fit.beta[used], fit.se[used], fit.ci_low[used], fit.ci_high[used], fit.p_value[used],
+               fit.n, fit.n_clusters, fit.k, fit.df, fit.t_crit, fit.r2)  # fmt: skip

@@ -29,6 +29,24 @@ def n_citizens(panel: pd.DataFrame, mask=None) -> int:
     return int(ids.nunique())
 
 
+class CitizenCounter:
+    """Counts distinct citizens among row subsets fast (integer codes; runs when sorted)."""
+
+    def __init__(self, citizen_ids) -> None:
+        self.codes = pd.factorize(np.asarray(citizen_ids))[0]
+        # The panel is sorted by citizen: distinct citizens among any subset are then the
+        # number of runs, with no hashing or sorting per call.
+        self.sorted = bool(np.all(self.codes[1:] >= self.codes[:-1])) if len(self.codes) else True
+
+    def __call__(self, mask=None) -> int:
+        c = self.codes if mask is None else self.codes[np.asarray(mask, dtype=bool)]
+        if len(c) == 0:
+            return 0
+        if self.sorted:
+            return int(1 + np.count_nonzero(c[1:] != c[:-1]))
+        return int(np.unique(c).size)
+
+
 def floats(s: pd.Series) -> np.ndarray:
     """A numeric column as float64 with NaN for missing."""
     return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(na_value=np.nan)

@@ -86,18 +86,6 @@ def _flag(cond: str) -> str:
     return f"CAST(max(CASE WHEN {cond} THEN 1 ELSE 0 END) AS TINYINT)"
 
 
-def _week_monday(col: str) -> str:
-    """SQL date of the Monday of ISO week ``YYYY-Www`` in ``col``."""
-    y = f"CAST(substr({col}, 1, 4) AS INTEGER)"
-    w = f"CAST(substr({col}, 7, 2) AS INTEGER)"
-    jan4 = f"make_date({y}, 1, 4)"
-    return f"({jan4} - CAST(isodow({jan4}) - 1 AS INTEGER) + 7 * ({w} - 1))"
-
-
-def _month_first(col: str) -> str:
-    return f"make_date(CAST(substr({col}, 1, 4) AS INTEGER), CAST(substr({col}, 6, 2) AS INTEGER), 1)"
-
-
 def background(con: duckdb.DuckDBPyConnection, firsts: pd.DataFrame, present: set[str]) -> pd.DataFrame:
     """Register background per citizen relative to ``firsts.first_on`` (SPEC §4).
 
@@ -128,23 +116,30 @@ def background(con: duckdb.DuckDBPyConnection, firsts: pd.DataFrame, present: se
     return out
 
 
+def _isoweek(date_sql: str) -> str:
+    """SQL ISO week label ``YYYY-Www`` of a date; these labels sort chronologically."""
+    return f"strftime({date_sql}, '%G-W%V')"
+
+
 def _shares(con) -> pd.DataFrame:
     # Share of the 260 (156) ISO weeks before the week of the first measurement spent in each
-    # status; weeks without a record count towards no status.
-    monday = _week_monday("b.week")
+    # status; weeks without a record count towards no status. Week labels compare as
+    # strings, so the big register is filtered without parsing a date per row.
     cols = []
     for years, weeks in ((5, 260), (3, 156)):
         for s in BENEFIT_STATUSES:
-            cols.append(
-                f"count(*) FILTER (WHERE b.status = '{s}' AND wk >= fw - {7 * weeks}) / {weeks}.0 AS share{years}y_{s}"
-            )
+            cond = f"b.status = '{s}'" + (" AND b.week >= f.lo3" if years == 3 else "")
+            cols.append(f"count(*) FILTER (WHERE {cond}) / {weeks}.0 AS share{years}y_{s}")
     return con.execute(f"""
-        SELECT citizen_id, {", ".join(cols)}
-        FROM (SELECT b.citizen_id, b.status, {monday} AS wk,
-                     f.first_on - CAST(isodow(f.first_on) - 1 AS INTEGER) AS fw
-              FROM benefit_weeks b JOIN firsts f USING (citizen_id)) b
-        WHERE wk < fw AND wk >= fw - {7 * 260}
-        GROUP BY citizen_id
+        WITH f AS (
+            SELECT citizen_id, {_isoweek("fw - 7 * 260")} AS lo5, {_isoweek("fw - 7 * 156")} AS lo3,
+                   {_isoweek("fw")} AS hi
+            FROM (SELECT citizen_id, first_on - CAST(isodow(first_on) - 1 AS INTEGER) AS fw FROM firsts)
+        )
+        SELECT b.citizen_id, {", ".join(cols)}
+        FROM benefit_weeks b JOIN f ON b.citizen_id = f.citizen_id
+        WHERE b.week >= f.lo5 AND b.week < f.hi
+        GROUP BY b.citizen_id
     """).df()
 
 
@@ -222,35 +217,36 @@ def outcomes(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, present: set
         res["job_or_education_52w"] = pd.NA
         res["job_13w"] = pd.NA
         return res
-    first = _month_first("e.month")
-    monday = _week_monday("b.week")
+    # Month and ISO-week labels sort chronologically, so "any day of the month (week) in
+    # (d, d + k]" is "label between the label of d + 1 and the label of d + k".
     res = con.execute(f"""
-        WITH emp AS (
-            SELECT e.citizen_id, {first} AS m0, last_day({first}) AS m1
-            FROM employment_months e WHERE e.employed = 1
-        ), edu AS (
-            SELECT b.citizen_id, {monday} AS w0 FROM benefit_weeks b WHERE b.status = 'education_su'
+        WITH w AS (
+            SELECT measurement_id, citizen_id, d,
+                   strftime(d + 1, '%Y-%m') AS m_lo, strftime(d + 364, '%Y-%m') AS m_hi52,
+                   strftime(d + 91, '%Y-%m') AS m_hi13,
+                   {_isoweek("d + 1")} AS w_lo, {_isoweek("d + 364")} AS w_hi52
+            FROM win
         ), cover AS (
-            SELECT max(last_day({_month_first("month")})) AS last_covered FROM employment_months
-        ), j52 AS (
-            SELECT DISTINCT w.measurement_id FROM win w JOIN emp USING (citizen_id)
-            WHERE emp.m1 > w.d AND emp.m0 <= w.d + 364
-            UNION
-            SELECT DISTINCT w.measurement_id FROM win w JOIN edu USING (citizen_id)
-            WHERE edu.w0 + 6 > w.d AND edu.w0 <= w.d + 364
-        ), j13 AS (
-            SELECT DISTINCT w.measurement_id FROM win w JOIN emp USING (citizen_id)
-            WHERE emp.m1 > w.d AND emp.m0 <= w.d + 91
+            SELECT max(month) AS last_month FROM employment_months
+        ), emp AS (
+            SELECT w.measurement_id, max(CASE WHEN e.month <= w.m_hi13 THEN 1 ELSE 0 END) AS j13
+            FROM w JOIN employment_months e ON e.citizen_id = w.citizen_id
+            WHERE e.employed = 1 AND e.month >= w.m_lo AND e.month <= w.m_hi52
+            GROUP BY w.measurement_id
+        ), edu AS (
+            SELECT DISTINCT w.measurement_id
+            FROM w JOIN benefit_weeks b ON b.citizen_id = w.citizen_id
+            WHERE b.status = 'education_su' AND b.week >= w.w_lo AND b.week <= w.w_hi52
         )
         SELECT w.measurement_id,
-               CASE WHEN j52.measurement_id IS NOT NULL THEN 1
-                    WHEN cover.last_covered IS NULL OR w.d + 364 > cover.last_covered THEN NULL
+               CASE WHEN emp.measurement_id IS NOT NULL OR edu.measurement_id IS NOT NULL THEN 1
+                    WHEN cover.last_month IS NULL OR w.m_hi52 > cover.last_month THEN NULL
                     ELSE 0 END AS job_or_education_52w,
-               CASE WHEN j13.measurement_id IS NOT NULL THEN 1
-                    WHEN cover.last_covered IS NULL OR w.d + 91 > cover.last_covered THEN NULL
+               CASE WHEN emp.j13 = 1 THEN 1
+                    WHEN cover.last_month IS NULL OR w.m_hi13 > cover.last_month THEN NULL
                     ELSE 0 END AS job_13w
-        FROM win w CROSS JOIN cover
-        LEFT JOIN j52 ON j52.measurement_id = w.measurement_id
-        LEFT JOIN j13 ON j13.measurement_id = w.measurement_id
+        FROM w CROSS JOIN cover
+        LEFT JOIN emp ON emp.measurement_id = w.measurement_id
+        LEFT JOIN edu ON edu.measurement_id = w.measurement_id
     """).df()
     return res
