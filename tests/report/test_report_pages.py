@@ -6,14 +6,13 @@ import re
 
 import pytest
 
-from bip.report.pdf import find_chromium
 from bip.report.render import render_report
-
-pytestmark = pytest.mark.skipif(find_chromium() is None, reason="Debian's chromium is not installed")
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(fixture_results, tmp_path_factory):
+def pdf_pages(chromium, fixture_results, tmp_path_factory):
+    """The manager PDF of the fixture, inspected page by page (``chromium``: tests/conftest.py,
+    skipped locally without Chromium, a failure in CI)."""
     from pages import inspect_pdf
 
     out = tmp_path_factory.mktemp("pdf")

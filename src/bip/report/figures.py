@@ -40,7 +40,7 @@ def dot_interval(table: Table, salt: str, lang: str, *, label_key: str, series: 
     """
     cats = [r.values[label_key] for r in table.rows]
     n = len(cats)
-    fig, ax = new_figure(height or 3.0, margins={"left": 0.08, "right": 0.99, "top": 0.85, "bottom": 0.27})
+    fig, ax = new_figure(height or 3.0, margins={"left": 0.1, "right": 0.99, "top": 0.85, "bottom": 0.27})
     k = len(series)
     offsets = np.linspace(-0.18, 0.18, k) if k > 1 else [0.0]
     x = np.arange(n)

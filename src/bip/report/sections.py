@@ -437,7 +437,9 @@ def sec_combinations(r: dict, c: Ctx) -> Section:
         "Resultaterne er sammenhænge, ikke nødvendigvis effekter: borgere i fremgang kan få flere indsatser (omvendt kausalitet).",
         "Each figure shows for one indicator the standardised progression (effect size d) for each of the 16 combinations with "
         "a 95% confidence interval clustered by citizen. d = 0.1 is moving about 4 places forward among 100 citizens. "
-        "These are associations, not necessarily effects: citizens who progress may be given more activities (reverse causality).")))
+        "These are associations, not necessarily effects: citizens who progress may be given more activities (reverse causality).")
+        + " " + c.t("Åbne firkanter (stiplede intervaller): justeret for baggrund og tidligere niveau; sorte ruder: kildens tal, hvor det er trykt.",
+                    "Open squares (dashed intervals): adjusted for background and previous level; black diamonds: the source's number where printed.")))
     for i, it in enumerate(A4_SERIES):
         per = ce.get(it)
         if not isinstance(per, dict):
@@ -459,7 +461,7 @@ def sec_combinations(r: dict, c: Ctx) -> Section:
                                                 Col("pub", "", "d2", False)), tuple(rows)))
         series = [{"key": "d", "lo": "lo", "hi": "hi", "label": c.w("raw"), "marker": "o", "color": OURS}]
         if cper:
-            series.append({"key": "cd", "lo": "clo", "hi": "chi", "label": c.w("controlled"), "marker": "s",
+            series.append({"key": "cd", "lo": "clo", "hi": "chi", "label": c.w("controlled_short"), "marker": "s",
                            "color": OURS_2, "filled": False, "ls": "--"})
         if any(rw.values["pub"] is not None for rw in t.rows):
             series.append({"key": "pub", "label": c.w("published"), "marker": "D", "color": PUBLISHED, "filled": False})
@@ -468,7 +470,7 @@ def sec_combinations(r: dict, c: Ctx) -> Section:
                       if best else "Punkter over 0 betyder fremgang; intervaller, der krydser 0, er ikke statistisk sikre.",
                       f"Points above 0 mean progress. Largest: {best[0]} (d = {fmt_value(best[1], 'd2', 'en')}, ≈ {fmt_value(places(best[1]), 'd1', 'en')} places of 100)."
                       if best else "Points above 0 mean progress; intervals crossing 0 are not statistically reliable.")
-        svg = F.dot_interval(t, f"fa4{i}", c.lang, label_key="code", series=series, xlabel="d",
+        svg = F.dot_interval(t, f"fa4{i}", c.lang, label_key="code", series=series, xlabel=c.w("d"),
                              height=2.9, legend_note=word("josh_legend", c.lang))
         src = "003, " + ("Figur " + str(3 + _FIG_ORDER.index(it)) if it in _FIG_ORDER else "Figur 3–24")
         s.blocks.append(Figure(f"fig-a4-{it}", c.t("Progression efter kombination: ", "Progression by combination: ") + item_label(it, c.lang),

@@ -51,6 +51,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "raw": ("Uden kontrol", "Unadjusted"),
     "controlled": ("Med kontrol for baggrund og tidligere niveau",
                    "Controlling for background and previous level"),
+    "controlled_short": ("Justeret", "Adjusted"),
     "level": ("Svar", "Answer"),
     "outcome52": ("Job eller uddannelse inden 52 uger", "Job or education within 52 weeks"),
     "outcome13": ("Beskæftiget inden 13 uger", "Employed within 13 weeks"),
