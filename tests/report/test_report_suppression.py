@@ -129,14 +129,14 @@ def _check(r: dict, lang: str) -> None:
     assert tab.count(">&lt;5<") == 2 * n_small  # count and share of each small combination
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(results())
 def test_manager_report_does_not_depend_on_small_cells(r):
     _check(r, "da")
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(results(), st.sampled_from(["da", "en"]))
 def test_manager_report_does_not_depend_on_small_cells_many(r, lang):
     _check(r, lang)
