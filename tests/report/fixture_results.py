@@ -84,8 +84,7 @@ def make_results(seed: int = 0, *, n_cw: int = 120) -> dict:
         "a4_combination_effects": {"controlled": {it: {c: {**v, "d": v["d"] * 0.7, "ci_low": v["ci_low"] * 0.7,
                                                           "ci_high": v["ci_high"] * 0.7} for c, v in per.items()}
                                                   for it, per in ce.items()}},
-        "a5_job_chance": {"search_status": [{"status": "searching", "share": 0.55, "n_citizens": 3000},
-                                            {"status": "no_answer", "share": 0.01, "n_citizens": 2}]},
+        "a5_job_chance": a5_like(seed),
         "a6_caseworkers": a6,
         "a7_change_belief": {"share_with_change": 0.41, "n_citizens_repeat": 2900},
         "a8_cohort": {"mean_age": 38.2, "share_married": 0.21, "n_citizens": 3700},
@@ -100,4 +99,33 @@ def minimal_results() -> dict:
                     "citizen_parts": 3900, "caseworker_parts": 3800},
         "progression": {it: {"mean": 0.01, "n": 1234, "share_unchanged": 0.4, "n_citizens": 600} for it in ITEMS},
         "mean_weeks_between": 20.0,
+    }
+
+
+def a5_like(seed: int = 0) -> dict:
+    """An A5 section in the layout of bip.analysis.a5_job_chance (rates, model, belief, search)."""
+    rng = np.random.default_rng(seed)
+    levels = lambda: [{"level": k, "n": 900, "n_citizens": 400 if k != 5 else 3,  # noqa: E731
+                       "job_or_education_52w": 0.05 * k, "n_job_or_education_52w": 900,
+                       "job_13w": 0.02 * k, "n_job_13w": 900} for k in range(1, 6)]
+    channels = ("searching", "not_searching", "no_answer", "newspapers", "internet", "unsolicited",
+                "network", "internship", "temp_agency")
+    row = lambda **kw: {**kw, **{k: float(rng.uniform(0.01, 0.8)) for k in channels}}  # noqa: E731
+    return {
+        "rates_by_level": {it: levels() for it in ITEMS if not it.endswith("_avg")},
+        "job_model": {"r2": 0.13, "sample": "repeat measurements", "terms": [
+            {"item": "S12", "term": "level", "coef": 0.098, "ci_low": 0.088, "ci_high": 0.109, "std_coef": 0.12,
+             "p_value": 1e-70, "n": 8666, "rank": 1},
+            {"item": "B8", "term": "progression", "coef": 0.011, "ci_low": -0.002, "ci_high": 0.024, "std_coef": 0.01,
+             "p_value": 0.09, "n": 8666, "rank": 2}]},
+        "belief_distributions": {it: [{"level": k, "share": 0.2, "n": 2000, "n_citizens": 900,
+                                       "published_share": 0.21} for k in range(1, 6)] for it in ("B8", "S12")},
+        "job_search": {"unit": "measurements with a citizen part",
+                       "overall": row(n=9000, n_citizens=3000, published={"searching": 0.3, "not_searching": 0.64}),
+                       "by_mean_citizen_score": [row(band=b, n=3000, n_citizens=1000) for b in ("<2.5", "2.5-3.5", ">3.5")],
+                       "by_psych_group": [row(group=g, n=3000, n_citizens=1000 if g != "severe" else 4)
+                                          for g in ("none", "light", "severe")]},
+        "answers_by_mental_health": {"citizen": [{"group": g, "n": 900, "n_citizens": 400,
+                                                  "means": {b: {"mean": 3.1, "n": 800} for b in B_ITEMS}}
+                                                 for g in ("none", "light", "severe")]},
     }

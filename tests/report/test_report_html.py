@@ -11,10 +11,11 @@ from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
 from bip.report.render import render_report, report_html
 
 A4 = ("B_avg", *B_ITEMS, "S_avg", *S_ITEMS)
-FIGURES = ["fig-progression", "fig-combinations", "fig-s12", "fig-cw-quartiles", "fig-cw-effects",
+FIGURES = ["fig-progression", "fig-combinations", "fig-s12", "fig-a5-belief", "fig-cw-quartiles", "fig-cw-effects",
            "fig-change-belief", *(f"fig-a4-{it}" for it in A4)]
 TABLES = ["tab-dataset", "tab-progression", "tab-combinations", "tab-derived-shares", "tab-percentile",
-          "tab-s12", "tab-cw-summary", "tab-cw-quartiles", "tab-change-belief"]
+          "tab-s12", "tab-a5-job_or_education_52w", "tab-a5-job_13w", "tab-a5-model", "tab-a5-belief",
+          "tab-a5-jobsearch", "tab-a5-mh-citizen", "tab-cw-summary", "tab-cw-quartiles", "tab-change-belief"]
 SECTIONS = ["data", "progression", "activities", "who", "combinations", "jobchance", "caseworkers",
             "change", "quality"]
 

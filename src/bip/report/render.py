@@ -50,7 +50,7 @@ td.src, th.src { font-size: 7.5pt; color: var(--muted); max-width: 32mm; overflo
 td.pub { color: #444; background: #f2f2f2; }
 td.sup { color: var(--muted); font-style: italic; }
 table { table-layout: auto; }
-th { overflow-wrap: anywhere; hyphens: auto; }
+th { overflow-wrap: break-word; hyphens: manual; }
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }
 @media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
 """
@@ -98,7 +98,7 @@ def table_html(t: Table, number: int, lang: str, audience: str) -> str:
             kind = r.values.get("_kind", "auto") if c.kind == "mixed" else c.kind
             txt, cls = _cell(r.values.get(c.key), kind, lang)
             if not c.citizen_based and cls.startswith("num"):
-                cls += " pub" if c.key.startswith("pub") else ""
+                cls += " pub"
             if c.key == "src":
                 cls = "src"
             tds.append(f'<td class="{cls}">{e(txt)}</td>')

@@ -537,6 +537,8 @@ def sec_jobchance(r: dict, c: Ctx) -> Section:
             o13 = (by13 or {}).get(lvl, (by13 or {}).get(int(lvl)))
             pub = P.value("pct_in_job_by_caseworker_belief", _S12_PUB[lvl])
             obj = o13 if isinstance(o13, dict) else (o52 if isinstance(o52, dict) else {})
+            if not obj:  # plain rates: the counts sit beside them (n_citizens_by_S12, n_by_S12)
+                obj = {"n_citizens": _get(b, "n_citizens_by_S12", lvl), "n": _get(b, "n_by_S12", lvl)}
             rows.append(row_from(obj, {"level": f"{lvl} {anchors[int(lvl)]}", "r52": _rate(o52), "r13": _rate(o13),
                                        "pub": None if pub is None else pub / 100}))
         t = Table("tab-s12", c.t("Jobchance efter sagsbehandlerens tro på borgeren (S12)", "Job chance by the caseworker's belief in the citizen (S12)"),
@@ -560,10 +562,156 @@ def sec_jobchance(r: dict, c: Ctx) -> Section:
                                source=P.ref("pct_in_job_by_caseworker_belief")))
     a5 = r.get("a5_job_chance")
     if isinstance(a5, dict) and a5:
-        s.blocks.extend(generic_tables(a5, "a5", "A5", c))
+        s.blocks.extend(_a5_blocks(a5, c))
     else:
         s.blocks.append(c.na(c.t("Indikatorer og jobchance (A5)", "Indicators and job chance (A5)")))
     return s
+
+
+_B10 = ("searching", "not_searching", "no_answer", "newspapers", "internet", "unsolicited", "network",
+        "internship", "temp_agency")
+_B10_PUB_BAND = {"newspapers": "aviser", "internet": "internettet", "unsolicited": "uopfordret", "network": "netvaerk",
+                 "internship": "praktikvirksomhed", "temp_agency": "vikarbureau", "not_searching": "soeger_ikke"}
+
+
+def _b10_label(k: str, c: Ctx) -> str:
+    from bip.instrument import load_instrument
+    b10 = load_instrument().items["B10"].extra
+    src = b10["status"].get(k) or b10["channels"].get(k)
+    return (src.get(c.lang) or src["da"]) if isinstance(src, dict) else k
+
+
+def _a5_blocks(a5: dict, c: Ctx) -> list:
+    """A5: job rate by answer level (both outcomes), the indicator model, belief and job search."""
+    out: list = []
+    used = set()
+    rbl = a5.get("rates_by_level")
+    if isinstance(rbl, dict) and rbl:
+        used.add("rates_by_level")
+        for key, title in (("job_or_education_52w", c.w("outcome52")), ("job_13w", c.w("outcome13"))):
+            rows = []
+            for it in SERIES:
+                levels = rbl.get(it)
+                if not isinstance(levels, list):
+                    continue
+                vals, cell_n = {"item": item_label(it, c.lang)}, {}
+                for lv in levels:
+                    if not isinstance(lv, dict):
+                        continue
+                    k = str(lv.get("level"))
+                    vals[k] = lv.get(key)
+                    cell_n[k] = (lv.get("n_citizens"), lv.get(f"n_{key}"), lv.get("n"))
+                rows.append(Row(vals, cell_n=cell_n))
+            out.append(Table(f"tab-a5-{key}", c.t("Jobchance efter svar på hver indikator: ", "Job chance by the answer to each indicator: ") + title,
+                             c.t("Andel i job efter svaret (1 lavest … 5 højest); stiger andelen med svaret, forudsiger indikatoren jobchancen.",
+                                 "Share in a job by the answer (1 lowest … 5 highest); a share rising with the answer means the indicator predicts the job chance."),
+                             (Col("item", c.w("item"), "text", False), *(Col(k, k, "pct") for k in "12345")), tuple(rows),
+                             source="000/002"))
+    jm = a5.get("job_model")
+    if isinstance(jm, dict) and isinstance(jm.get("terms"), list):
+        used.add("job_model")
+        rows = []
+        for t_ in jm["terms"][:25]:
+            if not isinstance(t_, dict):
+                continue
+            rows.append(row_from(t_, {"rank": t_.get("rank"), "item": item_label(str(t_.get("item")), c.lang),
+                                      "term": {"level": c.t("niveau", "level"), "progression": c.t("progression", "progression")}.get(t_.get("term"), t_.get("term")),
+                                      "coef": t_.get("coef"), "lo": t_.get("ci_low"), "hi": t_.get("ci_high"),
+                                      "std": t_.get("std_coef"), "p": t_.get("p_value")}))
+        out.append(Table("tab-a5-model", c.t("Hvilke indikatorer forudsiger job? (lineær sandsynlighedsmodel)", "Which indicators predict a job? (linear probability model)"),
+                         c.t(f"Sorteret efter t-værdi; koefficienten er ændringen i sandsynligheden for job/uddannelse pr. svartrin (R² = {fmt_value(jm.get('r2'), 'd3', 'da')}).",
+                             f"Sorted by t statistic; the coefficient is the change in the probability of job/education per answer step (R² = {fmt_value(jm.get('r2'), 'd3', 'en')})."),
+                         (Col("rank", "#", "int", False), Col("item", c.w("item"), "text", False), Col("term", c.t("Led", "Term"), "text", False),
+                          Col("coef", c.t("Koefficient", "Coefficient"), "d3"), Col("lo", c.w("ci") + " ↓", "d3"), Col("hi", c.w("ci") + " ↑", "d3"),
+                          Col("std", c.t("Pr. SD", "Per SD"), "d3"), Col("p", "p", "auto")),
+                         tuple(rows), notes=tuple(x for x in (jm.get("sample"), jm.get("missing_answers")) if isinstance(x, str))))
+    bd = a5.get("belief_distributions")
+    if isinstance(bd, dict) and isinstance(bd.get("B8"), list) and isinstance(bd.get("S12"), list):
+        used.add("belief_distributions")
+        b8 = {str(x.get("level")): x for x in bd["B8"] if isinstance(x, dict)}
+        s12 = {str(x.get("level")): x for x in bd["S12"] if isinstance(x, dict)}
+        rows = []
+        for lv in "12345":
+            x, y = b8.get(lv, {}), s12.get(lv, {})
+            rows.append(Row({"level": lv, "b8": x.get("share"), "pb8": x.get("published_share"),
+                             "s12": y.get("share"), "ps12": y.get("published_share")},
+                            cell_n={"b8": (x.get("n_citizens"), x.get("n")), "s12": (y.get("n_citizens"), y.get("n"))}))
+        t = Table("tab-a5-belief", c.t("Borgerens og sagsbehandlerens tro på job (B8 og S12)", "Citizen's and caseworker's belief in a job (B8 and S12)"),
+                  c.t("Fordelingen af svar 1–5: borgerne tror oftere på job end sagsbehandlerne, hvis B8-søjlerne ligger højere i 4–5.",
+                      "Distribution of answers 1–5: citizens believe in a job more often than caseworkers if the B8 shares are higher at 4–5."),
+                  (Col("level", c.w("level"), "text", False), Col("b8", item_label("B8", c.lang), "pct"), Col("pb8", c.w("published"), "pct", False),
+                   Col("s12", item_label("S12", c.lang), "pct"), Col("ps12", c.w("published"), "pct", False)),
+                  tuple(rows), source=P.ref("belief_dist_citizens"))
+        out.append(t)
+        st = c.sup(t)
+        out.append(Figure("fig-a5-belief", c.t("Tro på job: borger (B8) og sagsbehandler (S12)", "Belief in a job: citizen (B8) and caseworker (S12)"),
+                          c.t("Søjler: vores andele; hvide søjler: de publicerede (001).", "Bars: our shares; white bars: the published ones (001)."),
+                          F.grouped_bars(st, "fa5b", c.lang, label_key="level", ylabel="%", series=[
+                              {"key": "b8", "label": "B8", "scale": 100}, {"key": "pb8", "label": "B8 " + c.w("published"), "scale": 100, "white": True},
+                              {"key": "s12", "label": "S12", "scale": 100}, {"key": "ps12", "label": "S12 " + c.w("published"), "scale": 100, "white": True}]),
+                          source=P.ref("belief_dist_citizens")))
+    js = a5.get("job_search")
+    if isinstance(js, dict) and isinstance(js.get("overall"), dict):
+        used.add("job_search")
+        ov = js["overall"]
+        pub = ov.get("published") if isinstance(ov.get("published"), dict) else {}
+        bands = {str(x.get("band")): x for x in js.get("by_mean_citizen_score") or [] if isinstance(x, dict)}
+        psych = {str(x.get("group")): x for x in js.get("by_psych_group") or [] if isinstance(x, dict)}
+        cols = [Col("k", c.t("Jobsøgning", "Job search"), "text", False), Col("all", c.t("Alle", "All"), "pct"),
+                Col("pub", c.w("published_short"), "pct", False)]
+        for b in bands:
+            cols += [Col("b" + b, c.t("Score ", "Score ") + b, "pct"),
+                     Col("pb" + b, c.w("published_short"), "pct", False)]
+        for g in psych:
+            cols.append(Col("g" + g, c.t("Psyk.: ", "Psych.: ") + g, "pct"))
+        rows = []
+        for k in _B10:
+            vals = {"k": _b10_label(k, c), "all": ov.get(k), "pub": pub.get(k)}
+            cell_n = {"all": (ov.get("n_citizens"),)}
+            for b, x in bands.items():
+                vals["b" + b] = x.get(k)
+                pv = P.value("job_search_channel_by_citizen_score", _B10_PUB_BAND.get(k, ""), b.replace("–", "-"))
+                vals["pb" + b] = None if pv is None else pv / 100
+                cell_n["b" + b] = (x.get("n_citizens"), x.get("n"))
+            for g, x in psych.items():
+                vals["g" + g] = x.get(k)
+                cell_n["g" + g] = (x.get("n_citizens"), x.get("n"))
+            rows.append(Row(vals, cell_n=cell_n))
+        out.append(Table("tab-a5-jobsearch", c.t("Jobsøgning og kanaler (B10)", "Job search and channels (B10)"),
+                         c.t("Hvor mange søger job og hvordan – i alt, efter borgerens gennemsnitlige score og efter psykiatrisk diagnose.",
+                             "How many search for a job and how – overall, by the citizen's mean score and by psychiatric diagnosis."),
+                         tuple(cols), tuple(rows), source=P.ref("job_search_channel_by_citizen_score"),
+                         notes=tuple(x for x in (js.get("unit"), js.get("score_definition"), js.get("psych_definition")) if isinstance(x, str))))
+    amh = a5.get("answers_by_mental_health")
+    if isinstance(amh, dict):
+        used.add("answers_by_mental_health")
+        for part in ("citizen", "caseworker"):
+            groups = [x for x in amh.get(part) or [] if isinstance(x, dict)]
+            if not groups:
+                continue
+            items = []
+            for g in groups:
+                for it in (g.get("means") or {}):
+                    if it not in items:
+                        items.append(it)
+            rows = []
+            for it in items:
+                vals, cell_n = {"item": item_label(it, c.lang)}, {}
+                for g in groups:
+                    m = (g.get("means") or {}).get(it) or {}
+                    vals[str(g.get("group"))] = m.get("mean")
+                    cell_n[str(g.get("group"))] = (g.get("n_citizens"), m.get("n"))
+                rows.append(Row(vals, cell_n=cell_n))
+            out.append(Table(f"tab-a5-mh-{part}", c.t("Gennemsnitligt svar efter psykisk helbred: ", "Mean answer by mental health: ")
+                             + c.t("borger", "citizen") if part == "citizen" else c.t("Gennemsnitligt svar efter psykisk helbred: sagsbehandler", "Mean answer by mental health: caseworker"),
+                             c.t("Gennemsnit på skalaen 1–5 for borgere uden, med let og med svær psykiatrisk diagnose (000 Figur 2–3).",
+                                 "Mean on the 1–5 scale for citizens without, with a light and with a severe psychiatric diagnosis (000 Figur 2–3)."),
+                             (Col("item", c.w("item"), "text", False), *(Col(str(g.get("group")), str(g.get("group")), "d2") for g in groups)),
+                             tuple(rows), source="000, Figur 2–3"))
+    rest = {k: v for k, v in a5.items() if k not in used}
+    if rest:
+        out.extend(generic_tables(rest, "a5", "A5", c))
+    return out
 
 
 # ---------------------------------------------------------------- 7 caseworkers (A6)
@@ -658,7 +806,8 @@ def sec_caseworkers(r: dict, c: Ctx) -> Section:
                                    notes=((c.t(f"{len(small)} sagsbehandlere med færre end 5 borgere er udeladt (<5).",
                                                f"{len(small)} caseworkers with fewer than 5 citizens are left out (<5)."),) if small else ())))
     if isinstance(a6, dict) and a6:
-        skip = {"effects", "quartiles", "policy_experiment", "published", "regressors", "dropped_collinear"}
+        skip = {"effects", "quartiles", "policy_experiment", "published", "regressors", "dropped_collinear",
+                "caseworker_effectiveness"}
         rest = {k: v for k, v in a6.items() if k not in skip}
         if isinstance(rest.get("beyond"), dict):
             rest["beyond"] = {k: v for k, v in rest["beyond"].items() if k not in {"quartiles_shrunk", "policy_experiment_shrunk", "explanation_da", "explanation_en"}}
@@ -718,8 +867,9 @@ def sec_change(r: dict, c: Ctx) -> Section:
                                         xlabel=c.t("Relativ ændring (%)", "Relative change (%)")),
                                source=P.ref("job_chance_reduction_per_caseworker_change")))
     a7 = r.get("a7_change_belief")
-    if isinstance(a7, dict) and a7:
-        s.blocks.extend(generic_tables(a7, "a7", "A7", c))
+    if isinstance(a7, dict) and a7:  # the SPEC §6 copies (caseworker_change, belief) are shown above
+        rest = {k: v for k, v in a7.items() if k not in {"caseworker_change", "belief", "published"}}
+        s.blocks.extend(generic_tables(rest, "a7", "A7", c))
     return s
 
 

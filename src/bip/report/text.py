@@ -27,6 +27,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "reading": ("Sådan læses den", "How to read it"),
     "ours": ("Vores resultat", "Ours"),
     "published": ("Publiceret", "Published"),
+    "published_short": ("Publ.", "Publ."),
     "source": ("Kilde", "Source"),
     "not_available": ("Ikke tilgængelig i disse resultater.", "Not available in these results."),
     "generated": ("Dannet", "Generated"),
