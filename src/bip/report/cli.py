@@ -12,14 +12,14 @@ from bip.report.export import FORMATS, ExportError
 
 @click.command("report")
 @click.argument("results_dir", type=click.Path(exists=True, path_type=Path))
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True,
-              help="Language of the report.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default=None,
+              help="Language of the report [default: the results' meta.lang, else da].")
 @click.option("--audience", type=click.Choice(["analyst", "manager"]), default="analyst", show_default=True,
               help="manager: cells built on fewer than 5 citizens are shown as <5.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also print report.pdf with Chromium.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for the report (default: RESULTS_DIR).")
-def report(results_dir: Path, lang: str, audience: str, pdf: bool, out_dir: Path | None) -> None:
+def report(results_dir: Path, lang: str | None, audience: str, pdf: bool, out_dir: Path | None) -> None:
     """Render RESULTS_DIR/results.json as report.html (self-contained) and report.pdf."""
     from bip.report.pdf import PdfUnavailable, print_pdf
     from bip.report.render import render_report
@@ -33,6 +33,8 @@ def report(results_dir: Path, lang: str, audience: str, pdf: bool, out_dir: Path
         raise click.ClickException(f"{path}: line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})") from e
     if not isinstance(results, dict):
         raise click.ClickException(f"{path}: expected a JSON object at the top level")
+    meta_lang = (results.get("meta") or {}).get("lang") if isinstance(results.get("meta"), dict) else None
+    lang = lang or (meta_lang if meta_lang in ("da", "en") else "da")
     out_dir = out_dir or (results_dir if results_dir.is_dir() else results_dir.parent)
     written = render_report(results, out_dir, lang=lang, audience=audience, pdf=False)
     click.echo(f"wrote {written['html']}")
