@@ -145,3 +145,25 @@ def test_bad_arguments_are_refused(fixture_results):
         report_html(fixture_results, lang="sv")
     with pytest.raises(ValueError, match="audience"):
         report_html(fixture_results, audience="minister")
+
+
+def test_cli_report_writes_html_and_explains_bad_json(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from fixture_results import minimal_results
+
+    from bip.cli import main
+
+    res = tmp_path / "res"
+    res.mkdir()
+    (res / "results.json").write_text(json.dumps({**minimal_results(), "meta": {"lang": "en"}}), encoding="utf-8")
+    r = CliRunner().invoke(main, ["report", str(res), "--no-pdf", "--audience", "manager"])
+    assert r.exit_code == 0, r.output
+    doc = (res / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in doc and "Manager edition" in doc
+    (res / "results.json").write_text('{"dataset": {"citizens": 3,}}', encoding="utf-8")
+    bad = CliRunner().invoke(main, ["report", str(res), "--no-pdf"])
+    assert bad.exit_code != 0 and "line 1, column" in bad.output
+    missing = CliRunner().invoke(main, ["report", str(tmp_path), "--no-pdf"])
+    assert missing.exit_code != 0 and "no results.json" in missing.output
