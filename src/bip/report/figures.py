@@ -181,7 +181,7 @@ def forest(table: Table, salt: str, lang: str, *, label_key: str, est: str, lo: 
     ax.plot(e, y, "o", color=OURS, markersize=7, label=word("ours", lang))
     _mark_suppressed(ax, y, [0.0] * n, [_sup(r.values.get(est)) for r in table.rows], horizontal=True)
     if published:
-        p = np.array([_num(r.values.get(published)) for r in table.rows])
+        p = np.array([_num(r.values.get(published)) for r in table.rows]) * 100
         ax.plot(p, y, "D", color=PUBLISHED, markerfacecolor="white", markeredgewidth=1.4,
                 markersize=6, label=word("published", lang))
     ax.axvline(0, color="#555555", linewidth=0.8)

@@ -921,6 +921,8 @@ def generic_tables(obj: dict, prefix: str, title: str, c: Ctx, depth: int = 0, i
     """
     out: list = []
     n_here = obj.get("n_citizens", inherited_n) if isinstance(obj, dict) else inherited_n
+    # an interval stored as [low, high] reads best as one cell "low – high"
+    obj = {k: (_interval(v, k, c.lang) if _is_pair(v) else v) for k, v in obj.items()}
     scal = {k: v for k, v in obj.items() if _scalar(v) and k not in {"note", "notes"} and not (isinstance(v, str) and len(v) > 80)}
     texts = [v for k, v in obj.items() if isinstance(v, str) and (len(v) > 80 or k in {"note", "notes"})]
     if scal:
@@ -952,6 +954,17 @@ def generic_tables(obj: dict, prefix: str, title: str, c: Ctx, depth: int = 0, i
 
 
 _WORDS_OK: set[str] = set()
+
+
+def _is_pair(v) -> bool:
+    return (isinstance(v, list) and len(v) == 2
+            and all(isinstance(x, int | float) and not isinstance(x, bool) or x is None for x in v))
+
+
+def _interval(v: list, key: str, lang: str) -> str:
+    kind = _kind(key)
+    kind = "auto" if kind == "int" else kind
+    return f"{fmt_value(v[0], kind, lang)} – {fmt_value(v[1], kind, lang)}"
 
 
 def _list_table(rows: list[dict], tid: str, title: str, c: Ctx, inherited_n) -> Table:
