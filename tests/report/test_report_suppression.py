@@ -136,7 +136,7 @@ def test_manager_report_does_not_depend_on_small_cells(r):
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(results(), st.sampled_from(["da", "en"]))
 def test_manager_report_does_not_depend_on_small_cells_many(r, lang):
     _check(r, lang)
