@@ -18,7 +18,6 @@ urlpatterns = [
     path("citizen/<str:citizen_id>/measure/<str:part>/", views.MeasurementCreateView.as_view(), name="measurement_new"),
     path("measurement/<str:measurement_id>/edit/<str:part>/", views.MeasurementEditView.as_view(), name="measurement_edit"),
     path("measurement/<str:measurement_id>/done/", views.MeasurementDoneView.as_view(), name="measurement_done"),
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("analyst/", views.AnalystView.as_view(), name="analyst"),
     path("analyst/dataset.zip", views.AnalystExportView.as_view(), name="analyst_export"),
     path("administration/jobcentres/", views.AdminJobcentersView.as_view(), name="admin_jobcenters"),
@@ -26,6 +25,7 @@ urlpatterns = [
     path("administration/questionnaires/", views.AdminVersionsView.as_view(), name="admin_versions"),
     path("administration/import/", views.AdminImportView.as_view(), name="admin_import"),
     path("administration/audit/", views.AdminAuditView.as_view(), name="admin_audit"),
+    path("", include("bip.web.insight.urls")),  # dashboards, effectiveness, analysis runs, registers
 ]
 
 handler403 = "bip.web.core.views.forbidden"

@@ -35,7 +35,6 @@ from bip.web.core.access import (
     caseload_citizens_for,
     caseworkers_for,
     citizens_for,
-    jobcenters_for,
     own_caseworker,
 )
 from bip.web.core.audit import audit
@@ -58,7 +57,6 @@ from bip.web.core.models import (
     QuestionnaireVersion,
     Role,
 )
-from bip.web.core.stats import jobcenter_stats
 from bip.web.core.throttle import ThrottledAuthenticationForm
 from bip.web.identity import KeyMissing, citizen_id_for
 
@@ -383,22 +381,6 @@ class TransferView(CitizenView):
 
 
 # --- manager and analyst ---------------------------------------------------------------------
-
-
-class DashboardView(RoleView):
-    """Jobcentre dashboard: cadence, no-activity share, activity mix, progression by combination."""
-
-    roles = (Role.MANAGER, Role.ANALYST)
-
-    def get(self, request):
-        allowed = jobcenters_for(request.user)
-        wanted = request.GET.get("jobcenter")
-        jc = get_object_or_404(allowed, jobcenter_id=wanted) if wanted else allowed.order_by("jobcenter_id").first()
-        if jc is None:
-            raise Http404
-        stats = jobcenter_stats(jc)
-        audit(request.user, self.role, "dashboard.view", "jobcenter", jc.jobcenter_id)
-        return render(request, "bip/dashboard.html", {"jc": jc, "stats": stats, "jobcenters": allowed.order_by("jobcenter_id")})
 
 
 class AnalystView(RoleView):

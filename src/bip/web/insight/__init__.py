@@ -1,0 +1,1 @@
+"""Jobcentre dashboards, caseworker effectiveness, analysis runs and register uploads (issue 8)."""

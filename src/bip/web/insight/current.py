@@ -1,0 +1,95 @@
+"""The tool's current data as a dataset and as the analysis panel (operational + uploaded registers).
+
+The panel is built by :func:`bip.panel.build_panel` on a format-v1 export of the database with
+the active register uploads beside it - exactly what ``bip analyze`` reads - and kept in memory
+per *data version* (measurements' count, last id and last change; citizens; register uploads),
+so dashboard requests filter a ready panel instead of rebuilding it. The first request after a
+change pays for the rebuild.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pandas as pd
+from django.db.models import Count, Max
+
+from bip.dataset import open_dataset
+from bip.panel import build_panel
+from bip.web.core.models import Caseworker, Citizen, Measurement
+from bip.web.insight.models import RegisterUpload
+
+_lock = threading.Lock()
+_cache: dict = {}
+
+
+def active_uploads() -> list[RegisterUpload]:
+    """The newest active upload of each register table."""
+    return _newest_per_table()
+
+
+def _newest_per_table() -> list[RegisterUpload]:
+    seen: dict[str, RegisterUpload] = {}
+    for u in RegisterUpload.objects.filter(active=True).order_by("-id"):
+        seen.setdefault(u.table, u)
+    return [seen[t] for t in sorted(seen)]
+
+
+def data_version() -> tuple:
+    """Changes whenever anything the panel is built from changes (cheap: three aggregates)."""
+    m = Measurement.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    return (m["n"], m["last"], str(m["changed"]), Citizen.objects.count(), Caseworker.objects.count(),
+            tuple(u.pk for u in _newest_per_table()))
+
+
+def write_current_dataset(out: Path, fmt: str = "parquet") -> Path:
+    """Export the database to ``out`` (format v1) and add the active register files beside it."""
+    from bip.web.exchange import export_db
+
+    export_db(out, fmt=fmt)
+    for u in _newest_per_table():
+        dest = out / f"{u.table}{u.path.suffix}"
+        for old in out.glob(f"{u.table}.*"):  # an empty register written by the export
+            old.unlink()
+        shutil.copyfile(u.path, dest)
+    return out
+
+
+def current_panel() -> pd.DataFrame:
+    """The analysis panel of the tool's current data (cached per data version)."""
+    version = data_version()
+    with _lock:
+        hit = _cache.get("panel")
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        tmp = Path(tempfile.mkdtemp(prefix="bip-panel-"))
+        try:
+            ds = open_dataset(write_current_dataset(tmp / "dataset"))
+            panel = build_panel(ds)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        _cache.clear()  # also drops figures cached for the previous version
+        _cache["panel"] = (version, panel)
+        return panel
+
+
+def cached(key: tuple, compute):
+    """A value computed once per data version (e.g. the all-jobcentre comparison figures)."""
+    version = data_version()
+    full = (version, *key)
+    with _lock:
+        if full in _cache:
+            return _cache[full]
+    value = compute()
+    with _lock:
+        _cache[full] = value
+    return value
+
+
+def clear() -> None:
+    """Forget cached panels (tests; after a register upload the version changes anyway)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,247 @@
+"""Insight pages. Every view derives from ``core.access.RoleView`` and names its roles."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from bip.dataset.schema import REGISTER_TABLES
+from bip.instrument import ALL_COMBINATIONS
+from bip.web.core.access import RoleView, jobcenters_for
+from bip.web.core.audit import audit
+from bip.web.core.models import Caseworker, Role
+from bip.web.insight import effectiveness, figures, runs, svg
+from bip.web.insight.current import cached, current_panel
+from bip.web.insight.models import AnalysisRun, RegisterUpload, Team
+
+
+class FilterForm(forms.Form):
+    """Dashboard filters: jobcentre (analysts), team, period."""
+
+    jobcenter = forms.CharField(required=False)
+    team = forms.IntegerField(required=False)
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("From"))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("To"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The period starts after it ends."))
+        return data
+
+
+def _scope(view, request):
+    """(jobcentre, team or None, filter form) for the request, within the user's scope (else 404)."""
+    allowed = jobcenters_for(request.user).order_by("jobcenter_id")
+    form = FilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    wanted = data.get("jobcenter") or request.GET.get("jobcenter")
+    jc = get_object_or_404(allowed, jobcenter_id=wanted) if wanted else allowed.first()
+    if jc is None:
+        raise Http404
+    team = get_object_or_404(Team, pk=data["team"], jobcenter=jc) if data.get("team") else None
+    return jc, team, form, data, allowed
+
+
+class DashboardView(RoleView):
+    """The jobcentre dashboard: cadence, no activity, activity mix, progression, changes, outcomes."""
+
+    roles = (Role.MANAGER, Role.ANALYST)
+    template = "insight/dashboard.html"
+
+    def get(self, request):
+        jc, team, form, data, allowed = _scope(self, request)
+        start, end = data.get("start"), data.get("end")
+        panel = current_panel()
+        members = sorted(team.caseworkers.values_list("caseworker_id", flat=True)) if team else None
+        all_figs = cached(("all", start, end), lambda: figures.all_jobcenters(panel, start=start, end=end))
+        f = figures.jobcenter_figures(panel, jc.jobcenter_id, caseworker_ids=members, start=start, end=end,
+                                      all_figures=all_figs)  # fmt: skip
+        labels = (str(team or jc), _("All jobcentres"))
+        mine, every = f["jobcenter"], f["all"]
+        charts = {
+            "mix": svg.share_bars([(c, mine["mix"][c], every["mix"][c]) for c in ALL_COMBINATIONS],
+                                  title=_("Activity mix (JOSH)"), labels=labels),
+        }
+        prog_rows = {}
+        if mine["progression"] and every["progression"]:
+            for item, name in (("B_avg", _("Citizen average (B)")), ("S_avg", _("Caseworker average (S)"))):
+                rows = [(c, mine["progression"][item][c], every["progression"][item][c]) for c in ALL_COMBINATIONS
+                        if every["progression"][item][c]["n_citizens"] or mine["progression"][item][c]["n_citizens"]]
+                charts[item] = svg.interval_chart(rows, title=_("Progression since previous measurement: %(name)s") % {"name": name},
+                                                  labels=labels)  # fmt: skip
+                prog_rows[item] = rows
+        outcome_rows = []
+        if mine["outcomes"] or every["outcomes"]:
+            empty: dict = {}
+            a = {r["changes"]: r for r in (mine["outcomes"] or {}).get("by_changes", [])}
+            b = {r["changes"]: r for r in (every["outcomes"] or {}).get("by_changes", [])}
+            outcome_rows = [(k, a.get(k, empty), b.get(k, empty)) for k in ("0", "1", "2+")]
+        audit(request.user, self.role, "dashboard.view", "jobcenter", jc.jobcenter_id,
+              f"team={team.pk if team else ''} start={start or ''} end={end or ''}")  # fmt: skip
+        ctx = {
+            "jc": jc, "team": team, "teams": Team.objects.filter(jobcenter=jc), "form": form, "jobcenters": allowed,
+            "f": f, "mine": mine, "every": every, "labels": labels, "codes": ALL_COMBINATIONS, "prog_rows": prog_rows, "outcome_rows": outcome_rows,
+            "charts": {k: mark_safe(v) for k, v in charts.items()},  # built from escaped text only (svg.py)
+        }  # fmt: skip
+        return render(request, self.template, ctx)
+
+
+class EffectivenessView(RoleView):
+    """Shrunken caseworker effects with intervals (analysts); team means only (managers)."""
+
+    roles = (Role.MANAGER, Role.ANALYST)
+
+    def get(self, request):
+        jc, _team, form, _data, allowed = _scope(self, request)
+        latest = runs.latest_results()
+        ctx = {"jc": jc, "jobcenters": allowed, "run": latest[0] if latest else None, "rows": [], "teams": []}
+        if latest:
+            a6 = latest[1].get("a6_caseworkers") or {}
+            ctx["status"] = a6.get("status")
+            ctx["beyond"] = a6.get("beyond") or {}
+            ctx["explanation"] = (ctx["beyond"].get("explanation_da") if get_language() == "da"
+                                  else ctx["beyond"].get("explanation_en"))  # fmt: skip
+            ids = set(Caseworker.objects.filter(jobcenter=jc).values_list("caseworker_id", flat=True))
+            if self.role == Role.ANALYST:
+                rows = effectiveness.caseworker_rows(a6, ids)
+                ctx["rows"] = rows
+                ctx["chart"] = mark_safe(svg.interval_chart(
+                    [(r["caseworker_id"][-8:], r, {}) for r in rows],
+                    title=_("Shrunken caseworker effects, 95 % interval"), labels=(str(jc), "")))
+            teams = {t.name: list(t.caseworkers.values_list("caseworker_id", flat=True))
+                     for t in Team.objects.filter(jobcenter=jc)}  # fmt: skip
+            teams[_("Whole jobcentre")] = sorted(ids)
+            ctx["teams"] = effectiveness.team_rows(a6, teams)
+            ctx["min_team"] = effectiveness.MIN_TEAM_CASEWORKERS
+        audit(request.user, self.role, "effectiveness.view", "jobcenter", jc.jobcenter_id)
+        return render(request, "insight/effectiveness.html", ctx)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=100, label=gettext_lazy("Team name"))
+    caseworkers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                            label=gettext_lazy("Caseworkers"))  # fmt: skip
+
+    def __init__(self, *args, jobcenter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworkers"].choices = [
+            (c.caseworker_id, str(c)) for c in Caseworker.objects.filter(jobcenter=jobcenter).select_related("user")
+            .order_by("caseworker_id")]  # fmt: skip
+
+
+class TeamsView(RoleView):
+    """A manager groups the own jobcentre's caseworkers into teams (dashboard filter)."""
+
+    roles = (Role.MANAGER,)
+
+    def get(self, request, form=None):
+        jc = self.profile.jobcenter
+        teams = Team.objects.filter(jobcenter=jc).prefetch_related("caseworkers")
+        return render(request, "insight/teams.html", {"jc": jc, "teams": teams, "form": form or TeamForm(jobcenter=jc)})
+
+    def post(self, request):
+        jc = self.profile.jobcenter
+        form = TeamForm(request.POST, jobcenter=jc)
+        if not form.is_valid():
+            return self.get(request, form)
+        team, _created = Team.objects.get_or_create(jobcenter=jc, name=form.cleaned_data["name"])
+        team.caseworkers.set(Caseworker.objects.filter(jobcenter=jc, caseworker_id__in=form.cleaned_data["caseworkers"]))
+        audit(request.user, self.role, "team.save", "team", str(team.pk), team.name[:100])
+        messages.success(request, _("Team saved."))
+        return redirect("insight_teams")
+
+
+class RunsView(RoleView):
+    """Analysis runs: start one on the current data, see earlier ones."""
+
+    roles = (Role.ANALYST,)
+
+    def get(self, request):
+        return render(request, "insight/runs.html", {"runs": AnalysisRun.objects.all()[:50],
+                                                    "uploads": RegisterUpload.objects.filter(active=True)})  # fmt: skip
+
+    def post(self, request):
+        try:
+            run = runs.start_run(request.user, lang=(get_language() or "da")[:2])
+        except runs.RunBusy:
+            messages.error(request, _("An analysis is already running; wait for it to finish."))
+            return redirect("insight_runs")
+        audit(request.user, self.role, "analysis.start", "analysis_run", str(run.pk))
+        return redirect("insight_run", run_id=run.pk)
+
+
+class RunDetailView(RoleView):
+    """One run: progress while it runs (the page refreshes itself), downloads when done."""
+
+    roles = (Role.ANALYST,)
+
+    def get(self, request, run_id):
+        run = get_object_or_404(AnalysisRun, pk=run_id)
+        pct = min(99, int(100 * run.steps_done / runs.EXPECTED_STEPS)) if not run.finished else 100
+        return render(request, "insight/run.html", {"run": run, "pct": pct, "downloads": runs.available(run)})
+
+
+class RunDownloadView(RoleView):
+    """A file of a finished run (report, results.json, exports)."""
+
+    roles = (Role.ANALYST,)
+
+    def get(self, request, run_id, name):
+        run = get_object_or_404(AnalysisRun, pk=run_id)
+        path = runs.download_path(run, name)
+        if path is None:
+            raise Http404
+        audit(request.user, self.role, "analysis.download", "analysis_run", str(run.pk), name)
+        inline = name.endswith(".html")
+        return FileResponse(open(path, "rb"), as_attachment=not inline, filename=f"bip-{run.pk}-{name}")
+
+
+class RegisterForm(forms.Form):
+    table = forms.ChoiceField(choices=[(t, t) for t in REGISTER_TABLES], label=gettext_lazy("Register table"))
+    file = forms.FileField(label=gettext_lazy("File (CSV or Parquet)"))
+
+
+class RegisterUploadView(RoleView):
+    """The administrator uploads register files: validated, pseudonymised, stored - or nothing."""
+
+    roles = (Role.ADMIN,)
+
+    def get(self, request, form=None, problems=None, status=200):
+        ctx = {"form": form or RegisterForm(), "problems": problems, "uploads": RegisterUpload.objects.all()[:100]}
+        return render(request, "insight/registers.html", ctx, status=status)
+
+    def post(self, request):
+        from bip.web.insight.uploads import UploadRejected, accept_register_file
+
+        form = RegisterForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.get(request, form, status=400)
+        f = form.cleaned_data["file"]
+        tmp = Path(tempfile.mkdtemp(prefix="bip-upload-"))
+        try:
+            src = tmp / "upload"
+            with open(src, "wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+            try:
+                up = accept_register_file(src, form.cleaned_data["table"], f.name, request.user)
+            except UploadRejected as exc:
+                audit(request.user, self.role, "register.rejected", "register", form.cleaned_data["table"], f.name[:200])
+                return self.get(request, form, problems=exc.problems[:200], status=400)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        audit(request.user, self.role, "register.upload", "register", up.table, f"{up.rows} rows, {f.name}"[:300])
+        messages.success(request, _("%(table)s stored: %(rows)s rows.") % {"table": up.table, "rows": up.rows})
+        return redirect("insight_registers")
+
+
