@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 DASH = "–"
@@ -26,7 +27,7 @@ def pct(c):
 def num(c, digits=1):
     """A number cell with ``digits`` decimals ('< 5' when suppressed)."""
     if _small(c):
-        return format_html('<span class="suppressed">&lt; 5</span>')
+        return mark_safe('<span class="suppressed">&lt; 5</span>')
     v = c.get("value") if isinstance(c, dict) else c
     return DASH if v is None else f"{v:.{int(digits)}f}"
 
@@ -35,7 +36,7 @@ def num(c, digits=1):
 def interval(c):
     """'0.12 [0.03; 0.21]' ('< 5' when suppressed)."""
     if _small(c):
-        return format_html('<span class="suppressed">&lt; 5</span>')
+        return mark_safe('<span class="suppressed">&lt; 5</span>')
     if not isinstance(c, dict) or c.get("value") is None:
         return DASH
     if c.get("lo") is None:
@@ -47,7 +48,7 @@ def interval(c):
 def ncit(c):
     """The citizen count of a cell ('< 5' when suppressed)."""
     if _small(c):
-        return format_html('<span class="suppressed">&lt; 5</span>')
+        return mark_safe('<span class="suppressed">&lt; 5</span>')
     return c.get("n_citizens", DASH) if isinstance(c, dict) else DASH
 
 
