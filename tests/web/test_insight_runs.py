@@ -1,0 +1,165 @@
+"""Register uploads (validated, pseudonymised, all or nothing) and analysis runs from the tool."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.web.conftest import CPR_A, CPR_B
+from tests.web.insight_fixtures import cohort_dir, insight_dir, load_cohort, register_copy  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(db, cohort_dir, insight_dir):  # noqa: F811
+    return load_cohort(cohort_dir)
+
+
+def _stored_files(root):
+    d = root / "registers"
+    return sorted(p for p in d.rglob("*") if p.is_file()) if d.exists() else []
+
+
+def test_bad_register_file_shows_line_errors_and_stores_nothing(client, loaded, cohort_dir, insight_dir, tmp_path):  # noqa: F811
+    from bip.web.insight.models import RegisterUpload
+
+    src = register_copy(cohort_dir, tmp_path / "reg")
+    lines = src.read_text().splitlines()
+    # line 3 of the file (header = line 1): an impossible month; line 5: employed must be 0/1
+    parts = lines[2].split(",")
+    lines[2] = ",".join([parts[0], "2016-13", parts[2]])
+    parts = lines[4].split(",")
+    lines[4] = ",".join([parts[0], parts[1], "7"])
+    client.force_login(loaded.users["admin"])
+    up = SimpleUploadedFile("employment_months.csv", ("\n".join(lines) + "\n").encode(), content_type="text/csv")
+    r = client.post(reverse("insight_registers"), {"table": "employment_months", "file": up})
+    assert r.status_code == 400
+    problems = r.context["problems"]
+    where = {(p.line, p.column) for p in problems}
+    assert (3, "month") in where and (5, "employed") in where, problems
+    assert all(p.file == "employment_months.csv" for p in problems if p.line in (3, 5))
+    html = r.content.decode()
+    assert 'id="upload-problems"' in html and "employment_months.csv" in html
+    assert RegisterUpload.objects.count() == 0
+    assert _stored_files(insight_dir) == []
+
+
+def test_cpr_register_is_pseudonymised_and_stored(client, world, insight_dir, cohort_dir, tmp_path):  # noqa: F811
+    from bip.web.insight.models import RegisterUpload
+
+    persons = pd.read_parquet(cohort_dir / "persons.parquet").head(2).copy()
+    persons.insert(0, "cpr", [CPR_A, CPR_B])
+    persons = persons.drop(columns="citizen_id")
+    body = persons.to_csv(index=False).encode()
+    client.force_login(world.users[("admin", "A")])
+    r = client.post(reverse("insight_registers"), {"table": "persons", "file": SimpleUploadedFile("persons.csv", body)})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    up = RegisterUpload.objects.get()
+    assert up.pseudonymised and up.rows == 2 and up.table == "persons"
+    stored = up.path.read_bytes()
+    for cpr in (CPR_A, CPR_B):
+        assert cpr.encode() not in stored and cpr.replace("-", "").encode() not in stored
+    ids = set(pd.read_csv(up.path)["citizen_id"])
+    assert ids == {world.citizens["A"].citizen_id, world.citizens["B"].citizen_id}
+
+
+def test_invalid_cpr_rejects_the_whole_file(client, world, insight_dir, cohort_dir):  # noqa: F811
+    from bip.web.insight.models import RegisterUpload
+
+    persons = pd.read_parquet(cohort_dir / "persons.parquet").head(2).copy().drop(columns="citizen_id")
+    persons.insert(0, "cpr", [CPR_A, "321399-1234"])
+    client.force_login(world.users[("admin", "A")])
+    r = client.post(reverse("insight_registers"), {"table": "persons",
+                                                   "file": SimpleUploadedFile("persons.csv", persons.to_csv(index=False).encode())})
+    assert r.status_code == 400
+    assert [(p.line, p.column) for p in r.context["problems"]] == [(3, "cpr")]
+    assert "321399" not in r.content.decode()  # the reason names the line, not the number
+    assert RegisterUpload.objects.count() == 0 and _stored_files(insight_dir) == []
+
+
+def test_analysis_run_end_to_end(client, loaded, cohort_dir, insight_dir, tmp_path):  # noqa: F811
+    from bip.web.insight.current import current_panel
+    from bip.web.insight.models import AnalysisRun, RunStatus
+    from bip.web.insight.runs import start_run
+    from bip.web.insight.uploads import accept_register_file
+
+    for table in ("persons", "employment_months", "benefit_weeks"):
+        accept_register_file(register_copy(cohort_dir, tmp_path / "reg", table), table, f"{table}.csv")
+    panel = current_panel()
+    assert panel["job_or_education_52w"].notna().mean() > 0.5  # registers reach the dashboard panel
+
+    client.force_login(loaded.users["analyst"])
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'id="outcomes"' in html and 'id="no-registers"' not in html
+
+    run = start_run(loaded.users["analyst"], background=False)
+    assert run.status == RunStatus.DONE, run.log
+    results = json.loads((run.folder / "results" / "results.json").read_text())
+    assert run.fingerprint == results["meta"]["dataset_fingerprint"]
+    assert run.n_measurements == results["dataset"]["measurements"] == len(panel)
+    assert "employment_months" in run.registers
+    r = client.get(reverse("insight_run", args=[run.pk]))
+    assert r.status_code == 200
+    for name in ("report.html", "results.json", "panel.csv", "panel.dta", "dataset.zip"):
+        assert name in r.context["downloads"], name
+        d = client.get(reverse("insight_download", args=[run.pk, name]))
+        assert d.status_code == 200 and b"".join(d.streaming_content), name
+    assert client.get(reverse("insight_run", args=[run.pk]) + "..%2F..%2Fsettings.py").status_code == 404
+    assert client.get(reverse("insight_download", args=[run.pk, "dataset"])).status_code == 404
+
+    # effectiveness: analysts see shrunken effects with intervals, by id; managers teams only
+    a6 = results["a6_caseworkers"]
+    assert a6["status"] == "ok"
+    r = client.get(reverse("insight_effectiveness") + f"?jobcenter={loaded.jc[0]}")
+    html = r.content.decode()
+    assert 'id="caution"' in html and 'id="caseworkers"' in html
+    rows = r.context["rows"]
+    assert rows and [x["caseworker_id"] for x in rows] == sorted(x["caseworker_id"] for x in rows)
+    by_id = {e["caseworker_id"]: e for e in a6["effects"]}
+    for x in rows:
+        if not x["suppressed"]:
+            e = by_id[x["caseworker_id"]]
+            assert x["value"] == e["effect_shrunk"] and x["lo"] < x["value"] < x["hi"]
+            assert abs(x["value"]) <= abs(e["effect"]) + 1e-12  # shrunk towards zero, never away
+    client.force_login(loaded.users["manager0"])
+    r = client.get(reverse("insight_effectiveness"))
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="teams"' in html and 'id="caseworkers"' not in html
+    assert not any(e["caseworker_id"] in html for e in a6["effects"])
+    assert AnalysisRun.objects.count() == 1
+
+
+def test_failed_run_keeps_log_and_no_output(loaded, monkeypatch):
+    import bip.analysis.run as run_mod
+    from bip.web.insight.models import RunStatus
+    from bip.web.insight.runs import start_run
+
+    def boom(*a, **k):
+        raise RuntimeError("planted failure")
+
+    monkeypatch.setattr(run_mod, "analyze_dataset", boom)
+    run = start_run(None, background=False)
+    assert run.status == RunStatus.FAILED and "planted failure" in run.log
+    assert not run.folder.exists() and not run.folder.with_name(f"{run.pk}.tmp").exists()
+    # a finished (failed) run does not block the next one
+
+
+def test_second_run_refused_while_one_is_running(client, loaded):
+    from bip.web.insight.models import AnalysisRun, RunStatus
+
+    AnalysisRun.objects.create(status=RunStatus.RUNNING)
+    client.force_login(loaded.users["analyst"])
+    r = client.post(reverse("insight_runs"))
+    assert r.status_code == 302 and AnalysisRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("role,code", [("caseworker", 403), ("manager", 403), ("admin", 403), ("analyst", 200)])
+def test_run_pages_are_for_analysts(client, world, insight_dir, role, code):  # noqa: F811
+    client.force_login(world.users[(role, "A")])
+    assert client.get(reverse("insight_runs")).status_code == code
+    assert client.get(reverse("insight_registers")).status_code == (200 if role == "admin" else 403)
