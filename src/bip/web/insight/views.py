@@ -202,8 +202,7 @@ class RunDownloadView(RoleView):
         if path is None:
             raise Http404
         audit(request.user, self.role, "analysis.download", "analysis_run", str(run.pk), name)
-        inline = name.endswith(".html")
-        return FileResponse(open(path, "rb"), as_attachment=not inline, filename=f"bip-{run.pk}-{name}")
+        return FileResponse(open(path, "rb"), as_attachment=True, filename=f"bip-{run.pk}-{name}")
 
 
 class RegisterForm(forms.Form):
