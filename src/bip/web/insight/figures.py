@@ -21,7 +21,7 @@ from bip.report.tables import MIN_CITIZENS
 CADENCE_WEEKS = 13
 QUARTER_DAYS = 91
 OUTCOME = "job_or_education_52w"
-OVERDUE_LIST_MAX = 200
+OVERDUE_LIST_MAX = 100
 
 
 def cell(value, n_citizens: int, **extra) -> dict:

@@ -39,7 +39,7 @@ class FilterForm(forms.Form):
         return data
 
 
-def _scope(view, request):
+def _scope(request):
     """(jobcentre, team or None, filter form) for the request, within the user's scope (else 404)."""
     allowed = jobcenters_for(request.user).order_by("jobcenter_id")
     form = FilterForm(request.GET or None)
@@ -59,7 +59,7 @@ class DashboardView(RoleView):
     template = "insight/dashboard.html"
 
     def get(self, request):
-        jc, team, form, data, allowed = _scope(self, request)
+        jc, team, form, data, allowed = _scope(request)
         start, end = data.get("start"), data.get("end")
         panel = current_panel()
         members = sorted(team.caseworkers.values_list("caseworker_id", flat=True)) if team else None
@@ -102,7 +102,7 @@ class EffectivenessView(RoleView):
     roles = (Role.MANAGER, Role.ANALYST)
 
     def get(self, request):
-        jc, _team, form, _data, allowed = _scope(self, request)
+        jc, _team, form, _data, allowed = _scope(request)
         latest = runs.latest_results()
         ctx = {"jc": jc, "jobcenters": allowed, "run": latest[0] if latest else None, "rows": [], "teams": []}
         if latest:
