@@ -19,10 +19,11 @@ def cohort_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def insight_dir(settings, tmp_path):
+def insight_dir(settings, tmp_path, monkeypatch):
     """Runs and register uploads go to a fresh folder; no cached panel from another test."""
     from bip.web.insight import current
 
+    monkeypatch.setattr(current, "VERSION_TTL_SECONDS", 0.0)  # see every change at once
     settings.BIP_INSIGHT_DIR = str(tmp_path / "data")
     settings.BIP_RUN_PDF = False
     current.clear()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,10 @@ from bip.web.insight.models import RegisterUpload
 
 _lock = threading.Lock()
 _cache: dict = {}
+# The data version is looked up at most this often per process: three aggregates over the
+# measurements cost tens of ms at scale 10, so a page may lag a save by up to this long.
+VERSION_TTL_SECONDS = 3.0
+_version: list = [None, 0.0]
 
 
 def active_uploads() -> list[RegisterUpload]:
@@ -39,7 +44,16 @@ def _newest_per_table() -> list[RegisterUpload]:
 
 
 def data_version() -> tuple:
-    """Changes whenever anything the panel is built from changes (cheap: three aggregates)."""
+    """Changes whenever anything the panel is built from changes (re-read every few seconds)."""
+    now = time.monotonic()
+    if _version[0] is not None and now - _version[1] < VERSION_TTL_SECONDS:
+        return _version[0]
+    v = _read_version()
+    _version[:] = [v, now]
+    return v
+
+
+def _read_version() -> tuple:
     m = Measurement.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
     return (m["n"], m["last"], str(m["changed"]), Citizen.objects.count(), Caseworker.objects.count(),
             tuple(u.pk for u in _newest_per_table()))
@@ -58,9 +72,9 @@ def write_current_dataset(out: Path, fmt: str = "parquet") -> Path:
     return out
 
 
-def current_panel() -> pd.DataFrame:
+def current_panel(version: tuple | None = None) -> pd.DataFrame:
     """The analysis panel of the tool's current data (cached per data version)."""
-    version = data_version()
+    version = version or data_version()
     with _lock:
         hit = _cache.get("panel")
         if hit is not None and hit[0] == version:
@@ -76,9 +90,9 @@ def current_panel() -> pd.DataFrame:
         return panel
 
 
-def cached(key: tuple, compute):
+def cached(key: tuple, compute, version: tuple | None = None):
     """A value computed once per data version (e.g. the all-jobcentre comparison figures)."""
-    version = data_version()
+    version = version or data_version()
     full = (version, *key)
     with _lock:
         if full in _cache:
@@ -89,7 +103,33 @@ def cached(key: tuple, compute):
     return value
 
 
+def forget_version() -> None:
+    """Re-read the data version at the next request (after a change made in this process)."""
+    _version[:] = [None, 0.0]
+
+
+def dashboard_panel(version: tuple | None = None) -> tuple[pd.DataFrame, dict]:
+    """The panel's columns the dashboard uses, and each jobcentre's row positions.
+
+    Filtering a slim frame by precomputed positions instead of a 150-column frame by a mask
+    is what keeps a dashboard request within its budget at scale 10.
+    """
+    from bip.analysis.a4_combination_effects import CATEGORY_CONTROLS, NUMERIC_CONTROLS
+    from bip.web.insight.figures import PANEL_COLUMNS
+
+    version = version or data_version()
+
+    def build():
+        panel = current_panel(version)
+        cols = [c for c in (*PANEL_COLUMNS, *NUMERIC_CONTROLS, *CATEGORY_CONTROLS) if c in panel.columns]
+        slim = panel[list(dict.fromkeys(cols))].reset_index(drop=True)
+        return slim, {str(k): v for k, v in slim.groupby("jobcenter_id", sort=False).indices.items()}
+
+    return cached(("dashboard_panel",), build, version)
+
+
 def clear() -> None:
     """Forget cached panels (tests; after a register upload the version changes anyway)."""
     with _lock:
         _cache.clear()
+        _version[:] = [None, 0.0]

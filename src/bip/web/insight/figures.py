@@ -22,6 +22,10 @@ CADENCE_WEEKS = 13
 QUARTER_DAYS = 91
 OUTCOME = "job_or_education_52w"
 OVERDUE_LIST_MAX = 100
+# Panel columns the figures read (A4 adds its controls, see current.dashboard_panel).
+PANEL_COLUMNS = ("measurement_id", "citizen_id", "caseworker_id", "jobcenter_id", "measured_on", "is_repeat",
+                 "weeks_since_prev", "combination", "cw_changed", "n_cw_changes", OUTCOME,
+                 "B_avg", "S_avg", "d_B_avg", "d_S_avg")  # fmt: skip
 
 
 def cell(value, n_citizens: int, **extra) -> dict:
@@ -37,6 +41,8 @@ def cell(value, n_citizens: int, **extra) -> dict:
 def subset(panel: pd.DataFrame, *, jobcenter_id: str | None = None, caseworker_ids=None,
            start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:  # fmt: skip
     """Measurements of a jobcentre / caseworkers / period (dates inclusive)."""
+    if jobcenter_id is None and caseworker_ids is None and start is None and end is None:
+        return panel
     keep = np.ones(len(panel), dtype=bool)
     if jobcenter_id is not None:
         keep &= (panel["jobcenter_id"] == jobcenter_id).to_numpy()
@@ -147,10 +153,18 @@ def outcomes(p: pd.DataFrame) -> dict | None:
 
 def jobcenter_figures(panel: pd.DataFrame, jobcenter_id: str, *, caseworker_ids=None,
                       start: dt.date | None = None, end: dt.date | None = None,
-                      today: dt.date | None = None, all_figures: dict | None = None) -> dict:  # fmt: skip
-    """Every dashboard figure for the jobcentre (team, period) and, beside it, all jobcentres."""
+                      today: dt.date | None = None, all_figures: dict | None = None,
+                      rows_by_jobcenter: dict | None = None) -> dict:  # fmt: skip
+    """Every dashboard figure for the jobcentre (team, period) and, beside it, all jobcentres.
+
+    ``rows_by_jobcenter`` (jobcentre id → row positions in ``panel``) spares the scan by id.
+    """
     today = today or dt.date.today()
-    mine_all_time = subset(panel, jobcenter_id=jobcenter_id, caseworker_ids=caseworker_ids)
+    if rows_by_jobcenter is not None:
+        own = panel.iloc[rows_by_jobcenter.get(jobcenter_id, np.zeros(0, dtype=int))]
+        mine_all_time = subset(own, caseworker_ids=caseworker_ids)
+    else:
+        mine_all_time = subset(panel, jobcenter_id=jobcenter_id, caseworker_ids=caseworker_ids)
     mine = subset(mine_all_time, start=start, end=end)
     out = {"jobcenter": period_figures(mine, end), "n_measurements": int(len(mine)), "n_citizens": _ncit(mine)}
     out["overdue"] = overdue(mine_all_time, today)

@@ -120,6 +120,9 @@ def accept_register_file(src: Path, table: str, original_name: str, user=None) -
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)
             raise
+        from bip.web.insight.current import forget_version
+
+        forget_version()
         return up
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -20,7 +20,7 @@ from bip.web.core.access import RoleView, jobcenters_for
 from bip.web.core.audit import audit
 from bip.web.core.models import Caseworker, Role
 from bip.web.insight import effectiveness, figures, runs, svg
-from bip.web.insight.current import cached, current_panel
+from bip.web.insight.current import cached, dashboard_panel, data_version
 from bip.web.insight.models import AnalysisRun, RegisterUpload, Team
 
 
@@ -61,11 +61,12 @@ class DashboardView(RoleView):
     def get(self, request):
         jc, team, form, data, allowed = _scope(request)
         start, end = data.get("start"), data.get("end")
-        panel = current_panel()
+        version = data_version()
+        panel, rows = dashboard_panel(version)
         members = sorted(team.caseworkers.values_list("caseworker_id", flat=True)) if team else None
-        all_figs = cached(("all", start, end), lambda: figures.all_jobcenters(panel, start=start, end=end))
+        all_figs = cached(("all", start, end), lambda: figures.all_jobcenters(panel, start=start, end=end), version)
         f = figures.jobcenter_figures(panel, jc.jobcenter_id, caseworker_ids=members, start=start, end=end,
-                                      all_figures=all_figs)  # fmt: skip
+                                      all_figures=all_figs, rows_by_jobcenter=rows)  # fmt: skip
         labels = (str(team or jc), _("All jobcentres"))
         mine, every = f["jobcenter"], f["all"]
         charts = {
