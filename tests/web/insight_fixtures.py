@@ -24,6 +24,7 @@ def insight_dir(settings, tmp_path, monkeypatch):
     from bip.web.insight import current
 
     monkeypatch.setattr(current, "VERSION_TTL_SECONDS", 0.0)  # see every change at once
+    monkeypatch.setattr(current, "SERVE_STALE", False)
     settings.BIP_INSIGHT_DIR = str(tmp_path / "data")
     settings.BIP_RUN_PDF = False
     current.clear()

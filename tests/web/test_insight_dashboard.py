@@ -170,3 +170,28 @@ def test_panel_is_rebuilt_when_data_change(loaded):
     p2 = current_panel()
     assert p2 is not p1
     assert float(p2.loc[p2["measurement_id"] == m.measurement_id, "S2"].iloc[0]) == m.S2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stale_panel_served_while_new_one_builds(world, insight_dir, monkeypatch):  # noqa: F811
+    """After a change a request gets the previous panel at once; a thread builds the new one."""
+    import time
+
+    from bip.web.core.models import Measurement
+    from bip.web.insight import current
+
+    monkeypatch.setattr(current, "SERVE_STALE", True)
+    v1, p1, _, fresh = current.panel_state()
+    assert fresh and len(p1) == 2
+    m = world.measurements["A"]
+    m.S2 = 5 if m.S2 != 5 else 4
+    m.save()
+    v2, p2, _, fresh = current.panel_state()
+    assert v2 == v1 and p2 is p1 and not fresh  # stale, at once
+    for _ in range(300):
+        v3, p3, _, fresh = current.panel_state()
+        if fresh:
+            break
+        time.sleep(0.1)
+    assert fresh and v3 != v1
+    assert float(p3.loc[p3["measurement_id"] == m.measurement_id, "S2"].iloc[0]) == Measurement.objects.get(pk=m.pk).S2

@@ -9,6 +9,8 @@ change pays for the rebuild.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import shutil
 import tempfile
 import threading
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from bip.dataset import open_dataset
 from bip.panel import build_panel
@@ -29,6 +32,11 @@ _cache: dict = {}
 # measurements cost tens of ms at scale 10, so a page may lag a save by up to this long.
 VERSION_TTL_SECONDS = 3.0
 _version: list = [None, 0.0]
+# Serve the previous panel while a newer one is built in a thread (tests switch it off).
+SERVE_STALE = True
+_building: dict = {}
+_build_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def active_uploads() -> list[RegisterUpload]:
@@ -72,34 +80,90 @@ def write_current_dataset(out: Path, fmt: str = "parquet") -> Path:
     return out
 
 
-def current_panel(version: tuple | None = None) -> pd.DataFrame:
-    """The analysis panel of the tool's current data (cached per data version)."""
+def _build(version: tuple) -> pd.DataFrame:
+    tmp = Path(tempfile.mkdtemp(prefix="bip-panel-"))
+    try:
+        return build_panel(open_dataset(write_current_dataset(tmp / "dataset")))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _install(version: tuple, panel: pd.DataFrame, built_at: dt.datetime) -> None:
+    with _lock:
+        _cache.clear()  # also drops figures cached for the previous version
+        _cache["panel"] = (version, panel, built_at)
+
+
+def _rebuild_in_background(version: tuple) -> None:
+    """Build the panel of ``version`` in a thread; requests meanwhile get the previous one."""
+    if _building.get(version) or any(_building.values()):
+        return
+    _building[version] = True
+
+    def work():
+        from django.db import connection
+
+        try:
+            built_at = timezone.now()
+            _install(version, _build(version), built_at)
+        except Exception:  # the next request tries again; the stale panel stays in use
+            log.exception("rebuilding the dashboard panel failed")
+        finally:
+            _building.pop(version, None)
+            connection.close()
+
+    threading.Thread(target=work, name="bip-panel-rebuild", daemon=True).start()
+
+
+def panel_state(version: tuple | None = None) -> tuple[tuple, pd.DataFrame, dt.datetime, bool]:
+    """(version of the panel, panel, when it was built, whether it is current).
+
+    With :data:`SERVE_STALE` a request after a change gets the previous panel at once while
+    a thread builds the new one (at scale 10 a build takes seconds); without a previous panel,
+    or with SERVE_STALE off, the request builds it.
+    """
     version = version or data_version()
     with _lock:
         hit = _cache.get("panel")
+    if hit is not None and hit[0] == version:
+        return hit[0], hit[1], hit[2], True
+    if hit is not None and SERVE_STALE:
+        _rebuild_in_background(version)
+        return hit[0], hit[1], hit[2], False
+    with _build_lock:  # one synchronous build at a time
+        with _lock:
+            hit = _cache.get("panel")
         if hit is not None and hit[0] == version:
-            return hit[1]
-        tmp = Path(tempfile.mkdtemp(prefix="bip-panel-"))
-        try:
-            ds = open_dataset(write_current_dataset(tmp / "dataset"))
-            panel = build_panel(ds)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        _cache.clear()  # also drops figures cached for the previous version
-        _cache["panel"] = (version, panel)
+            return hit[0], hit[1], hit[2], True
+        built_at = timezone.now()
+        panel = _build(version)
+        _install(version, panel, built_at)
+        return version, panel, built_at, True
+
+
+def current_panel(version: tuple | None = None) -> pd.DataFrame:
+    """The analysis panel of the tool's current data (built for the current data version)."""
+    version = version or data_version()
+    with _lock:
+        hit = _cache.get("panel")
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    with _build_lock:
+        panel = _build(version)
+        _install(version, panel, timezone.now())
         return panel
 
 
-def cached(key: tuple, compute, version: tuple | None = None):
-    """A value computed once per data version (e.g. the all-jobcentre comparison figures)."""
-    version = version or data_version()
+def cached(key: tuple, compute, version: tuple):
+    """A value computed once per panel version (e.g. the all-jobcentre comparison figures)."""
     full = (version, *key)
     with _lock:
         if full in _cache:
             return _cache[full]
     value = compute()
     with _lock:
-        _cache[full] = value
+        if _cache.get("panel", (None,))[0] == version:  # not for a panel replaced meanwhile
+            _cache[full] = value
     return value
 
 
@@ -108,8 +172,9 @@ def forget_version() -> None:
     _version[:] = [None, 0.0]
 
 
-def dashboard_panel(version: tuple | None = None) -> tuple[pd.DataFrame, dict]:
-    """The panel's columns the dashboard uses, and each jobcentre's row positions.
+def dashboard_panel(version: tuple | None = None) -> tuple[pd.DataFrame, dict, dt.datetime, bool, tuple]:
+    """The panel's columns the dashboard uses, each jobcentre's row positions, when the panel
+    was built, whether it is current, and its version (the key for :func:`cached`).
 
     Filtering a slim frame by precomputed positions instead of a 150-column frame by a mask
     is what keeps a dashboard request within its budget at scale 10.
@@ -117,15 +182,15 @@ def dashboard_panel(version: tuple | None = None) -> tuple[pd.DataFrame, dict]:
     from bip.analysis.a4_combination_effects import CATEGORY_CONTROLS, NUMERIC_CONTROLS
     from bip.web.insight.figures import PANEL_COLUMNS
 
-    version = version or data_version()
+    pv, panel, built_at, fresh = panel_state(version)
 
     def build():
-        panel = current_panel(version)
         cols = [c for c in (*PANEL_COLUMNS, *NUMERIC_CONTROLS, *CATEGORY_CONTROLS) if c in panel.columns]
         slim = panel[list(dict.fromkeys(cols))].reset_index(drop=True)
         return slim, {str(k): v for k, v in slim.groupby("jobcenter_id", sort=False).indices.items()}
 
-    return cached(("dashboard_panel",), build, version)
+    slim, rows = cached(("dashboard_panel",), build, pv)
+    return slim, rows, built_at, fresh, pv
 
 
 def clear() -> None:

@@ -20,7 +20,7 @@ from bip.web.core.access import RoleView, jobcenters_for
 from bip.web.core.audit import audit
 from bip.web.core.models import Caseworker, Role
 from bip.web.insight import effectiveness, figures, runs, svg
-from bip.web.insight.current import cached, dashboard_panel, data_version
+from bip.web.insight.current import cached, dashboard_panel
 from bip.web.insight.models import AnalysisRun, RegisterUpload, Team
 
 
@@ -61,8 +61,7 @@ class DashboardView(RoleView):
     def get(self, request):
         jc, team, form, data, allowed = _scope(request)
         start, end = data.get("start"), data.get("end")
-        version = data_version()
-        panel, rows = dashboard_panel(version)
+        panel, rows, built_at, fresh, version = dashboard_panel()
         members = sorted(team.caseworkers.values_list("caseworker_id", flat=True)) if team else None
         all_figs = cached(("all", start, end), lambda: figures.all_jobcenters(panel, start=start, end=end), version)
         f = figures.jobcenter_figures(panel, jc.jobcenter_id, caseworker_ids=members, start=start, end=end,
@@ -92,6 +91,7 @@ class DashboardView(RoleView):
         ctx = {
             "jc": jc, "team": team, "teams": Team.objects.filter(jobcenter=jc), "form": form, "jobcenters": allowed,
             "f": f, "mine": mine, "every": every, "labels": labels, "codes": ALL_COMBINATIONS, "prog_rows": prog_rows, "outcome_rows": outcome_rows,
+            "built_at": built_at, "fresh": fresh,
             "charts": {k: mark_safe(v) for k, v in charts.items()},  # built from escaped text only (svg.py)
         }  # fmt: skip
         return render(request, self.template, ctx)
