@@ -179,14 +179,12 @@ def dashboard_panel(version: tuple | None = None) -> tuple[pd.DataFrame, dict, d
     Filtering a slim frame by precomputed positions instead of a 150-column frame by a mask
     is what keeps a dashboard request within its budget at scale 10.
     """
-    from bip.analysis.a4_combination_effects import CATEGORY_CONTROLS, NUMERIC_CONTROLS
     from bip.web.insight.figures import PANEL_COLUMNS
 
     pv, panel, built_at, fresh = panel_state(version)
 
     def build():
-        cols = [c for c in (*PANEL_COLUMNS, *NUMERIC_CONTROLS, *CATEGORY_CONTROLS) if c in panel.columns]
-        slim = panel[list(dict.fromkeys(cols))].reset_index(drop=True)
+        slim = panel[[c for c in PANEL_COLUMNS if c in panel.columns]].reset_index(drop=True)
         return slim, {str(k): v for k, v in slim.groupby("jobcenter_id", sort=False).indices.items()}
 
     slim, rows = cached(("dashboard_panel",), build, pv)

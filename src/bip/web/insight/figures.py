@@ -22,7 +22,7 @@ CADENCE_WEEKS = 13
 QUARTER_DAYS = 91
 OUTCOME = "job_or_education_52w"
 OVERDUE_LIST_MAX = 100
-# Panel columns the figures read (A4 adds its controls, see current.dashboard_panel).
+# Panel columns the figures read (current.dashboard_panel keeps only these).
 PANEL_COLUMNS = ("measurement_id", "citizen_id", "caseworker_id", "jobcenter_id", "measured_on", "is_repeat",
                  "weeks_since_prev", "combination", "cw_changed", "n_cw_changes", OUTCOME,
                  "B_avg", "S_avg", "d_B_avg", "d_S_avg")  # fmt: skip
@@ -113,8 +113,19 @@ def activity_mix(p: pd.DataFrame) -> dict[str, dict]:
 
 
 def progression(p: pd.DataFrame) -> dict[str, dict[str, dict]]:
-    """A4 naive, raw units: mean progression per code with its 95 % interval, B_avg and S_avg."""
-    res = a4_combination_effects.run(p, standardise=False, items=("B_avg", "S_avg"))
+    """A4 naive, raw units: mean progression per code with its 95 % interval, B_avg and S_avg.
+
+    Only A4's naive model is shown, so it gets a frame without background controls (A4 then
+    fits its adjusted model on the previous level alone, which is not used here); the adjusted
+    estimates with the register controls are in the analysis run's report.
+    """
+    q = p[["is_repeat", "combination", "citizen_id", "B_avg", "S_avg", "d_B_avg", "d_S_avg"]].copy()
+    for c in a4_combination_effects.NUMERIC_CONTROLS:
+        q[c] = np.nan
+    for c in a4_combination_effects.CATEGORY_CONTROLS:
+        q[c] = pd.array([pd.NA] * len(q), dtype="string")
+    q["jobcenter_id"] = "-"
+    res = a4_combination_effects.run(q, standardise=False, items=("B_avg", "S_avg"))
     out: dict = {}
     for item in ("B_avg", "S_avg"):
         out[item] = {
