@@ -173,8 +173,7 @@ def test_panel_is_rebuilt_when_data_change(loaded):
     assert float(p2.loc[p2["measurement_id"] == m.measurement_id, "S_avg"].iloc[0]) == pytest.approx(s_avg)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_stale_panel_served_while_new_one_builds(world, insight_dir, monkeypatch):  # noqa: F811
+def test_stale_panel_served_while_new_one_builds(transactional_db, world, insight_dir, monkeypatch):  # noqa: F811
     """After a change a request gets the previous panel at once; a thread builds the new one."""
     import time
 
