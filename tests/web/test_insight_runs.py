@@ -163,3 +163,17 @@ def test_run_pages_are_for_analysts(client, world, insight_dir, role, code):  # 
     client.force_login(world.users[(role, "A")])
     assert client.get(reverse("insight_runs")).status_code == code
     assert client.get(reverse("insight_registers")).status_code == (200 if role == "admin" else 403)
+
+
+def test_run_of_a_stopped_server_process_does_not_block(loaded, monkeypatch):
+    import socket
+
+    import bip.web.insight.runs as runs
+    from bip.web.insight.models import AnalysisRun, RunStatus
+
+    dead = AnalysisRun.objects.create(status=RunStatus.RUNNING, worker=f"{socket.gethostname()}:999999999")
+    monkeypatch.setattr(runs, "execute", lambda run_id: None)  # the new run itself is not the point here
+    new = runs.start_run(None, background=False)
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and "interrupted" in dead.log
+    assert new.pk != dead.pk

@@ -84,6 +84,7 @@ class AnalysisRun(models.Model):
     n_measurements = models.PositiveIntegerField(null=True, blank=True)
     registers = models.CharField(max_length=300, blank=True)  # register tables included
     lang = models.CharField(max_length=2, default="da")
+    worker = models.CharField(max_length=100, blank=True)  # "host:pid" of the process running it
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import socket
 import threading
 import traceback
 from pathlib import Path
@@ -43,13 +45,42 @@ class RunBusy(RuntimeError):
     """An analysis run is already queued or running."""
 
 
+def _worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(worker: str) -> bool:
+    """Whether the process that took a run still exists (unknown host: assume it does)."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    if int(pid) == os.getpid():
+        return any(t.is_alive() for t in _threads.values()) or not _threads
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def start_run(user, *, lang: str = "da", background: bool = True) -> AnalysisRun:
-    """Create a run and start it after the request's transaction commits (or now, in-line)."""
+    """Create a run and start it after the request's transaction commits (or now, in-line).
+
+    A queued or running run whose process is gone (server stopped) is marked failed first.
+    """
     with transaction.atomic():
-        busy = AnalysisRun.objects.select_for_update().filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
-        if busy.exists():
+        busy = list(AnalysisRun.objects.select_for_update().filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)))
+        for old in busy:
+            if old.worker and not _alive(old.worker):
+                old.status = RunStatus.FAILED
+                old.log += "\ninterrupted: the server process running it stopped"
+                old.finished_at = timezone.now()
+                old.save()
+        if any(old.status != RunStatus.FAILED for old in busy):
             raise RunBusy("an analysis is already running")
-        run = AnalysisRun.objects.create(started_by=user, lang=lang, step="queued")
+        run = AnalysisRun.objects.create(started_by=user, lang=lang, step="queued", worker=_worker_id())
     if not background:
         execute(run.pk)
         run.refresh_from_db()
