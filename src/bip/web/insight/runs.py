@@ -26,9 +26,14 @@ from django.utils import timezone
 
 from bip.web.insight.models import AnalysisRun, RunStatus
 
-# About how many progress steps a run reports (validation per table, panel, A1-A9, report …);
-# only used to draw the progress bar.
-EXPECTED_STEPS = 32
+# Progress steps a run reports without registers (export, validation of the four operational
+# tables, panel, A1-A9, results, report, exports); each register table adds one validation step.
+# Only used to draw the progress bar.
+BASE_STEPS = 23
+
+
+def expected_steps(run: AnalysisRun) -> int:
+    return BASE_STEPS + (len(run.registers.split(", ")) if run.registers else 0)
 DEFAULT_EXPORT_FORMATS = ("csv", "dta")
 DOWNLOADS = {
     "report.html": "report/report.html",
@@ -39,6 +44,7 @@ DOWNLOADS = {
 }
 
 _threads: dict[int, threading.Thread] = {}
+_results_cache: dict = {}
 
 
 class RunBusy(RuntimeError):
@@ -134,6 +140,7 @@ def execute(run_id: int) -> None:
         uploads = active_uploads()
         dataset = write_current_dataset(tmp / "dataset", "parquet")
         run.registers = ", ".join(u.table for u in uploads)[:300]
+        run.save(update_fields=["registers"])
         analyze_dataset(dataset, tmp / "results", lang=run.lang, progress=step)
         results = json.loads((tmp / "results" / "results.json").read_text(encoding="utf-8"))
         step("report")
@@ -188,4 +195,7 @@ def latest_results() -> tuple[AnalysisRun, dict] | None:
     path = run.folder / "results" / "results.json"
     if not path.is_file():
         return None
-    return run, json.loads(Path(path).read_text(encoding="utf-8"))
+    key = (str(path), run.pk)
+    if _results_cache.get("key") != key:  # a finished run's files never change: read once
+        _results_cache.update(key=key, results=json.loads(Path(path).read_text(encoding="utf-8")))
+    return run, _results_cache["results"]

@@ -188,7 +188,7 @@ class RunDetailView(RoleView):
 
     def get(self, request, run_id):
         run = get_object_or_404(AnalysisRun, pk=run_id)
-        pct = min(99, int(100 * run.steps_done / runs.EXPECTED_STEPS)) if not run.finished else 100
+        pct = min(99, int(100 * run.steps_done / runs.expected_steps(run))) if not run.finished else 100
         return render(request, "insight/run.html", {"run": run, "pct": pct, "downloads": runs.available(run)})
 
 
