@@ -74,6 +74,10 @@ def test_analyst_runs_analysis_and_downloads_report(browser, live_server, loaded
         page.click("#downloads a:text-is('results.json')")
     dl.value.save_as(tmp_path / "results.json")
     assert '"bip-results/1"' in (tmp_path / "results.json").read_text()
+    # the effectiveness page now reads this run: the caution is always there
+    page.goto(f"{live_server.url}/effectiveness/")
+    assert page.locator("#caution").is_visible() and page.locator("#no-run").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "25-insight-effectiveness.png"), full_page=True)
 
 
 def test_admin_bad_register_file_shows_line_errors_nothing_stored(browser, live_server, loaded, cohort_dir, insight_dir, tmp_path):  # noqa: F811

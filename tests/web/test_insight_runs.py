@@ -177,3 +177,27 @@ def test_run_of_a_stopped_server_process_does_not_block(loaded, monkeypatch):
     dead.refresh_from_db()
     assert dead.status == RunStatus.FAILED and "interrupted" in dead.log
     assert new.pk != dead.pk
+
+
+INSIGHT_SCREENS = {
+    "dashboard": {"manager", "analyst"},
+    "insight_effectiveness": {"manager", "analyst"},
+    "insight_teams": {"manager"},
+    "insight_runs": {"analyst"},
+    "insight_registers": {"admin"},
+}
+
+
+@pytest.mark.parametrize("role", ["caseworker", "manager", "analyst", "admin"])
+def test_insight_screens_by_role(client, world, insight_dir, role):  # noqa: F811
+    from bip.web.core.models import AuditLog
+
+    client.force_login(world.users[(role, "A")])
+    for name, allowed in INSIGHT_SCREENS.items():
+        before = AuditLog.objects.filter(action="access.denied").count()
+        r = client.get(reverse(name))
+        if role in allowed:
+            assert r.status_code == 200, (role, name, r.status_code)
+        else:
+            assert r.status_code == 403, (role, name, r.status_code)
+            assert AuditLog.objects.filter(action="access.denied").count() == before + 1
