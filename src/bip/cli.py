@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from bip import __version__
+from bip.analysis.cli import analyze
 from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset, pseudonymise
+from bip.report.cli import export, report
 from bip.synth.cli import synth
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
 
@@ -19,6 +21,9 @@ def main() -> None:
 
 main.add_command(dataset)
 main.add_command(pseudonymise)
+main.add_command(analyze)
+main.add_command(report)
+main.add_command(export)
 main.add_command(synth)
 main.add_command(calibrate)
 main.add_command(serve)

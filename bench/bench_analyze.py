@@ -1,0 +1,89 @@
+"""Benchmark `bip analyze` on synthetic cohorts: wall time and peak RSS per scale.
+
+    python bench/bench_analyze.py                   # scales 1 and 100, parquet cohorts
+    python bench/bench_analyze.py --scales 1 10     # other scales
+    python bench/bench_analyze.py --dataset DIR     # an existing dataset instead
+
+Each run is a separate `bip analyze` process; its peak RSS is that child's own rusage
+(os.wait4). Cohorts are generated once into bench/out/ and reused. The
+baseline in the same run is scale 1: later scales are reported as ratios to it, so numbers
+from different machines compare. Target (issue 4): scale 100 under 5 minutes and 8 GiB on
+2 cores. Results go to stdout and bench/out/bench_analyze.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def cohort(scale: float, fmt: str, seed: int) -> Path:
+    """Generate (or reuse) the synthetic cohort of this scale."""
+    from bip.synth import generate_cohort
+
+    path = OUT / f"cohort-s{scale:g}-{fmt}-seed{seed}"
+    if not path.exists():
+        t = time.monotonic()
+        generate_cohort(path, scale=scale, seed=seed, fmt=fmt)
+        print(f"generated {path.name} in {time.monotonic() - t:.1f}s", file=sys.stderr)
+    return path
+
+
+def run_analyze(dataset: Path, out: Path) -> dict:
+    """One `bip analyze` in a child process: wall seconds and the child's peak RSS."""
+    cmd = [sys.executable, "-m", "bip", "analyze", str(dataset), "--out", str(out), "--force"]
+    t = time.monotonic()
+    err = OUT / "analyze.stderr"
+    with open(err, "w") as fh:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=fh)
+        _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child alone
+    wall = time.monotonic() - t
+    stderr = err.read_text()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bip analyze failed on {dataset}:\n{stderr[-4000:]}")
+    peak_kib = usage.ru_maxrss
+    steps = [line for line in stderr.splitlines() if line.startswith("[")]
+    return {"dataset": str(dataset), "wall_s": round(wall, 2),
+            "peak_rss_mib": round(peak_kib / 1024, 1),
+            "bytes_on_disk": sum(f.stat().st_size for f in dataset.iterdir() if f.is_file()),
+            "steps": steps}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scales", type=float, nargs="+", default=[1, 100])
+    ap.add_argument("--format", default="parquet", choices=["csv", "parquet"])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dataset", type=Path, help="benchmark this dataset only")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    runs = []
+    if args.dataset:
+        runs.append({"scale": None, **run_analyze(args.dataset, OUT / "analyze-dataset")})
+    else:
+        for scale in args.scales:
+            ds = cohort(scale, args.format, args.seed)
+            r = {"scale": scale, "format": args.format, **run_analyze(ds, OUT / f"analyze-s{scale:g}")}
+            runs.append(r)
+            print(f"scale {scale:g}: {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
+    base = runs[0]
+    for r in runs:
+        r["time_ratio_vs_first"] = round(r["wall_s"] / base["wall_s"], 2)
+    info = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "runs": runs}
+    (OUT / "bench_analyze.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    print(json.dumps({k: v for k, v in info.items() if k != "runs"}))
+    for r in runs:
+        print(f"{r.get('scale')}: wall {r['wall_s']} s (x{r['time_ratio_vs_first']}), peak RSS {r['peak_rss_mib']} MiB")
+        for s in r["steps"]:
+            print("   ", s)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""The analysis panel: one row per measurement with every derived variable (docs/panel.md)."""
+
+from bip.panel.build import ALL_ITEMS, AVERAGES, ITEMS, OUTCOMES, build_panel
+
+__all__ = ["ALL_ITEMS", "AVERAGES", "ITEMS", "OUTCOMES", "build_panel"]

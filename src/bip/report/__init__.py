@@ -1,0 +1,1 @@
+"""Results and report: ``results.json`` (schema bip-results/1) and its rendering."""
