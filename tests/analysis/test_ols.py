@@ -59,3 +59,27 @@ def test_collinear_and_empty_columns_are_dropped():
     np.testing.assert_allclose(ours.beta[:2], ref.params, atol=1e-10)
     np.testing.assert_allclose(ours.se[:2], ref.bse, atol=1e-10)
     assert ours.k == 2
+
+
+def test_cells_design_equals_dense_design():
+    from bip.analysis.ols import cluster_ols_cells
+
+    rng = np.random.default_rng(7)
+    n = 600
+    cells = rng.integers(0, 6, n)
+    cells[cells == 3] = 4  # cell 3 unused
+    C = rng.normal(size=(n, 3))
+    C = np.column_stack([C, C[:, 0] + C[:, 1]])  # a collinear control is dropped
+    C -= C.mean(axis=0)
+    g = np.sort(rng.integers(0, 90, n))
+    y = cells * 0.3 + C[:, 0] + rng.normal(size=n)
+    used = np.unique(cells)
+    X = np.column_stack([(cells == c).astype(float) for c in used] + [C])
+    dense = cluster_ols(X, y, g)
+    ours = cluster_ols_cells(cells, 6, C, y, g)
+    np.testing.assert_allclose(ours.beta, dense.beta, atol=1e-10, equal_nan=True)
+    np.testing.assert_allclose(ours.se, dense.se, atol=1e-10, equal_nan=True)
+    assert ours.k == dense.k == len(used) + 3
+    ref = _statsmodels(X[:, :-1], y, g)
+    np.testing.assert_allclose(ours.beta[:-1], ref.params, atol=1e-10)
+    np.testing.assert_allclose(ours.se[:-1], ref.bse, atol=1e-10)

@@ -81,3 +81,24 @@ def test_cli(tmp_path):
     assert bad.exit_code == 1
     assert "measurements.csv, line 2, column B1" in bad.output and "nothing written" in bad.output
     assert not (tmp_path / "o2").exists()
+
+
+def test_sections_of_other_modules_feed_spec_keys(monkeypatch, example):
+    import sys
+    import types
+
+    from bip.analysis import run
+    from bip.dataset import open_dataset
+    from bip.panel import build_panel
+
+    panel = build_panel(open_dataset(example[0] / "ds"))
+    fake = types.ModuleType("fake_a7")
+    fake.run = lambda p: {"caseworker_change": {"share_with_change": 0.4}, "belief": {"ci_low": 0.1}}
+    monkeypatch.setitem(sys.modules, "fake_a7", fake)
+    monkeypatch.setattr(run, "OPTIONAL_SECTIONS", {"a5_job_chance": "no_such_module_xyz", "a7_change_belief": "fake_a7"})
+    sections = run.analyze_panel(panel)
+    assert sections["a5_job_chance"] is None
+    keys = run.spec_keys({}, sections)
+    assert keys["caseworker_change"] == {"share_with_change": 0.4}
+    assert keys["belief"] == {"ci_low": 0.1}
+    assert keys["caseworker_effectiveness"] is None

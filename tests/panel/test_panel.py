@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import full_b, full_s, measurement
+from panel_builders import full_b, full_s, measurement
 
 from bip.panel import build_panel
 

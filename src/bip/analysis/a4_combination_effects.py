@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis.common import CitizenCounter, codes, floats, num
-from bip.analysis.ols import Fit, cluster_means, cluster_ols
+from bip.analysis.ols import Fit, cluster_means, cluster_ols_cells
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
 
@@ -73,8 +73,6 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
     comb = base["combination"].astype(str).to_numpy()
     code_list = codes()
     cells = np.searchsorted(np.array(code_list), comb) if len(base) else np.zeros(0, dtype=int)
-    dummies = np.zeros((len(base), len(code_list)))
-    dummies[np.arange(len(base)), cells] = 1.0
     cit = base["citizen_id"].to_numpy()
     background, bg_names = _controls(base)
     bg_complete = ~np.isnan(background).any(axis=1)
@@ -84,10 +82,10 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
         current = floats(base[item])
         prev = current - d
         ok = ~np.isnan(d)
-        naive[item] = _fit(d, dummies, None, cit, ok, standardise, level, code_list, cells)
+        naive[item] = _fit(d, None, cit, ok, standardise, level, code_list, cells)
         ok_adj = ok & bg_complete & ~np.isnan(prev)
         controls = np.column_stack([prev, background]) if background.size else prev[:, None]
-        adjusted[item] = _fit(d, dummies, controls, cit, ok_adj, standardise, level, code_list, cells)
+        adjusted[item] = _fit(d, controls, cit, ok_adj, standardise, level, code_list, cells)
     return {
         "standardised": standardise,
         "level": level,
@@ -105,7 +103,7 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
     }
 
 
-def _fit(d, dummies, controls, cit, ok, standardise, level, code_list, cells) -> dict:
+def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
     y = d[ok]
     n = len(y)
     mean = float(y.mean()) if n else np.nan
@@ -116,11 +114,9 @@ def _fit(d, dummies, controls, cit, ok, standardise, level, code_list, cells) ->
     counts = np.bincount(c_ok, minlength=len(code_list))
     used = counts > 0
     if controls is not None:
-        X = dummies[ok][:, used]
         C = controls[ok]
         if n:
             C -= C.mean(axis=0)
-        X = np.column_stack([X, C])
     g = cit[ok]
     count = CitizenCounter(g)
     res: dict = {"n": int(n), "n_citizens": count(), "mean": num(mean), "sd": num(sd)}
@@ -131,7 +127,7 @@ def _fit(d, dummies, controls, cit, ok, standardise, level, code_list, cells) ->
         full = cluster_means(cells[ok], len(code_list), y, g, level=level)
         fit = _select(full, used)
     else:
-        fit = cluster_ols(X, y, g, level=level)
+        fit = cluster_ols_cells(c_ok, len(code_list), C, y, g, level=level)
     res["df"] = fit.df if fit else None
     res["t_crit"] = num(fit.t_crit) if fit else None
     res["r2"] = num(fit.r2) if fit else None

@@ -49,35 +49,85 @@ def cluster_ols(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, level: floa
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     n, p = X.shape
+    codes, G = _clusters(groups, n)
+
+    def fitted(keep, b):
+        return (X[:, keep] if len(keep) < p else X) @ b
+
+    def scores(keep, w, u):
+        # S = W X with W the G x N matrix holding u_i at (cluster_i, i): one sparse pass.
+        return np.asarray(w @ (X[:, keep] if len(keep) < p else X))
+
+    return _solve(X.T @ X, X.T @ y, y, codes, G, fitted, scores, level)
+
+
+def cluster_ols_cells(cells: np.ndarray, n_cells: int, C: np.ndarray, y: np.ndarray, groups: np.ndarray,
+                      *, level: float = 0.95) -> Fit:  # fmt: skip
+    """:func:`cluster_ols` for X = [cell dummies of the used cells, C] without forming X.
+
+    The dummy block is handled through its structure (counts, per-cell sums), so the cost is
+    that of the dense controls ``C`` alone. Coefficients: used cells in order, then C's columns.
+    """
+    y = np.asarray(y, dtype=float)
+    C = np.asarray(C, dtype=float)
+    n, kc = C.shape
+    codes, G = _clusters(groups, n)
+    counts = np.bincount(cells, minlength=n_cells)
+    used = counts > 0
+    kd = int(used.sum())
+    cu = (np.cumsum(used) - 1)[cells]  # index among the used cells
+    d = sparse.csr_matrix((np.ones(n), (cu, np.arange(n))), shape=(kd, n))
+    dtc = np.asarray(d @ C)
+    gram = np.block([[np.diag(counts[used].astype(float)), dtc], [dtc.T, C.T @ C]])
+    xty = np.r_[np.bincount(cu, weights=y, minlength=kd), C.T @ y]
+
+    def split(keep, b):
+        full = np.zeros(kd + kc)
+        full[keep] = b
+        return full[:kd], full[kd:]
+
+    def fitted(keep, b):
+        bd, bc = split(keep, b)
+        return bd[cu] + C @ bc
+
+    def scores(keep, w, u):
+        # Dummy block: per-(cluster, cell) residual sums; controls: one sparse pass.
+        sd = np.bincount(codes * kd + cu, weights=u, minlength=G * kd).reshape(G, kd)
+        return np.column_stack([sd, np.asarray(w @ C)])[:, keep]
+
+    return _solve(gram, xty, y, codes, G, fitted, scores, level)
+
+
+def _clusters(groups, n: int) -> tuple[np.ndarray, int]:
     codes = pd.factorize(np.asarray(groups))[0] if n else np.zeros(0, dtype=np.int64)
-    G = int(codes.max()) + 1 if n else 0
+    return codes, (int(codes.max()) + 1 if n else 0)
+
+
+def _solve(xtx, xty, y, codes, G, fitted, scores, level) -> Fit:
+    """Shared core: equilibrate, drop dependent columns, solve, CR1 covariance, t(G-1)."""
+    n, p = len(y), xtx.shape[0]
     beta = np.full(p, np.nan)
     se = np.full(p, np.nan)
-    norms = np.sqrt(np.einsum("ij,ij->j", X, X)) if n else np.zeros(p)
+    norms = np.sqrt(np.clip(np.diag(xtx), 0, None))
     scale = np.where(norms > 0, norms, 1.0)
-    gram = (X.T @ X) / np.outer(scale, scale)
+    gram = xtx / np.outer(scale, scale)
     keep = _independent_columns(gram, norms > 0)
     k = len(keep)
     if n == 0 or k == 0 or n <= k or G < 2:
         nan = np.full(p, np.nan)
         return Fit(beta, se, nan, nan.copy(), nan.copy(), n, G, k, max(G - 1, 0), np.nan, np.nan)
-    Xk = X[:, keep] if k < p else X
     sk = scale[keep]
-    a = gram[np.ix_(keep, keep)]
-    c_and_lower = linalg.cho_factor(a)
-    bk = linalg.cho_solve(c_and_lower, (Xk.T @ y) / sk) / sk
-    u = y - Xk @ bk
-    bread = linalg.cho_solve(c_and_lower, np.eye(k)) / np.outer(sk, sk)  # (X'X)^-1
-    # Cluster score sums S = W X with W the G x N matrix holding u_i at (cluster_i, i): one
-    # sparse pass over X instead of materialising the N x K scores.
+    factor = linalg.cho_factor(gram[np.ix_(keep, keep)])
+    bk = linalg.cho_solve(factor, xty[keep] / sk) / sk
+    u = y - fitted(keep, bk)
+    bread = linalg.cho_solve(factor, np.eye(k)) / np.outer(sk, sk)  # (X'X)^-1
     w = sparse.csr_matrix((u, (codes, np.arange(n))), shape=(G, n))
-    s = np.asarray(w @ Xk)
+    s = scores(keep, w, u)
     meat = s.T @ s
     c = G / (G - 1) * (n - 1) / (n - k)
     v = c * bread @ meat @ bread
-    sek = np.sqrt(np.clip(np.diag(v), 0, None))
     beta[keep] = bk
-    se[keep] = sek
+    se[keep] = np.sqrt(np.clip(np.diag(v), 0, None))
     df = G - 1
     t_crit = float(stats.t.ppf(0.5 + level / 2, df))
     with np.errstate(divide="ignore", invalid="ignore"):

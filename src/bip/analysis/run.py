@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from bip import __version__
 from bip.analysis import (
@@ -49,6 +50,13 @@ def dataset_fingerprint(ds: Dataset) -> str:
 def analyze_panel(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False,
                   step: Callable[[str], None] = lambda s: None) -> dict:  # fmt: skip
     """Every analysis section on a panel (no meta, no dataset counts)."""
+    # The regressions' BLAS work is small K x K products and N x K passes; BLAS threads only
+    # add contention (A4 measured 3x slower with 2 threads on a shared 2-core machine).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _sections(panel, anonymise_jobcenters, step)
+
+
+def _sections(panel: pd.DataFrame, anonymise_jobcenters: bool, step: Callable[[str], None]) -> dict:
     sections: dict = {}
     step("A1 progression")
     sections["a1_progression"] = a1_progression.run(panel)
@@ -105,7 +113,7 @@ def spec_keys(ds_counts: dict, sections: dict) -> dict:
         "mean_weeks_between": a1["weeks_between"]["mean"],
         "combinations": combinations,
         "combination_effects": effects,
-        "caseworker_effectiveness": pick("caseworker_effectiveness", a6) or (a6 if a6 else None),
+        "caseworker_effectiveness": pick("caseworker_effectiveness", a6),
         "caseworker_change": pick("caseworker_change", a7),
         "belief": pick("belief", a7, a5),
     }

@@ -1,0 +1,106 @@
+"""A6/A7 on the synthetic cohort (bip.synth) against its planted truth (truth.json).
+
+One scale-1 cohort is generated, turned into a panel by bip.panel.build_panel and analysed by
+bip.analysis.a567.results; the estimates are compared with the generator's parameters.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bip.analysis.a567 import results
+from bip.dataset import open_dataset
+from bip.panel import build_panel
+from bip.synth import generate_cohort
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory):
+    out = generate_cohort(tmp_path_factory.mktemp("a567") / "cohort", scale=1, seed=0, fmt="parquet")
+    truth = json.loads((out / "truth.json").read_text())
+    panel = build_panel(open_dataset(out))
+    return results(panel, seed=0, n_boot=50), truth
+
+
+def _effects(res, truth):
+    eff = pd.DataFrame(res["caseworker_effectiveness"]["effects"]).set_index("caseworker_id")
+    true = pd.Series(truth["caseworker_effects"]).reindex(eff.index)
+    return eff, true - true.mean()  # estimates are centred over the same caseworkers
+
+
+def test_caseworker_effects_correlate_and_shrinkage_lowers_error(synth):
+    res, truth = synth
+    eff, true = _effects(res, truth)
+    corr_raw = float(np.corrcoef(eff["effect"], true)[0, 1])
+    corr_shr = float(np.corrcoef(eff["effect_shrunk"], true)[0, 1])
+    rmse_raw = float(np.sqrt(((eff["effect"] - true) ** 2).mean()))
+    rmse_shr = float(np.sqrt(((eff["effect_shrunk"] - true) ** 2).mean()))
+    print(f"\ncorr(estimated, planted) raw={corr_raw:.3f} shrunk={corr_shr:.3f}; "
+          f"RMSE raw={rmse_raw:.4f} shrunk={rmse_shr:.4f}; n_caseworkers={len(eff)}")
+    assert corr_raw > 0.1
+    assert rmse_shr < rmse_raw
+
+
+def test_noise_model_agrees_with_split_halves(synth):
+    """The model-free split-half reliability and the noise model's mean reliability agree
+    (within the split-half correlation's own sampling error, ~0.2 with ~120 caseworkers)."""
+    b = synth[0]["a6_caseworkers"]["beyond"]
+    sb = b["split_sample"]["spearman_brown"]
+    print(f"\nSpearman-Brown {sb:.3f}, mean EB reliability {b['mean_reliability']:.3f}")
+    assert abs(sb - b["mean_reliability"]) < 0.3
+
+
+def test_planted_sd_inside_the_bootstrap_interval(synth):
+    res, truth = synth
+    lo, hi = res["a6_caseworkers"]["beyond"]["bootstrap"]["true_effect_sd_ci"]
+    est = res["caseworker_effectiveness"]["true_effect_sd"]
+    print(f"\nnoise-corrected SD {est:.4f} [{lo:.4f}, {hi:.4f}] vs planted "
+          f"{truth['caseworker_effect_sd']:.4f}")
+    assert lo <= truth["caseworker_effect_sd"] <= hi
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "Not decidable at scale 1: with ~20 citizens per caseworker each effect's noise SD is "
+    "~0.08 against a planted SD of ~0.02 (reliability ~0.05), so the sampling SD of the "
+    "method-of-moments variance exceeds the variance itself; ±35 % needs scale ≳ 50. The "
+    "same check passes on repeated simulated panels with reliability ~0.7 "
+    "(test_a6_caseworkers.py::test_planted_effects_over_seeds)."))
+def test_true_effect_sd_within_35_percent_of_planted(synth):
+    res, truth = synth
+    est = res["caseworker_effectiveness"]["true_effect_sd"]
+    print(f"\nnoise-corrected SD {est:.4f} vs planted {truth['caseworker_effect_sd']:.4f}")
+    assert est == pytest.approx(truth["caseworker_effect_sd"], rel=0.35)
+
+
+def test_change_effect_interval_covers_planted(synth):
+    res, truth = synth
+    ch = res["caseworker_change"]
+    print(f"\nchange {ch['relative_effect_per_change']:.3f} [{ch['ci_low']:.3f}, {ch['ci_high']:.3f}]"
+          f" planted {truth['change_effect']}; share with change {ch['share_with_change']:.3f}")
+    assert ch["ci_low"] < truth["change_effect"] < ch["ci_high"]
+    assert 0.25 < ch["share_with_change"] < 0.55  # seeds: 40 %
+
+
+def test_belief_effect_interval_covers_planted(synth):
+    res, truth = synth
+    b = res["belief"]
+    print(f"\nbelief {b['relative_effect_high_vs_low']:.3f} [{b['ci_low']:.3f}, {b['ci_high']:.3f}]"
+          f" planted {truth['belief_effect']}")
+    assert b["ci_low"] < truth["belief_effect"] < b["ci_high"]
+    rates = [b["outcome_rate_by_S12"][k] for k in "12345"]
+    assert rates == sorted(rates)  # the outcome rises with the caseworker's belief
+
+
+def test_results_are_json_ready_and_match_the_schema_fragment(synth):
+    from importlib import resources
+
+    import jsonschema
+
+    json.dumps(synth[0], allow_nan=False)
+    frag = json.loads((resources.files("bip.analysis") / "a567.schema.json").read_text())
+    for key, sub in frag["properties"].items():
+        jsonschema.Draft202012Validator(sub).validate(synth[0][key])
