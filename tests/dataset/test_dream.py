@@ -201,3 +201,9 @@ def test_cli(tmp_path, mapping):
     assert r.exit_code == 1
     assert "dream.csv, line 2, column y_1501: benefit code '5' is not in the mapping file" in r.output
     assert not (tmp_path / "y.csv").exists()
+
+
+def test_cli_prints_the_example_mapping():
+    r = CliRunner().invoke(main, ["dataset", "dream-mapping-example"])
+    assert r.exit_code == 0
+    assert r.output == EXAMPLE_MAPPING.read_text(encoding="utf-8")
