@@ -353,3 +353,19 @@ def test_pandas_categoricals_in_parquet_and_bom_in_csv(example_parquet, example_
     jc = example_csv / "jobcenters.csv"
     jc.write_bytes(b"\xef\xbb\xbf" + jc.read_bytes())
     assert validate_dataset(example_csv).ok
+
+
+def test_many_malformed_rows_keep_every_line_number(example_csv):
+    path = example_csv / "benefit_weeks.csv"
+    lines = csv_lines(path)
+    out, bad_at = [lines[0]], []
+    for i, row in enumerate(lines[1:], start=1):
+        if i % 7 in (3, 4):  # pairs of consecutive malformed rows
+            out.append("C1,2014-W01")
+            bad_at.append(len(out))
+        out.append(row)
+    out[-1] = out[-1].replace("education_su", "unemployed")  # a bad value on the very last line
+    write_lines(path, out)
+    got = errors(validate_dataset(example_csv))
+    assert [g[1] for g in got if g[2] is None] == bad_at
+    assert [g[1:3] for g in got if g[2] is not None] == [(len(out), "status")]

@@ -150,11 +150,15 @@ def _csv_batches(
 
 
 def _line_numbers(start: int, n: int, skipped: list[int]) -> np.ndarray:
-    """File lines of ``n`` parsed rows from ``start`` on, passing over skipped lines."""
-    lines = np.arange(start, start + n)
-    for s in sorted(x for x in skipped if x >= start):
-        lines[lines >= s] += 1
-    return lines
+    """File lines of ``n`` parsed rows from ``start`` on, passing over skipped lines.
+
+    Linear in ``n`` plus the number of skipped lines, however many rows are malformed.
+    """
+    skip = np.array([x for x in skipped if x >= start], dtype=np.int64)
+    lines = np.arange(start, start + n + len(skip), dtype=np.int64)
+    if len(skip):
+        lines = lines[~np.isin(lines, skip)]
+    return lines[:n]
 
 
 def _first_bad_utf8_line(path: Path) -> int | None:
