@@ -278,7 +278,7 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     core = core.clip(1, 5)
     # Caseworker leniency on S12 (their "belief"): shifts the observed S12 by one step.
     observed = core.copy()
-    len_ = staff.cw_leniency[cw]
+    len_ = np.clip(staff.cw_leniency[cw], -0.9, 0.9)
     sgn = np.sign(len_)
     room = (core[:, S12] + sgn >= 1) & (core[:, S12] + sgn <= 5)
     shift_s12 = sgn * (rng.random(m) < np.minimum(np.abs(len_), 1.0)) * room

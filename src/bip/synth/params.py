@@ -54,7 +54,7 @@ LEVEL_DIST_B = (0.11, 0.19, 0.30, 0.25, 0.15)
 LEVEL_DIST_S = (0.12, 0.24, 0.32, 0.22, 0.10)
 LEVEL_DIST = {i: LEVEL_DIST_B for i in B_ITEMS} | {i: LEVEL_DIST_S for i in S_ITEMS}
 LEVEL_DIST["B8"] = (0.26, 0.21, 0.23, 0.165, 0.135)
-LEVEL_DIST["S12"] = (0.29, 0.19, 0.37, 0.125, 0.025)
+LEVEL_DIST["S12"] = (0.28, 0.18, 0.40, 0.12, 0.02)
 
 PARAMETERS: dict = {
     "population": {
@@ -91,7 +91,7 @@ PARAMETERS: dict = {
         "s1_unknown": 0.012, "s1_empty": 0.008, "s1_contradictory": 0.01,
     },
     "caseworkers": {"per_scale": 310, "caseload_lognormal_sigma": 1.5,
-                    "belief_leniency_sd": 0.35, "effect_sd_nominal": 0.02},
+                    "belief_leniency_sd": 0.55, "effect_sd_nominal": 0.02},
     "progression": {
         "mean_reversion": -0.15, "nominal_sd": 0.78, "drift_correction": 0.03, "noise_halfwidth": 1.9, "common_shock_corr": 0.2,
         "weeks_effect_per_10_weeks": -0.015,
@@ -103,8 +103,8 @@ PARAMETERS: dict = {
     },
     "outcome": {
         # P(job or education within 52 weeks) by the citizen's (core) S12 level 1-5
-        "p52_by_s12": [0.02, 0.045, 0.088, 0.195, 0.52],
-        "p52_scale": 0.93,
+        "p52_by_s12": [0.02, 0.05, 0.11, 0.22, 0.75],
+        "p52_scale": 0.9,
         "change_factor": 0.78, "belief_factor": 1.32,
         "education_share": 0.12,
     },
