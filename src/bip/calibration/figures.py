@@ -109,6 +109,7 @@ def prepare(ds: Dataset) -> duckdb.DuckDBPyConnection:
 
     f_ch = {"f10": (10, 19), "f20": (20, 29), "f30": (30, 39), "f40": (40, 48), "f50": (50, 59),
             "f60": (60, 69), "f80": (80, 89), "f90": (90, 98), "f99": (99, 99)}  # fmt: skip
+    ANY_F = "letter = 'F'"  # noqa: N806
     light = "letter = 'F' AND (num BETWEEN 10 AND 19 OR num BETWEEN 30 AND 59 OR num BETWEEN 90 AND 98)"
     severe = "letter = 'F' AND (num BETWEEN 0 AND 9 OR num BETWEEN 20 AND 29 OR num BETWEEN 60 AND 89)"
     som = {
@@ -119,7 +120,7 @@ def prepare(ds: Dataset) -> duckdb.DuckDBPyConnection:
         "accident": "letter IN ('S', 'T', 'U', 'V', 'W', 'X', 'Y')",
     }  # fmt: skip
     dx_cols = ",\n".join(
-        [f"{dxf(light)} AS psych_light", f"{dxf(severe)} AS psych_severe", f"{dxf(chr(39).join(['letter = ', 'F', '']))} AS psych_any"]
+        [f"{dxf(light)} AS psych_light", f"{dxf(severe)} AS psych_severe", f"{dxf(ANY_F)} AS psych_any"]
         + [f"{dxf(f'letter = {chr(39)}F{chr(39)} AND num BETWEEN {a} AND {b}')} AS {k}" for k, (a, b) in f_ch.items()]
         + [f"{dxf(v)} AS som_{k}" for k, v in som.items()]
     )
