@@ -78,8 +78,8 @@ PARAMETERS: dict = {
     "schedule": {
         "first_measurement_from": "2013-01-07", "first_measurement_to": "2016-09-30",
         "last_measurement": "2016-12-31",
-        "extra_measurements_mean": 4.3,  # negative binomial, truncated by the end of 2016
-        "gap_min_weeks": 4.0, "gap_gamma_shape": 2.2, "gap_gamma_scale_weeks": 8.2,
+        "extra_measurements_mean": 4.45,  # negative binomial, truncated by the end of 2016
+        "gap_min_weeks": 4.0, "gap_gamma_shape": 2.2, "gap_gamma_scale_weeks": 8.5,
         "caseworker_change_per_meeting": 0.195,
         "citizen_part": 0.985, "caseworker_part": 0.975,
         "b_block_missing": 0.13, "s_block_missing": 0.13,
@@ -93,7 +93,7 @@ PARAMETERS: dict = {
     "caseworkers": {"per_scale": 310, "caseload_lognormal_sigma": 1.5,
                     "belief_leniency_sd": 0.55, "effect_sd_nominal": 0.02},
     "progression": {
-        "mean_reversion": -0.15, "nominal_sd": 0.78, "drift_correction": 0.03, "noise_halfwidth": 1.9, "common_shock_corr": 0.2,
+        "mean_reversion": -0.15, "nominal_sd": 0.78, "drift_correction": 0.02, "noise_halfwidth": 1.9, "common_shock_corr": 0.2,
         "weeks_effect_per_10_weeks": -0.015,
         "controls": ["age_10y", "female", "nonwestern_immigrant", "skilled", "higher",
                      "psych_light", "psych_severe", "married"],
