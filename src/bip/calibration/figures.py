@@ -254,8 +254,9 @@ def compute(ds: Dataset) -> dict[str, object]:
     rep = "FROM m WHERE k > 1 AND code IS NOT NULL"
     tot = q(f"SELECT count(*) {rep}")[0]
     codes = dict(con.execute(f"SELECT code, count(*) {rep} GROUP BY 1").fetchall())
+    tot = tot or float("nan")  # no repeat measurement with a known combination: shares are NaN
     out["t3_combinations"] = {c: 100.0 * codes.get(c, 0) / tot for c in (f"{i:04b}" for i in range(16))}
-    out["t3_total_responses"] = tot
+    out["t3_total_responses"] = 0 if tot != tot else tot
     sh = {c: codes.get(c, 0) / tot * 100 for c in out["t3_combinations"]}
     n_groups = {c: c.count("1") for c in sh}
     out["share_no_activity"] = sh["0000"]
