@@ -254,8 +254,8 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
         "caseworker_effects": {cid: round(float(e), 6) for cid, e in zip(staff.cw_ids, eff, strict=True)},
         "caseworker_effect_sd": round(float(np.std(eff, ddof=1)), 6),
         "caseworker_high_belief": sorted(c for c, h in zip(staff.cw_ids, staff.cw_high_belief, strict=True) if h),
-        "change_effect": round(P.PARAMETERS["outcome"]["change_factor"] - 1, 6),
-        "belief_effect": round(P.PARAMETERS["outcome"]["belief_factor"] - 1, 6),
+        "change_effect": P.PARAMETERS["outcome"]["change_effect_target"],
+        "belief_effect": P.PARAMETERS["outcome"]["belief_effect_target"],
         "parameters": {
             **P.PARAMETERS,
             "combination_d": P.COMBINATION_D,
