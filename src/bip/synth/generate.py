@@ -213,7 +213,7 @@ def _dates(days: np.ndarray) -> pa.Array:
 def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
     prog = truth.result()
     # Realised caseworker effects: mean change in P(outcome) over the caseworker's meetings
-    # (clipping at 0 makes a negative nominal effect smaller for low-chance citizens).
+    # (the effect scales with each citizen's chance, so it depends on the caseload).
     eff = np.where(cw_eff_n > 0, cw_eff_sum / np.maximum(cw_eff_n, 1), staff.cw_effect)
     eff = eff - eff.mean()
     return {
