@@ -76,7 +76,7 @@ def _judge(pub: float, val, tol: dict, key: str | None, scale: float) -> tuple[s
         pub = pub * scale
     if tol.get("info"):
         return "INFO", "info"
-    if val is None:
+    if val is None or val != val:  # absent or NaN
         return "MISSING", "-"
     if "rel" in tol:
         lim = abs(pub) * tol["rel"]

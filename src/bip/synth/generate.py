@@ -143,7 +143,6 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
 def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -> None:
     """Add every (item, measurement) pair that has a progression in the dataset (SPEC §4) and
     a known combination, with its exact conditional expectation given the past."""
-    m = len(mt.cit)
     ans = mt.answers
     n_b = len(B_ITEMS)
     known = (mt.ticks[:, :21].any(1)) | ((mt.ticks[:, 21] == 1) & (mt.ticks[:, 22] == 0))
@@ -153,14 +152,7 @@ def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -
     exp_shift = mt.exp_shift
     shift = mt.shift
     for part, cols in ((part_b, range(n_b)), (part_s, range(n_b, len(ALL_ITEMS)))):
-        prev_row = np.full(m, -1)
-        last = -1
-        for r in range(m):  # rows are grouped by citizen in order
-            if r > 0 and mt.cit[r] != mt.cit[r - 1]:
-                last = -1
-            prev_row[r] = last
-            if part[r]:
-                last = r
+        prev_row = _previous_with(part, mt.cit)
         ok = (prev_row >= 0) & part & known
         rows = np.flatnonzero(ok)
         pr = prev_row[rows]
@@ -172,6 +164,19 @@ def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -
             if j == S12:
                 expected = expected + np.nan_to_num(exp_shift[r_]) - np.nan_to_num(shift[p_])
             truth.add(j, mt.code[r_], ctrl[mt.cit[r_]], a_prev[good], expected, a_now[good] - a_prev[good])
+
+
+def _previous_with(part: np.ndarray, cit: np.ndarray) -> np.ndarray:
+    """Index of the citizen's latest earlier row with ``part`` (rows grouped by citizen, in
+    order), -1 if none."""
+    m = len(part)
+    if m == 0:
+        return np.zeros(0, np.int64)
+    run = np.maximum.accumulate(np.where(part, np.arange(m), -1))
+    start = np.flatnonzero(np.r_[True, cit[1:] != cit[:-1]])
+    first_of = np.repeat(start, np.diff(np.r_[start, m]))
+    prev = np.r_[-1, run[:-1]]
+    return np.where(prev >= first_of, prev, -1)
 
 
 def _measurements_table(ids, mt: Meetings, staff) -> pa.Table:
@@ -208,7 +213,7 @@ def _dates(days: np.ndarray) -> pa.Array:
 def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
     prog = truth.result()
     # Realised caseworker effects: mean change in P(outcome) over the caseworker's meetings
-    # (clipping at 0 makes a negative nominal effect smaller for low-chance citizens).
+    # (the effect scales with each citizen's chance, so it depends on the caseload).
     eff = np.where(cw_eff_n > 0, cw_eff_sum / np.maximum(cw_eff_n, 1), staff.cw_effect)
     eff = eff - eff.mean()
     return {
@@ -249,8 +254,8 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
         "caseworker_effects": {cid: round(float(e), 6) for cid, e in zip(staff.cw_ids, eff, strict=True)},
         "caseworker_effect_sd": round(float(np.std(eff, ddof=1)), 6),
         "caseworker_high_belief": sorted(c for c, h in zip(staff.cw_ids, staff.cw_high_belief, strict=True) if h),
-        "change_effect": round(P.PARAMETERS["outcome"]["change_factor"] - 1, 6),
-        "belief_effect": round(P.PARAMETERS["outcome"]["belief_factor"] - 1, 6),
+        "change_effect": P.PARAMETERS["outcome"]["change_effect_target"],
+        "belief_effect": P.PARAMETERS["outcome"]["belief_effect_target"],
         "parameters": {
             **P.PARAMETERS,
             "combination_d": P.COMBINATION_D,

@@ -79,13 +79,17 @@ def place_outcomes(rng: np.random.Generator, mt: Meetings, n: int, end_day: int)
     len_w = rng.integers(10, 41, m)
     rows = np.flatnonzero(event & ~is_edu)
     start = month_index(ev_day[rows])
+    # A spell ends before the next meeting's window begins, so a meeting's outcome reflects
+    # the states from that meeting on (the planted effects are not diluted by older spells).
+    cap_m = np.where(last, N_MONTHS, month_index(nxt + 1))[rows]
     for i in range(int(len_m[rows].max()) if len(rows) else 0):
-        ok = (i < len_m[rows]) & (start + i < N_MONTHS)
+        ok = (i < len_m[rows]) & (start + i < N_MONTHS) & ((i == 0) | (start + i < cap_m))
         employed[mt.cit[rows[ok]], start[ok] + i] = True
     rows = np.flatnonzero(event & is_edu)
     start = week_index(ev_day[rows])
+    cap_w = np.where(last, N_WEEKS, week_index(nxt + 1))[rows]
     for i in range(int(len_w[rows].max()) if len(rows) else 0):
-        ok = (i < len_w[rows]) & (start + i < N_WEEKS)
+        ok = (i < len_w[rows]) & (start + i < N_WEEKS) & ((i == 0) | (start + i < cap_w))
         edu[mt.cit[rows[ok]], start[ok] + i] = True
     y52, job13 = outcomes(mt.cit, mt.day, employed, edu)
     return employed, edu, y52, job13
