@@ -73,7 +73,8 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
     comb = base["combination"].astype(str).to_numpy()
     code_list = codes()
     cells = np.searchsorted(np.array(code_list), comb) if len(base) else np.zeros(0, dtype=int)
-    cit = base["citizen_id"].to_numpy()
+    # Citizens as integer codes once (the OLS takes subsets of them as cluster ids).
+    cit = pd.factorize(base["citizen_id"].to_numpy())[0]
     background, bg_names = _controls(base)
     bg_complete = ~np.isnan(background).any(axis=1)
     naive, adjusted = {}, {}
@@ -84,8 +85,7 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
         ok = ~np.isnan(d)
         naive[item] = _fit(d, None, cit, ok, standardise, level, code_list, cells)
         ok_adj = ok & bg_complete & ~np.isnan(prev)
-        controls = np.column_stack([prev, background]) if background.size else prev[:, None]
-        adjusted[item] = _fit(d, controls, cit, ok_adj, standardise, level, code_list, cells)
+        adjusted[item] = _fit(d, (prev, background), cit, ok_adj, standardise, level, code_list, cells)
     return {
         "standardised": standardise,
         "level": level,
@@ -114,7 +114,11 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
     counts = np.bincount(c_ok, minlength=len(code_list))
     used = counts > 0
     if controls is not None:
-        C = controls[ok]
+        # One copy of the sample's controls: the previous level, then the background.
+        prev, background = controls
+        C = np.empty((n, 1 + background.shape[1]))
+        C[:, 0] = prev[ok]
+        C[:, 1:] = background[ok]
         if n:
             C -= C.mean(axis=0)
     g = cit[ok]

@@ -49,7 +49,7 @@ def cluster_ols(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, level: floa
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     n, p = X.shape
-    codes, G = _clusters(groups, n)
+    codes, G, size = _clusters(groups, n)
 
     def fitted(keep, b):
         return (X[:, keep] if len(keep) < p else X) @ b
@@ -58,7 +58,7 @@ def cluster_ols(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, level: floa
         # S = W X with W the G x N matrix holding u_i at (cluster_i, i): one sparse pass.
         return np.asarray(w @ (X[:, keep] if len(keep) < p else X))
 
-    return _solve(X.T @ X, X.T @ y, y, codes, G, fitted, scores, level)
+    return _solve(X.T @ X, X.T @ y, y, codes, G, size, fitted, scores, level)
 
 
 def cluster_ols_cells(cells: np.ndarray, n_cells: int, C: np.ndarray, y: np.ndarray, groups: np.ndarray,
@@ -71,7 +71,7 @@ def cluster_ols_cells(cells: np.ndarray, n_cells: int, C: np.ndarray, y: np.ndar
     y = np.asarray(y, dtype=float)
     C = np.asarray(C, dtype=float)
     n, kc = C.shape
-    codes, G = _clusters(groups, n)
+    codes, G, size = _clusters(groups, n)
     counts = np.bincount(cells, minlength=n_cells)
     used = counts > 0
     kd = int(used.sum())
@@ -92,18 +92,32 @@ def cluster_ols_cells(cells: np.ndarray, n_cells: int, C: np.ndarray, y: np.ndar
 
     def scores(keep, w, u):
         # Dummy block: per-(cluster, cell) residual sums; controls: one sparse pass.
-        sd = np.bincount(codes * kd + cu, weights=u, minlength=G * kd).reshape(G, kd)
+        sd = np.bincount(codes * kd + cu, weights=u, minlength=size * kd).reshape(size, kd)
         return np.column_stack([sd, np.asarray(w @ C)])[:, keep]
 
-    return _solve(gram, xty, y, codes, G, fitted, scores, level)
+    return _solve(gram, xty, y, codes, G, size, fitted, scores, level)
 
 
-def _clusters(groups, n: int) -> tuple[np.ndarray, int]:
-    codes = pd.factorize(np.asarray(groups))[0] if n else np.zeros(0, dtype=np.int64)
-    return codes, (int(codes.max()) + 1 if n else 0)
+def _clusters(groups, n: int) -> tuple[np.ndarray, int, int]:
+    """Integer cluster codes, the number of clusters present, and the code range.
+
+    Non-negative integer ``groups`` are used as they are (callers factorise the citizen ids
+    of the whole panel once and pass subsets; codes of absent clusters only add zero rows to
+    the score sums). Anything else is factorised here.
+    """
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), 0, 0
+    g = np.asarray(groups)
+    if g.dtype.kind in "iu" and g.min() >= 0:
+        codes = g.astype(np.int64, copy=False)
+        size = int(codes.max()) + 1
+        return codes, int(np.count_nonzero(np.bincount(codes, minlength=size))), size
+    codes = pd.factorize(g)[0]
+    size = int(codes.max()) + 1
+    return codes, size, size
 
 
-def _solve(xtx, xty, y, codes, G, fitted, scores, level) -> Fit:
+def _solve(xtx, xty, y, codes, G, size, fitted, scores, level) -> Fit:
     """Shared core: equilibrate, drop dependent columns, solve, CR1 covariance, t(G-1)."""
     n, p = len(y), xtx.shape[0]
     beta = np.full(p, np.nan)
@@ -121,7 +135,7 @@ def _solve(xtx, xty, y, codes, G, fitted, scores, level) -> Fit:
     bk = linalg.cho_solve(factor, xty[keep] / sk) / sk
     u = y - fitted(keep, bk)
     bread = linalg.cho_solve(factor, np.eye(k)) / np.outer(sk, sk)  # (X'X)^-1
-    w = sparse.csr_matrix((u, (codes, np.arange(n))), shape=(G, n))
+    w = sparse.csr_matrix((u, (codes, np.arange(n))), shape=(size, n))
     s = scores(keep, w, u)
     meat = s.T @ s
     c = G / (G - 1) * (n - 1) / (n - k)
@@ -148,8 +162,7 @@ def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.nda
     cells = np.asarray(cells, dtype=np.int64)
     y = np.asarray(y, dtype=float)
     n = len(y)
-    codes = pd.factorize(np.asarray(groups))[0] if n else np.zeros(0, dtype=np.int64)
-    G = int(codes.max()) + 1 if n else 0
+    codes, G, size = _clusters(groups, n)
     counts = np.bincount(cells, minlength=n_cells)
     used = counts > 0
     k = int(used.sum())
@@ -160,7 +173,7 @@ def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.nda
         beta = np.bincount(cells, weights=y, minlength=n_cells) / counts
     u = y - beta[cells]
     # Cluster-by-cell residual sums: row g of S is X_g'u_g restricted to the used cells.
-    s = np.bincount(codes * n_cells + cells, weights=u, minlength=G * n_cells).reshape(G, n_cells)[:, used]
+    s = np.bincount(codes * n_cells + cells, weights=u, minlength=size * n_cells).reshape(size, n_cells)[:, used]
     inv = 1.0 / counts[used]
     meat = s.T @ s
     c = G / (G - 1) * (n - 1) / (n - k)
