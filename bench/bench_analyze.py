@@ -9,6 +9,17 @@ Each run is a separate `bip analyze` process; its peak RSS is that child's own r
 baseline in the same run is scale 1: later scales are reported as ratios to it, so numbers
 from different machines compare. Target (issue 4): scale 100 under 5 minutes and 8 GiB on
 2 cores. Results go to stdout and bench/out/bench_analyze.json.
+
+Measured 2026-11-22 on the shared 2-core / 24 GiB machine (parquet cohorts, seed 0; load
+average 5-10 from other work, so absolute times are pessimistic):
+
+    scale 1   (3.7k citizens, 13.8k measurements):                     10.1 s, peak RSS  677 MiB
+    scale 100 (371k citizens, 1.38M measurements, 193M benefit weeks): 624 s, peak RSS 4645 MiB
+      validation 400 s (benefit_weeks 315 s, employment_months 63 s), panel 76 s
+      (registers 54 s), A1-A3 27 s, A4 111 s, A8/A9 + fingerprint + schema + write 10 s.
+
+Without validation scale 100 takes about 225 s; the validator (src/bip/dataset) is the
+bottleneck for the 5-minute target.
 """
 
 from __future__ import annotations
