@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis.common import CitizenCounter, codes, floats, num
-from bip.analysis.ols import Fit, cluster_means, cluster_ols_cells
+from bip.analysis.ols import CellsDesign, Fit, cluster_means
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
 
@@ -77,6 +77,7 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
     cit = pd.factorize(base["citizen_id"].to_numpy())[0]
     background, bg_names = _controls(base)
     bg_complete = ~np.isnan(background).any(axis=1)
+    design = CellsDesign(cells, len(code_list), background, cit)
     naive, adjusted = {}, {}
     for item in items:
         d = floats(base[f"d_{item}"])
@@ -85,7 +86,7 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
         ok = ~np.isnan(d)
         naive[item] = _fit(d, None, cit, ok, standardise, level, code_list, cells)
         ok_adj = ok & bg_complete & ~np.isnan(prev)
-        adjusted[item] = _fit(d, (prev, background), cit, ok_adj, standardise, level, code_list, cells)
+        adjusted[item] = _fit(d, (design, prev), cit, ok_adj, standardise, level, code_list, cells)
     return {
         "standardised": standardise,
         "level": level,
@@ -113,14 +114,6 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
     c_ok = cells[ok]
     counts = np.bincount(c_ok, minlength=len(code_list))
     used = counts > 0
-    if controls is not None:
-        # One copy of the sample's controls: the previous level, then the background.
-        prev, background = controls
-        C = np.empty((n, 1 + background.shape[1]))
-        C[:, 0] = prev[ok]
-        C[:, 1:] = background[ok]
-        if n:
-            C -= C.mean(axis=0)
     g = cit[ok]
     count = CitizenCounter(g)
     res: dict = {"n": int(n), "n_citizens": count(), "mean": num(mean), "sd": num(sd)}
@@ -131,7 +124,11 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
         full = cluster_means(cells[ok], len(code_list), y, g, level=level)
         fit = _select(full, used)
     else:
-        fit = cluster_ols_cells(c_ok, len(code_list), C, y, g, level=level)
+        # Previous level and background, demeaned over the sample (see CellsDesign).
+        design, prev = controls
+        y_full = np.zeros(len(d))
+        y_full[ok] = y
+        fit = design.fit(ok, prev, y_full, level=level)
     res["df"] = fit.df if fit else None
     res["t_crit"] = num(fit.t_crit) if fit else None
     res["r2"] = num(fit.r2) if fit else None
