@@ -91,7 +91,7 @@ PARAMETERS: dict = {
         "s1_unknown": 0.012, "s1_empty": 0.008, "s1_contradictory": 0.01,
     },
     "caseworkers": {"per_scale": 310, "caseload_lognormal_sigma": 1.5,
-                    "belief_leniency": 0.45, "belief_leniency_sd": 0.12, "effect_sd_nominal": 0.02},
+                    "belief_leniency": 0.75, "belief_leniency_sd": 0.08, "effect_sd_nominal": 0.02},
     "progression": {
         "mean_reversion": -0.15, "nominal_sd": 0.78, "drift_correction": 0.02, "noise_halfwidth": 1.9, "common_shock_corr": 0.2,
         "weeks_effect_per_10_weeks": -0.015,
@@ -108,7 +108,7 @@ PARAMETERS: dict = {
         # Hazard factors, set so that the A7 estimands on job_or_education_52w (Poisson, by the
         # caseworker at the meeting) are the published -22 % per change and +32 % for belief:
         # a 52-week window also covers later meetings (new caseworkers), which dilutes them.
-        "change_factor": 0.75, "belief_factor": 1.52,
+        "change_factor": 0.75, "belief_factor": 1.40,
         "change_effect_target": -0.22, "belief_effect_target": 0.32,
         "education_share": 0.12,
     },
