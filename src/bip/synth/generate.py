@@ -29,8 +29,8 @@ from bip.synth.registers import (
     STATUS,
     WEEK_LABELS,
     benefit_history,
-    health_and_crime,
     expected_y52,
+    health_and_crime,
     month_index,
     place_outcomes,
 )
