@@ -105,9 +105,10 @@ PARAMETERS: dict = {
         # P(job or education within 52 weeks) by the citizen's (core) S12 level 1-5
         "p52_by_s12": [0.02, 0.05, 0.11, 0.22, 0.75],
         "p52_scale": 1.0, "s12_drift_per_meeting": 0.04, "mean_p52": 0.15,
-        # Hazard factors, set so that the A7 estimands on job_or_education_52w (Poisson, by the
-        # caseworker at the meeting) are the published -22 % per change and +32 % for belief:
-        # a 52-week window also covers later meetings (new caseworkers), which dilutes them.
+        # Factors on p52, set so that the A7 estimands on job_or_education_52w (Poisson, by the
+        # caseworker at the meeting) are about the published -22 % per change and +32 % for
+        # belief (truth.json holds each population's exact belief estimand): a 52-week window
+        # also covers later meetings (new caseworkers), which dilutes them.
         "change_factor": 0.75, "belief_factor": 1.44,
         "change_effect_target": -0.22, "belief_effect_target": 0.32,
         "education_share": 0.12,
