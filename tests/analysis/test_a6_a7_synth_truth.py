@@ -65,11 +65,13 @@ def test_planted_sd_inside_the_bootstrap_interval(synth):
 
 @pytest.mark.slow
 def test_true_effect_sd_within_35_percent_of_planted(tmp_path_factory):
-    """Noise-corrected SD of caseworker effects vs the planted total caseworker contribution.
+    """Noise-corrected SD of caseworker effects vs the planted total caseworker contribution
+    (truth.json, own effect + belief) of the same caseworkers (those A6 estimates).
 
     Not decidable on one scale-1 cohort (reliability ~0.1: the estimate ranged 0-0.049 over
-    seeds 0-4 against ~0.033 planted), so two scale-4 cohorts (seeds 0, 1; per-seed estimates
-    0.044 and 0.029 vs 0.035 planted) and their variances are pooled.
+    seeds 0-4 against ~0.030 planted). Measured per cohort: scale 4 seeds 0/1 0.044/0.029 vs
+    0.030/0.031 planted, scale 10 seed 0 0.023 vs 0.030, i.e. a sampling SD of ~20 % at scale
+    4; pooling the variances of two scale-4 cohorts brings it to ~15 %.
     """
     from bip.analysis import a6_caseworkers
 
@@ -79,10 +81,11 @@ def test_true_effect_sd_within_35_percent_of_planted(tmp_path_factory):
                               fmt="parquet")
         truth = json.loads((out / "truth.json").read_text())
         a6 = a6_caseworkers.summary(a6_caseworkers.run(build_panel(open_dataset(out)), n_boot=0))
+        ids = [e["caseworker_id"] for e in a6["effects"]]
         est2.append(a6["true_effect_sd"] ** 2)
-        true2.append(truth["caseworker_effect_sd"] ** 2)
+        true2.append(pd.Series(truth["caseworker_effects"]).reindex(ids).var(ddof=1))
     est, true = float(np.sqrt(np.mean(est2))), float(np.sqrt(np.mean(true2)))
-    print(f"\npooled noise-corrected SD {est:.4f} vs planted {true:.4f}")
+    print(f"\npooled noise-corrected SD {est:.4f} vs planted {true:.4f} (same caseworkers)")
     assert est == pytest.approx(true, rel=0.35)
 
 
