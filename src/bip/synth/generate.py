@@ -29,6 +29,7 @@ from bip.synth.registers import (
     STATUS,
     WEEK_LABELS,
     benefit_history,
+    expected_y52,
     health_and_crime,
     month_index,
     place_outcomes,
@@ -60,7 +61,7 @@ def generate_cohort(out: Path | str, *, scale: float = 1.0, seed: int = 0, fmt: 
     truth = ProgressionTruth()
     cw_eff_sum = np.zeros(len(staff.cw_ids))
     cw_eff_n = np.zeros(len(staff.cw_ids))
-    counts = {"y52": 0, "job13": 0, "meetings": 0}
+    counts = {"y52": 0, "job13": 0, "meetings": 0, "ey_high": 0.0, "n_high": 0, "ey_low": 0.0, "n_low": 0, "y_high": 0, "y_low": 0}
     n_blocks = math.ceil(n_cit / BLOCK)
     with atomic_dir(Path(out), overwrite) as tmp:
         writers = {name: TableWriter(tmp, name, fmt) for name in TABLES}
@@ -93,8 +94,18 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
     counts["y52"] += int(y.sum())
     counts["job13"] += int(job13.sum())
     counts["meetings"] += len(y)
-    np.add.at(cw_eff_sum, mt.cw, mt.p52 - mt.p52_no_cw)
+    # Truth in the units the analyses estimate: the expected 52-week outcome of each meeting
+    # (given its path), with and without everything caseworker-level.
+    ey = expected_y52(mt.cit, mt.day, mt.p52, END_DAY)
+    np.add.at(cw_eff_sum, mt.cw, ey - expected_y52(mt.cit, mt.day, mt.p52_no_cw, END_DAY))
     np.add.at(cw_eff_n, mt.cw, 1)
+    high = staff.cw_high_belief[mt.cw]
+    counts["ey_high"] += float(ey[high].sum())
+    counts["n_high"] += int(high.sum())
+    counts["ey_low"] += float(ey[~high].sum())
+    counts["n_low"] += int((~high).sum())
+    counts["y_high"] += int(y[high].sum())
+    counts["y_low"] += int(y[~high].sum())
     _accumulate_truth(truth, mt, controls(b))
     # ---- operational tables
     writers["citizens"].write(pa.table({
@@ -212,10 +223,15 @@ def _dates(days: np.ndarray) -> pa.Array:
 
 def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
     prog = truth.result()
-    # Realised caseworker effects: mean change in P(outcome) over the caseworker's meetings
-    # (the effect scales with each citizen's chance, so it depends on the caseload).
+    # Realised total caseworker contributions (own effect and belief factor): mean change in
+    # E[job_or_education_52w] over the caseworker's meetings; both scale with each citizen's
+    # chance, so they depend on the caseload. Caseworkers without meetings: nominal effect.
     eff = np.where(cw_eff_n > 0, cw_eff_sum / np.maximum(cw_eff_n, 1), staff.cw_effect)
     eff = eff - eff.mean()
+    # The A7 belief estimand on this population: relative difference of the expected 52-week
+    # outcome between meetings with a high- and a low-belief caseworker (a Poisson regression on
+    # the type dummy; the type is independent of the citizen, so controls leave it unchanged).
+    belief = (counts["ey_high"] / max(counts["n_high"], 1)) / max(counts["ey_low"] / max(counts["n_low"], 1), 1e-12) - 1
     return {
         "version": P.VERSION,
         "bip_version": __version__,
@@ -255,7 +271,7 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
         "caseworker_effect_sd": round(float(np.std(eff, ddof=1)), 6),
         "caseworker_high_belief": sorted(c for c, h in zip(staff.cw_ids, staff.cw_high_belief, strict=True) if h),
         "change_effect": P.PARAMETERS["outcome"]["change_effect_target"],
-        "belief_effect": P.PARAMETERS["outcome"]["belief_effect_target"],
+        "belief_effect": round(float(belief), 4),
         "parameters": {
             **P.PARAMETERS,
             "combination_d": P.COMBINATION_D,
@@ -265,7 +281,11 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
             "caseworker_effects_nominal": {c: round(float(e), 6) for c, e in zip(staff.cw_ids, staff.cw_effect, strict=True)},
             "caseworker_leniency": {c: round(float(e), 4) for c, e in zip(staff.cw_ids, staff.cw_leniency, strict=True)},
             "realised_rates": {"y52": counts["y52"] / max(counts["meetings"], 1),
-                               "job13": counts["job13"] / max(counts["meetings"], 1)},
+                               "job13": counts["job13"] / max(counts["meetings"], 1),
+                               "y52_high_belief": counts["y_high"] / max(counts["n_high"], 1),
+                               "y52_low_belief": counts["y_low"] / max(counts["n_low"], 1),
+                               "expected_y52_high_belief": counts["ey_high"] / max(counts["n_high"], 1),
+                               "expected_y52_low_belief": counts["ey_low"] / max(counts["n_low"], 1)},
             "block_size": BLOCK,
             "scale": scale, "seed": seed, "version": P.VERSION,
         },

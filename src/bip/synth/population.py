@@ -79,6 +79,11 @@ def draw_staff(rng: np.random.Generator, scale: float) -> Staff:
     cw_p = PARAMETERS["caseworkers"]
     high = rng.permutation(n_cw) < n_cw // 2
     len_ = np.where(high, 1.0, -1.0) * cw_p["belief_leniency"] + rng.normal(0.0, cw_p["belief_leniency_sd"], n_cw)
+    # Own effects average zero within each belief type (weighted by expected caseload), so the
+    # finite set of caseworkers does not confound the planted belief effect with own effects.
+    share = jc_weight[cw_jc] * cw_weight / np.bincount(cw_jc, weights=cw_weight)[cw_jc]
+    for t in (high, ~high):
+        eff[t] -= np.average(eff[t], weights=share[t])
     return Staff(
         jc_ids=[f"jc{i + 1:02d}" for i in range(n_jc)], jc_names=names, jc_weight=jc_weight,
         cw_ids=[f"cw{i + 1:05d}" for i in range(n_cw)], cw_jc=cw_jc, cw_weight=cw_weight,

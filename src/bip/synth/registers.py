@@ -95,6 +95,39 @@ def place_outcomes(rng: np.random.Generator, mt: Meetings, n: int, end_day: int)
     return employed, edu, y52, job13
 
 
+def expected_y52(cit: np.ndarray, days: np.ndarray, p52: np.ndarray, end_day: int) -> np.ndarray:
+    """E[job_or_education_52w] of each meeting under the hazard process of :func:`place_outcomes`.
+
+    The outcome window (the register months from the one holding day + 1 to the one holding
+    day + 364) also overlaps the previous interval and later meetings' intervals (later
+    caseworkers, changes), so this is ``1 - exp(-H)`` with H the hazard of every interval of
+    the citizen integrated over that window. Education spells (weeks) are treated like
+    employment (months). Rows must be ordered by citizen and meeting, as in ``Meetings``.
+    """
+    m = len(cit)
+    last = np.ones(m, bool)
+    if m:
+        last[:-1] = cit[1:] != cit[:-1]
+    nxt = np.where(last, end_day, np.roll(days, -1))
+    rate = -np.log1p(-p52) / 364.0
+    epoch = np.datetime64("1970-01-01", "D")
+    w0 = ((days + 1).astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]") - epoch).astype(np.int64)
+    w1 = (((days + 364).astype("datetime64[D]").astype("datetime64[M]") + 1).astype("datetime64[D]") - epoch).astype(np.int64)
+    hazard = np.zeros(m)
+    rows_all = np.arange(m)
+    for o in range(-1, m):
+        i = rows_all + o
+        ok = (i >= 0) & (i < m)
+        ok[ok] &= cit[i[ok]] == cit[rows_all[ok]]
+        if o > 0 and not ok.any():
+            break
+        rows, i = rows_all[ok], i[ok]
+        lo = np.maximum(days[i], w0[rows])
+        hi = np.minimum(nxt[i], w1[rows])
+        hazard[rows] += rate[i] * np.maximum(hi - lo, 0)
+    return -np.expm1(-hazard)
+
+
 def outcomes(cit: np.ndarray, days: np.ndarray, employed: np.ndarray, edu: np.ndarray):
     """SPEC §4 outcomes of meetings from month/week matrices (cumulative sums over windows)."""
     ce = np.concatenate([np.zeros((employed.shape[0], 1), int), np.cumsum(employed, 1)], 1)
