@@ -9,6 +9,17 @@ Each run is a separate `bip analyze` process; its peak RSS is that child's own r
 baseline in the same run is scale 1: later scales are reported as ratios to it, so numbers
 from different machines compare. Target (issue 4): scale 100 under 5 minutes and 8 GiB on
 2 cores. Results go to stdout and bench/out/bench_analyze.json.
+
+Measured 2026-11-22 on the shared 2-core / 24 GiB machine (parquet cohorts, seed 0; other
+engineers' jobs kept the load average at 4-10, so absolute times are pessimistic):
+
+    scale 1   (3.7k citizens, 13.8k measurements):                       5.2 s, peak RSS  690 MiB
+    scale 100 (371k citizens, 1.38M measurements, 193M benefit weeks): 438 s, peak RSS 6030 MiB
+      validation 279 s (benefit_weeks 220 s, employment_months 42 s), panel 61 s
+      (registers 47 s), A1-A3 28 s, A4 63 s, A8/A9 + fingerprint + schema + write 6 s.
+
+Without validation scale 100 takes about 160 s; the validator (src/bip/dataset) is the
+bottleneck for the 5-minute target. (Before the A4 rework the same run took 624 s, A4 111 s.)
 """
 
 from __future__ import annotations

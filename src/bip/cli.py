@@ -8,6 +8,7 @@ from bip import __version__
 from bip.analysis.cli import analyze
 from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset, pseudonymise
+from bip.demo import demo
 from bip.report.cli import export, report
 from bip.synth.cli import synth
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
@@ -19,6 +20,7 @@ def main() -> None:
     """BIP: progression measurement, register linkage and analysis for jobcentres."""
 
 
+main.add_command(demo)
 main.add_command(dataset)
 main.add_command(pseudonymise)
 main.add_command(analyze)

@@ -23,7 +23,7 @@ def synth(tmp_path_factory):
     out = generate_cohort(tmp_path_factory.mktemp("a567") / "cohort", scale=1, seed=0, fmt="parquet")
     truth = json.loads((out / "truth.json").read_text())
     panel = build_panel(open_dataset(out))
-    return results(panel, seed=0, n_boot=50), truth
+    return results(panel, seed=0, n_boot=50), truth, panel
 
 
 def _effects(res, truth):
@@ -33,7 +33,7 @@ def _effects(res, truth):
 
 
 def test_caseworker_effects_correlate_and_shrinkage_lowers_error(synth):
-    res, truth = synth
+    res, truth = synth[:2]
     eff, true = _effects(res, truth)
     corr_raw = float(np.corrcoef(eff["effect"], true)[0, 1])
     corr_shr = float(np.corrcoef(eff["effect_shrunk"], true)[0, 1])
@@ -55,7 +55,7 @@ def test_noise_model_agrees_with_split_halves(synth):
 
 
 def test_planted_sd_inside_the_bootstrap_interval(synth):
-    res, truth = synth
+    res, truth = synth[:2]
     lo, hi = res["a6_caseworkers"]["beyond"]["bootstrap"]["true_effect_sd_ci"]
     est = res["caseworker_effectiveness"]["true_effect_sd"]
     print(f"\nnoise-corrected SD {est:.4f} [{lo:.4f}, {hi:.4f}] vs planted "
@@ -63,21 +63,48 @@ def test_planted_sd_inside_the_bootstrap_interval(synth):
     assert lo <= truth["caseworker_effect_sd"] <= hi
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Not decidable at scale 1: with ~20 citizens per caseworker each effect's noise SD is "
-    "~0.08 against a planted SD of ~0.02 (reliability ~0.05), so the sampling SD of the "
-    "method-of-moments variance exceeds the variance itself; ±35 % needs scale ≳ 50. The "
-    "same check passes on repeated simulated panels with reliability ~0.7 "
-    "(test_a6_caseworkers.py::test_planted_effects_over_seeds)."))
-def test_true_effect_sd_within_35_percent_of_planted(synth):
-    res, truth = synth
-    est = res["caseworker_effectiveness"]["true_effect_sd"]
-    print(f"\nnoise-corrected SD {est:.4f} vs planted {truth['caseworker_effect_sd']:.4f}")
-    assert est == pytest.approx(truth["caseworker_effect_sd"], rel=0.35)
+@pytest.mark.slow
+def test_true_effect_sd_within_35_percent_of_planted(tmp_path_factory):
+    """Noise-corrected SD of caseworker effects vs the planted total caseworker contribution
+    (truth.json, own effect + belief) of the same caseworkers (those A6 estimates).
+
+    Not decidable on one scale-1 cohort (reliability ~0.1: the estimate ranged 0-0.049 over
+    seeds 0-4 against ~0.030 planted). Measured per cohort: scale 4 seeds 0/1 0.044/0.029 vs
+    0.030/0.031 planted, scale 10 seed 0 0.023 vs 0.030, i.e. a sampling SD of ~20 % at scale
+    4; pooling the variances of two scale-4 cohorts brings it to ~15 %.
+    """
+    from bip.analysis import a6_caseworkers
+
+    est2, true2 = [], []
+    for seed in (0, 1):
+        out = generate_cohort(tmp_path_factory.mktemp(f"a6sd{seed}") / "c", scale=4, seed=seed,
+                              fmt="parquet")
+        truth = json.loads((out / "truth.json").read_text())
+        a6 = a6_caseworkers.summary(a6_caseworkers.run(build_panel(open_dataset(out)), n_boot=0))
+        ids = [e["caseworker_id"] for e in a6["effects"]]
+        est2.append(a6["true_effect_sd"] ** 2)
+        true2.append(pd.Series(truth["caseworker_effects"]).reindex(ids).var(ddof=1))
+    est, true = float(np.sqrt(np.mean(est2))), float(np.sqrt(np.mean(true2)))
+    print(f"\npooled noise-corrected SD {est:.4f} vs planted {true:.4f} (same caseworkers)")
+    assert est == pytest.approx(true, rel=0.35)
+
+
+def test_loo_belief_classification_matches_the_planted_type(synth):
+    """A7's leave-one-out classification recovers the planted belief type for almost every
+    measurement (the type is a strong, stable tendency in the caseworker's S12 answers)."""
+    from bip.analysis.a7_change_belief import leave_one_out_belief
+
+    panel, truth = synth[2], synth[1]
+    loo = leave_one_out_belief(panel)
+    typ = panel["caseworker_id"].astype(str).isin(set(truth["caseworker_high_belief"]))
+    ok = loo["high"].notna()
+    agree = float((loo["high"][ok] == typ[ok].astype(float)).mean())
+    print(f"\nLOO classification agrees with the planted type on {agree:.3f} of measurements")
+    assert agree > 0.95
 
 
 def test_change_effect_interval_covers_planted(synth):
-    res, truth = synth
+    res, truth = synth[:2]
     ch = res["caseworker_change"]
     print(f"\nchange {ch['relative_effect_per_change']:.3f} [{ch['ci_low']:.3f}, {ch['ci_high']:.3f}]"
           f" planted {truth['change_effect']}; share with change {ch['share_with_change']:.3f}")
@@ -86,7 +113,7 @@ def test_change_effect_interval_covers_planted(synth):
 
 
 def test_belief_effect_interval_covers_planted(synth):
-    res, truth = synth
+    res, truth = synth[:2]
     b = res["belief"]
     print(f"\nbelief {b['relative_effect_high_vs_low']:.3f} [{b['ci_low']:.3f}, {b['ci_high']:.3f}]"
           f" planted {truth['belief_effect']}")

@@ -61,25 +61,27 @@ def test_collinear_and_empty_columns_are_dropped():
     assert ours.k == 2
 
 
-def test_cells_design_equals_dense_design():
-    from bip.analysis.ols import cluster_ols_cells
+@pytest.mark.parametrize("share_in", [0.9, 0.3])
+def test_cells_design_matches_dense_centred_design(share_in):
+    from bip.analysis.ols import CellsDesign
 
-    rng = np.random.default_rng(7)
-    n = 600
-    cells = rng.integers(0, 6, n)
-    cells[cells == 3] = 4  # cell 3 unused
-    C = rng.normal(size=(n, 3))
-    C = np.column_stack([C, C[:, 0] + C[:, 1]])  # a collinear control is dropped
-    C -= C.mean(axis=0)
-    g = np.sort(rng.integers(0, 90, n))
-    y = cells * 0.3 + C[:, 0] + rng.normal(size=n)
-    used = np.unique(cells)
-    X = np.column_stack([(cells == c).astype(float) for c in used] + [C])
-    dense = cluster_ols(X, y, g)
-    ours = cluster_ols_cells(cells, 6, C, y, g)
-    np.testing.assert_allclose(ours.beta, dense.beta, atol=1e-10, equal_nan=True)
-    np.testing.assert_allclose(ours.se, dense.se, atol=1e-10, equal_nan=True)
-    assert ours.k == dense.k == len(used) + 3
-    ref = _statsmodels(X[:, :-1], y, g)
-    np.testing.assert_allclose(ours.beta[:-1], ref.params, atol=1e-10)
-    np.testing.assert_allclose(ours.se[:-1], ref.bse, atol=1e-10)
+    rng = np.random.default_rng(11)
+    n = 800
+    cells = rng.integers(0, 5, n)
+    B = rng.normal(size=(n, 3)) + [40, 0, 1]
+    B[rng.random(n) < 0.05, 1] = np.nan  # incomplete rows never enter
+    codes = np.sort(rng.integers(0, 150, n))
+    prev = rng.integers(1, 6, n).astype(float)
+    y = rng.normal(size=n) + 0.2 * cells
+    mask = (rng.random(n) < share_in) & ~np.isnan(B).any(axis=1)
+    ours = CellsDesign(cells, 5, B, codes).fit(mask, prev, y)
+    C = np.column_stack([prev, B])[mask]
+    C = C - C.mean(axis=0)
+    used = np.unique(cells[mask])
+    X = np.column_stack([(cells[mask] == c).astype(float) for c in used] + [C])
+    dense = cluster_ols(X, y[mask], codes[mask])
+    ref = _statsmodels(X, y[mask], codes[mask])
+    np.testing.assert_allclose(ours.beta, dense.beta, atol=1e-9)
+    np.testing.assert_allclose(ours.se, ref.bse, atol=1e-9)
+    np.testing.assert_allclose(ours.ci_low, ref.conf_int()[:, 0], atol=1e-9)
+    assert ours.n == mask.sum() and ours.n_clusters == len(np.unique(codes[mask]))

@@ -62,13 +62,16 @@ def random_long(seed: int, n: int = 40) -> tuple[pd.DataFrame, list[str]]:
 
 @pytest.mark.parametrize("style, fmt_in, fmt_out", [
     ("dream", "csv", "parquet"), ("iso", "csv", "csv"), ("dream", "parquet", "csv"), ("iso", "parquet", "parquet"),
+    ("dream", "parquet-text", "parquet"),
 ])
 def test_wide_to_long_round_trip(tmp_path, mapping, style, fmt_in, fmt_out):
     long, weeks = random_long(seed=len(style) + len(fmt_in))
     wide = long_to_wide(long, weeks, style)
-    src = tmp_path / f"wide.{fmt_in}"
+    src = tmp_path / f"wide.{fmt_in.split('-')[0]}"
     if fmt_in == "csv":
         wide.to_csv(src, index=False)
+    elif fmt_in == "parquet-text":
+        pq.write_table(pa.Table.from_pandas(wide, preserve_index=False), src)
     else:
         # Parquet from SAS/Stata exports often holds the codes as numbers.
         num = wide.copy()
@@ -201,3 +204,9 @@ def test_cli(tmp_path, mapping):
     assert r.exit_code == 1
     assert "dream.csv, line 2, column y_1501: benefit code '5' is not in the mapping file" in r.output
     assert not (tmp_path / "y.csv").exists()
+
+
+def test_cli_prints_the_example_mapping():
+    r = CliRunner().invoke(main, ["dataset", "dream-mapping-example"])
+    assert r.exit_code == 0
+    assert r.output == EXAMPLE_MAPPING.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ Whatever is in the files, the result is a Report; a table that is not clean has 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import shutil
 import tempfile
@@ -26,7 +27,9 @@ _MASTER: dict[str, Path] = {}
 def _fresh(fmt: str) -> Path:
     """A new copy of the example dataset (the master is written once per session)."""
     if fmt not in _MASTER:
-        _MASTER[fmt] = write_dataset(example_tables(), Path(tempfile.mkdtemp()) / "m", fmt)
+        root = tempfile.mkdtemp()
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _MASTER[fmt] = write_dataset(example_tables(), Path(root) / "m", fmt)
     return Path(shutil.copytree(_MASTER[fmt], Path(tempfile.mkdtemp()) / "d"))
 
 

@@ -332,3 +332,40 @@ def test_parquet_canonical_types_still_range_checked(example_parquet):
         ("measurements.parquet", 3, "B11", "bad number"),
         ("measurements.parquet", 7, "S2", "value"),
     ]
+
+
+def test_pandas_categoricals_in_parquet_and_bom_in_csv(example_parquet, example_csv):
+    """Dictionary-encoded Parquet text (pandas 'category') and a UTF-8 BOM are both fine."""
+    from bip.dataset import open_dataset
+
+    path = example_parquet / "persons.parquet"
+    df = pq.read_table(path).to_pandas()
+    df["sex"] = df["sex"].astype("category")
+    df["origin"] = df["origin"].astype("category")
+    df.to_parquet(path, index=False)
+    assert validate_dataset(example_parquet).ok
+    persons = open_dataset(example_parquet).frame("persons")
+    assert persons["sex"].tolist() == ["f", "m", "m", "f"] and persons["sex"].dtype != "category"
+    df["sex"] = df["sex"].cat.rename_categories({"m": "x"})
+    df.to_parquet(path, index=False)
+    assert errors(validate_dataset(example_parquet)) == [
+        ("persons.parquet", 3, "sex", "unknown value"), ("persons.parquet", 4, "sex", "unknown value")]
+    jc = example_csv / "jobcenters.csv"
+    jc.write_bytes(b"\xef\xbb\xbf" + jc.read_bytes())
+    assert validate_dataset(example_csv).ok
+
+
+def test_many_malformed_rows_keep_every_line_number(example_csv):
+    path = example_csv / "benefit_weeks.csv"
+    lines = csv_lines(path)
+    out, bad_at = [lines[0]], []
+    for i, row in enumerate(lines[1:], start=1):
+        if i % 7 in (3, 4):  # pairs of consecutive malformed rows
+            out.append("C1,2014-W01")
+            bad_at.append(len(out))
+        out.append(row)
+    out[-1] = out[-1].replace("education_su", "unemployed")  # a bad value on the very last line
+    write_lines(path, out)
+    got = errors(validate_dataset(example_csv))
+    assert [g[1] for g in got if g[2] is None] == bad_at
+    assert [g[1:3] for g in got if g[2] is not None] == [(len(out), "status")]

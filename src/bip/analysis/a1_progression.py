@@ -23,7 +23,7 @@ _AVG_EDGES = np.arange(-4.125, 4.126, 0.25)
 
 def run(panel: pd.DataFrame) -> dict:
     """A1 results: ``items`` keyed by item id, ``weeks_between``, ``weeks_regression``."""
-    cit = panel["citizen_id"].to_numpy()
+    cit = pd.factorize(panel["citizen_id"].to_numpy())[0]  # integer cluster ids, once
     weeks = floats(panel["weeks_since_prev"])
     items: dict[str, dict] = {}
     regression: dict[str, dict] = {}

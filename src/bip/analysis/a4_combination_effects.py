@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis.common import CitizenCounter, codes, floats, num
-from bip.analysis.ols import Fit, cluster_means, cluster_ols_cells
+from bip.analysis.ols import CellsDesign, Fit, cluster_means
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
 
@@ -73,9 +73,11 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
     comb = base["combination"].astype(str).to_numpy()
     code_list = codes()
     cells = np.searchsorted(np.array(code_list), comb) if len(base) else np.zeros(0, dtype=int)
-    cit = base["citizen_id"].to_numpy()
+    # Citizens as integer codes once (the OLS takes subsets of them as cluster ids).
+    cit = pd.factorize(base["citizen_id"].to_numpy())[0]
     background, bg_names = _controls(base)
     bg_complete = ~np.isnan(background).any(axis=1)
+    design = CellsDesign(cells, len(code_list), background, cit)
     naive, adjusted = {}, {}
     for item in items:
         d = floats(base[f"d_{item}"])
@@ -84,8 +86,7 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
         ok = ~np.isnan(d)
         naive[item] = _fit(d, None, cit, ok, standardise, level, code_list, cells)
         ok_adj = ok & bg_complete & ~np.isnan(prev)
-        controls = np.column_stack([prev, background]) if background.size else prev[:, None]
-        adjusted[item] = _fit(d, controls, cit, ok_adj, standardise, level, code_list, cells)
+        adjusted[item] = _fit(d, (design, prev), cit, ok_adj, standardise, level, code_list, cells)
     return {
         "standardised": standardise,
         "level": level,
@@ -113,10 +114,6 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
     c_ok = cells[ok]
     counts = np.bincount(c_ok, minlength=len(code_list))
     used = counts > 0
-    if controls is not None:
-        C = controls[ok]
-        if n:
-            C -= C.mean(axis=0)
     g = cit[ok]
     count = CitizenCounter(g)
     res: dict = {"n": int(n), "n_citizens": count(), "mean": num(mean), "sd": num(sd)}
@@ -127,7 +124,11 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
         full = cluster_means(cells[ok], len(code_list), y, g, level=level)
         fit = _select(full, used)
     else:
-        fit = cluster_ols_cells(c_ok, len(code_list), C, y, g, level=level)
+        # Previous level and background, demeaned over the sample (see CellsDesign).
+        design, prev = controls
+        y_full = np.zeros(len(d))
+        y_full[ok] = y
+        fit = design.fit(ok, prev, y_full, level=level)
     res["df"] = fit.df if fit else None
     res["t_crit"] = num(fit.t_crit) if fit else None
     res["r2"] = num(fit.r2) if fit else None

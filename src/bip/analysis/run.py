@@ -137,10 +137,12 @@ def dataset_counts(ds: Dataset, panel: pd.DataFrame) -> dict:
 
 def analyze_dataset(path: Path | str, out_dir: Path | str, *, anonymise_jobcenters: bool = False,
                     lang: str = "da", overwrite: bool = False, progress: Callable[[str], None] | None = None,
-                    ) -> Path:  # fmt: skip
+                    report: bool = True, pdf: bool = True) -> Path:  # fmt: skip
     """Validate the dataset at ``path``, build the panel, run A1-A9 and write ``out_dir``.
 
-    ``out_dir`` receives ``results.json`` (schema bip-results/1) and ``tables.html``. It is
+    ``out_dir`` receives ``results.json`` (schema bip-results/1), ``tables.html`` and, unless
+    ``report`` is false, the report (``report.html``, and ``report.pdf`` when ``pdf`` is true
+    and Chromium is available). It is
     written into a temporary folder that replaces ``out_dir`` only when everything worked;
     an invalid dataset raises :class:`bip.dataset.DatasetError` and writes nothing.
     """
@@ -174,4 +176,9 @@ def analyze_dataset(path: Path | str, out_dir: Path | str, *, anonymise_jobcente
     with atomic_dir(out_dir, overwrite=overwrite) as tmp:
         write_results(results, tmp / "results.json")
         (tmp / "tables.html").write_text(render_tables(results), encoding="utf-8")
+        if report:
+            from bip.report.render import render_report
+
+            step("writing the report" + (" (HTML and PDF)" if pdf else " (HTML)"))
+            render_report(results, tmp, lang=lang, pdf=pdf)
     return out_dir

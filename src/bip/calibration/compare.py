@@ -76,7 +76,7 @@ def _judge(pub: float, val, tol: dict, key: str | None, scale: float) -> tuple[s
         pub = pub * scale
     if tol.get("info"):
         return "INFO", "info"
-    if val is None:
+    if val is None or val != val:  # absent or NaN
         return "MISSING", "-"
     if "rel" in tol:
         lim = abs(pub) * tol["rel"]
@@ -125,7 +125,8 @@ def _flat(d: dict, prefix: str = "") -> dict:
     return out
 
 
-def _get(d, *path):
+def get_path(d, *path):
+    """d[path[0]][path[1]]..., or None where a key is missing or a level is not a dict."""
     for p in path:
         if not isinstance(d, dict) or p not in d:
             return None
@@ -137,16 +138,16 @@ def results_figures(results: dict) -> dict:
     """Published-comparable figures read from a ``results.json`` (SPEC §6 keys)."""
     pct = lambda x: None if x is None else 100.0 * float(x)  # noqa: E731
     out: dict = {}
-    out["mean_weeks_between_responses"] = _get(results, "mean_weeks_between")
-    combos = _get(results, "combinations") or {}
-    out["t3_combinations"] = {c: pct(_get(v, "share")) for c, v in combos.items()}
-    out["share_experienced_caseworker_change"] = pct(_get(results, "caseworker_change", "share_with_change"))
-    rel = _get(results, "caseworker_change", "relative_effect_per_change")
+    out["mean_weeks_between_responses"] = get_path(results, "mean_weeks_between")
+    combos = get_path(results, "combinations") or {}
+    out["t3_combinations"] = {c: pct(get_path(v, "share")) for c, v in combos.items()}
+    out["share_experienced_caseworker_change"] = pct(get_path(results, "caseworker_change", "share_with_change"))
+    rel = get_path(results, "caseworker_change", "relative_effect_per_change")
     out["job_chance_reduction_per_caseworker_change"] = None if rel is None else -100.0 * rel
-    out["belief_effect_job_probability"] = pct(_get(results, "belief", "relative_effect_high_vs_low"))
-    ce = _get(results, "caseworker_effectiveness") or {}
-    out["policy_actual_share"] = pct(_get(ce, "policy_experiment", "actual"))
-    out["policy_effective_share"] = pct(_get(ce, "policy_experiment", "counterfactual"))
+    out["belief_effect_job_probability"] = pct(get_path(results, "belief", "relative_effect_high_vs_low"))
+    ce = get_path(results, "caseworker_effectiveness") or {}
+    out["policy_actual_share"] = pct(get_path(ce, "policy_experiment", "actual"))
+    out["policy_effective_share"] = pct(get_path(ce, "policy_experiment", "counterfactual"))
     out["cw_r2_without_cw_effects"] = pct(ce.get("r2_without_fe"))
     out["cw_r2_with_cw_effects"] = pct(ce.get("r2_with_fe"))
     out["cw_analysis_caseworkers"] = ce.get("n_caseworkers")
@@ -156,14 +157,14 @@ def results_figures(results: dict) -> dict:
     out["cw_outcome_share_by_quartile"] = {
         keys[int(q["quartile"]) - 1]: pct(q.get("outcome_rate")) for q in quart if 1 <= int(q.get("quartile", 0)) <= 4
     }
-    j13 = _get(results, "belief", "job13_rate_by_S12")
+    j13 = get_path(results, "belief", "job13_rate_by_S12")
     levels = ["nej", "tvivler", "det_svinger", "gode_chancer", "ja"]
     if isinstance(j13, dict):
         out["pct_in_job_by_caseworker_belief"] = {levels[i]: pct(j13.get(str(i + 1))) for i in range(5)}
     elif isinstance(j13, list) and len(j13) == 5:
         out["pct_in_job_by_caseworker_belief"] = {levels[i]: pct(j13[i]) for i in range(5)}
-    out["es_no_activity_citizen_avg"] = _get(results, "combination_effects", "B_avg", "0000", "d")
-    out["es_no_activity_caseworker_avg"] = _get(results, "combination_effects", "S_avg", "0000", "d")
+    out["es_no_activity_citizen_avg"] = get_path(results, "combination_effects", "B_avg", "0000", "d")
+    out["es_no_activity_caseworker_avg"] = get_path(results, "combination_effects", "S_avg", "0000", "d")
     return {k: v for k, v in out.items() if v is not None and v != {}}
 
 

@@ -109,6 +109,7 @@ def prepare(ds: Dataset) -> duckdb.DuckDBPyConnection:
 
     f_ch = {"f10": (10, 19), "f20": (20, 29), "f30": (30, 39), "f40": (40, 48), "f50": (50, 59),
             "f60": (60, 69), "f80": (80, 89), "f90": (90, 98), "f99": (99, 99)}  # fmt: skip
+    ANY_F = "letter = 'F'"  # noqa: N806
     light = "letter = 'F' AND (num BETWEEN 10 AND 19 OR num BETWEEN 30 AND 59 OR num BETWEEN 90 AND 98)"
     severe = "letter = 'F' AND (num BETWEEN 0 AND 9 OR num BETWEEN 20 AND 29 OR num BETWEEN 60 AND 89)"
     som = {
@@ -119,7 +120,7 @@ def prepare(ds: Dataset) -> duckdb.DuckDBPyConnection:
         "accident": "letter IN ('S', 'T', 'U', 'V', 'W', 'X', 'Y')",
     }  # fmt: skip
     dx_cols = ",\n".join(
-        [f"{dxf(light)} AS psych_light", f"{dxf(severe)} AS psych_severe", f"{dxf(chr(39).join(['letter = ', 'F', '']))} AS psych_any"]
+        [f"{dxf(light)} AS psych_light", f"{dxf(severe)} AS psych_severe", f"{dxf(ANY_F)} AS psych_any"]
         + [f"{dxf(f'letter = {chr(39)}F{chr(39)} AND num BETWEEN {a} AND {b}')} AS {k}" for k, (a, b) in f_ch.items()]
         + [f"{dxf(v)} AS som_{k}" for k, v in som.items()]
     )
@@ -253,8 +254,9 @@ def compute(ds: Dataset) -> dict[str, object]:
     rep = "FROM m WHERE k > 1 AND code IS NOT NULL"
     tot = q(f"SELECT count(*) {rep}")[0]
     codes = dict(con.execute(f"SELECT code, count(*) {rep} GROUP BY 1").fetchall())
+    tot = tot or float("nan")  # no repeat measurement with a known combination: shares are NaN
     out["t3_combinations"] = {c: 100.0 * codes.get(c, 0) / tot for c in (f"{i:04b}" for i in range(16))}
-    out["t3_total_responses"] = tot
+    out["t3_total_responses"] = 0 if tot != tot else tot
     sh = {c: codes.get(c, 0) / tot * 100 for c in out["t3_combinations"]}
     n_groups = {c: c.count("1") for c in sh}
     out["share_no_activity"] = sh["0000"]

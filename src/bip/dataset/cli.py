@@ -72,7 +72,8 @@ def convert(directory: Path, out: Path, fmt: str, force: bool) -> None:
 @click.argument("wide_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out_file", type=click.Path(path_type=Path))
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="CSV 'code,status' mapping every benefit code (see the shipped example).")
+              help="CSV 'code,status' mapping every benefit code "
+                   "(start from `bip dataset dream-mapping-example`).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]),
               help="Output format (default: from OUT_FILE's suffix).")
 @click.option("--id-column", default="citizen_id", show_default=True, help="Column holding the person id.")
@@ -106,6 +107,14 @@ def import_dream_cmd(wide_file: Path, out_file: Path, mapping: Path, fmt: str | 
     if not report.ok:
         raise click.ClickException(f"{wide_file}: {report.summary()}; nothing written")
     click.echo(f"wrote {out_file}", err=True)
+
+
+@dataset.command("dream-mapping-example")
+def dream_mapping_example() -> None:
+    """Print the shipped EXAMPLE DREAM code mapping (check it before use) to stdout."""
+    from bip.dataset.dream import EXAMPLE_MAPPING
+
+    click.echo(EXAMPLE_MAPPING.read_text(encoding="utf-8"), nl=False)
 
 
 @click.command()

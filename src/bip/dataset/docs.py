@@ -174,7 +174,8 @@ far less than 8 GiB.
 - **Unmapped codes** are errors naming the file, the line, the column (week) and the code;
   nothing is written until every code in the file is mapped.
 
-The system ships an example mapping, `src/bip/dataset/data/dream_mapping_example.csv`. Its
+The system ships an example mapping, `src/bip/dataset/data/dream_mapping_example.csv`
+(`bip dataset dream-mapping-example > my_mapping.csv` prints it). Its
 codes are **illustrative only**: DREAM codes are added, split and redefined between
 versions, so the example must be checked against the DREAM documentation in force for your
 extract before any real use.

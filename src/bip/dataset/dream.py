@@ -210,7 +210,8 @@ def import_dream(
     try:
         with atomic_file(out, overwrite) as tmp, FileWriter(tmp, schema, out_fmt) as writer:
             rows_per_batch = max(1_000, _BATCH_CELLS // len(week_cols))
-            for lines, batch in batches(tf, names, report, batch_rows=rows_per_batch):
+            for lines, batch in batches(tf, names, report, batch_rows=rows_per_batch,
+                                        dictionary=frozenset(week_cols)):
                 ids = _codes_text(batch.column(id_column))
                 empty = ids.is_null().to_numpy(zero_copy_only=False)
                 for line in lines[empty]:
@@ -219,22 +220,14 @@ def import_dream(
                 lines_seen.append(lines)
                 codes = np.full((batch.num_rows, len(week_cols)), -1, dtype=np.int16)
                 for j, col in enumerate(week_cols):
-                    cells = _codes_text(batch.column(col))
-                    idx = pc.index_in(cells, value_set=mp.codes)
-                    unmapped = pc.and_(pc.is_valid(cells), pc.is_null(idx)).to_numpy(zero_copy_only=False)
-                    if unmapped.any():
-                        for line, code in zip(lines[unmapped], cells.filter(pa.array(unmapped)).to_pylist(),
-                                              strict=True):
-                            report.error(label, int(line), col,
-                                         f"benefit code '{code}' is not in the mapping file")
-                    codes[:, j] = pc.fill_null(idx, -1).to_numpy(zero_copy_only=False)
+                    codes[:, j] = _map_codes(batch.column(col), mp, lines, label, col, report)
                 done += batch.num_rows
                 if progress:
                     progress(done)
                 if report.n_errors:
                     continue  # keep reading to report every problem; nothing will be written
                 rows, cols = np.nonzero(codes >= 0)  # row-major: person by person, week by week
-                status_idx = mp.statuses[codes[rows, cols]]
+                status_idx = codes[rows, cols]  # already status indices
                 writer.write(pa.RecordBatch.from_arrays(
                     [ids.take(pa.array(rows)), week_labels.take(pa.array(cols)),
                      status_labels.take(pa.array(status_idx))], schema=schema))
@@ -248,6 +241,29 @@ def import_dream(
     except FileExistsError as exc:
         report.error(str(out), None, None, str(exc))
     return report
+
+
+def _map_codes(cells: pa.Array, mp: Mapping, lines: np.ndarray, label: str, column: str,
+               report: Report) -> np.ndarray:
+    """Status index per row (-1: no record) for one week column; unmapped codes reported.
+
+    Works on the column's few distinct codes (a dictionary encoding) and maps rows by index.
+    """
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    enc = cells if pa.types.is_dictionary(cells.type) else pc.dictionary_encode(cells)
+    values = _codes_text(enc.dictionary)
+    found = pc.index_in(values, value_set=mp.codes)
+    status = np.append(mp.statuses[pc.fill_null(found, 0).to_numpy(zero_copy_only=False)], -1)
+    status[:-1][pc.is_null(found).to_numpy(zero_copy_only=False)] = -1
+    rows = pc.fill_null(enc.indices, len(values)).to_numpy(zero_copy_only=False)
+    unmapped = np.append(pc.and_(pc.is_valid(values), pc.is_null(found)).to_numpy(zero_copy_only=False), False)
+    if unmapped.any():
+        bad = unmapped[rows]
+        shown = values.to_pylist()
+        for line, v in zip(lines[bad], rows[bad], strict=True):
+            report.error(label, int(line), column, f"benefit code '{shown[v]}' is not in the mapping file")
+    return status[rows]
 
 
 class _Abort(Exception):

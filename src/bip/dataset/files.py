@@ -83,25 +83,36 @@ def header(tf: TableFile) -> list[str]:
 
 
 def batches(
-    tf: TableFile, names: list[str], report: Report, batch_rows: int = BATCH_ROWS
+    tf: TableFile, names: list[str], report: Report, batch_rows: int = BATCH_ROWS,
+    dictionary: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
     """(line numbers, raw batch) pairs. CSV cells come as text; Parquet as stored.
 
     ``batch_rows`` bounds Parquet batches (CSV batches follow the reader's block size).
+    Text columns named in ``dictionary`` come dictionary-encoded (cheap for few distinct
+    values, e.g. the benefit codes of a DREAM file).
     """
     if tf.format == "parquet":
         line = 2
         try:
-            for b in pq.ParquetFile(tf.path).iter_batches(batch_size=batch_rows, columns=names):
+            pf = pq.ParquetFile(tf.path)
+            schema = pf.schema_arrow
+            as_dict = [c for c in dictionary if c in schema.names
+                       and pa.types.is_string(schema.field(c).type)]
+            if as_dict:
+                pf = pq.ParquetFile(tf.path, read_dictionary=as_dict)
+            for b in pf.iter_batches(batch_size=batch_rows, columns=names):
                 yield np.arange(line, line + b.num_rows), b
                 line += b.num_rows
         except (pa.ArrowException, OSError) as exc:
             raise MalformedFile(line, f"Parquet file cannot be read ({exc})") from exc
         return
-    yield from _csv_batches(tf, names, report)
+    yield from _csv_batches(tf, names, report, dictionary)
 
 
-def _csv_batches(tf: TableFile, names: list[str], report: Report) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
+def _csv_batches(
+    tf: TableFile, names: list[str], report: Report, dictionary: frozenset[str] = frozenset()
+) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
     n = len(names)
     skipped: list[int] = []
 
@@ -117,7 +128,8 @@ def _csv_batches(tf: TableFile, names: list[str], report: Report) -> Iterator[tu
     # Empty lines are kept as rows so that line numbers stay exact (they fail as empty ids).
     po = pacsv.ParseOptions(invalid_row_handler=bad_row, newlines_in_values=False, ignore_empty_lines=False)
     co = pacsv.ConvertOptions(
-        column_types={c: pa.string() for c in names},
+        column_types={c: pa.dictionary(pa.int32(), pa.string()) if c in dictionary else pa.string()
+                      for c in names},
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,
@@ -138,11 +150,15 @@ def _csv_batches(tf: TableFile, names: list[str], report: Report) -> Iterator[tu
 
 
 def _line_numbers(start: int, n: int, skipped: list[int]) -> np.ndarray:
-    """File lines of ``n`` parsed rows from ``start`` on, passing over skipped lines."""
-    lines = np.arange(start, start + n)
-    for s in sorted(x for x in skipped if x >= start):
-        lines[lines >= s] += 1
-    return lines
+    """File lines of ``n`` parsed rows from ``start`` on, passing over skipped lines.
+
+    Linear in ``n`` plus the number of skipped lines, however many rows are malformed.
+    """
+    skip = np.array([x for x in skipped if x >= start], dtype=np.int64)
+    lines = np.arange(start, start + n + len(skip), dtype=np.int64)
+    if len(skip):
+        lines = lines[~np.isin(lines, skip)]
+    return lines[:n]
 
 
 def _first_bad_utf8_line(path: Path) -> int | None:

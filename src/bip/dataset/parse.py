@@ -80,8 +80,9 @@ class Parser:
     def _text(self, col: Column, raw: pa.Array, lines: np.ndarray) -> tuple[pa.Array, pa.Array]:
         """(canonical text array, empty mask) for the text kinds: id, text, category, week, month.
 
-        Every check runs on the distinct values (a dictionary encoding), not on every row: a
-        100-million-row register has a few thousand distinct ids per batch and ~500 weeks.
+        Where values repeat, every check runs on the distinct values (a dictionary encoding),
+        not on every row: a 100-million-row register has a few thousand distinct ids per
+        batch and ~500 weeks.
         """
         if pa.types.is_null(raw.type):
             return pa.nulls(len(raw), pa.string()), pa.array(np.ones(len(raw), dtype=bool))
@@ -89,10 +90,22 @@ class Parser:
             enc, plain = raw, None
         else:
             plain = raw if pa.types.is_string(raw.type) else pc.cast(raw, pa.string())
-            enc = pc.dictionary_encode(plain)
-        values, idx = enc.dictionary, enc.indices
+            # Few distinct values (weeks, categories, a register's person ids in a sorted
+            # batch): check those. Keys and free text are nearly all distinct, so hashing them
+            # first would only add work: check them row by row.
+            few = col.kind in ("week", "month", "category") or col.ref is not None
+            enc = pc.dictionary_encode(plain) if few else None
+        if enc is None:
+            values, idx = plain, None
+        else:
+            values, idx = enc.dictionary, enc.indices
         if not pa.types.is_string(values.type):
             values = pc.cast(values, pa.string())
+        shown = enc if enc is not None else values
+
+        def rows_of(mask_v: pa.Array) -> pa.Array:
+            return mask_v if idx is None else pc.fill_null(pc.take(mask_v, idx), False)
+
         blank = pc.fill_null(_blank(values), False)
         drop = blank  # values that become null in the output
         present = pc.invert(blank)
@@ -102,8 +115,7 @@ class Parser:
             mask_v = pc.and_(pc.fill_null(mask_v, False), present)
             if not pc.any(mask_v).as_py():
                 return
-            rows = pc.fill_null(pc.take(mask_v, idx), False)
-            self._report_rows(rows, enc, lines, col.name, reason)
+            self._report_rows(rows_of(mask_v), shown, lines, col.name, reason)
             if null_out:
                 drop = pc.or_(drop, mask_v)
 
@@ -125,9 +137,13 @@ class Parser:
         if col.ref is not None and col.ref in self.refs:
             flag(pc.invert(pc.is_in(values, value_set=self.refs[col.ref])),
                  lambda v: f"unknown id '{_fmt(v)}' (not in {col.ref})", False)
-        empty = pc.fill_null(pc.or_(pc.is_null(idx), pc.take(blank, idx)), True)
+        if idx is None:
+            empty = pc.or_(pc.is_null(values), blank)
+        else:
+            empty = pc.fill_null(pc.or_(pc.is_null(idx), pc.take(blank, idx)), True)
         if pc.any(drop).as_py():
-            out = pc.take(pc.if_else(drop, pa.scalar(None, pa.string()), values), idx)
+            cleaned = pc.if_else(drop, pa.scalar(None, pa.string()), values)
+            out = cleaned if idx is None else pc.take(cleaned, idx)
         elif plain is not None:
             out = plain  # the common case: no copy
         else:

@@ -126,6 +126,8 @@ def _parse(raw: Mapping[str, Any]) -> Instrument:
                     scale=d.get("scale"),
                     extra={k: v for k, v in d.items() if k not in ("id", "kind", "label", "wording", "scale")},
                 )
+    except InstrumentError:
+        raise
     except (KeyError, TypeError, ValueError) as exc:
         raise InstrumentError(f"questionnaire definition is malformed: {exc!r}") from exc
     inst = Instrument(version=version, raw=raw, items=items)

@@ -6,23 +6,8 @@ seed documents print, with its table reference). The report sets these beside ou
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
-
-PUBLISHED_PATH = Path(__file__).resolve().parent.parent / "calibration" / "published.yaml"
-
-
-@lru_cache(maxsize=1)
-def published() -> dict[str, dict]:
-    """All published entries by id (``value``, ``unit``, ``source``, labels, ``note``...)."""
-    raw = yaml.safe_load(PUBLISHED_PATH.read_text(encoding="utf-8"))
-    out: dict[str, dict] = {}
-    for topic, entries in raw.items():
-        for e in entries or []:
-            out[e["id"]] = {**e, "topic": topic}
-    return out
+from bip.calibration import load_published as published  # entries by id, cached
+from bip.calibration.compare import get_path
 
 
 def entry(pid: str) -> dict | None:
@@ -35,12 +20,7 @@ def value(pid: str, *path):
     e = entry(pid)
     if e is None:
         return None
-    v = e.get("value")
-    for k in path:
-        if not isinstance(v, dict) or k not in v:
-            return None
-        v = v[k]
-    return v
+    return get_path(e.get("value"), *path)
 
 
 def ref(pid: str) -> str:

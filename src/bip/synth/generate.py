@@ -29,6 +29,7 @@ from bip.synth.registers import (
     STATUS,
     WEEK_LABELS,
     benefit_history,
+    expected_y52,
     health_and_crime,
     month_index,
     place_outcomes,
@@ -60,7 +61,7 @@ def generate_cohort(out: Path | str, *, scale: float = 1.0, seed: int = 0, fmt: 
     truth = ProgressionTruth()
     cw_eff_sum = np.zeros(len(staff.cw_ids))
     cw_eff_n = np.zeros(len(staff.cw_ids))
-    counts = {"y52": 0, "job13": 0, "meetings": 0}
+    counts = {"y52": 0, "job13": 0, "meetings": 0, "ey_high": 0.0, "n_high": 0, "ey_low": 0.0, "n_low": 0, "y_high": 0, "y_low": 0}
     n_blocks = math.ceil(n_cit / BLOCK)
     with atomic_dir(Path(out), overwrite) as tmp:
         writers = {name: TableWriter(tmp, name, fmt) for name in TABLES}
@@ -93,8 +94,18 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
     counts["y52"] += int(y.sum())
     counts["job13"] += int(job13.sum())
     counts["meetings"] += len(y)
-    np.add.at(cw_eff_sum, mt.cw, mt.p52 - mt.p52_no_cw)
+    # Truth in the units the analyses estimate: the expected 52-week outcome of each meeting
+    # (given its path), with and without everything caseworker-level.
+    ey = expected_y52(mt.cit, mt.day, mt.p52, END_DAY)
+    np.add.at(cw_eff_sum, mt.cw, ey - expected_y52(mt.cit, mt.day, mt.p52_no_cw, END_DAY))
     np.add.at(cw_eff_n, mt.cw, 1)
+    high = staff.cw_high_belief[mt.cw]
+    counts["ey_high"] += float(ey[high].sum())
+    counts["n_high"] += int(high.sum())
+    counts["ey_low"] += float(ey[~high].sum())
+    counts["n_low"] += int((~high).sum())
+    counts["y_high"] += int(y[high].sum())
+    counts["y_low"] += int(y[~high].sum())
     _accumulate_truth(truth, mt, controls(b))
     # ---- operational tables
     writers["citizens"].write(pa.table({
@@ -143,7 +154,6 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
 def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -> None:
     """Add every (item, measurement) pair that has a progression in the dataset (SPEC §4) and
     a known combination, with its exact conditional expectation given the past."""
-    m = len(mt.cit)
     ans = mt.answers
     n_b = len(B_ITEMS)
     known = (mt.ticks[:, :21].any(1)) | ((mt.ticks[:, 21] == 1) & (mt.ticks[:, 22] == 0))
@@ -153,14 +163,7 @@ def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -
     exp_shift = mt.exp_shift
     shift = mt.shift
     for part, cols in ((part_b, range(n_b)), (part_s, range(n_b, len(ALL_ITEMS)))):
-        prev_row = np.full(m, -1)
-        last = -1
-        for r in range(m):  # rows are grouped by citizen in order
-            if r > 0 and mt.cit[r] != mt.cit[r - 1]:
-                last = -1
-            prev_row[r] = last
-            if part[r]:
-                last = r
+        prev_row = _previous_with(part, mt.cit)
         ok = (prev_row >= 0) & part & known
         rows = np.flatnonzero(ok)
         pr = prev_row[rows]
@@ -172,6 +175,19 @@ def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -
             if j == S12:
                 expected = expected + np.nan_to_num(exp_shift[r_]) - np.nan_to_num(shift[p_])
             truth.add(j, mt.code[r_], ctrl[mt.cit[r_]], a_prev[good], expected, a_now[good] - a_prev[good])
+
+
+def _previous_with(part: np.ndarray, cit: np.ndarray) -> np.ndarray:
+    """Index of the citizen's latest earlier row with ``part`` (rows grouped by citizen, in
+    order), -1 if none."""
+    m = len(part)
+    if m == 0:
+        return np.zeros(0, np.int64)
+    run = np.maximum.accumulate(np.where(part, np.arange(m), -1))
+    start = np.flatnonzero(np.r_[True, cit[1:] != cit[:-1]])
+    first_of = np.repeat(start, np.diff(np.r_[start, m]))
+    prev = np.r_[-1, run[:-1]]
+    return np.where(prev >= first_of, prev, -1)
 
 
 def _measurements_table(ids, mt: Meetings, staff) -> pa.Table:
@@ -207,10 +223,15 @@ def _dates(days: np.ndarray) -> pa.Array:
 
 def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
     prog = truth.result()
-    # Realised caseworker effects: mean change in P(outcome) over the caseworker's meetings
-    # (clipping at 0 makes a negative nominal effect smaller for low-chance citizens).
+    # Realised total caseworker contributions (own effect and belief factor): mean change in
+    # E[job_or_education_52w] over the caseworker's meetings; both scale with each citizen's
+    # chance, so they depend on the caseload. Caseworkers without meetings: nominal effect.
     eff = np.where(cw_eff_n > 0, cw_eff_sum / np.maximum(cw_eff_n, 1), staff.cw_effect)
     eff = eff - eff.mean()
+    # The A7 belief estimand on this population: relative difference of the expected 52-week
+    # outcome between meetings with a high- and a low-belief caseworker (a Poisson regression on
+    # the type dummy; the type is independent of the citizen, so controls leave it unchanged).
+    belief = (counts["ey_high"] / max(counts["n_high"], 1)) / max(counts["ey_low"] / max(counts["n_low"], 1), 1e-12) - 1
     return {
         "version": P.VERSION,
         "bip_version": __version__,
@@ -249,8 +270,8 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
         "caseworker_effects": {cid: round(float(e), 6) for cid, e in zip(staff.cw_ids, eff, strict=True)},
         "caseworker_effect_sd": round(float(np.std(eff, ddof=1)), 6),
         "caseworker_high_belief": sorted(c for c, h in zip(staff.cw_ids, staff.cw_high_belief, strict=True) if h),
-        "change_effect": round(P.PARAMETERS["outcome"]["change_factor"] - 1, 6),
-        "belief_effect": round(P.PARAMETERS["outcome"]["belief_factor"] - 1, 6),
+        "change_effect": P.PARAMETERS["outcome"]["change_effect_target"],
+        "belief_effect": round(float(belief), 4),
         "parameters": {
             **P.PARAMETERS,
             "combination_d": P.COMBINATION_D,
@@ -260,7 +281,11 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
             "caseworker_effects_nominal": {c: round(float(e), 6) for c, e in zip(staff.cw_ids, staff.cw_effect, strict=True)},
             "caseworker_leniency": {c: round(float(e), 4) for c, e in zip(staff.cw_ids, staff.cw_leniency, strict=True)},
             "realised_rates": {"y52": counts["y52"] / max(counts["meetings"], 1),
-                               "job13": counts["job13"] / max(counts["meetings"], 1)},
+                               "job13": counts["job13"] / max(counts["meetings"], 1),
+                               "y52_high_belief": counts["y_high"] / max(counts["n_high"], 1),
+                               "y52_low_belief": counts["y_low"] / max(counts["n_low"], 1),
+                               "expected_y52_high_belief": counts["ey_high"] / max(counts["n_high"], 1),
+                               "expected_y52_low_belief": counts["ey_low"] / max(counts["n_low"], 1)},
             "block_size": BLOCK,
             "scale": scale, "seed": seed, "version": P.VERSION,
         },

@@ -193,7 +193,7 @@ class Meetings:
     has_s: np.ndarray
     expected_change: np.ndarray  # n x 20: E[core_k - core_{k-1} | past] (nan for first)
     p52: np.ndarray
-    p52_no_cw: np.ndarray
+    p52_no_cw: np.ndarray  # p52 without the caseworker's belief factor and own effect
     s12_level: np.ndarray  # core S12 (drives the outcome)
     b10_status: np.ndarray
     b10_channels: np.ndarray  # n x 6 float (nan = missing)
@@ -278,7 +278,7 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     core = core.clip(1, 5)
     # Caseworker leniency on S12 (their "belief"): shifts the observed S12 by one step.
     observed = core.copy()
-    len_ = staff.cw_leniency[cw]
+    len_ = np.clip(staff.cw_leniency[cw], -0.9, 0.9)
     sgn = np.sign(len_)
     room = (core[:, S12] + sgn >= 1) & (core[:, S12] + sgn <= 5)
     shift_s12 = sgn * (rng.random(m) < np.minimum(np.abs(len_), 1.0)) * room
@@ -322,10 +322,21 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     b11[~has_b] = np.nan
     # Outcome: P(job or education within 52 weeks).
     lvl = core[:, S12].astype(int)
-    base52 = np.array(OUT["p52_by_s12"])[lvl - 1] * OUT["p52_scale"] * np.exp(0.2 * b["e_unobs"][ci] - 0.02)
-    mult = OUT["change_factor"] ** nchg * np.where(staff.cw_high_belief[cw], OUT["belief_factor"], 1.0)
-    p_no = np.clip(base52 * mult, 0.002, 0.97)
-    p = np.clip(base52 * mult + staff.cw_effect[cw], 0.002, 0.97)
+    # The chance follows the S12 level net of its average upward drift over meetings, so that
+    # the meeting number (and with it the number of caseworker changes) does not confound the
+    # planted change effect.
+    net = np.clip(core[:, S12] - OUT["s12_drift_per_meeting"] * np.minimum(k, 5), 1, 5)
+    f = np.exp(np.interp(net, np.arange(1, 6), np.log(OUT["p52_by_s12"])))
+    base52 = f * OUT["p52_scale"] * np.exp(0.2 * b["e_unobs"][ci] - 0.02)
+    chg = OUT["change_factor"] ** nchg
+    belief = np.where(staff.cw_high_belief[cw], OUT["belief_factor"], 1.0)
+    # Without anything caseworker-level (belief and own effect): the reference for the total
+    # caseworker contribution reported in truth.json (what a caseworker fixed effect absorbs).
+    p_no = np.clip(base52 * chg, 0.002, 0.97)
+    # The caseworker's effect scales with the citizen's chance (so it never hits the floor of
+    # 0 for low-chance citizens and stays additive on average).
+    cw_mult = np.clip(1 + staff.cw_effect[cw] / OUT["mean_p52"], 0.1, None)
+    p = np.clip(base52 * chg * belief * cw_mult, 0.002, 0.97)
     return Meetings(cit=cit, k=k, day=d, gap_weeks=gap_w, cw=cw, n_changes=nchg, code=code,
                     ticks=ticks, core=core, answers=answers, has_b=has_b, has_s=has_s,
                     expected_change=expected, p52=p, p52_no_cw=p_no, s12_level=lvl,

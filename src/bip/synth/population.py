@@ -74,8 +74,16 @@ def draw_staff(rng: np.random.Generator, scale: float) -> Staff:
     cw_weight = rng.lognormal(0.0, PARAMETERS["caseworkers"]["caseload_lognormal_sigma"], n_cw)
     eff = rng.normal(0.0, PARAMETERS["caseworkers"]["effect_sd_nominal"], n_cw)
     eff -= eff.mean()
-    len_ = rng.normal(0.0, PARAMETERS["caseworkers"]["belief_leniency_sd"], n_cw)
-    high = len_ > np.median(len_)
+    # Belief is a two-type trait (high/low, half each) with some spread within type, so that a
+    # caseworker's mean S12 about their other citizens reveals the type (as A7 needs).
+    cw_p = PARAMETERS["caseworkers"]
+    high = rng.permutation(n_cw) < n_cw // 2
+    len_ = np.where(high, 1.0, -1.0) * cw_p["belief_leniency"] + rng.normal(0.0, cw_p["belief_leniency_sd"], n_cw)
+    # Own effects average zero within each belief type (weighted by expected caseload), so the
+    # finite set of caseworkers does not confound the planted belief effect with own effects.
+    share = jc_weight[cw_jc] * cw_weight / np.bincount(cw_jc, weights=cw_weight)[cw_jc]
+    for t in (high, ~high):
+        eff[t] -= np.average(eff[t], weights=share[t])
     return Staff(
         jc_ids=[f"jc{i + 1:02d}" for i in range(n_jc)], jc_names=names, jc_weight=jc_weight,
         cw_ids=[f"cw{i + 1:05d}" for i in range(n_cw)], cw_jc=cw_jc, cw_weight=cw_weight,

@@ -79,16 +79,53 @@ def place_outcomes(rng: np.random.Generator, mt: Meetings, n: int, end_day: int)
     len_w = rng.integers(10, 41, m)
     rows = np.flatnonzero(event & ~is_edu)
     start = month_index(ev_day[rows])
+    # A spell ends before the next meeting's window begins, so a meeting's outcome reflects
+    # the states from that meeting on (the planted effects are not diluted by older spells).
+    cap_m = np.where(last, N_MONTHS, month_index(nxt + 1))[rows]
     for i in range(int(len_m[rows].max()) if len(rows) else 0):
-        ok = (i < len_m[rows]) & (start + i < N_MONTHS)
+        ok = (i < len_m[rows]) & (start + i < N_MONTHS) & ((i == 0) | (start + i < cap_m))
         employed[mt.cit[rows[ok]], start[ok] + i] = True
     rows = np.flatnonzero(event & is_edu)
     start = week_index(ev_day[rows])
+    cap_w = np.where(last, N_WEEKS, week_index(nxt + 1))[rows]
     for i in range(int(len_w[rows].max()) if len(rows) else 0):
-        ok = (i < len_w[rows]) & (start + i < N_WEEKS)
+        ok = (i < len_w[rows]) & (start + i < N_WEEKS) & ((i == 0) | (start + i < cap_w))
         edu[mt.cit[rows[ok]], start[ok] + i] = True
     y52, job13 = outcomes(mt.cit, mt.day, employed, edu)
     return employed, edu, y52, job13
+
+
+def expected_y52(cit: np.ndarray, days: np.ndarray, p52: np.ndarray, end_day: int) -> np.ndarray:
+    """E[job_or_education_52w] of each meeting under the hazard process of :func:`place_outcomes`.
+
+    The outcome window (the register months from the one holding day + 1 to the one holding
+    day + 364) also overlaps the previous interval and later meetings' intervals (later
+    caseworkers, changes), so this is ``1 - exp(-H)`` with H the hazard of every interval of
+    the citizen integrated over that window. Education spells (weeks) are treated like
+    employment (months). Rows must be ordered by citizen and meeting, as in ``Meetings``.
+    """
+    m = len(cit)
+    last = np.ones(m, bool)
+    if m:
+        last[:-1] = cit[1:] != cit[:-1]
+    nxt = np.where(last, end_day, np.roll(days, -1))
+    rate = -np.log1p(-p52) / 364.0
+    epoch = np.datetime64("1970-01-01", "D")
+    w0 = ((days + 1).astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]") - epoch).astype(np.int64)
+    w1 = (((days + 364).astype("datetime64[D]").astype("datetime64[M]") + 1).astype("datetime64[D]") - epoch).astype(np.int64)
+    hazard = np.zeros(m)
+    rows_all = np.arange(m)
+    for o in range(-1, m):
+        i = rows_all + o
+        ok = (i >= 0) & (i < m)
+        ok[ok] &= cit[i[ok]] == cit[rows_all[ok]]
+        if o > 0 and not ok.any():
+            break
+        rows, i = rows_all[ok], i[ok]
+        lo = np.maximum(days[i], w0[rows])
+        hi = np.minimum(nxt[i], w1[rows])
+        hazard[rows] += rate[i] * np.maximum(hi - lo, 0)
+    return -np.expm1(-hazard)
 
 
 def outcomes(cit: np.ndarray, days: np.ndarray, employed: np.ndarray, edu: np.ndarray):

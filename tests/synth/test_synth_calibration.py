@@ -84,3 +84,16 @@ def test_calibration_passes_at_default_scale(tmp_path, seed):
     res = tmp_path / "results.json"
     res.write_text(json.dumps({"mean_weeks_between": 21.5}))
     assert CliRunner().invoke(main, ["calibrate", str(out), "--results", str(res)]).exit_code == 0
+
+
+def test_calibrate_tolerates_a_dataset_without_repeat_measurements(tmp_path):
+    from bip.dataset import write_dataset
+    from bip.dataset.example import example_tables
+
+    tables = example_tables()
+    tables["measurements"] = tables["measurements"].drop_duplicates("citizen_id")
+    out = write_dataset(tables, tmp_path / "ex")
+    rows = calibrate(out)
+    status = {r.figure: r.status for r in rows}
+    assert status["t3_combinations[0000]"] == "MISSING"
+    assert status["n_jobcenters"] in ("OK", "FAIL")

@@ -27,8 +27,8 @@ def test_deterministic_for_a_seed_and_different_for_another(tmp_path):
     assert da["truth.json"] != dc["truth.json"]
 
 
-def test_output_does_not_depend_on_block_streaming(tmp_path, monkeypatch):
-    """Blocks are the unit of randomness; the written rows are the same in one file."""
+def test_blocks_stream_into_one_table_per_name(tmp_path):
+    """Several blocks of 1,000 citizens (each its own random stream) end up as one table."""
     a = generate_cohort(tmp_path / "a", scale=0.6, seed=5)  # 3 blocks of 1000 citizens
     assert (a / "citizens.csv").read_text().count("\n") == 1 + round(3707 * 0.6)
     ids = open_dataset(a).frame("citizens").citizen_id

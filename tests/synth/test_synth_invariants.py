@@ -159,7 +159,12 @@ def test_truth_json_follows_the_contract(small_cohort, ds):
     vals = np.array(list(truth["caseworker_effects"].values()))
     assert abs(vals.mean()) < 1e-6
     assert truth["caseworker_effect_sd"] == pytest.approx(vals.std(ddof=1), rel=1e-3)
-    assert truth["change_effect"] == -0.22 and truth["belief_effect"] == 0.32
+    assert truth["change_effect"] == -0.22
+    # belief_effect is the A7 estimand on this population: high vs low expected 52-week outcome
+    rr = truth["parameters"]["realised_rates"]
+    ratio = rr["expected_y52_high_belief"] / rr["expected_y52_low_belief"] - 1
+    assert truth["belief_effect"] == pytest.approx(ratio, abs=1e-4)
+    assert 0.1 < truth["belief_effect"] < 0.6
     for k in ("scale", "seed", "version"):
         assert k in truth["parameters"] and k in truth
     assert truth["scale"] == 0.3 and truth["seed"] == 7

@@ -1,0 +1,77 @@
+"""`bip demo`: the main job on the embedded default, end to end.
+
+Synthetic cohort → validation → calibration against the published figures → analysis
+(results.json, report) → the web tool with demo logins. Each step is the same code a user
+runs one by one (`bip synth`, `bip dataset validate`, `bip calibrate`, `bip analyze`,
+`bip serve --demo`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
+              help="Folder for the demo dataset, results, report and web database.")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="Cohort size (1 ≈ the BIP study).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the synthetic cohort.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
+@click.option("--fresh", is_flag=True, help="Regenerate the cohort and results even if they exist.")
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Start the web tool at the end.")
+@click.option("--port", type=int, default=8000, show_default=True)
+def demo(out: Path, scale: float, seed: int, lang: str, fresh: bool, serve: bool, port: int) -> None:
+    """Generate a synthetic cohort, validate, calibrate, analyse, report, and serve the web tool."""
+    from bip.analysis.run import analyze_dataset
+    from bip.calibration import calibrate
+    from bip.dataset import validate_dataset
+    from bip.synth import generate_cohort
+
+    start = time.monotonic()
+
+    def say(text: str) -> None:
+        click.echo(f"[{time.monotonic() - start:6.1f}s] {text}", err=True)
+
+    dataset, results = out / "dataset", out / "results"
+    if fresh or not (dataset / "truth.json").exists():
+        say(f"1/5 generating the synthetic cohort (scale {scale}, seed {seed}) into {dataset}")
+        generate_cohort(dataset, scale=scale, seed=seed, fmt="parquet", overwrite=True)
+    else:
+        say(f"1/5 reusing the cohort in {dataset} (--fresh regenerates it)")
+
+    say("2/5 validating the dataset")
+    report = validate_dataset(dataset)
+    if not report.ok:
+        for p in report.errors[:50]:
+            click.echo(str(p), err=True)
+        raise click.ClickException(f"{dataset}: {report.summary()}")
+    say(f"    {dataset}: {report.summary()}")
+
+    say("3/5 comparing with the published BIP figures (bip calibrate)")
+    rows = calibrate(dataset)
+    n_ok = sum(r.status == "OK" for r in rows)
+    failed = [r for r in rows if r.status == "FAIL"]
+    say(f"    {n_ok} of {len(rows)} figures within tolerance, {len(failed)} outside")
+    for r in failed[:20]:
+        click.echo(f"    FAIL {r.figure}: published {r.published}, ours {r.value} ({r.source})", err=True)
+
+    if fresh or not (results / "results.json").exists():
+        say(f"4/5 analysing (A1–A9) and writing the report into {results}")
+        analyze_dataset(dataset, results, lang=lang, overwrite=True, progress=lambda s: say(f"    {s}"))
+    else:
+        say(f"4/5 reusing the results in {results} (--fresh recomputes them)")
+    for name in ("results.json", "report.html", "report.pdf"):
+        if (results / name).exists():
+            say(f"    {results / name}")
+
+    if not serve:
+        say("5/5 done (web tool not started: --no-serve)")
+        return
+    say("5/5 starting the web tool with demo logins")
+    from bip.web.cli import serve as serve_cmd
+
+    ctx = click.get_current_context()
+    ctx.invoke(serve_cmd, host="127.0.0.1", port=port, threads=8, demo=dataset, data_dir=out / "web")
