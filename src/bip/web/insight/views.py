@@ -221,12 +221,16 @@ class RegisterUploadView(RoleView):
         return render(request, "insight/registers.html", ctx, status=status)
 
     def post(self, request):
-        from bip.web.insight.uploads import UploadRejected, accept_register_file
+        from bip.dataset.problems import Problem
+        from bip.web.insight.uploads import MAX_BYTES, UploadRejected, accept_register_file
 
         form = RegisterForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.get(request, form, status=400)
         f = form.cleaned_data["file"]
+        if f.size > MAX_BYTES:
+            problem = Problem(f.name, None, None, f"the file is larger than {MAX_BYTES // 1024**3} GiB", "error")
+            return self.get(request, form, problems=[problem], status=400)
         tmp = Path(tempfile.mkdtemp(prefix="bip-upload-"))
         try:
             src = tmp / "upload"
