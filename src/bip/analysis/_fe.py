@@ -126,10 +126,16 @@ def _solve(gram: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return scipy.linalg.cho_solve(c, rhs), scipy.linalg.cho_solve(c, np.eye(len(gram)))
 
 
-def _cr1(bread: np.ndarray, scores: np.ndarray, cl: np.ndarray, n: int, k: int) -> tuple[np.ndarray, int]:
-    """CR1 sandwich covariance from per-row scores clustered by ``cl`` codes."""
-    s = cluster_sums(cl, scores)
-    g = s.shape[0]
+def _cr1(bread: np.ndarray, X: np.ndarray, resid: np.ndarray, cl: np.ndarray, n: int, k: int,
+         ) -> tuple[np.ndarray, int]:  # fmt: skip
+    """CR1 sandwich covariance from the scores ``X * resid`` clustered by ``cl`` codes.
+
+    The per-cluster score sums come from one sparse product (clusters × rows, weighted by the
+    residuals) so that no second n × k matrix is built (scale 100: ~2 GB each).
+    """
+    g = int(cl.max()) + 1 if len(cl) else 0
+    weighted = sp.csr_matrix((np.asarray(resid, dtype=float), (cl, np.arange(n))), shape=(g, n))
+    s = np.asarray(weighted @ X)
     if g < 2:
         raise EstimationError("clustered errors need at least two clusters")
     meat = s.T @ s
@@ -189,18 +195,19 @@ def ols(
     """
     yv = np.asarray(y, dtype=float)
     names = list(X.columns)
-    # Our own C-ordered copy: demeaned in place below.
-    Xv = X.to_numpy(dtype=float, copy=fe is not None)
-    if not Xv.flags.c_contiguous:
-        Xv = np.ascontiguousarray(Xv)
     n = len(yv)
     if n == 0:
         raise EstimationError("no observations")
+    add_const = fe is None and intercept
+    # One C-ordered float copy of the design (the intercept written into it, not stacked on
+    # afterwards, which would copy it again); with fixed effects it is demeaned in place below.
+    Xv = np.empty((n, len(names) + add_const), order="C")
+    if add_const:
+        Xv[:, 0] = 1.0
+        names = ["(Intercept)", *names]
+    Xv[:, int(add_const):] = X.to_numpy(dtype=float)
     cl, _ = _codes(cluster)
     if fe is None:
-        if intercept:
-            Xv = np.column_stack([np.ones(n), Xv])
-            names = ["(Intercept)", *names]
         Xt, yt = Xv, yv
         n_fe = 0
     else:
@@ -218,7 +225,7 @@ def ols(
     e = yt - Xt @ beta
     k = len(beta) + n_fe
     if vcov:
-        V, g = _cr1(bread, Xt * e[:, None], cl, n, k)
+        V, g = _cr1(bread, Xt, e, cl, n, k)
     else:  # slopes only (bootstrap replications)
         V, g = np.full((len(beta), len(beta)), np.nan), int(cl.max()) + 1
     ssr = float(e @ e)
@@ -311,7 +318,7 @@ def poisson(
         Xt = Xv
     bread = _solve((Xt * w[:, None]).T @ Xt, np.zeros(len(beta)))[1]
     k = len(beta) + n_fe
-    vcov, g = _cr1(bread, Xt * (yv - mu)[:, None], cl, n, k)
+    vcov, g = _cr1(bread, Xt, yv - mu, cl, n, k)
     fit = Fit(names=names, coef=beta, vcov=vcov, n=n, n_clusters=g, k_params=k,
               resid=yv - mu, fitted=mu, rows=rows, dropped=dropped,
               extra={"deviance": dev, "n_dropped_rows": int((~rows).sum())})  # fmt: skip

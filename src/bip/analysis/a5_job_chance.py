@@ -18,11 +18,13 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis._design import (
+    CATEGORIES,
     INDICATOR_ITEMS,
     OUTCOME,
     SHORT_OUTCOME,
     answers,
     background,
+    background_columns,
     combine,
 )
 from bip.analysis._fe import EstimationError, ols
@@ -92,7 +94,11 @@ def rates_by_level(panel: pd.DataFrame, items=INDICATOR_ITEMS) -> dict:
 
 def job_model(panel: pd.DataFrame) -> dict:
     """LPM of the 52-week outcome on all indicator levels and progressions + background."""
-    s = panel.loc[panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()].reset_index(drop=True)
+    # Only the model's columns: a full copy of the panel costs ~1 GB at scale 100.
+    cols = ["citizen_id", OUTCOME, *INDICATOR_ITEMS, *(f"d_{i}" for i in INDICATOR_ITEMS),
+            *background_columns(panel), *(c for c in CATEGORIES if c in panel.columns)]
+    rows = panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()
+    s = panel.loc[rows, cols].reset_index(drop=True)
     base = {"sample": "repeat measurements with a known outcome", "n_measurements": len(s),
             "n_citizens": int(s["citizen_id"].nunique()),
             "missing_answers": "set to the item's sample mean with a missing indicator",
