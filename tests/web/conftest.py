@@ -18,7 +18,7 @@ import django  # noqa: E402
 django.setup()  # test modules import views and models at collection time
 
 PG_URL = os.environ.get("BIP_PG_URL", "postgres://127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() == "true"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = "/usr/bin/chromium"
 
 # Fake CPR numbers (valid dates); the tests check that none of them is ever stored or logged.
