@@ -1,7 +1,7 @@
-"""Shared test configuration: the environment line in pytest's header.
+"""Shared test configuration: Chromium for the PDF and browser tests, the environment header.
 
-The fixtures that need PostgreSQL or Chromium live in ``tests/web/conftest.py``: they skip
-with a visible reason when the service is missing, and fail under CI=true, where it must run.
+A missing service skips with a visible reason, except under CI=true, where it must be there
+and its absence fails. (PostgreSQL's fixture is in ``tests/web/conftest.py``, its only user.)
 """
 
 from __future__ import annotations
@@ -9,6 +9,27 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need(condition: bool, what: str) -> None:
+    """Skip with a visible reason, except in CI, where the missing piece is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {what}")
+    pytest.skip(f"{what}; these tests run in CI")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of Debian's Chromium (scripts/setup.sh installs it as root; never downloaded)."""
+    path = shutil.which("chromium")
+    need(path is not None, "Debian's chromium is not installed (apt-get install -y chromium)")
+    return path
 
 
 def _postgres_reachable() -> bool:
@@ -20,9 +41,8 @@ def _postgres_reachable() -> bool:
 
 
 def pytest_report_header(config) -> list[str]:
-    ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
     return [
-        f"bip: CI={'yes' if ci else 'no'}, "
+        f"bip: CI={'yes' if IN_CI else 'no'}, "
         f"postgres 127.0.0.1:5432={'reachable' if _postgres_reachable() else 'NOT reachable'}, "
         f"chromium={shutil.which('chromium') or 'absent'}",
     ]

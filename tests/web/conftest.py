@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import socket
 from dataclasses import dataclass, field
 
@@ -19,7 +18,6 @@ django.setup()  # test modules import views and models at collection time
 
 PG_URL = os.environ.get("BIP_PG_URL", "postgres://127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-CHROMIUM = "/usr/bin/chromium"
 
 # Fake CPR numbers (valid dates); the tests check that none of them is ever stored or logged.
 CPR_A = "010170-1018"
@@ -51,21 +49,15 @@ def postgres_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> str:
-    """Debian's chromium; skips visibly when absent, but fails in CI (CI=true)."""
-    path = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
-    if not path:
-        msg = "Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped"
-        if IN_CI:
-            pytest.fail(msg)
-        pytest.skip(msg)
+def chromium_path(chromium) -> str:
+    """Debian's chromium (tests/conftest.py) and the playwright package to drive it."""
     try:
         import playwright  # noqa: F401
     except ImportError:
         if IN_CI:
             pytest.fail("the playwright package is required in CI")
         pytest.skip("the playwright package is not installed")
-    return path
+    return chromium
 
 
 def free_port() -> int:
