@@ -105,13 +105,7 @@ def _solve(xtx, xty, y, codes, G, size, fitted, scores, level) -> Fit:
     v = c * bread @ meat @ bread
     beta[keep] = bk
     se[keep] = np.sqrt(np.clip(np.diag(v), 0, None))
-    df = G - 1
-    t_crit = float(stats.t.ppf(0.5 + level / 2, df))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_value = 2 * stats.t.sf(np.abs(beta / se), df)
-    tss = float(((y - y.mean()) ** 2).sum())
-    r2 = 1 - float(u @ u) / tss if tss > 0 else np.nan
-    return Fit(beta, se, beta - t_crit * se, beta + t_crit * se, p_value, n, G, k, df, t_crit, r2)
+    return _fit(beta, se, y, u, n, G, k, level)
 
 
 def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.ndarray, *,
@@ -144,6 +138,12 @@ def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.nda
     se = nan.copy()
     se[used] = np.sqrt(np.clip(np.diag(v), 0, None))
     beta[~used] = np.nan
+    return _fit(beta, se, y, u, n, G, k, level)
+
+
+
+def _fit(beta, se, y, u, n: int, G: int, k: int, level: float) -> Fit:
+    """Intervals and p-values from t with G − 1 degrees of freedom, and R², as a Fit."""
     df = G - 1
     t_crit = float(stats.t.ppf(0.5 + level / 2, df))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -151,7 +151,6 @@ def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.nda
     tss = float(((y - y.mean()) ** 2).sum())
     r2 = 1 - float(u @ u) / tss if tss > 0 else np.nan
     return Fit(beta, se, beta - t_crit * se, beta + t_crit * se, p_value, n, G, k, df, t_crit, r2)
-
 
 def _independent_columns(gram: np.ndarray, nonzero: np.ndarray, tol: float = 1e-10) -> np.ndarray:
     """Indices of a maximal set of linearly independent columns, earliest first.

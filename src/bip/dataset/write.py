@@ -42,27 +42,22 @@ def conform(table: Table | str, data: TableData) -> pa.Table:
 
 
 class TableWriter:
-    """Streams one table into ``<dir>/<name>.<fmt>`` batch by batch."""
+    """Streams one table into ``<dir>/<name>.<fmt>`` batch by batch, in canonical types."""
 
     def __init__(self, directory: Path, name: str, fmt: str):
-        if fmt not in ("csv", "parquet"):
-            raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
         self.table = TABLES[name]
         self.path = Path(directory) / f"{name}.{fmt}"
-        schema = self.table.arrow_schema
-        if fmt == "parquet":
-            self._w = pq.ParquetWriter(self.path, schema, compression="zstd")
-        else:
-            self._w = pacsv.CSVWriter(self.path, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
-        self.rows = 0
+        self._file = FileWriter(self.path, self.table.arrow_schema, fmt)
+
+    @property
+    def rows(self) -> int:
+        return self._file.rows
 
     def write(self, data: TableData) -> None:
-        t = conform(self.table, data)
-        self.rows += t.num_rows
-        self._w.write_table(t)
+        self._file.write(conform(self.table, data))
 
     def close(self) -> None:
-        self._w.close()
+        self._file.close()
 
     def __enter__(self) -> TableWriter:
         return self
