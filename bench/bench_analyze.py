@@ -18,7 +18,12 @@ engineers' jobs kept the load average at 4-10, so absolute times are pessimistic
       validation 279 s (benefit_weeks 220 s, employment_months 42 s), panel 61 s
       (registers 47 s), A1-A3 28 s, A4 63 s, A8/A9 + fingerprint + schema + write 6 s.
 
-Without validation scale 100 takes about 160 s; the validator (src/bip/dataset) is the
+Re-measured at the end of the session, after A5-A7 and the report joined `bip analyze` and the
+validator was sped up (quiet machine except a 1m43s test run during the first ~100 s;
+/usr/bin/time -v): scale 100 in 5 min 46 s, peak RSS 6.80 GiB - validation 66 s, panel 37 s,
+A1-A3 23 s, A4 85 s, A5-A7 121 s, rest 7 s.
+
+In the first measurement, without validation scale 100 took about 160 s; the validator (src/bip/dataset) is the
 bottleneck for the 5-minute target. (Before the A4 rework the same run took 624 s, A4 111 s.)
 """
 
