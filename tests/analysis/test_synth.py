@@ -13,17 +13,8 @@ from bip.calibration.compare import compare
 from bip.dataset import Dataset
 from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
 from bip.panel import build_panel
+from bip.report.published import T1_IDS
 from bip.synth import generate_cohort
-
-T1_IDS = {
-    "B1": "t1_b1_ide_om_arbejde", "B2": "t1_b2_tage_kontakt", "B3": "t1_b3_samarbejde",
-    "B4": "t1_b4_netvaerk", "B5": "t1_b5_hverdagsmestring", "B6": "t1_b6_helbred",
-    "B7": "t1_b7_kompetence", "B8": "t1_b8_klare_et_arbejde", "B9": "t1_b9_viden_om_muligheder",
-    "S2": "t1_s2_realisme", "S3": "t1_s3_maalrettethed", "S4": "t1_s4_initiativ",
-    "S5": "t1_s5_fortaelle_om_sig_selv", "S6": "t1_s6_samarbejde", "S7": "t1_s7_instruktion",
-    "S8": "t1_s8_koncentration", "S9": "t1_s9_netvaerk", "S10": "t1_s10_hverdagsmestring",
-    "S11": "t1_s11_helbred", "S12": "t1_s12_jobchance", "B_avg": "t1_b_avg", "S_avg": "t1_s_avg",
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

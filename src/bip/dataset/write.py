@@ -66,14 +66,19 @@ class TableWriter:
         self.close()
 
 
+def _staging(out: Path, overwrite: bool, what: str) -> tuple[Path, Path]:
+    """``out`` checked (exists and no overwrite → error) and a hidden temporary path beside it."""
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} exists; choose another {what} or allow overwriting")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out, out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+
+
 @contextmanager
 def atomic_dir(out: Path, overwrite: bool = False):
     """Yield a temporary folder that becomes ``out`` only if the block succeeds."""
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(f"{out} exists; choose another folder or allow overwriting")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    out, tmp = _staging(out, overwrite, "folder")
     tmp.mkdir()
     try:
         yield tmp
@@ -92,11 +97,7 @@ def atomic_dir(out: Path, overwrite: bool = False):
 @contextmanager
 def atomic_file(out: Path, overwrite: bool = False):
     """Yield a temporary path beside ``out`` that becomes ``out`` only if the block succeeds."""
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(f"{out} exists; choose another name or allow overwriting")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    out, tmp = _staging(out, overwrite, "name")
     try:
         yield tmp
     except BaseException:
