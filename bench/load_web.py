@@ -39,6 +39,8 @@ OUT = ROOT / "bench" / "out"
 B_ITEMS = [f"B{i}" for i in range(1, 10)]
 S_ITEMS = [f"S{i}" for i in range(2, 13)]
 PASSWORD = "bench-password-" + "x" * 8
+# request kinds timed; "landing" is the page a browser opens after a save (--follow only)
+KINDS = tuple(f"{k}{side}" for k in ("save", "caseload", "baseline", "landing") for side in ("", "_server"))
 
 
 def free_port() -> int:
@@ -96,6 +98,12 @@ def seed(n_users: int, n_citizens: int) -> list[dict]:
     return users
 
 
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def server_ms(r: httpx.Response) -> float | None:
     m = re.search(r"app;dur=([0-9.]+)", r.headers.get("server-timing", ""))
     return float(m.group(1)) / 1000 if m else None
@@ -122,7 +130,7 @@ async def login(base: str, user: dict, gate: asyncio.Semaphore) -> httpx.AsyncCl
 
 
 async def caseworker(c: httpx.AsyncClient, user: dict, deadline: float, rec: dict, seed_: int, think: float,
-                     caseload_every: int) -> None:
+                     caseload_every: int, follow: bool) -> None:
     rng = random.Random(seed_)
     await asyncio.sleep(rng.uniform(0, think))  # spread the start
     i = 0
@@ -156,9 +164,27 @@ async def caseworker(c: httpx.AsyncClient, user: dict, deadline: float, rec: dic
                 rec["posts"] += 1
                 if attempt:
                     rec["double_submits"] += 1
+                await after_save(c, r, rec, follow)
             else:
                 rec["errors"].append(f"save {r.status_code}")
         await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+
+async def after_save(c: httpx.AsyncClient, r: httpx.Response, rec: dict, follow: bool) -> None:
+    """What a browser does after a save: open the page it is sent to, which shows (and so
+    clears) the "saved" message. Without ``follow`` only the clearing is done: the message
+    cookie is dropped. A client that did neither would pile up messages in its cookie and
+    then in its session, and every later request would pay for decoding them.
+    """
+    if not follow:
+        c.cookies.delete("messages")
+        return
+    t = time.perf_counter()
+    page = await c.get(r.headers["location"])
+    rec["landing"].append(time.perf_counter() - t)
+    rec["landing_server"].append(server_ms(page))
+    if page.status_code != 200:
+        rec["errors"].append(f"page after save {page.status_code}")
 
 
 def pct(xs: list[float], q: float) -> float | None:
@@ -168,15 +194,19 @@ def pct(xs: list[float], q: float) -> float | None:
     return 1000 * xs[min(len(xs) - 1, int(q * len(xs)))]
 
 
-async def run_load(base: str, users: list[dict], duration: float, think: float, caseload_every: int) -> dict:
-    rec = {"save": [], "caseload": [], "baseline": [], "save_server": [], "caseload_server": [],
-           "baseline_server": [], "errors": [], "acked": set(), "posts": 0, "double_submits": 0}
+async def run_load(base: str, users: list[dict], duration: float, think: float, caseload_every: int,
+                   server_pid: int, follow: bool) -> dict:
+    rec = {**{k: [] for k in KINDS}, "errors": [], "acked": set(), "posts": 0, "double_submits": 0}
     gate = asyncio.Semaphore(2)
     clients = await asyncio.gather(*(login(base, u, gate) for u in users))
     deadline = time.monotonic() + duration
+    cpu0 = process_cpu_s(server_pid), time.process_time()
     try:
-        await asyncio.gather(*(caseworker(c, u, deadline, rec, k, think, caseload_every)
+        await asyncio.gather(*(caseworker(c, u, deadline, rec, k, think, caseload_every, follow)
                                for k, (c, u) in enumerate(zip(clients, users, strict=True))))
+        # CPU seconds of the timed part: how much of the 2 cores each side used
+        rec["server_cpu_s"] = process_cpu_s(server_pid) - cpu0[0]
+        rec["load_generator_cpu_s"] = time.process_time() - cpu0[1]
     finally:
         for c in clients:
             await c.aclose()
@@ -191,6 +221,8 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=2.0, help="mean seconds between a caseworker's actions")
     ap.add_argument("--caseload-every", type=int, default=10, help="every n-th action opens the caseload")
     ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--follow", action="store_true",
+                    help="after each save, open the citizen page it redirects to, as a browser does")
     ap.add_argument("--admin-url", default="postgresql://127.0.0.1:5432/test")
     ap.add_argument("--db-name", default="bip_web_bench")
     args = ap.parse_args()
@@ -220,7 +252,8 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        rec = asyncio.run(run_load(base, users, args.duration, args.think, args.caseload_every))
+        rec = asyncio.run(run_load(base, users, args.duration, args.think, args.caseload_every, server.pid,
+                                   args.follow))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -229,15 +262,16 @@ def main() -> None:
     acked = rec["acked"]
     result = {
         "duration_s": args.duration, "users": args.users, "citizens_in_caseload": args.citizens,
-        "think_s": args.think, "server_threads": args.threads, "database": "postgresql",
+        "think_s": args.think, "server_threads": args.threads, "database": "postgresql", "follow": args.follow,
         "saves_acknowledged": len(acked), "save_posts": rec["posts"], "double_submits": rec["double_submits"],
         "rows_created": Measurement.objects.count() - before,
         "lost": len(acked - set(keys)), "duplicated": len(keys) - len(set(keys)),
         "unacknowledged_rows": len(set(keys) - acked),
         "errors": len(rec["errors"]), "error_samples": rec["errors"][:10],
         "throughput_saves_per_s": round(rec["posts"] / args.duration, 1),
+        "server_cpu_s": round(rec["server_cpu_s"], 1), "load_generator_cpu_s": round(rec["load_generator_cpu_s"], 1),
     }
-    for kind in ("save", "caseload", "baseline", "save_server", "caseload_server", "baseline_server"):
+    for kind in KINDS:
         xs = [x for x in rec[kind] if x is not None]
         result[kind] = {"n": len(xs), "p50_ms": pct(xs, 0.5), "p95_ms": pct(xs, 0.95), "p99_ms": pct(xs, 0.99),
                         "mean_ms": 1000 * statistics.fmean(xs) if xs else None}

@@ -1,0 +1,128 @@
+"""The caseload page: rows against a reference built measurement by measurement, and its cost.
+
+``services.caseload`` computes the newest measurement and its JOSH code in the database (one
+number per row, decoded through ``combination_code``); the reference here uses the model's own
+``combination`` property and plain Python, so the two are independent. Runs on SQLite and, in
+tests/web/test_postgres.py, on PostgreSQL (where the newest-measurement query differs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.urls import reverse
+
+from bip.instrument import GROUPS, NO_ACTIVITY_OPTION, S1_GROUP, S1_OPTIONS, combination_code
+
+TODAY = dt.date(2024, 6, 3)
+
+
+def _ticks(rng: random.Random) -> dict[int, int] | None:
+    """S1 answers of one measurement: not filled in, or a mix that covers every code path."""
+    kind = rng.choice(["none", "activities", "no_activity", "dont_know", "activities"])
+    if kind == "none":
+        return None
+    ticked = set()
+    if kind == "activities":
+        ticked = set(rng.sample(sorted(S1_GROUP), rng.randint(1, 4)))
+    elif kind == "no_activity":
+        ticked = {NO_ACTIVITY_OPTION}
+    else:
+        ticked = {23}
+    return {n: int(n in ticked) for n in S1_OPTIONS}
+
+
+def _make_citizens(jc, caseworkers, n: int, seed: int = 7):
+    """``n`` citizens with 0-4 measurements each, several on the same day (ties go to the later id)."""
+    from bip.web.core.models import Citizen, Measurement
+
+    rng = random.Random(seed)
+    citizens = []
+    for k in range(n):
+        cw = caseworkers[k % len(caseworkers)] if k % 9 else None  # some without a caseworker
+        c = Citizen.objects.create(citizen_id=f"{seed:02d}cit{k:04d}" + "f" * 50, jobcenter=jc, caseworker=cw)
+        citizens.append(c)
+        days = [TODAY - dt.timedelta(days=rng.randint(0, 200)) for _ in range(rng.randint(0, 4))]
+        if days and rng.random() < 0.3:
+            days.append(max(days))  # a second measurement on the newest day
+        for j, day in enumerate(days):
+            m = Measurement(measurement_id=f"m{seed}-{k}-{j}",
+                            citizen=c, caseworker=cw or caseworkers[0], measured_on=day)
+            for opt, v in (_ticks(rng) or {}).items():
+                setattr(m, f"S1_{opt}", v)
+            m.save()
+    return citizens
+
+
+def _reference(citizens) -> dict[str, tuple]:
+    from bip.web.core.services import status_of
+
+    out = {}
+    for c in citizens:
+        ms = sorted(c.measurements.all(), key=lambda m: (m.measured_on, m.id))
+        last = ms[-1] if ms else None
+        day = last.measured_on if last else None
+        name = (c.caseworker.user.username if c.caseworker and c.caseworker.user_id
+                else c.caseworker.caseworker_id if c.caseworker else "")
+        out[c.citizen_id] = (name, day, status_of(day, TODAY), last.combination if last else None)
+    return out
+
+
+def test_caseload_rows_match_a_measurement_by_measurement_reference(world):
+    from bip.web.core.models import Citizen
+    from bip.web.core.services import caseload
+
+    jc = world.jc["A"]
+    cws = [world.caseworkers["A"], world.caseworkers["A2"]]
+    citizens = _make_citizens(jc, cws, 120)
+    rows = caseload(Citizen.objects.filter(pk__in=[c.pk for c in citizens]), today=TODAY)
+    want = _reference(citizens)
+    got = {r.citizen_id: (r.caseworker, r.last, r.status, r.combination) for r in rows}
+    assert got == want
+    # every kind of activity answer occurs, so each branch of the code was compared
+    codes = {v[3] for v in want.values()}
+    assert None in codes and "0000" in codes and len(codes - {None, "0000"}) >= 5
+    assert {v[2] for v in want.values()} == {"never", "overdue", "due", "ok"}
+    # order: overdue (oldest first), never measured, due, ok
+    order = {"overdue": 0, "never": 1, "due": 2, "ok": 3}
+    keys = [(order[r.status], r.last or dt.date.min) for r in rows]
+    assert keys == sorted(keys)
+    assert all(r.weeks == ((TODAY - r.last).days // 7 if r.last else None) for r in rows)
+
+
+def test_josh_code_of_every_tick_pattern_agrees_with_the_instrument():
+    """The 32-entry table the database result is decoded with, against combination_code on the
+    actual ticks, for every subset of one option per group plus the two special options."""
+    from bip.web.core.services import JOSH_OF_BITS
+
+    reps = {g: sorted(n for n, grp in S1_GROUP.items() if grp == g) for g in GROUPS}
+    for bits in range(32):
+        for pick in (0, -1):  # first and last option of each group
+            ticked = [reps[g][pick] for i, g in enumerate(GROUPS) if bits & (8 >> i)]
+            ticked += [NO_ACTIVITY_OPTION] if bits & 16 else []
+            assert JOSH_OF_BITS[bits] == combination_code(ticked)
+            assert JOSH_OF_BITS[bits] == combination_code([*ticked, 23])  # "don't know" never changes it
+
+
+@pytest.mark.parametrize("n", [5, 60])
+def test_caseload_page_cost_does_not_grow_with_citizens(login, world, django_assert_num_queries, n):
+    """A fixed number of queries whatever the caseload's size (session, user with role,
+    citizens, caseworker names, newest measurements, audit entry, and the transaction)."""
+    _make_citizens(world.jc["A"], [world.caseworkers["A"], world.caseworkers["A2"]], n, seed=n)
+    client = login("caseworker")
+    with django_assert_num_queries(8):
+        r = client.get(reverse("caseload") + "?scope=all")
+    assert r.status_code == 200
+    assert len(r.context["rows"]) == n + 1
+
+
+def test_saving_a_measurement_takes_ten_queries(login, world, full_values, django_assert_num_queries):
+    """Session, user (with role and caseworker link), citizen, questionnaire version, the insert
+    in its savepoint, the audit entry, and the transaction: 10 round trips."""
+    client = login("caseworker")
+    data = {**full_values(TODAY), "idempotency_key": "q1"}
+    with django_assert_num_queries(10):
+        r = client.post(reverse("measurement_new", args=[world.citizens["A"].citizen_id, "both"]), data)
+    assert r.status_code == 302
