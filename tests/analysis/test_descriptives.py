@@ -149,3 +149,25 @@ def test_a9_per_jobcenter():
     assert jc1["share_missing"]["B1"] == 0.5  # one of the two citizen parts lacks B1
     assert jc1["share_citizen_part"] == pytest.approx(2 / 3)
     assert res["all"]["n_measurements"] == 4
+
+
+def test_a8_men_charged_counts_known_registers_only_and_without_warnings(panel):
+    """A man with every crime register unknown is left out of the share, silently (a dataset
+    without registers must not print numpy warnings)."""
+    import warnings
+
+    p = _with_registers(panel)
+    first = p.index[(p["meas_no"] == 1) & (p["female"] == 0)]
+    crime = ["charge_penal_5y", "charge_traffic_5y", "charge_other_5y",
+             "conviction_penal_5y", "conviction_traffic_5y", "conviction_other_5y"]
+    p[crime] = p[crime].astype(float)
+    p.loc[first[0], "conviction_traffic_5y"] = 1
+    p.loc[first[1], crime] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        row = next(r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y")
+        p[crime] = np.nan
+        unknown = next(r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y")
+    assert row["n_citizens"] == len(first) - 1
+    assert row["value"] == pytest.approx(1 / (len(first) - 1))
+    assert unknown["n_citizens"] == 0

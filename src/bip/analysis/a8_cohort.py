@@ -21,10 +21,12 @@ def run(panel: pd.DataFrame) -> dict:
     origin = first["origin"].astype("string")
     edu = first["education"].astype("string")
     female = f(first["female"])
-    charged = np.nanmax(np.column_stack([f(first[c]) for c in
-                                         ("charge_penal_5y", "charge_traffic_5y", "charge_other_5y",
-                                          "conviction_penal_5y", "conviction_traffic_5y", "conviction_other_5y")]),
-                        axis=1) if len(first) else np.zeros(0)  # fmt: skip
+    # fmax ignores NaN like nanmax, and gives NaN (without a warning) where all six are unknown,
+    # e.g. a dataset without registers
+    charged = np.fmax.reduce(np.column_stack([f(first[c]) for c in
+                                              ("charge_penal_5y", "charge_traffic_5y", "charge_other_5y",
+                                               "conviction_penal_5y", "conviction_traffic_5y", "conviction_other_5y")]),
+                             axis=1) if len(first) else np.zeros(0)  # fmt: skip
     men = female == 0
 
     def cat(s, lev):
