@@ -5,11 +5,17 @@ complete measurements (1 in 10 submitted twice, as a double click would) and now
 open the jobcentre caseload of 1,000 citizens. The server is ``bip serve`` (waitress) in its own
 process. Afterwards the database is checked: every acknowledged save is there exactly once.
 
-    python bench/load_web.py [--duration 120] [--users 50] [--citizens 1000]
+    python bench/load_web.py [--duration 120] [--users 50] [--citizens 1000] [--follow]
+
+After a save the server redirects to the citizen page with a "saved" message. By default the
+client clears that message as a browser would by showing it, without loading the page; with
+``--follow`` it loads the page too (reported as ``landing``), which is what a caseworker's
+browser does and roughly triples the server's work per save.
 
 Prints p50/p95/p99 latencies per request kind as the client sees them and as the server spent
-them (``*_server``, from the Server-Timing header: Django time without queueing), errors, and
-the latency of a light page as a baseline in the same run; writes bench/out/load_web.json. Needs PostgreSQL at
+them (``*_server``, from the Server-Timing header: Django time without queueing), errors, the
+CPU seconds the server and the load generator used during the timed part, and the latency of a
+light page as a baseline in the same run; writes bench/out/load_web.json. Needs PostgreSQL at
 127.0.0.1:5432 (trust); uses its own database ``bip_web_bench`` (dropped and re-created).
 """
 
