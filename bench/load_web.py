@@ -2,7 +2,8 @@
 
 N concurrent caseworkers (default 50) log in and, with a think time between actions, save
 complete measurements (1 in 10 submitted twice, as a double click would) and now and then
-open the jobcentre caseload of 1,000 citizens. The server is ``bip serve`` (waitress) in its own
+open the jobcentre caseload of 1,000 citizens. The server is ``bip serve`` in its own process(es):
+gunicorn workers (``--workers``, default one per core) or, with ``--workers 1``, one waitress
 process. Afterwards the database is checked: every acknowledged save is there exactly once.
 
     python bench/load_web.py [--duration 120] [--users 50] [--citizens 1000] [--follow]
@@ -105,9 +106,17 @@ def seed(n_users: int, n_citizens: int) -> list[dict]:
 
 
 def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds so far of process ``pid`` and its live children (gunicorn's
+    workers), from Linux /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def server_ms(r: httpx.Response) -> float | None:
@@ -226,13 +235,18 @@ def main() -> None:
     ap.add_argument("--citizens", type=int, default=1000)
     ap.add_argument("--think", type=float, default=2.0, help="mean seconds between a caseworker's actions")
     ap.add_argument("--caseload-every", type=int, default=10, help="every n-th action opens the caseload")
-    ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="server processes (default: bip serve's, one per core up to 4); 1 = one waitress process")
+    ap.add_argument("--threads", type=int, default=8, help="threads per server process")
     ap.add_argument("--follow", action="store_true",
                     help="after each save, open the citizen page it redirects to, as a browser does")
     ap.add_argument("--admin-url", default="postgresql://127.0.0.1:5432/test")
     ap.add_argument("--db-name", default="bip_web_bench")
     args = ap.parse_args()
 
+    from bip.web.server import default_workers
+
+    args.workers = args.workers or default_workers()
     db_url = fresh_database(args.admin_url, args.db_name)
     env = {**os.environ, "DATABASE_URL": db_url, "BIP_SECRET_KEY": secrets.token_urlsafe(40),
            "BIP_HMAC_KEY": secrets.token_hex(32), "BIP_DATA_DIR": str(OUT / "load_web_data")}
@@ -249,7 +263,7 @@ def main() -> None:
     before = Measurement.objects.count()
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "bip", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               "--threads", str(args.threads), "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -268,7 +282,7 @@ def main() -> None:
     acked = rec["acked"]
     result = {
         "duration_s": args.duration, "users": args.users, "citizens_in_caseload": args.citizens,
-        "think_s": args.think, "server_threads": args.threads, "database": "postgresql", "follow": args.follow,
+        "think_s": args.think, "server_processes": args.workers, "server_threads": args.threads, "database": "postgresql", "follow": args.follow,
         "saves_acknowledged": len(acked), "save_posts": rec["posts"], "double_submits": rec["double_submits"],
         "rows_created": Measurement.objects.count() - before,
         "lost": len(acked - set(keys)), "duplicated": len(keys) - len(set(keys)),

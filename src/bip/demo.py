@@ -74,4 +74,4 @@ def demo(out: Path, scale: float, seed: int, lang: str, fresh: bool, serve: bool
     from bip.web.cli import serve as serve_cmd
 
     ctx = click.get_current_context()
-    ctx.invoke(serve_cmd, host="127.0.0.1", port=port, threads=8, demo=dataset, data_dir=out / "web")
+    ctx.invoke(serve_cmd, host="127.0.0.1", port=port, workers=None, threads=8, demo=dataset, data_dir=out / "web")

@@ -21,13 +21,14 @@ def setup(settings_module: str = "bip.web.settings") -> None:
 
 
 def migrate(verbosity: int = 0) -> None:
-    """Create or migrate the database chosen by DATABASE_URL."""
+    """Create or migrate the database chosen by DATABASE_URL, with its cache table."""
     from django.core.management import call_command
 
     db = __import__("django.conf", fromlist=["settings"]).settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3") and db["NAME"] != ":memory:":
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=verbosity)  # login throttling (settings.CACHES)
 
 
 def demo_secrets(data_dir: Path) -> Path:

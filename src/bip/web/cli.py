@@ -24,12 +24,17 @@ _DATA_DIR = click.option(
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Server processes [default: one per CPU core, at most 4]. 1, or any number on Windows: one "
+                   "waitress process.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Threads per process.")
 @click.option("--demo", "demo", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Demo mode: migrate, import DATASET if the database is empty, create demo logins and citizens.")
 @_DATA_DIR
-def serve(host: str, port: int, threads: int, demo: Path | None, data_dir: Path | None) -> None:
-    """Serve the measurement tool with waitress (DEBUG off). Database from DATABASE_URL."""
+def serve(host: str, port: int, workers: int | None, threads: int, demo: Path | None, data_dir: Path | None) -> None:
+    """Serve the measurement tool (DEBUG off): gunicorn worker processes, or waitress on Windows.
+
+    Database from DATABASE_URL."""
     from bip.web import bootstrap
 
     path = _data_dir(data_dir)
@@ -53,12 +58,15 @@ def serve(host: str, port: int, threads: int, demo: Path | None, data_dir: Path 
         for role, (user, pw) in info["logins"].items():
             click.echo(f"  {role:<11} {user:<20} {pw}")
         click.echo("Demo citizens to find by CPR (fake numbers): " + ", ".join(info["cprs"]))
-    from waitress import serve as waitress_serve
+    from bip.web import server
 
-    from bip.web.wsgi import application
-
-    click.echo(f"\nBIP is running on http://{host}:{port}/  (Ctrl+C stops it)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="bip")
+    workers = workers or server.default_workers()
+    if workers > 1 and not server.can_fork():
+        click.echo(f"{workers} worker processes need gunicorn (not on Windows); serving from one process")
+        workers = 1
+    click.echo(f"\nBIP is running on http://{host}:{port}/  ({workers} process(es) x {threads} threads; "
+               "Ctrl+C stops it)")
+    server.serve(host, port, workers=workers, threads=threads)
 
 
 @click.command("export-db")

@@ -113,7 +113,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: this many failures per user name (or per client address) lock it for the window.
 BIP_LOGIN_MAX_FAILURES = int(os.environ.get("BIP_LOGIN_MAX_FAILURES", "5"))
 BIP_LOGIN_LOCK_SECONDS = int(os.environ.get("BIP_LOGIN_LOCK_SECONDS", "900"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The login-throttling counters must be shared by all server processes (bip serve --workers),
+# hence a cache in the database rather than in each process's memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bip_cache"}}
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
