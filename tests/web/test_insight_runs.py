@@ -201,3 +201,32 @@ def test_insight_screens_by_role(client, world, insight_dir, role):  # noqa: F81
         else:
             assert r.status_code == 403, (role, name, r.status_code)
             assert AuditLog.objects.filter(action="access.denied").count() == before + 1
+
+
+def test_effectiveness_says_when_caseworkers_cannot_be_told_apart(client, world, monkeypatch):
+    """An estimated spread of true effects of 0 makes every shrunken effect 0 with a zero-width
+    interval; the page says the data cannot tell caseworkers apart instead of showing that
+    table (seen on the scale-1 synthetic cohort, where A6 estimates the spread as 0)."""
+    import types
+
+    from django.utils import timezone
+
+    from bip.web.insight import runs
+
+    def results(sd):
+        effect = {"caseworker_id": "WA1", "effect": 0.08, "effect_shrunk": 0.0 if sd == 0 else 0.03,
+                  "se": 0.05, "reliability": 0.0 if sd == 0 else 0.4, "n_citizens": 40, "n_measurements": 90}
+        return {"a6_caseworkers": {"status": "ok", "effects": [effect],
+                                   "beyond": {"true_effect_sd": sd, "explanation_en": "x", "explanation_da": "x"}}}
+
+    run = types.SimpleNamespace(finished_at=timezone.now(), fingerprint="f" * 40)
+    client.force_login(world.users[("analyst", "A")])
+    for sd, shown in ((0.0, False), (0.03, True)):
+        monkeypatch.setattr(runs, "latest_results", lambda sd=sd: (run, results(sd)))
+        html = client.get(reverse("insight_effectiveness") + "?jobcenter=JCA", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert ('id="no-spread"' not in html) == shown
+        assert ('id="caseworkers"' in html) == shown and ('id="teams"' in html) == shown
+        assert 'id="caution"' in html
+    monkeypatch.setattr(runs, "latest_results", lambda: (run, results(0.0)))
+    html = client.get(reverse("insight_effectiveness") + "?jobcenter=JCA", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "ikke kan skelne dem fra hinanden" in html  # Danish first

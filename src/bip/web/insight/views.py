@@ -112,6 +112,9 @@ class EffectivenessView(RoleView):
             ctx["beyond"] = a6.get("beyond") or {}
             ctx["explanation"] = (ctx["beyond"].get("explanation_da") if get_language() == "da"
                                   else ctx["beyond"].get("explanation_en"))  # fmt: skip
+            # An estimated spread of 0 makes every shrunken effect 0 with a zero-width interval:
+            # that says "not distinguishable from chance", not "exactly equal", so say it in words.
+            ctx["no_spread"] = a6.get("status") == "ok" and ctx["beyond"].get("true_effect_sd") == 0
             ids = set(Caseworker.objects.filter(jobcenter=jc).values_list("caseworker_id", flat=True))
             if self.role == Role.ANALYST:
                 rows = effectiveness.caseworker_rows(a6, ids)
