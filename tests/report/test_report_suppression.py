@@ -165,3 +165,59 @@ def test_suppress_hides_only_citizen_based_cells_of_small_rows():
     assert [r.values["label"] for r in out.rows] == ["a", "b", "c", "d", "e"]
     assert out.rows[0].values["pub"] == 0.4
     assert suppress(t, "analyst") is t
+
+
+def test_complementary_hides_the_smallest_other_cell_with_citizens():
+    from bip.report.tables import complementary
+
+    assert complementary({"a": 3, "b": 0, "c": 9, "d": 7}, {"a"}) == {"a", "d"}  # b is no cover: 0 stays 0
+    assert complementary({"a": 3, "f": 1, "c": 9, "d": 7}, {"a", "f"}) == {"a", "f", "d"}  # 3 + 1 is small
+    assert complementary({"b": 0, "c": 9, "d": 7}, {"b"}) == {"b", "d"}  # a hidden "<5" may be 0 or not
+    assert complementary({"c": 9}, set()) == set()
+    assert complementary({"a": 3, "b": 0}, {"a"}) == {"a"}  # nothing can cover it
+
+
+def _partition(sizes):
+    return Table("p", "", "", (Col("code", "", "text", False), Col("n", "", "int"), Col("share", "", "pct")),
+                 tuple(Row({"code": f"r{i}", "n": n, "share": n / max(sum(sizes), 1)}, n_citizens=n)
+                       for i, n in enumerate(sizes)), partition=True)
+
+
+def test_partition_table_hides_a_second_row_marked_x():
+    out = suppress(_partition([3, 12, 8, 40]), "manager")
+    assert [r.values["n"] for r in out.rows] == ["<5", 12, "x", 40]
+    assert out.rows[2].values["share"] == "x" and out.rows[2].values["code"] == "r2"
+    # not a partition: only the small row
+    t = _partition([3, 12, 8, 40])
+    plain = suppress(Table(t.id, t.caption, t.reading, t.cols, t.rows), "manager")
+    assert [r.values["n"] for r in plain.rows] == ["<5", 12, 8, 40]
+    assert suppress(t, "analyst") is t
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 4), st.integers(5, 60)), min_size=2, max_size=16))
+def test_no_small_number_can_be_worked_out_of_a_partition(sizes):
+    """The hidden rows' sum (the total minus the shown rows) is at least 5 unless no row with
+    citizens is left to hide; small rows say "<5", the one row hidden to protect them "x" and
+    is the smallest; nothing else is hidden."""
+    out = suppress(_partition(sizes), "manager")
+    shown = [r.values["n"] for r in out.rows]
+    small = [i for i, n in enumerate(sizes) if n < 5]
+    assert all(shown[i] == "<5" for i in small)
+    withheld = [i for i, v in enumerate(shown) if v == "x"]
+    hidden = small + withheld
+    left = [sizes[i] for i in range(len(sizes)) if i not in hidden and sizes[i] > 0]
+    if small:  # the sum that can be worked out is no small number, unless nothing could cover
+        assert sum(sizes[i] for i in hidden) >= 5 or (not withheld and not left)
+    assert len(withheld) == (1 if small and (left or withheld) else 0)
+    if withheld:  # the smallest row with citizens was taken
+        assert sizes[withheld[0]] <= min(left, default=10**9)
+    assert all(shown[i] == sizes[i] for i in range(len(sizes)) if i not in hidden)
+
+
+def test_manager_report_withholds_a_second_combination(rendered):
+    """The fixture's only small combination (0111, n = 3) takes one other row with it."""
+    for (_lang, aud), doc in rendered.items():
+        tab = doc[doc.index('id="tab-combinations"'):]
+        tab = tab[:tab.index("</table>")]
+        assert tab.count(">x<") == (2 if aud == "manager" else 0)  # its count and share

@@ -97,7 +97,12 @@ def test_small_cells_are_suppressed(loaded):
     assert big
     for c in small:
         assert f["mix"][c]["suppressed"] and f["mix"][c]["value"] is None
-    for c in big:
+    # the 16 shares add up to 1, so one more code is withheld ("x"): the smallest with 5 or more
+    withheld = [c for c in big if f["mix"][c].get("mark") == "x"]
+    assert withheld == ([min(big, key=lambda c: (f["mix"][c]["n_citizens"], c))] if small else [])
+    for c in withheld:
+        assert f["mix"][c]["suppressed"] and f["mix"][c]["value"] is None and f["mix"][c]["n"] is None
+    for c in set(big) - set(withheld):
         assert not f["mix"][c]["suppressed"] and f["mix"][c]["value"] is not None
     for item in ("B_avg", "S_avg"):
         for c, cell in f["progression"][item].items():
@@ -197,3 +202,25 @@ def test_stale_panel_served_while_new_one_builds(transactional_db, world, insigh
     m = Measurement.objects.get(pk=m.pk)
     s_avg = sum(getattr(m, f"S{i}") for i in range(2, 13)) / 11
     assert float(p3.loc[p3["measurement_id"] == m.measurement_id, "S_avg"].iloc[0]) == pytest.approx(s_avg)
+
+
+def test_activity_mix_withholds_a_second_code_and_the_page_shows_x():
+    """One code with 3 citizens: the shares add up to 1, so it could be worked out from the
+    other 15; the smallest code with 5 or more citizens (0100, 6) is withheld with it."""
+    from django.template import Context, Template
+
+    from bip.web.insight import figures
+
+    codes = ["1000"] * 10 + ["0100"] * 6 + ["0010"] * 3 + ["0000"] * 20
+    p = pd.DataFrame({"citizen_id": [f"c{i}" for i in range(len(codes))], "combination": codes})
+    mix = figures.activity_mix(p)
+    assert mix["0010"]["suppressed"] and mix["0010"].get("mark") is None
+    assert mix["0100"]["suppressed"] and mix["0100"]["mark"] == "x" and mix["0100"]["value"] is None
+    assert mix["1000"]["value"] == pytest.approx(10 / 39) and not mix["1000"]["suppressed"]
+    assert mix["0001"] == {"value": None, "n_citizens": 0, "suppressed": False, "n": None}  # empty, not hidden
+    html = Template("{% load insight %}{{ a|pct }}|{{ a|ncit }}|{{ b|pct }}").render(
+        Context({"a": mix["0100"], "b": mix["0010"]}))
+    assert html.count(">x</span>") == 2 and "&lt; 5" in html.split("|")[2]
+    del codes[16:19]  # without the 3 citizens of 0010 no code is small: nothing withheld
+    p = pd.DataFrame({"citizen_id": [f"c{i}" for i in range(len(codes))], "combination": codes})
+    assert not any(c.get("mark") for c in figures.activity_mix(p).values())

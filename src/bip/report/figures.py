@@ -9,25 +9,26 @@ from __future__ import annotations
 import numpy as np
 
 from bip.report.style import HATCHES, OURS, OURS_2, PUBLISHED, new_figure, to_svg
-from bip.report.tables import SUPPRESSED, Table
+from bip.report.tables import HIDDEN, Table
 from bip.report.text import is_missing, word
 
 
 def _num(v) -> float:
-    return np.nan if (v == SUPPRESSED or is_missing(v)) else float(v)
+    return np.nan if (v in HIDDEN or is_missing(v)) else float(v)
 
 
-def _sup(v) -> bool:
-    return v == SUPPRESSED
+def _sup(v) -> str:
+    """The hidden-cell mark ("<5" or "x") to write in place of the point, or ""."""
+    return v if isinstance(v, str) and v in HIDDEN else ""
 
 
-def _mark_suppressed(ax, xs, ys_anchor, flags, horizontal=False):
-    for x, y, f in zip(xs, ys_anchor, flags, strict=False):
-        if f:
+def _mark_suppressed(ax, xs, ys_anchor, marks, horizontal=False):
+    for x, y, mark in zip(xs, ys_anchor, marks, strict=False):
+        if mark:
             if horizontal:
-                ax.annotate(SUPPRESSED, (y, x), ha="center", va="center", fontsize=7, color="#555555")
+                ax.annotate(mark, (y, x), ha="center", va="center", fontsize=7, color="#555555")
             else:
-                ax.annotate(SUPPRESSED, (x, y), ha="center", va="bottom", fontsize=7, color="#555555")
+                ax.annotate(mark, (x, y), ha="center", va="bottom", fontsize=7, color="#555555")
 
 
 def dot_interval(table: Table, salt: str, lang: str, *, label_key: str, series: list[dict],

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bip.report.pdf import PdfUnavailable, print_pdf
 from bip.report.sections import BUILDERS, Ctx, Figure, Para, Section
-from bip.report.tables import SUPPRESSED, Table, suppress
+from bip.report.tables import HIDDEN, Table, suppress
 from bip.report.text import LANGS, fmt_value, word
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,8 @@ def build_sections(results: dict, lang: str, audience: str) -> list[Section]:
 
 def _cell(v, kind: str, lang: str) -> tuple[str, str]:
     """(text, css class) of one cell."""
-    if v == SUPPRESSED:
-        return SUPPRESSED, "num sup"
+    if isinstance(v, str) and v in HIDDEN:
+        return v, "num sup"
     if kind == "text" or isinstance(v, str):
         return ("" if v is None else str(v)), ""
     return fmt_value(v, kind, lang), "num"

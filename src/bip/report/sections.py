@@ -9,7 +9,7 @@ data quality. A part the results lack renders as "not available in these results
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
 from bip.report import figures as F
@@ -220,9 +220,9 @@ def sec_activities(r: dict, c: Ctx) -> Section:
                   "How often each combination of job-focused (J), up-skilling (O), social (S) and health (H) activities occurred in the last three months."),
               (Col("code", c.w("code"), "text", False), Col("n", c.w("count"), "int"), Col("share", c.w("share"), "pct"),
                Col("pub_n", c.w("published"), "int", False), Col("pub_pct", c.w("published") + " %", "d1", False)),
-              tuple(rows), source=P.ref("t3_combinations"), notes=(word("josh_legend", c.lang),))
+              tuple(rows), source=P.ref("t3_combinations"), notes=(word("josh_legend", c.lang),), partition=True)
     s.blocks.append(t)
-    st = c.sup(Table(t.id, t.caption, t.reading, t.cols, tuple(
+    st = c.sup(replace(t, rows=tuple(
         Row({**rw.values, "pub_share": None if rw.values["pub_pct"] is None else rw.values["pub_pct"] / 100},
             rw.n_citizens, rw.n_obs) for rw in t.rows)))
     s.blocks.append(Figure("fig-combinations", c.t("Fordeling af indsatskombinationer", "Distribution of activity combinations"),

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field, replace
 
 MIN_CITIZENS = 5
 SUPPRESSED = "<5"
+# A cell hidden only so that a "<5" cell of the same partition cannot be worked out from the
+# total (it rests on 5 or more citizens, so "<5" would be untrue).
+WITHHELD = "x"
+HIDDEN = (SUPPRESSED, WITHHELD)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class Table:
     rows: tuple[Row, ...]
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The rows split one total (e.g. the 16 activity combinations): a hidden row could be worked
+    # out by subtracting the others from the total, so suppression hides more (complementary).
+    partition: bool = False
 
 
 def is_small(row: Row) -> bool:
@@ -73,24 +80,52 @@ def suppress(table: Table, audience: str) -> Table:
     """The suppression rule: for managers, every citizen-based cell of a small row -> "<5".
 
     A share whose numerator (``n_citizens_with``) is under 5 is small too: it would reveal
-    the few. Analysts see every cell. Applied to every table and, through the table it is
-    drawn from, to every figure of the manager report.
+    the few. In a :attr:`Table.partition` table one more row is hidden, so that the hidden rows'
+    sum (the total minus the shown rows) is no small number (:func:`complementary`); it shows "x". Analysts see every cell. Applied to every table and, through the
+    table it is drawn from, to every figure of the manager report.
     """
     if audience == "analyst":
         return table
     based = [c.key for c in table.cols if c.citizen_based]
-    rows = []
-    for r in table.rows:
+    hide_rows: dict[int, list[str]] = {}
+    for i, r in enumerate(table.rows):
         small = is_small(r)
         cell_n = r.cell_n or {}
         hide = [k for k in based if k in r.values and (small or any(_lt5(n) for n in cell_n.get(k, ())))]
         if hide:
-            vals = dict(r.values)
-            for k in hide:
-                vals[k] = SUPPRESSED
-            r = replace(r, values=vals)
-        rows.append(r)
+            hide_rows[i] = hide
+    marks = dict.fromkeys(hide_rows, SUPPRESSED)
+    if table.partition:
+        sizes = {i: r.n_citizens if r.n_citizens is not None else r.n_obs for i, r in enumerate(table.rows)}
+        for i in complementary(sizes, set(hide_rows)) - set(hide_rows):
+            hide_rows[i] = [k for k in based if k in table.rows[i].values]
+            marks[i] = WITHHELD
+    rows = list(table.rows)
+    for i, keys in hide_rows.items():
+        rows[i] = replace(rows[i], values={**rows[i].values, **dict.fromkeys(keys, marks[i])})
     return replace(table, rows=tuple(rows))
+
+
+def complementary(sizes: dict, hidden: set) -> set:
+    """The cells of a partition to hide so that no small number can be worked out from the total.
+
+    ``sizes`` maps each cell to its size (citizens, or observations), ``hidden`` are the cells
+    hidden for being small. Subtracting the shown cells from the total gives the hidden cells'
+    sum, so when any cell is hidden the smallest other cell with a size above 0 is hidden with
+    it (secondary suppression). Every cell left shown has 5 or more, so the sum that can be
+    worked out is then at least 5 whatever the hidden cells hold, and which cell is taken does
+    not depend on them either. Returns all cells to hide.
+    """
+    hidden = set(hidden)
+
+    def size(k) -> float:
+        n = sizes.get(k)
+        return 0.0 if n is None or isinstance(n, bool) else float(n)
+
+    cover = sorted((size(k), str(k), k) for k in sizes if k not in hidden and size(k) > 0)
+    if hidden and cover:
+        hidden.add(cover[0][2])
+    return hidden
 
 
 def row_from(obj: dict, values: dict) -> Row:

@@ -65,8 +65,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "shrunk": ("Krympede effekter (empirisk Bayes)", "Shrunken effects (empirical Bayes)"),
     "estimate": ("Estimat", "Estimate"),
     "se": ("Std.fejl", "Std. error"),
-    "suppressed_note": ("«<5»: færre end 5 borgere – tallet vises ikke.",
-                        "“<5”: fewer than 5 citizens – the number is not shown."),
+    "suppressed_note": ("«<5»: færre end 5 borgere – tallet vises ikke. «x»: skjult, så et «<5»-tal ikke kan "
+                        "regnes ud fra de andre og totalen.",
+                        "“<5”: fewer than 5 citizens – the number is not shown. “x”: hidden so that a “<5” number "
+                        "cannot be worked out from the others and the total."),
     "josh_legend": ("Kode JOSH: J = jobrettet, O = opkvalificering, S = social, H = helbredsrettet; "
                     "1 = deltog, 0 = ikke. 0000 = ingen aktivitet.",
                     "Code JOSH: J = job-focused, O = up-skilling, S = social, H = health; "

@@ -2,7 +2,8 @@
 
 Pure functions of an analysis panel (docs/panel.md). Every figure that rests on citizens
 carries ``n_citizens``; :func:`cell` marks it ``suppressed`` under 5 citizens (the reports'
-rule, ``bip.report.tables.MIN_CITIZENS``), and the page shows "< 5" instead of the value.
+rule, ``bip.report.tables.MIN_CITIZENS``), and the page shows "< 5" instead of the value. A
+cell hidden only to protect such a cell (secondary suppression) also carries ``mark: "x"``.
 Progression by combination is A4's naive model (:mod:`bip.analysis.a4_combination_effects`,
 raw answer units, CR1 intervals by citizen) run on the subset - not re-estimated here.
 """
@@ -16,7 +17,7 @@ import pandas as pd
 
 from bip.analysis import a4_combination_effects
 from bip.instrument import ALL_COMBINATIONS
-from bip.report.tables import MIN_CITIZENS
+from bip.report.tables import MIN_CITIZENS, complementary
 
 CADENCE_WEEKS = 13
 QUARTER_DAYS = 91
@@ -109,6 +110,10 @@ def activity_mix(p: pd.DataFrame) -> dict[str, dict]:
     for code in ALL_COMBINATIONS:
         n, nc = (int(counts.at[code, "size"]), int(counts.at[code, "nunique"])) if code in counts.index else (0, 0)
         out[code] = cell(n / total if total else None, nc, n=n)
+    # the 16 shares add up to 1: a lone "< 5" share could be worked out from the others
+    small = {code for code, c in out.items() if c["suppressed"]}
+    for code in complementary({code: c["n_citizens"] for code, c in out.items()}, small) - small:
+        out[code] = {**out[code], "value": None, "n": None, "suppressed": True, "mark": "x"}
     return out
 
 

@@ -1,7 +1,7 @@
 """Server-side SVG for the dashboards (no JavaScript, no external resources; as core/charts.py).
 
 Both charts compare the jobcentre (solid, blue) with all jobcentres (hollow, red) row by row.
-A suppressed cell (< 5 citizens) is drawn as the text "< 5", never as a mark.
+A suppressed cell (< 5 citizens) is drawn as the text "< 5" (or "x" when hidden to protect such a cell), never as a mark.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def interval_chart(rows: list[tuple[str, dict, dict]], *, title: str, labels: tu
             if not c or c.get("n_citizens", 0) == 0:
                 continue
             if c.get("suppressed"):
-                parts.append(f'<text x="{left + 4}" y="{y + 4:.1f}" font-size="10" fill="#777" class="suppressed">&lt; 5</text>')
+                parts.append(f'<text x="{left + 4}" y="{y + 4:.1f}" font-size="10" fill="#777" class="suppressed">{escape(c.get("mark", "< 5"))}</text>')
                 continue
             if c.get("value") is None:
                 continue
@@ -94,7 +94,7 @@ def share_bars(rows: list[tuple[str, dict, dict]], *, title: str, labels: tuple[
             if not c or c.get("n_citizens", 0) == 0:
                 continue
             if c.get("suppressed"):
-                parts.append(f'<text x="{left + 4}" y="{y + 11}" font-size="10" fill="#777" class="suppressed">&lt; 5</text>')
+                parts.append(f'<text x="{left + 4}" y="{y + 11}" font-size="10" fill="#777" class="suppressed">{escape(c.get("mark", "< 5"))}</text>')
                 continue
             w = c["value"] / hi * pw
             style = f'fill="{COLOURS[k]}"' if k == 0 else f'fill="white" stroke="{COLOURS[k]}" stroke-width="1.5"'

@@ -1,10 +1,9 @@
-"""Template filters for figure cells (``{value, n_citizens, suppressed, lo, hi}``)."""
+"""Template filters for figure cells (``{value, n_citizens, suppressed, mark, lo, hi}``)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 DASH = "–"
@@ -14,11 +13,19 @@ def _small(c) -> bool:
     return isinstance(c, dict) and c.get("suppressed")
 
 
+def _hidden(c):
+    """What a hidden cell shows: "< 5", or "x" for a cell hidden to protect a "< 5" one."""
+    if c.get("mark") == "x":
+        return format_html('<span class="suppressed" title="{}">x</span>',
+                           "hidden so that a number under 5 cannot be worked out from the others")
+    return format_html('<span class="suppressed" title="{}">&lt; 5</span>', "fewer than 5 citizens")
+
+
 @register.filter
 def pct(c):
     """A share cell as '23 %', '< 5' when suppressed, '–' when empty."""
     if _small(c):
-        return format_html('<span class="suppressed" title="{}">&lt; 5</span>', "fewer than 5 citizens")
+        return _hidden(c)
     v = c.get("value") if isinstance(c, dict) else c
     return DASH if v is None else f"{100 * v:.0f} %"
 
@@ -27,7 +34,7 @@ def pct(c):
 def num(c, digits=1):
     """A number cell with ``digits`` decimals ('< 5' when suppressed)."""
     if _small(c):
-        return mark_safe('<span class="suppressed">&lt; 5</span>')
+        return _hidden(c)
     v = c.get("value") if isinstance(c, dict) else c
     return DASH if v is None else f"{v:.{int(digits)}f}"
 
@@ -36,7 +43,7 @@ def num(c, digits=1):
 def interval(c):
     """'0.12 [0.03; 0.21]' ('< 5' when suppressed)."""
     if _small(c):
-        return mark_safe('<span class="suppressed">&lt; 5</span>')
+        return _hidden(c)
     if not isinstance(c, dict) or c.get("value") is None:
         return DASH
     if c.get("lo") is None:
@@ -48,7 +55,7 @@ def interval(c):
 def ncit(c):
     """The citizen count of a cell ('< 5' when suppressed)."""
     if _small(c):
-        return mark_safe('<span class="suppressed">&lt; 5</span>')
+        return _hidden(c)
     return c.get("n_citizens", DASH) if isinstance(c, dict) else DASH
 
 
