@@ -51,7 +51,7 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     class Application(BaseApplication):
         def load_config(self):
             for key, value in {
-                "bind": f"{host}:{port}",
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",  # IPv6 in brackets
                 "workers": workers,
                 "threads": threads,
                 "worker_class": "gthread",
