@@ -80,9 +80,10 @@ def suppress(table: Table, audience: str) -> Table:
     """The suppression rule: for managers, every citizen-based cell of a small row -> "<5".
 
     A share whose numerator (``n_citizens_with``) is under 5 is small too: it would reveal
-    the few. In a :attr:`Table.partition` table one more row is hidden, so that the hidden rows'
-    sum (the total minus the shown rows) is no small number (:func:`complementary`); it shows "x". Analysts see every cell. Applied to every table and, through the
-    table it is drawn from, to every figure of the manager report.
+    the few. In a :attr:`Table.partition` table one more row is hidden, so that the hidden
+    rows' sum (the total minus the shown rows) is no small number (:func:`complementary`); it
+    shows "x". Analysts see every cell. Applied to every table and, through the table it is
+    drawn from, to every figure of the manager report.
     """
     if audience == "analyst":
         return table

@@ -1,7 +1,8 @@
 """Server-side SVG for the dashboards (no JavaScript, no external resources; as core/charts.py).
 
 Both charts compare the jobcentre (solid, blue) with all jobcentres (hollow, red) row by row.
-A suppressed cell (< 5 citizens) is drawn as the text "< 5" (or "x" when hidden to protect such a cell), never as a mark.
+A suppressed cell (< 5 citizens) is drawn as the text "< 5" (or "x" when hidden to protect such
+a cell), never as a mark.
 """
 
 from __future__ import annotations
