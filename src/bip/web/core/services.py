@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Window
@@ -28,26 +29,24 @@ from bip.web.core.models import (
     QuestionnaireVersion,
 )
 
-_PARSED: dict[tuple, Instrument] = {}
+
+@lru_cache(maxsize=16)
+def _parsed(pk: int, version: int, published_at) -> Instrument:
+    # keyed by the row's identity: published versions are never edited
+    return instrument_from_yaml(QuestionnaireVersion.objects.values_list("yaml", flat=True).get(pk=pk))
 
 
 def instrument(version: int | None = None) -> Instrument:
     """Questionnaire ``version`` (default: the newest published), falling back to the shipped v1.
 
-    Published versions are never edited, so the YAML is fetched and parsed once per row: the
-    per-request query reads the row's identity only (this runs on every measurement save).
+    The per-request query reads the row's identity only; its YAML is fetched and parsed once
+    (this runs on every measurement save).
     """
     qs = QuestionnaireVersion.objects.all()
     if version:
         qs = qs.filter(version=version)
     key = qs.values_list("pk", "version", "published_at").first()
-    if key is None:
-        return load_instrument(version or 1)
-    if key not in _PARSED:
-        if len(_PARSED) > 32:
-            _PARSED.clear()
-        _PARSED[key] = instrument_from_yaml(QuestionnaireVersion.objects.values_list("yaml", flat=True).get(pk=key[0]))
-    return _PARSED[key]
+    return load_instrument(version or 1) if key is None else _parsed(*key)
 
 
 class Conflict(Exception):
