@@ -1,9 +1,12 @@
 """URLs of the measurement tool. Every view except login/logout/language is role-checked."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from bip.web.converters import OpaqueId
 from bip.web.core import views
+
+register_converter(OpaqueId, "id")  # dataset ids in paths, whatever characters they hold
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -13,11 +16,11 @@ urlpatterns = [
     path("caseload/", views.CaseloadView.as_view(), name="caseload"),
     path("find/", views.FindCitizenView.as_view(), name="find"),
     path("enrol/", views.EnrolView.as_view(), name="enrol"),
-    path("citizen/<str:citizen_id>/", views.CitizenDetailView.as_view(), name="citizen"),
-    path("citizen/<str:citizen_id>/transfer/", views.TransferView.as_view(), name="transfer"),
-    path("citizen/<str:citizen_id>/measure/<str:part>/", views.MeasurementCreateView.as_view(), name="measurement_new"),
-    path("measurement/<str:measurement_id>/edit/<str:part>/", views.MeasurementEditView.as_view(), name="measurement_edit"),
-    path("measurement/<str:measurement_id>/done/", views.MeasurementDoneView.as_view(), name="measurement_done"),
+    path("citizen/<id:citizen_id>/", views.CitizenDetailView.as_view(), name="citizen"),
+    path("citizen/<id:citizen_id>/transfer/", views.TransferView.as_view(), name="transfer"),
+    path("citizen/<id:citizen_id>/measure/<str:part>/", views.MeasurementCreateView.as_view(), name="measurement_new"),
+    path("measurement/<id:measurement_id>/edit/<str:part>/", views.MeasurementEditView.as_view(), name="measurement_edit"),
+    path("measurement/<id:measurement_id>/done/", views.MeasurementDoneView.as_view(), name="measurement_done"),
     path("analyst/", views.AnalystView.as_view(), name="analyst"),
     path("analyst/dataset.zip", views.AnalystExportView.as_view(), name="analyst_export"),
     path("administration/jobcentres/", views.AdminJobcentersView.as_view(), name="admin_jobcenters"),
