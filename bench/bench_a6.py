@@ -57,14 +57,21 @@ def simulate(scale: float, seed: int = 0) -> pd.DataFrame:
     changed = (prev.notna() & (prev != cw)).to_numpy()
     n_changes = pd.Series(changed.astype(int)).groupby(cit).cumsum().to_numpy()
     p = np.clip(0.15 + 0.05 * ability + cw_eff[cw], 0.01, 0.95) * 0.78**n_changes
-    panel = pd.DataFrame({
-        "measurement_id": np.arange(n).astype(str), "citizen_id": pd.Series(cit).map("C{:07d}".format),
-        "caseworker_id": pd.Series(cw).map("W{:06d}".format), "meas_no": meas_no,
-        "is_repeat": meas_no > 1, "has_citizen_part": True, "has_caseworker_part": True,
-        "cw_changed": changed, "n_cw_changes": n_changes,
-        "job_or_education_52w": (rng.random(n) < p).astype("int8"),
-        "job_13w": (rng.random(n) < p / 3).astype("int8"),
-    })  # fmt: skip
+    panel = pd.DataFrame(
+        {
+            "measurement_id": np.arange(n).astype(str),
+            "citizen_id": pd.Series(cit).map("C{:07d}".format),
+            "caseworker_id": pd.Series(cw).map("W{:06d}".format),
+            "meas_no": meas_no,
+            "is_repeat": meas_no > 1,
+            "has_citizen_part": True,
+            "has_caseworker_part": True,
+            "cw_changed": changed,
+            "n_cw_changes": n_changes,
+            "job_or_education_52w": (rng.random(n) < p).astype("int8"),
+            "job_13w": (rng.random(n) < p / 3).astype("int8"),
+        }
+    )
     for items in (B, S):
         lv = np.clip(np.round(3 + ability[:, None] + rng.normal(0, 0.7, (n, len(items)))), 1, 5)
         lv[rng.random(lv.shape) < 0.05] = np.nan
@@ -72,7 +79,9 @@ def simulate(scale: float, seed: int = 0) -> pd.DataFrame:
         d = frame - frame.groupby(cit).shift()
         panel[items] = frame
         panel[[f"d_{i}" for i in items]] = d.to_numpy()
-    status = rng.choice(np.array(["searching", "not_searching", "no_answer"]), n, p=[0.3, 0.64, 0.06])
+    status = rng.choice(
+        np.array(["searching", "not_searching", "no_answer"]), n, p=[0.3, 0.64, 0.06]
+    )
     panel["B10_status"] = status
     for ch in CHANNELS:
         panel[f"B10_{ch}"] = ((status == "searching") & (rng.random(n) < 0.4)).astype(int)
@@ -84,27 +93,54 @@ def simulate(scale: float, seed: int = 0) -> pd.DataFrame:
     for g in "JOSH":
         cols = [i for i, x in enumerate(GROUP) if x == g]
         panel[f"act_{g}"] = ticks[:, cols].any(axis=1).astype(int)
-    panel["combination"] = (panel["act_J"].astype(str) + panel["act_O"].astype(str)
-                            + panel["act_S"].astype(str) + panel["act_H"].astype(str))  # fmt: skip
+    panel["combination"] = (
+        panel["act_J"].astype(str)
+        + panel["act_O"].astype(str)
+        + panel["act_S"].astype(str)
+        + panel["act_H"].astype(str)
+    )
     bg = {
-        "age": rng.uniform(25, 60, n_cit), "female": rng.random(n_cit) < 0.45,
-        "married": rng.random(n_cit) < 0.2, "single_parent": rng.random(n_cit) < 0.18,
+        "age": rng.uniform(25, 60, n_cit),
+        "female": rng.random(n_cit) < 0.45,
+        "married": rng.random(n_cit) < 0.2,
+        "single_parent": rng.random(n_cit) < 0.18,
         "n_children": rng.integers(0, 4, n_cit),
     }
     for k, v in bg.items():
         panel[k] = v[cit].astype(float)
-    panel["origin"] = rng.choice(np.array(["danish", "nonwestern_immigrant", "western_immigrant"]), n_cit,
-                                 p=[0.8, 0.15, 0.05])[cit]  # fmt: skip
-    panel["education"] = rng.choice(np.array(["unskilled", "skilled", "higher"]), n_cit, p=[0.71, 0.25, 0.04])[cit]
+    panel["origin"] = rng.choice(
+        np.array(["danish", "nonwestern_immigrant", "western_immigrant"]),
+        n_cit,
+        p=[0.8, 0.15, 0.05],
+    )[cit]
+    panel["education"] = rng.choice(
+        np.array(["unskilled", "skilled", "higher"]), n_cit, p=[0.71, 0.25, 0.04]
+    )[cit]
     for st in ("employed", "cash_benefit", "sickness_benefit", "education_su", "other_benefit"):
         for yrs in (3, 5):
             panel[f"share{yrs}y_{st}"] = rng.random(n_cit)[cit]
-    for name in ("psych_F10_F19", "psych_F20_F29", "psych_F30_F39", "psych_F40_F49", "psych_F60_F69",
-                 "som_cancer", "som_diabetes", "som_musculo", "som_lung", "som_digestive",
-                 "med_lifestyle", "med_painkiller", "med_antidepressant", "med_antipsychotic",
-                 "charge_penal_5y", "conviction_penal_5y"):  # fmt: skip
+    for name in (
+        "psych_F10_F19",
+        "psych_F20_F29",
+        "psych_F30_F39",
+        "psych_F40_F49",
+        "psych_F60_F69",
+        "som_cancer",
+        "som_diabetes",
+        "som_musculo",
+        "som_lung",
+        "som_digestive",
+        "med_lifestyle",
+        "med_painkiller",
+        "med_antidepressant",
+        "med_antipsychotic",
+        "charge_penal_5y",
+        "conviction_penal_5y",
+    ):
         panel[name] = (rng.random(n_cit) < 0.15)[cit].astype(float)
-    panel["psych_light"] = ((panel["psych_F10_F19"] + panel["psych_F30_F39"] + panel["psych_F40_F49"]) > 0).astype(int)
+    panel["psych_light"] = (
+        (panel["psych_F10_F19"] + panel["psych_F30_F39"] + panel["psych_F40_F49"]) > 0
+    ).astype(int)
     panel["psych_severe"] = ((panel["psych_F20_F29"] + panel["psych_F60_F69"]) > 0).astype(int)
     for name in ("gp_weeks_12m", "gp_services_12m", "gp_fees_12m"):
         panel[name] = rng.poisson(6, n_cit)[cit].astype(float)
@@ -128,9 +164,13 @@ def main() -> None:
     from bip.analysis import a5_job_chance, a6_caseworkers, a7_change_belief
     from bip.analysis._fe import ols
 
-    report: dict = {"scale": args.scale, "cpus": os.cpu_count(), "python": platform.python_version(),
-                    "blas_threads": os.environ["OPENBLAS_NUM_THREADS"],
-                    "load_average_at_start": os.getloadavg()}  # fmt: skip
+    report: dict = {
+        "scale": args.scale,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "blas_threads": os.environ["OPENBLAS_NUM_THREADS"],
+        "load_average_at_start": os.getloadavg(),
+    }
     if args.dataset:
         from bip.dataset import open_dataset
         from bip.panel import build_panel
@@ -146,10 +186,18 @@ def main() -> None:
     sample, t_s = timed(a6_caseworkers.analysis_sample, panel)
     X, t_x = timed(a6_caseworkers.design, sample)
     y = sample["job_or_education_52w"].astype(float).to_numpy()
-    report.update(a6_sample_rows=len(sample), a6_regressors=X.shape[1],
-                  a6_caseworkers=int(sample["caseworker_id"].nunique()), sample_s=t_s, design_s=t_x)  # fmt: skip
-    print(f"A6 sample {len(sample):,} rows × {X.shape[1]} regressors, "
-          f"{report['a6_caseworkers']:,} caseworkers", flush=True)
+    report.update(
+        a6_sample_rows=len(sample),
+        a6_regressors=X.shape[1],
+        a6_caseworkers=int(sample["caseworker_id"].nunique()),
+        sample_s=t_s,
+        design_s=t_x,
+    )
+    print(
+        f"A6 sample {len(sample):,} rows × {X.shape[1]} regressors, "
+        f"{report['a6_caseworkers']:,} caseworkers",
+        flush=True,
+    )
     fit, t_ours = timed(ols, y, X, cluster=sample["citizen_id"], fe=sample["caseworker_id"])
     report["fe_ours_s"] = t_ours
     print(f"FE (ours, within-transformation): {t_ours:.2f}s", flush=True)
@@ -157,21 +205,34 @@ def main() -> None:
         import pyfixest as pf
 
         names = {c: f"x{i}" for i, c in enumerate(fit.names)}
-        df = X[fit.names].rename(columns=names).assign(
-            y=y, cw=sample["caseworker_id"].to_numpy(), cit=sample["citizen_id"].to_numpy())
+        df = (
+            X[fit.names]
+            .rename(columns=names)
+            .assign(y=y, cw=sample["caseworker_id"].to_numpy(), cit=sample["citizen_id"].to_numpy())
+        )
         fml = f"y ~ {' + '.join(names.values())} | cw"
         pf.feols(fml, data=df.iloc[:5000], vcov={"CRV1": "cit"})  # warm-up: numba compilation
         ref, t_pf = timed(pf.feols, fml, data=df, vcov={"CRV1": "cit"})
         diff = float(np.max(np.abs(ref.coef().reindex(list(names.values())).to_numpy() - fit.coef)))
-        report.update(fe_pyfixest_s=t_pf, fe_ratio_ours_over_pyfixest=t_ours / t_pf,
-                      fe_max_coef_diff=diff, r2_diff=abs(ref._r2 - fit.r2))  # fmt: skip
-        print(f"FE (pyfixest feols): {t_pf:.2f}s  ratio ours/pyfixest = {t_ours / t_pf:.2f}  "
-              f"max |Δβ| = {diff:.2e}", flush=True)
+        report.update(
+            fe_pyfixest_s=t_pf,
+            fe_ratio_ours_over_pyfixest=t_ours / t_pf,
+            fe_max_coef_diff=diff,
+            r2_diff=abs(ref._r2 - fit.r2),
+        )
+        print(
+            f"FE (pyfixest feols): {t_pf:.2f}s  ratio ours/pyfixest = {t_ours / t_pf:.2f}  "
+            f"max |Δβ| = {diff:.2e}",
+            flush=True,
+        )
         del df, ref
 
     total = 0.0
-    for name, fn, kw in (("A5", a5_job_chance.run, {}), ("A6", a6_caseworkers.run, {"n_boot": args.boot}),
-                         ("A7", a7_change_belief.run, {})):  # fmt: skip
+    for name, fn, kw in (
+        ("A5", a5_job_chance.run, {}),
+        ("A6", a6_caseworkers.run, {"n_boot": args.boot}),
+        ("A7", a7_change_belief.run, {}),
+    ):
         _, t = timed(fn, panel, seed=0, **kw)
         report[f"{name}_s"] = t
         total += t

@@ -66,14 +66,19 @@ def run_analyze(dataset: Path, out: Path) -> dict:
         raise SystemExit(f"bip analyze failed on {dataset}:\n{stderr[-4000:]}")
     peak_kib = usage.ru_maxrss
     steps = [line for line in stderr.splitlines() if line.startswith("[")]
-    return {"dataset": str(dataset), "wall_s": round(wall, 2),
-            "peak_rss_mib": round(peak_kib / 1024, 1),
-            "bytes_on_disk": sum(f.stat().st_size for f in dataset.iterdir() if f.is_file()),
-            "steps": steps}  # fmt: skip
+    return {
+        "dataset": str(dataset),
+        "wall_s": round(wall, 2),
+        "peak_rss_mib": round(peak_kib / 1024, 1),
+        "bytes_on_disk": sum(f.stat().st_size for f in dataset.iterdir() if f.is_file()),
+        "steps": steps,
+    }
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--scales", type=float, nargs="+", default=[1, 100])
     ap.add_argument("--format", default="parquet", choices=["csv", "parquet"])
     ap.add_argument("--seed", type=int, default=0)
@@ -86,9 +91,16 @@ def main() -> None:
     else:
         for scale in args.scales:
             ds = cohort(scale, args.format, args.seed)
-            r = {"scale": scale, "format": args.format, **run_analyze(ds, OUT / f"analyze-s{scale:g}")}
+            r = {
+                "scale": scale,
+                "format": args.format,
+                **run_analyze(ds, OUT / f"analyze-s{scale:g}"),
+            }
             runs.append(r)
-            print(f"scale {scale:g}: {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
+            print(
+                f"scale {scale:g}: {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB",
+                flush=True,
+            )
     base = runs[0]
     for r in runs:
         r["time_ratio_vs_first"] = round(r["wall_s"] / base["wall_s"], 2)
@@ -96,7 +108,9 @@ def main() -> None:
     (OUT / "bench_analyze.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     print(json.dumps({k: v for k, v in info.items() if k != "runs"}))
     for r in runs:
-        print(f"{r.get('scale')}: wall {r['wall_s']} s (x{r['time_ratio_vs_first']}), peak RSS {r['peak_rss_mib']} MiB")
+        print(
+            f"{r.get('scale')}: wall {r['wall_s']} s (x{r['time_ratio_vs_first']}), peak RSS {r['peak_rss_mib']} MiB"
+        )
         for s in r["steps"]:
             print("   ", s)
 

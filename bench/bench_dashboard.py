@@ -64,7 +64,9 @@ def main() -> None:
         generate_cohort(cohort, scale=args.scale, seed=0, fmt="parquet", overwrite=True)
     t_gen = time.perf_counter() - t0
 
-    os.environ["DATABASE_URL"] = fresh_database(args.pg, "bip_dash_bench").replace("postgresql://", "postgres://")
+    os.environ["DATABASE_URL"] = fresh_database(args.pg, "bip_dash_bench").replace(
+        "postgresql://", "postgres://"
+    )
     os.environ.setdefault("BIP_SECRET_KEY", "bench-secret-key-" + "x" * 40)
     os.environ.setdefault("BIP_HMAC_KEY", "bench-hmac-key-0123456789")
     os.environ["BIP_DATA_DIR"] = str(OUT / "dash-data")
@@ -122,17 +124,38 @@ def main() -> None:
         get("baseline", managers[k], "/teams/")
         get("dashboard", managers[k], "/dashboard/")
         y = years[i % len(years)]
-        get("dashboard_team_period", managers[k], f"/dashboard/?team={team}&start={y}-01-01&end={y}-12-31")
-        get("dashboard_analyst_period", analyst,
-            f"/dashboard/?jobcenter={jcs[k].jobcenter_id}&start={y}-0{1 + i % 9}-01&end={y}-12-31")
+        get(
+            "dashboard_team_period",
+            managers[k],
+            f"/dashboard/?team={team}&start={y}-01-01&end={y}-12-31",
+        )
+        get(
+            "dashboard_analyst_period",
+            analyst,
+            f"/dashboard/?jobcenter={jcs[k].jobcenter_id}&start={y}-0{1 + i % 9}-01&end={y}-12-31",
+        )
         get("effectiveness", managers[k], "/effectiveness/")
-    summary = {kind: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "p95_ms": round(pct(v, 0.95), 1),
-                      "max_ms": round(max(v), 1)} for kind, v in times.items()}  # fmt: skip
+    summary = {
+        kind: {
+            "n": len(v),
+            "p50_ms": round(statistics.median(v), 1),
+            "p95_ms": round(pct(v, 0.95), 1),
+            "max_ms": round(max(v), 1),
+        }
+        for kind, v in times.items()
+    }
     base = summary["baseline"]["p50_ms"]
     for s in summary.values():
         s["p50_vs_baseline"] = round(s["p50_ms"] / base, 1) if base else None
-    out = {"scale": args.scale, "rows": counts, "generate_s": round(t_gen, 1), "import_s": round(t_import, 1),
-           "register_upload_s": round(t_upload, 1), "load_average": os.getloadavg(), "pages": summary}  # fmt: skip
+    out = {
+        "scale": args.scale,
+        "rows": counts,
+        "generate_s": round(t_gen, 1),
+        "import_s": round(t_import, 1),
+        "register_upload_s": round(t_upload, 1),
+        "load_average": os.getloadavg(),
+        "pages": summary,
+    }
     (OUT / "bench_dashboard.json").write_text(json.dumps(out, indent=2))
     print(json.dumps(out, indent=2))
 

@@ -58,40 +58,63 @@ def generate(path: Path, scale: float) -> None:
 
     def copy(name: str, select: str) -> None:
         t0 = time.monotonic()
-        con.execute(f"COPY ({select}) TO '{path / (name + '.parquet')}' "
-                    "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)")
+        con.execute(
+            f"COPY ({select}) TO '{path / (name + '.parquet')}' "
+            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+        )
         print(f"generated {name} in {time.monotonic() - t0:.0f}s", file=sys.stderr)
 
-    copy("jobcenters", f"SELECT 'JC' || i AS jobcenter_id, 'Jobcenter ' || i AS name FROM range({N_JOBCENTERS}) t(i)")
-    copy("caseworkers", f"SELECT 'W' || i AS caseworker_id, 'JC' || (i % {N_JOBCENTERS}) AS jobcenter_id "
-                        f"FROM range({n_cw}) t(i)")
-    copy("citizens", f"SELECT 'C' || lpad(i::VARCHAR, 7, '0') AS citizen_id, 'JC' || (i % {N_JOBCENTERS}) "
-                     f"AS jobcenter_id, DATE '2013-01-01' + (i % 1400)::INTEGER AS enrolled_on FROM range({n_c}) t(i)")
+    copy(
+        "jobcenters",
+        f"SELECT 'JC' || i AS jobcenter_id, 'Jobcenter ' || i AS name FROM range({N_JOBCENTERS}) t(i)",
+    )
+    copy(
+        "caseworkers",
+        f"SELECT 'W' || i AS caseworker_id, 'JC' || (i % {N_JOBCENTERS}) AS jobcenter_id "
+        f"FROM range({n_cw}) t(i)",
+    )
+    copy(
+        "citizens",
+        f"SELECT 'C' || lpad(i::VARCHAR, 7, '0') AS citizen_id, 'JC' || (i % {N_JOBCENTERS}) "
+        f"AS jobcenter_id, DATE '2013-01-01' + (i % 1400)::INTEGER AS enrolled_on FROM range({n_c}) t(i)",
+    )
     cols = []
     for c in TABLES["measurements"].columns:
         h = f"hash(i, '{c.name}')"
         if c.kind == "score":
-            cols.append(f"CASE WHEN {h} % 10 = 0 THEN NULL ELSE ({h} % 5 + 1)::TINYINT END AS \"{c.name}\"")
+            cols.append(
+                f'CASE WHEN {h} % 10 = 0 THEN NULL ELSE ({h} % 5 + 1)::TINYINT END AS "{c.name}"'
+            )
         elif c.kind == "flag":
-            cols.append(f"({h} % 7 = 0)::TINYINT AS \"{c.name}\"")
+            cols.append(f'({h} % 7 = 0)::TINYINT AS "{c.name}"')
         elif c.name == "B10_status":
-            cols.append(f"['searching', 'not_searching', 'no_answer'][({h} % 3 + 1)::BIGINT] AS B10_status")
+            cols.append(
+                f"['searching', 'not_searching', 'no_answer'][({h} % 3 + 1)::BIGINT] AS B10_status"
+            )
         elif c.name == "B11":
-            cols.append(f"CASE WHEN {h} % 3 = 0 THEN NULL ELSE 100 + ({h} % 20000) / 100.0 END AS B11")
-    copy("measurements", f"""
+            cols.append(
+                f"CASE WHEN {h} % 3 = 0 THEN NULL ELSE 100 + ({h} % 20000) / 100.0 END AS B11"
+            )
+    copy(
+        "measurements",
+        f"""
         SELECT 'M' || i AS measurement_id, 'C' || lpad((i % {n_c})::VARCHAR, 7, '0') AS citizen_id,
                'W' || (hash(i // 4) % {n_cw}) AS caseworker_id,
                DATE '2013-01-01' + (hash(i, 'd') % 1460)::INTEGER AS measured_on, {", ".join(cols)}
-        FROM range({n_m}) t(i)""")
+        FROM range({n_m}) t(i)""",
+    )
     # Sorted by person, then week, as registers are delivered and as import-dream writes them.
     con.execute("SET preserve_insertion_order=true")
-    copy("benefit_weeks", f"""
+    copy(
+        "benefit_weeks",
+        f"""
         SELECT 'C' || lpad(c::VARCHAR, 7, '0') AS citizen_id,
                strftime(DATE '2008-01-07' + (7 * (w + (c % 200)))::INTEGER, '%G-W%V') AS week,
                ['employed', 'self_supporting', 'education_su', 'cash_benefit', 'sickness_benefit',
                 'unemployment_benefit', 'other_benefit'][(hash(c, w) % 7 + 1)::BIGINT] AS status
         FROM (SELECT i // {WEEKS_PER_CITIZEN} AS c, i % {WEEKS_PER_CITIZEN} AS w
-              FROM range({n_c * WEEKS_PER_CITIZEN}) t(i))""")
+              FROM range({n_c * WEEKS_PER_CITIZEN}) t(i))""",
+    )
     (path / ".complete").write_text("ok")
 
 
@@ -116,20 +139,25 @@ def generate_dream(path: Path, scale: float) -> None:
     cols = []
     for j in range(N_DREAM_WEEKS):
         y, w, _ = (monday + dt.timedelta(weeks=j)).isocalendar()
-        cols.append(f"CASE WHEN hash(i, {j}) % 10 < 4 THEN NULL ELSE "
-                    f"['111', '130', '651', '890', '783', '135'][(hash(i // 7, {j // 13}) % 6 + 1)::BIGINT] "
-                    f"END AS y_{y % 100:02d}{w:02d}")
+        cols.append(
+            f"CASE WHEN hash(i, {j}) % 10 < 4 THEN NULL ELSE "
+            f"['111', '130', '651', '890', '783', '135'][(hash(i // 7, {j // 13}) % 6 + 1)::BIGINT] "
+            f"END AS y_{y % 100:02d}{w:02d}"
+        )
     con = duckdb.connect()
     con.execute("SET enable_progress_bar=false")
     tmp = path.with_suffix(".tmp.csv")
     t0 = time.monotonic()
-    con.execute(f"COPY (SELECT 'C' || lpad(i::VARCHAR, 7, '0') AS citizen_id, {', '.join(cols)} "
-                f"FROM range({n}) t(i)) TO '{tmp}' (FORMAT csv, HEADER true)")
+    con.execute(
+        f"COPY (SELECT 'C' || lpad(i::VARCHAR, 7, '0') AS citizen_id, {', '.join(cols)} "
+        f"FROM range({n}) t(i)) TO '{tmp}' (FORMAT csv, HEADER true)"
+    )
     tmp.rename(path)
     print(f"generated {path.name} in {time.monotonic() - t0:.0f}s", file=sys.stderr)
 
 
 # --- steps: each runs in a fresh child process ------------------------------------------------
+
 
 def step_baseline_stream_all(path: Path) -> dict:
     import pyarrow.parquet as pq
@@ -145,7 +173,11 @@ def step_validate(path: Path) -> dict:
     from bip.dataset import validate_dataset
 
     r = validate_dataset(path)
-    return {"errors": r.n_errors, "warnings": r.n_warnings, "first": [str(p) for p in r.problems[:3]]}
+    return {
+        "errors": r.n_errors,
+        "warnings": r.n_warnings,
+        "first": [str(p) for p in r.problems[:3]],
+    }
 
 
 def step_duplicate_search_unsorted(path: Path) -> dict:
@@ -155,8 +187,11 @@ def step_duplicate_search_unsorted(path: Path) -> dict:
     from bip.dataset.validate import _KeyChecker
 
     report, keys = Report(), _KeyChecker()
-    keys.check_parquet(TableFile("benefit_weeks", path / "benefit_weeks.parquet", "parquet"),
-                       ("citizen_id", "week"), report)
+    keys.check_parquet(
+        TableFile("benefit_weeks", path / "benefit_weeks.parquet", "parquet"),
+        ("citizen_id", "week"),
+        report,
+    )
     keys.close()
     return {"errors": report.n_errors}
 
@@ -174,7 +209,9 @@ def step_frame_measurements(path: Path) -> dict:
     return {"rows": len(df), "frame_bytes": int(df.memory_usage(deep=False).sum())}
 
 
-_AGG = "SELECT status, count(*) AS n, count(DISTINCT citizen_id) AS persons FROM {src} GROUP BY status"
+_AGG = (
+    "SELECT status, count(*) AS n, count(DISTINCT citizen_id) AS persons FROM {src} GROUP BY status"
+)
 
 
 def _duck():
@@ -187,13 +224,17 @@ def _duck():
 
 def step_baseline_duckdb_count(path: Path) -> dict:
     con = _duck()
-    (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{path / 'benefit_weeks.parquet'}')").fetchone()
+    (n,) = con.execute(
+        f"SELECT count(*) FROM read_parquet('{path / 'benefit_weeks.parquet'}')"
+    ).fetchone()
     return {"rows": n}
 
 
 def step_baseline_duckdb_agg(path: Path) -> dict:
     con = _duck()
-    rows = con.execute(_AGG.format(src=f"read_parquet('{path / 'benefit_weeks.parquet'}')")).fetchall()
+    rows = con.execute(
+        _AGG.format(src=f"read_parquet('{path / 'benefit_weeks.parquet'}')")
+    ).fetchall()
     return {"groups": len(rows)}
 
 
@@ -213,8 +254,11 @@ def step_baseline_stream_dream_csv(path: Path) -> dict:
     src = _dream_of(path)
     with open(src, encoding="utf-8") as fh:
         names = fh.readline().strip().split(",")
-    reader = pacsv.open_csv(src, read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=False),
-                            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}))
+    reader = pacsv.open_csv(
+        src,
+        read_options=pacsv.ReadOptions(block_size=64 << 20, use_threads=False),
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}),
+    )
     return {"persons": sum(b.num_rows for b in reader)}
 
 
@@ -226,7 +270,11 @@ def step_import_dream(path: Path) -> dict:
     import pyarrow.parquet as pq
 
     rows = pq.ParquetFile(out).metadata.num_rows if report.ok else None
-    return {"errors": report.n_errors, "first": [str(p) for p in report.problems[:3]], "rows_out": rows}
+    return {
+        "errors": report.n_errors,
+        "first": [str(p) for p in report.problems[:3]],
+        "rows_out": rows,
+    }
 
 
 def _dream_of(path: Path) -> Path:
@@ -259,8 +307,11 @@ RATIOS = [  # (step, baseline)
 def run_child(step: str, path: Path) -> dict:
     """Run one step in a child process; wall time and peak RSS (ru_maxrss of the child)."""
     t0 = time.monotonic()
-    proc = subprocess.run([sys.executable, __file__, "--child", step, "--path", str(path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--path", str(path)],
+        capture_output=True,
+        text=True,
+    )
     wall = time.monotonic() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"step {step} failed:\n{proc.stderr}")
@@ -307,7 +358,9 @@ def main() -> None:
     generate_dream(dream_file(args.scale), args.scale)
     sizes = {f.name: round(f.stat().st_size / 2**20, 1) for f in sorted(path.glob("*.parquet"))}
     results = {}
-    saved = OUT / ("bench_dataset.json" if args.scale == 1 else f"bench_dataset-x{args.scale:g}.json")
+    saved = OUT / (
+        "bench_dataset.json" if args.scale == 1 else f"bench_dataset-x{args.scale:g}.json"
+    )
     if args.only and saved.exists():  # a partial run updates the steps it ran, keeps the rest
         previous = json.loads(saved.read_text())
         if previous.get("scale") == args.scale:
@@ -320,11 +373,20 @@ def main() -> None:
         if step in results and base in results:
             ratios[f"{step} / {base}"] = {
                 "time": round(results[step]["step_s"] / max(results[base]["step_s"], 1e-3), 2),
-                "peak_rss": round(results[step]["peak_rss_gib"] / max(results[base]["peak_rss_gib"], 1e-3), 2),
+                "peak_rss": round(
+                    results[step]["peak_rss_gib"] / max(results[base]["peak_rss_gib"], 1e-3), 2
+                ),
             }
     peak = max(r["peak_rss_gib"] for r in results.values())
-    summary = {"scale": args.scale, "files_mib": sizes, "cpus": os.cpu_count(), "steps": results,
-               "ratios": ratios, "max_peak_rss_gib": peak, "within_8_gib": peak < 8}
+    summary = {
+        "scale": args.scale,
+        "files_mib": sizes,
+        "cpus": os.cpu_count(),
+        "steps": results,
+        "ratios": ratios,
+        "max_peak_rss_gib": peak,
+        "within_8_gib": peak < 8,
+    }
     OUT.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))

@@ -43,16 +43,24 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         render_report(results, tmp / "warm", pdf=False)  # imports, font cache
-        _, bw, bc = _timed(lambda: (tmp / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8"))
+        _, bw, bc = _timed(
+            lambda: (tmp / "results.json").write_text(
+                json.dumps(results, indent=1), encoding="utf-8"
+            )
+        )
         _, hw, hc = _timed(lambda: render_report(results, tmp / "html", pdf=False))
         out, pw, pc = _timed(lambda: render_report(results, tmp / "pdf", pdf=True))
         size_html = out["html"].stat().st_size
         size_pdf = out["pdf"].stat().st_size if "pdf" in out else 0
         print(f"results: {what}")
         print(f"baseline  results.json write : wall {bw:7.3f} s  cpu {bc:7.3f} s")
-        print(f"report    HTML only          : wall {hw:7.3f} s  cpu {hc:7.3f} s  ({hw / bw:,.0f}x baseline)")
-        print(f"report    HTML + PDF         : wall {pw:7.3f} s  cpu {pc:7.3f} s (cpu excludes Chromium)  "
-              f"({pw / bw:,.0f}x baseline)  target < 30 s: {'OK' if pw < 30 else 'MISSED'}")
+        print(
+            f"report    HTML only          : wall {hw:7.3f} s  cpu {hc:7.3f} s  ({hw / bw:,.0f}x baseline)"
+        )
+        print(
+            f"report    HTML + PDF         : wall {pw:7.3f} s  cpu {pc:7.3f} s (cpu excludes Chromium)  "
+            f"({pw / bw:,.0f}x baseline)  target < 30 s: {'OK' if pw < 30 else 'MISSED'}"
+        )
         print(f"sizes: report.html {size_html / 1e6:.2f} MB, report.pdf {size_pdf / 1e6:.2f} MB")
         if "--pages" in argv and "pdf" in out:
             from pages import inspect_pdf

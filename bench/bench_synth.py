@@ -32,8 +32,12 @@ print(json.dumps({"seconds": dt, "peak_rss_mb": resource.getrusage(resource.RUSA
 def run(scale: float, fmt: str, out_root: Path, keep: bool) -> dict:
     out = out_root / f"synth-{scale:g}"
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(out), str(scale), fmt],
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(out), str(scale), fmt],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     res["wall_seconds"] = time.perf_counter() - t
     res["bytes"] = sum(p.stat().st_size for p in out.iterdir())
@@ -63,11 +67,14 @@ def main() -> None:
         r = run(s, args.format, out_root, args.keep)
         base = base or r
         rows = r.get("rows", {})
-        print(f"scale {s:>6g}: {r['seconds']:8.1f} s  peak RSS {r['peak_rss_mb']:7.0f} MB  "
-              f"{r['bytes'] / 1e6:8.1f} MB on disk  citizens {rows.get('citizens', '?')}  "
-              f"measurements {rows.get('measurements', '?')}  benefit_weeks {rows.get('benefit_weeks', '?')}  "
-              f"time x{r['seconds'] / base['seconds']:.1f} / size x{s / base['scale']:g}  "
-              f"RSS x{r['peak_rss_mb'] / base['peak_rss_mb']:.2f}", flush=True)  # fmt: skip
+        print(
+            f"scale {s:>6g}: {r['seconds']:8.1f} s  peak RSS {r['peak_rss_mb']:7.0f} MB  "
+            f"{r['bytes'] / 1e6:8.1f} MB on disk  citizens {rows.get('citizens', '?')}  "
+            f"measurements {rows.get('measurements', '?')}  benefit_weeks {rows.get('benefit_weeks', '?')}  "
+            f"time x{r['seconds'] / base['seconds']:.1f} / size x{s / base['scale']:g}  "
+            f"RSS x{r['peak_rss_mb'] / base['peak_rss_mb']:.2f}",
+            flush=True,
+        )
         (out_root / f"bench_synth_{s:g}.json").write_text(json.dumps(r, indent=1))
     _ = resource  # children's RSS is measured inside each child
 

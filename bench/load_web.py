@@ -47,7 +47,9 @@ B_ITEMS = [f"B{i}" for i in range(1, 10)]
 S_ITEMS = [f"S{i}" for i in range(2, 13)]
 PASSWORD = "bench-password-" + "x" * 8
 # request kinds timed; "landing" is the page a browser opens after a save (--follow only)
-KINDS = tuple(f"{k}{side}" for k in ("save", "caseload", "baseline", "landing") for side in ("", "_server"))
+KINDS = tuple(
+    f"{k}{side}" for k in ("save", "caseload", "baseline", "landing") for side in ("", "_server")
+)
 
 
 def free_port() -> int:
@@ -85,20 +87,45 @@ def seed(n_users: int, n_citizens: int) -> list[dict]:
             users.append({"username": u.username, "citizens": []})
         today = dt.date.today()
         citizens = Citizen.objects.bulk_create(
-            [Citizen(citizen_id=secrets.token_hex(32), jobcenter=jc, caseworker=cws[k % n_users],
-                     enrolled_on=today - dt.timedelta(weeks=60)) for k in range(n_citizens)])
-        Assignment.objects.bulk_create([Assignment(citizen=c, caseworker=c.caseworker, started_on=c.enrolled_on) for c in citizens])
+            [
+                Citizen(
+                    citizen_id=secrets.token_hex(32),
+                    jobcenter=jc,
+                    caseworker=cws[k % n_users],
+                    enrolled_on=today - dt.timedelta(weeks=60),
+                )
+                for k in range(n_citizens)
+            ]
+        )
+        Assignment.objects.bulk_create(
+            [
+                Assignment(citizen=c, caseworker=c.caseworker, started_on=c.enrolled_on)
+                for c in citizens
+            ]
+        )
         ms = []
         for k, c in enumerate(citizens):
             users[k % n_users]["citizens"].append(c.citizen_id)
             for j in range(2):
-                m = Measurement(measurement_id=uuid.uuid4().hex, citizen=c, caseworker=c.caseworker,
-                                measured_on=today - dt.timedelta(weeks=30 - 14 * j - rng.randint(0, 4)), B10_status="searching")
+                m = Measurement(
+                    measurement_id=uuid.uuid4().hex,
+                    citizen=c,
+                    caseworker=c.caseworker,
+                    measured_on=today - dt.timedelta(weeks=30 - 14 * j - rng.randint(0, 4)),
+                    B10_status="searching",
+                )
                 for item in (*B_ITEMS, *S_ITEMS):
                     setattr(m, item, rng.randint(1, 5))
                 for n in S1_OPTIONS:
                     setattr(m, f"S1_{n}", int(rng.random() < 0.15))
-                for ch in ("newspapers", "internet", "unsolicited", "network", "internship", "temp_agency"):
+                for ch in (
+                    "newspapers",
+                    "internet",
+                    "unsolicited",
+                    "network",
+                    "internship",
+                    "temp_agency",
+                ):
                     setattr(m, f"B10_{ch}", 0)
                 ms.append(m)
         Measurement.objects.bulk_create(ms, batch_size=2000)
@@ -125,9 +152,14 @@ def server_ms(r: httpx.Response) -> float | None:
 
 
 def payload(rng: random.Random) -> dict:
-    data = {"measured_on": dt.date.today().isoformat(), "B10_status": "searching", "B10_channels": ["internet"],
-            "B11": str(rng.randint(100, 200)), "S1": [str(n) for n in rng.sample([3, 5, 9, 13, 4, 1], 2)],
-            "idempotency_key": uuid.uuid4().hex}
+    data = {
+        "measured_on": dt.date.today().isoformat(),
+        "B10_status": "searching",
+        "B10_channels": ["internet"],
+        "B11": str(rng.randint(100, 200)),
+        "S1": [str(n) for n in rng.sample([3, 5, 9, 13, 4, 1], 2)],
+        "idempotency_key": uuid.uuid4().hex,
+    }
     data.update({i: str(rng.randint(1, 5)) for i in (*B_ITEMS, *S_ITEMS)})
     return data
 
@@ -138,14 +170,25 @@ async def login(base: str, user: dict, gate: asyncio.Semaphore) -> httpx.AsyncCl
     async with gate:
         r = await c.get("/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text).group(1)
-        r = await c.post("/login/", data={"username": user["username"], "password": PASSWORD, "csrfmiddlewaretoken": token})
+        r = await c.post(
+            "/login/",
+            data={"username": user["username"], "password": PASSWORD, "csrfmiddlewaretoken": token},
+        )
     if r.status_code != 302:
         raise RuntimeError(f"login {user['username']}: HTTP {r.status_code}")
     return c
 
 
-async def caseworker(c: httpx.AsyncClient, user: dict, deadline: float, rec: dict, seed_: int, think: float,
-                     caseload_every: int, follow: bool) -> None:
+async def caseworker(
+    c: httpx.AsyncClient,
+    user: dict,
+    deadline: float,
+    rec: dict,
+    seed_: int,
+    think: float,
+    caseload_every: int,
+    follow: bool,
+) -> None:
     rng = random.Random(seed_)
     await asyncio.sleep(rng.uniform(0, think))  # spread the start
     i = 0
@@ -160,7 +203,9 @@ async def caseworker(c: httpx.AsyncClient, user: dict, deadline: float, rec: dic
                 rec["errors"].append(f"caseload {r.status_code}")
         elif i % caseload_every == 1:
             t = time.perf_counter()
-            r = await c.get("/login/")  # baseline: a light page through the same stack (redirects when logged in)
+            r = await c.get(
+                "/login/"
+            )  # baseline: a light page through the same stack (redirects when logged in)
             rec["baseline"].append(time.perf_counter() - t)
             rec["baseline_server"].append(server_ms(r))
         cid = rng.choice(user["citizens"])
@@ -209,16 +254,27 @@ def pct(xs: list[float], q: float) -> float | None:
     return 1000 * xs[min(len(xs) - 1, int(q * len(xs)))]
 
 
-async def run_load(base: str, users: list[dict], duration: float, think: float, caseload_every: int,
-                   server_pid: int, follow: bool) -> dict:
+async def run_load(
+    base: str,
+    users: list[dict],
+    duration: float,
+    think: float,
+    caseload_every: int,
+    server_pid: int,
+    follow: bool,
+) -> dict:
     rec = {**{k: [] for k in KINDS}, "errors": [], "acked": set(), "posts": 0, "double_submits": 0}
     gate = asyncio.Semaphore(2)
     clients = await asyncio.gather(*(login(base, u, gate) for u in users))
     deadline = time.monotonic() + duration
     cpu0 = process_cpu_s(server_pid), time.process_time()
     try:
-        await asyncio.gather(*(caseworker(c, u, deadline, rec, k, think, caseload_every, follow)
-                               for k, (c, u) in enumerate(zip(clients, users, strict=True))))
+        await asyncio.gather(
+            *(
+                caseworker(c, u, deadline, rec, k, think, caseload_every, follow)
+                for k, (c, u) in enumerate(zip(clients, users, strict=True))
+            )
+        )
         # CPU seconds of the timed part: how much of the 2 cores each side used
         rec["server_cpu_s"] = process_cpu_s(server_pid) - cpu0[0]
         rec["load_generator_cpu_s"] = time.process_time() - cpu0[1]
@@ -229,17 +285,30 @@ async def run_load(base: str, users: list[dict], duration: float, think: float, 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--duration", type=float, default=120)
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--citizens", type=int, default=1000)
-    ap.add_argument("--think", type=float, default=2.0, help="mean seconds between a caseworker's actions")
-    ap.add_argument("--caseload-every", type=int, default=10, help="every n-th action opens the caseload")
-    ap.add_argument("--workers", type=int, default=None,
-                    help="server processes (default: bip serve's, one per core up to 4); 1 = one waitress process")
+    ap.add_argument(
+        "--think", type=float, default=2.0, help="mean seconds between a caseworker's actions"
+    )
+    ap.add_argument(
+        "--caseload-every", type=int, default=10, help="every n-th action opens the caseload"
+    )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes (default: bip serve's, one per core up to 4); 1 = one waitress process",
+    )
     ap.add_argument("--threads", type=int, default=8, help="threads per server process")
-    ap.add_argument("--follow", action="store_true",
-                    help="after each save, open the citizen page it redirects to, as a browser does")
+    ap.add_argument(
+        "--follow",
+        action="store_true",
+        help="after each save, open the citizen page it redirects to, as a browser does",
+    )
     ap.add_argument("--admin-url", default="postgresql://127.0.0.1:5432/test")
     ap.add_argument("--db-name", default="bip_web_bench")
     args = ap.parse_args()
@@ -248,22 +317,49 @@ def main() -> None:
 
     args.workers = args.workers or default_workers()
     db_url = fresh_database(args.admin_url, args.db_name)
-    env = {**os.environ, "DATABASE_URL": db_url, "BIP_SECRET_KEY": secrets.token_urlsafe(40),
-           "BIP_HMAC_KEY": secrets.token_hex(32), "BIP_DATA_DIR": str(OUT / "load_web_data")}
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "BIP_SECRET_KEY", "BIP_HMAC_KEY", "BIP_DATA_DIR")})
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "BIP_SECRET_KEY": secrets.token_urlsafe(40),
+        "BIP_HMAC_KEY": secrets.token_hex(32),
+        "BIP_DATA_DIR": str(OUT / "load_web_data"),
+    }
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "BIP_SECRET_KEY", "BIP_HMAC_KEY", "BIP_DATA_DIR")}
+    )
     from bip.web import bootstrap
 
     bootstrap.setup()
     bootstrap.migrate()
     t0 = time.perf_counter()
     users = seed(args.users, args.citizens)
-    print(f"seeded {args.users} caseworkers, {args.citizens} citizens in {time.perf_counter() - t0:.1f}s", flush=True)
+    print(
+        f"seeded {args.users} caseworkers, {args.citizens} citizens in {time.perf_counter() - t0:.1f}s",
+        flush=True,
+    )
     from bip.web.core.models import Measurement
 
     before = Measurement.objects.count()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "bip", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--threads", str(args.threads), "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bip",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            str(args.threads),
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -272,8 +368,11 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        rec = asyncio.run(run_load(base, users, args.duration, args.think, args.caseload_every, server.pid,
-                                   args.follow))
+        rec = asyncio.run(
+            run_load(
+                base, users, args.duration, args.think, args.caseload_every, server.pid, args.follow
+            )
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -281,20 +380,36 @@ def main() -> None:
     keys = list(rows.values_list("idempotency_key", flat=True))
     acked = rec["acked"]
     result = {
-        "duration_s": args.duration, "users": args.users, "citizens_in_caseload": args.citizens,
-        "think_s": args.think, "server_processes": args.workers, "server_threads": args.threads, "database": "postgresql", "follow": args.follow,
-        "saves_acknowledged": len(acked), "save_posts": rec["posts"], "double_submits": rec["double_submits"],
+        "duration_s": args.duration,
+        "users": args.users,
+        "citizens_in_caseload": args.citizens,
+        "think_s": args.think,
+        "server_processes": args.workers,
+        "server_threads": args.threads,
+        "database": "postgresql",
+        "follow": args.follow,
+        "saves_acknowledged": len(acked),
+        "save_posts": rec["posts"],
+        "double_submits": rec["double_submits"],
         "rows_created": Measurement.objects.count() - before,
-        "lost": len(acked - set(keys)), "duplicated": len(keys) - len(set(keys)),
+        "lost": len(acked - set(keys)),
+        "duplicated": len(keys) - len(set(keys)),
         "unacknowledged_rows": len(set(keys) - acked),
-        "errors": len(rec["errors"]), "error_samples": rec["errors"][:10],
+        "errors": len(rec["errors"]),
+        "error_samples": rec["errors"][:10],
         "throughput_saves_per_s": round(rec["posts"] / args.duration, 1),
-        "server_cpu_s": round(rec["server_cpu_s"], 1), "load_generator_cpu_s": round(rec["load_generator_cpu_s"], 1),
+        "server_cpu_s": round(rec["server_cpu_s"], 1),
+        "load_generator_cpu_s": round(rec["load_generator_cpu_s"], 1),
     }
     for kind in KINDS:
         xs = [x for x in rec[kind] if x is not None]
-        result[kind] = {"n": len(xs), "p50_ms": pct(xs, 0.5), "p95_ms": pct(xs, 0.95), "p99_ms": pct(xs, 0.99),
-                        "mean_ms": 1000 * statistics.fmean(xs) if xs else None}
+        result[kind] = {
+            "n": len(xs),
+            "p50_ms": pct(xs, 0.5),
+            "p95_ms": pct(xs, 0.95),
+            "p99_ms": pct(xs, 0.99),
+            "mean_ms": 1000 * statistics.fmean(xs) if xs else None,
+        }
     b = result["baseline"]["p50_ms"]
     for kind in ("save", "caseload"):
         p50 = result[kind]["p50_ms"]
@@ -302,15 +417,25 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "load_web.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
-    ok = result["errors"] == 0 and result["lost"] == 0 and result["duplicated"] == 0 and result["rows_created"] == len(acked)
+    ok = (
+        result["errors"] == 0
+        and result["lost"] == 0
+        and result["duplicated"] == 0
+        and result["rows_created"] == len(acked)
+    )
     try:
         result["load_average_1m_after"] = os.getloadavg()[0]
         (OUT / "load_web.json").write_text(json.dumps(result, indent=2))
     except OSError:
         pass
-    print("RESULT:", "OK" if ok else "PROBLEMS", "| targets: save p95 <= 50 ms:",
-          result["save"]["p95_ms"] is not None and result["save"]["p95_ms"] <= 50,
-          "| caseload p95 <= 100 ms:", result["caseload"]["p95_ms"] is not None and result["caseload"]["p95_ms"] <= 100)
+    print(
+        "RESULT:",
+        "OK" if ok else "PROBLEMS",
+        "| targets: save p95 <= 50 ms:",
+        result["save"]["p95_ms"] is not None and result["save"]["p95_ms"] <= 50,
+        "| caseload p95 <= 100 ms:",
+        result["caseload"]["p95_ms"] is not None and result["caseload"]["p95_ms"] <= 100,
+    )
     sys.exit(0 if ok else 1)
 
 

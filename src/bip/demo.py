@@ -15,15 +15,34 @@ import click
 
 
 @click.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
-              help="Folder for the demo dataset, results, report and web database.")
-@click.option("--scale", type=float, default=1.0, show_default=True, help="Cohort size (1 ≈ the BIP study).")
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the synthetic cohort.")
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    help="Folder for the demo dataset, results, report and web database.",
+)
+@click.option(
+    "--scale", type=float, default=1.0, show_default=True, help="Cohort size (1 ≈ the BIP study)."
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of the synthetic cohort."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default="da",
+    show_default=True,
+    help="Report language.",
+)
 @click.option("--fresh", is_flag=True, help="Regenerate the cohort and results even if they exist.")
-@click.option("--serve/--no-serve", default=True, show_default=True, help="Start the web tool at the end.")
+@click.option(
+    "--serve/--no-serve", default=True, show_default=True, help="Start the web tool at the end."
+)
 @click.option("--port", type=int, default=8000, show_default=True)
-def demo(out: Path, scale: float, seed: int, lang: str, fresh: bool, serve: bool, port: int) -> None:
+def demo(
+    out: Path, scale: float, seed: int, lang: str, fresh: bool, serve: bool, port: int
+) -> None:
     """Generate a synthetic cohort, validate, calibrate, analyse, report, and serve the web tool."""
     from bip.analysis.run import analyze_dataset
     from bip.calibration import calibrate
@@ -56,11 +75,15 @@ def demo(out: Path, scale: float, seed: int, lang: str, fresh: bool, serve: bool
     failed = [r for r in rows if r.status == "FAIL"]
     say(f"    {n_ok} of {len(rows)} figures within tolerance, {len(failed)} outside")
     for r in failed[:20]:
-        click.echo(f"    FAIL {r.figure}: published {r.published}, ours {r.value} ({r.source})", err=True)
+        click.echo(
+            f"    FAIL {r.figure}: published {r.published}, ours {r.value} ({r.source})", err=True
+        )
 
     if fresh or not (results / "results.json").exists():
         say(f"4/5 analysing (A1–A9) and writing the report into {results}")
-        analyze_dataset(dataset, results, lang=lang, overwrite=True, progress=lambda s: say(f"    {s}"))
+        analyze_dataset(
+            dataset, results, lang=lang, overwrite=True, progress=lambda s: say(f"    {s}")
+        )
     else:
         say(f"4/5 reusing the results in {results} (--fresh recomputes them)")
     for name in ("results.json", "report.html", "report.pdf"):
@@ -74,4 +97,12 @@ def demo(out: Path, scale: float, seed: int, lang: str, fresh: bool, serve: bool
     from bip.web.cli import serve as serve_cmd
 
     ctx = click.get_current_context()
-    ctx.invoke(serve_cmd, host="127.0.0.1", port=port, workers=None, threads=8, demo=dataset, data_dir=out / "web")
+    ctx.invoke(
+        serve_cmd,
+        host="127.0.0.1",
+        port=port,
+        workers=None,
+        threads=8,
+        demo=dataset,
+        data_dir=out / "web",
+    )

@@ -12,9 +12,29 @@ import pandas as pd
 B = [f"B{i}" for i in range(1, 10)]
 S = [f"S{i}" for i in range(2, 13)]
 CHANNELS = ["newspapers", "internet", "unsolicited", "network", "internship", "temp_agency"]
-GROUP_OF = {1: "O", 2: "O", 3: "J", 4: "S", 5: "J", 6: "S", 7: "J", 8: "S", 9: "H", 10: "H",
-            11: "H", 12: "J", 13: "J", 14: "J", 15: "S", 16: "H", 17: "J", 18: "O", 19: "J",
-            20: "J", 21: "O"}  # fmt: skip
+GROUP_OF = {
+    1: "O",
+    2: "O",
+    3: "J",
+    4: "S",
+    5: "J",
+    6: "S",
+    7: "J",
+    8: "S",
+    9: "H",
+    10: "H",
+    11: "H",
+    12: "J",
+    13: "J",
+    14: "J",
+    15: "S",
+    16: "H",
+    17: "J",
+    18: "O",
+    19: "J",
+    20: "J",
+    21: "O",
+}
 
 
 def simulate_panel(
@@ -82,32 +102,49 @@ def simulate_panel(
                 ticks[rng.choice(21, size=rng.integers(1, 4), replace=False)] = 1
             groups = {GROUP_OF[i + 1] for i in range(21) if ticks[i]}
             code = "".join("1" if x in groups else "0" for x in "JOSH") if groups else "0000"
-            status = rng.choice(["searching", "not_searching", "no_answer"],
-                                p=[0.3 + 0.05 * np.tanh(ability), 0.64 - 0.05 * np.tanh(ability), 0.06])
+            status = rng.choice(
+                ["searching", "not_searching", "no_answer"],
+                p=[0.3 + 0.05 * np.tanh(ability), 0.64 - 0.05 * np.tanh(ability), 0.06],
+            )
             r = {
-                "measurement_id": f"M{c:05d}_{j}", "citizen_id": f"C{c:05d}",
-                "caseworker_id": cw_ids[g], "jobcenter_id": f"JC{g % 5}", "measured_on": day,
-                "meas_no": j + 1, "is_repeat": j > 0, "has_citizen_part": True,
-                "has_caseworker_part": True, "cw_changed": False,
-                "n_cw_changes": changes, "job_or_education_52w": y, "job_13w": y13,
+                "measurement_id": f"M{c:05d}_{j}",
+                "citizen_id": f"C{c:05d}",
+                "caseworker_id": cw_ids[g],
+                "jobcenter_id": f"JC{g % 5}",
+                "measured_on": day,
+                "meas_no": j + 1,
+                "is_repeat": j > 0,
+                "has_citizen_part": True,
+                "has_caseworker_part": True,
+                "cw_changed": False,
+                "n_cw_changes": changes,
+                "job_or_education_52w": y,
+                "job_13w": y13,
                 "B10_status": status,
                 "age": age if has_persons else np.nan,
                 "female": float(female) if has_persons else np.nan,
                 "married": float(rng.random() < 0.2) if has_persons else np.nan,
                 "single_parent": float(rng.random() < 0.18) if has_persons else np.nan,
                 "n_children": float(rng.integers(0, 4)) if has_persons else np.nan,
-                "origin": rng.choice(["danish", "nonwestern_immigrant", "western_immigrant"],
-                                     p=[0.8, 0.15, 0.05]) if has_persons else None,
+                "origin": rng.choice(
+                    ["danish", "nonwestern_immigrant", "western_immigrant"], p=[0.8, 0.15, 0.05]
+                )
+                if has_persons
+                else None,
                 "education": rng.choice(["unskilled", "skilled", "higher"], p=[0.71, 0.25, 0.04])
-                if has_persons else None,
+                if has_persons
+                else None,
                 "share3y_cash_benefit": rng.uniform(0.5, 1),
-                "psych_light": int(psych == "light"), "psych_severe": int(psych == "severe"),
-                "psych_any": int(psych != "none"), "psych_F30_F39": int(psych == "light"),
-                "psych_F20_F29": int(psych == "severe"), "som_musculo": int(rng.random() < 0.2),
+                "psych_light": int(psych == "light"),
+                "psych_severe": int(psych == "severe"),
+                "psych_any": int(psych != "none"),
+                "psych_F30_F39": int(psych == "light"),
+                "psych_F20_F29": int(psych == "severe"),
+                "som_musculo": int(rng.random() < 0.2),
                 "med_antidepressant": int(rng.random() < 0.28),
                 "gp_weeks_12m": float(rng.poisson(6)),
                 "combination": code,
-            }  # fmt: skip
+            }
             for i, v in enumerate(b):
                 r[B[i]] = v
                 r[f"d_{B[i]}"] = v - prev_b[i] if prev_b is not None else np.nan
@@ -131,7 +168,11 @@ def simulate_panel(
     panel["n_cw_changes"] = panel.groupby("citizen_id")["cw_changed"].cumsum().astype(int)
     for c in ("job_or_education_52w", "job_13w"):
         panel[c] = panel[c].astype("Int8")
-    truth = {"caseworker_effects": dict(zip(cw_ids, cw_eff, strict=True)),
-             "caseworker_effect_sd": cw_sd, "change_rel": change_rel, "belief_rel": belief_rel,
-             "cw_high": dict(zip(cw_ids, cw_high_true, strict=True))}  # fmt: skip
+    truth = {
+        "caseworker_effects": dict(zip(cw_ids, cw_eff, strict=True)),
+        "caseworker_effect_sd": cw_sd,
+        "change_rel": change_rel,
+        "belief_rel": belief_rel,
+        "cw_high": dict(zip(cw_ids, cw_high_true, strict=True)),
+    }
     return panel, truth

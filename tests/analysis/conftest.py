@@ -19,7 +19,9 @@ def random_panel(seed: int = 0, n_citizens: int = 150, max_meas: int = 6) -> pd.
     cit = np.repeat([f"C{i:04d}" for i in range(n_citizens)], per)
     meas_no = np.concatenate([np.arange(1, k + 1) for k in per])
     n = len(cit)
-    p = pd.DataFrame({"measurement_id": [f"M{i}" for i in range(n)], "citizen_id": cit, "meas_no": meas_no})
+    p = pd.DataFrame(
+        {"measurement_id": [f"M{i}" for i in range(n)], "citizen_id": cit, "meas_no": meas_no}
+    )
     p["is_repeat"] = p["meas_no"] > 1
     jc = {c: f"JC{rng.integers(1, 4)}" for c in np.unique(cit)}
     p["jobcenter_id"] = p["citizen_id"].map(jc)
@@ -38,7 +40,9 @@ def random_panel(seed: int = 0, n_citizens: int = 150, max_meas: int = 6) -> pd.
     for item in ALL_ITEMS:
         level = rng.integers(1, 6, n).astype(float)
         level[rng.random(n) < 0.05] = np.nan
-        d = rng.integers(-3, 4, n).astype(float) + (np.array([0 if c is None else int(c[0]) for c in comb]) * 0.4)
+        d = rng.integers(-3, 4, n).astype(float) + (
+            np.array([0 if c is None else int(c[0]) for c in comb]) * 0.4
+        )
         d[~p["is_repeat"].to_numpy() | np.isnan(level) | (rng.random(n) < 0.05)] = np.nan
         if item.endswith("_avg"):
             level = level + rng.random(n)

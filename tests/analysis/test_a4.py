@@ -15,11 +15,15 @@ ITEMS = ("B1", "S_avg", "S12")
 
 def _reference(panel: pd.DataFrame, item: str, adjusted: bool, standardise: bool = True):
     """Independent build of the A4 regression with pandas + statsmodels."""
-    df = panel[panel["is_repeat"] & panel["combination"].notna() & panel[f"d_{item}"].notna()].copy()
+    df = panel[
+        panel["is_repeat"] & panel["combination"].notna() & panel[f"d_{item}"].notna()
+    ].copy()
     df["prev"] = df[item] - df[f"d_{item}"]
     controls = []
     if adjusted:
-        cat = pd.get_dummies(df[["origin", "education"]].astype(object), drop_first=False, dtype=float)
+        cat = pd.get_dummies(
+            df[["origin", "education"]].astype(object), drop_first=False, dtype=float
+        )
         # Reference levels as in the module: first level of each category dropped.
         cat = cat.drop(columns=["origin_danish", "education_unskilled"], errors="ignore")
         jc = pd.get_dummies(df["jobcenter_id"], prefix="jobcenter", dtype=float).iloc[:, 1:]
@@ -37,7 +41,9 @@ def _reference(panel: pd.DataFrame, item: str, adjusted: bool, standardise: bool
     )
     codes = list(dummies.columns)
     ci = fit.conf_int()
-    return {c: (fit.params[i], fit.bse[i], ci[i, 0], ci[i, 1]) for i, c in enumerate(codes)}, len(df)
+    return {c: (fit.params[i], fit.bse[i], ci[i, 0], ci[i, 1]) for i, c in enumerate(codes)}, len(
+        df
+    )
 
 
 @pytest.fixture(scope="module")

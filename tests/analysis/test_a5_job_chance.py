@@ -40,7 +40,8 @@ def test_job_model_equals_statsmodels_and_ranks_by_t(sim):
     s = panel.loc[panel["is_repeat"]].reset_index(drop=True)
     X = combine(answers(s, INDICATOR_ITEMS), background(s))
     ref = sm.OLS(s["job_or_education_52w"].astype(float).to_numpy(), sm.add_constant(X)).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(s["citizen_id"])[0]})
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(s["citizen_id"])[0]}
+    )
     for row in res["terms"]:
         col = row["item"] if row["term"] == "level" else f"d_{row['item']}"
         assert row["coef"] == pytest.approx(ref.params[col], abs=1e-10)
@@ -65,21 +66,35 @@ def test_planted_indicator_effect_ranks_first():
 
 def test_bands_and_psych_groups():
     df = pd.DataFrame({f"B{i}": [2.4, 2.5, 3.5, 3.6, np.nan] for i in range(1, 10)})
-    assert a5.score_band(a5.mean_citizen_score(df)).tolist()[:4] == ["<2.5", "2.5-3.5", "2.5-3.5", ">3.5"]
+    assert a5.score_band(a5.mean_citizen_score(df)).tolist()[:4] == [
+        "<2.5",
+        "2.5-3.5",
+        "2.5-3.5",
+        ">3.5",
+    ]
     assert pd.isna(a5.score_band(a5.mean_citizen_score(df)).iloc[4])
-    g = a5.psych_group(pd.DataFrame({"psych_light": [0, 1, 1, 0, None], "psych_severe": [0, 0, 1, 1, None]}))
+    g = a5.psych_group(
+        pd.DataFrame({"psych_light": [0, 1, 1, 0, None], "psych_severe": [0, 0, 1, 1, None]})
+    )
     assert g.tolist()[:4] == ["none", "light", "severe", "severe"] and pd.isna(g.iloc[4])
 
 
 def test_job_search_shares_by_hand():
-    p = pd.DataFrame({
-        "citizen_id": ["C1", "C1", "C2", "C3", "C4"],
-        "has_citizen_part": [True, True, True, True, False],
-        "B10_status": ["searching", "not_searching", "searching", "no_answer", None],
-        "B10_internet": [1, 0, 1, 0, None], "psych_light": [1, 1, 0, 0, 0], "psych_severe": [0, 0, 1, 0, 0],
-        **{f"B10_{c}": [0, 0, 1, 0, None] for c in ("newspapers", "unsolicited", "network", "internship", "temp_agency")},
-        **{f"B{i}": [4, 4, 2, 3, None] for i in range(1, 10)},
-    })  # fmt: skip
+    p = pd.DataFrame(
+        {
+            "citizen_id": ["C1", "C1", "C2", "C3", "C4"],
+            "has_citizen_part": [True, True, True, True, False],
+            "B10_status": ["searching", "not_searching", "searching", "no_answer", None],
+            "B10_internet": [1, 0, 1, 0, None],
+            "psych_light": [1, 1, 0, 0, 0],
+            "psych_severe": [0, 0, 1, 0, 0],
+            **{
+                f"B10_{c}": [0, 0, 1, 0, None]
+                for c in ("newspapers", "unsolicited", "network", "internship", "temp_agency")
+            },
+            **{f"B{i}": [4, 4, 2, 3, None] for i in range(1, 10)},
+        }
+    )
     r = a5.job_search(p)
     assert r["overall"]["n"] == 4 and r["overall"]["searching"] == 0.5
     assert r["overall"]["internet"] == 0.5 and r["overall"]["newspapers"] == 0.25

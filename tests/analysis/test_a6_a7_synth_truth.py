@@ -20,7 +20,9 @@ from bip.synth import generate_cohort
 
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
-    out = generate_cohort(tmp_path_factory.mktemp("a567") / "cohort", scale=1, seed=0, fmt="parquet")
+    out = generate_cohort(
+        tmp_path_factory.mktemp("a567") / "cohort", scale=1, seed=0, fmt="parquet"
+    )
     truth = json.loads((out / "truth.json").read_text())
     panel = build_panel(open_dataset(out))
     return results(panel, seed=0, n_boot=50), truth, panel
@@ -45,8 +47,10 @@ def test_caseworker_effects_correlate_and_shrinkage_lowers_error(synth):
         corr_shr = float(np.corrcoef(eff["effect_shrunk"], true)[0, 1])
     rmse_raw = float(np.sqrt(((eff["effect"] - true) ** 2).mean()))
     rmse_shr = float(np.sqrt(((eff["effect_shrunk"] - true) ** 2).mean()))
-    print(f"\ncorr(estimated, planted) raw={corr_raw:.3f} shrunk={corr_shr:.3f}; "
-          f"RMSE raw={rmse_raw:.4f} shrunk={rmse_shr:.4f}; n_caseworkers={len(eff)}")
+    print(
+        f"\ncorr(estimated, planted) raw={corr_raw:.3f} shrunk={corr_shr:.3f}; "
+        f"RMSE raw={rmse_raw:.4f} shrunk={rmse_shr:.4f}; n_caseworkers={len(eff)}"
+    )
     assert corr_raw > 0.1
     assert rmse_shr < rmse_raw
 
@@ -64,8 +68,10 @@ def test_planted_sd_inside_the_bootstrap_interval(synth):
     res, truth = synth[:2]
     lo, hi = res["a6_caseworkers"]["beyond"]["bootstrap"]["true_effect_sd_ci"]
     est = res["caseworker_effectiveness"]["true_effect_sd"]
-    print(f"\nnoise-corrected SD {est:.4f} [{lo:.4f}, {hi:.4f}] vs planted "
-          f"{truth['caseworker_effect_sd']:.4f}")
+    print(
+        f"\nnoise-corrected SD {est:.4f} [{lo:.4f}, {hi:.4f}] vs planted "
+        f"{truth['caseworker_effect_sd']:.4f}"
+    )
     assert lo <= truth["caseworker_effect_sd"] <= hi
 
 
@@ -83,8 +89,9 @@ def test_true_effect_sd_within_35_percent_of_planted(tmp_path_factory):
 
     est2, true2 = [], []
     for seed in (0, 1):
-        out = generate_cohort(tmp_path_factory.mktemp(f"a6sd{seed}") / "c", scale=4, seed=seed,
-                              fmt="parquet")
+        out = generate_cohort(
+            tmp_path_factory.mktemp(f"a6sd{seed}") / "c", scale=4, seed=seed, fmt="parquet"
+        )
         truth = json.loads((out / "truth.json").read_text())
         a6 = a6_caseworkers.summary(a6_caseworkers.run(build_panel(open_dataset(out)), n_boot=0))
         ids = [e["caseworker_id"] for e in a6["effects"]]
@@ -112,8 +119,10 @@ def test_loo_belief_classification_matches_the_planted_type(synth):
 def test_change_effect_interval_covers_planted(synth):
     res, truth = synth[:2]
     ch = res["caseworker_change"]
-    print(f"\nchange {ch['relative_effect_per_change']:.3f} [{ch['ci_low']:.3f}, {ch['ci_high']:.3f}]"
-          f" planted {truth['change_effect']}; share with change {ch['share_with_change']:.3f}")
+    print(
+        f"\nchange {ch['relative_effect_per_change']:.3f} [{ch['ci_low']:.3f}, {ch['ci_high']:.3f}]"
+        f" planted {truth['change_effect']}; share with change {ch['share_with_change']:.3f}"
+    )
     assert ch["ci_low"] < truth["change_effect"] < ch["ci_high"]
     assert 0.25 < ch["share_with_change"] < 0.55  # seeds: 40 %
 
@@ -121,8 +130,10 @@ def test_change_effect_interval_covers_planted(synth):
 def test_belief_effect_interval_covers_planted(synth):
     res, truth = synth[:2]
     b = res["belief"]
-    print(f"\nbelief {b['relative_effect_high_vs_low']:.3f} [{b['ci_low']:.3f}, {b['ci_high']:.3f}]"
-          f" planted {truth['belief_effect']}")
+    print(
+        f"\nbelief {b['relative_effect_high_vs_low']:.3f} [{b['ci_low']:.3f}, {b['ci_high']:.3f}]"
+        f" planted {truth['belief_effect']}"
+    )
     assert b["ci_low"] < truth["belief_effect"] < b["ci_high"]
     rates = [b["outcome_rate_by_S12"][k] for k in "12345"]
     assert rates == sorted(rates)  # the outcome rises with the caseworker's belief

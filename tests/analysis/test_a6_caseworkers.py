@@ -45,7 +45,9 @@ def test_fixed_effects_equal_pyfixest(sim):
     np.testing.assert_allclose(fit.coef, coef, rtol=0, atol=1e-8)
     fe_ref = pd.Series(ref.fixef(atol=1e-14, btol=1e-14)["C(cw)"]).astype(float)
     fe_ref.index = fe_ref.index.astype(str)
-    np.testing.assert_allclose(fit.fe.to_numpy(), fe_ref.reindex(fit.fe.index).to_numpy(), atol=1e-8)
+    np.testing.assert_allclose(
+        fit.fe.to_numpy(), fe_ref.reindex(fit.fe.index).to_numpy(), atol=1e-8
+    )
     assert fit.r2 == pytest.approx(ref._r2, abs=1e-8)
     assert fit.r2_within == pytest.approx(ref._r2_within, abs=1e-8)
 
@@ -57,7 +59,9 @@ def test_r2_without_fe_and_clustered_se_equal_statsmodels(sim):
     y = s["job_or_education_52w"].astype(float).to_numpy()
     fit = ols(y, X, cluster=s["citizen_id"])
     groups = pd.factorize(s["citizen_id"])[0]
-    ref = sm.OLS(y, sm.add_constant(X.to_numpy())).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    ref = sm.OLS(y, sm.add_constant(X.to_numpy())).fit(
+        cov_type="cluster", cov_kwds={"groups": groups}
+    )
     np.testing.assert_allclose(fit.coef, ref.params, atol=1e-8)
     np.testing.assert_allclose(fit.se, ref.bse, rtol=1e-6)
     assert fit.r2 == pytest.approx(ref.rsquared, abs=1e-10)
@@ -116,8 +120,12 @@ def _truth_errors(result, truth):
     true = pd.Series(truth["caseworker_effects"]).reindex(eff.index)
     true = true - true.mean()  # the estimates are centred over the same caseworkers
     rmse = lambda est: float(np.sqrt(((est - true) ** 2).mean()))  # noqa: E731
-    return (float(np.corrcoef(eff["effect"], true)[0, 1]), rmse(eff["effect"]),
-            rmse(eff["effect_shrunk"]), float(true.std(ddof=1)))  # fmt: skip
+    return (
+        float(np.corrcoef(eff["effect"], true)[0, 1]),
+        rmse(eff["effect"]),
+        rmse(eff["effect_shrunk"]),
+        float(true.std(ddof=1)),
+    )
 
 
 def test_planted_caseworker_effects_recovered(sim, result):
@@ -134,8 +142,9 @@ def test_planted_caseworker_effects_recovered(sim, result):
 def test_planted_effects_over_seeds():
     gains, ratios = [], []
     for seed in range(5):
-        panel, truth = simulate_panel(n_caseworkers=50, n_citizens=1100, cw_sd=0.06,
-                                      citizen_sd=0.15, seed=100 + seed)
+        panel, truth = simulate_panel(
+            n_caseworkers=50, n_citizens=1100, cw_sd=0.06, citizen_sd=0.15, seed=100 + seed
+        )
         r = a6.run(panel, seed=seed, n_boot=0)
         corr, rmse_raw, rmse_shrunk, true_sd = _truth_errors(r, truth)
         gains.append(rmse_raw - rmse_shrunk)
@@ -152,21 +161,53 @@ def test_too_small_sample_is_reported():
 
 def test_a567_results_hold_the_spec_keys(sim):
     from bip.analysis.a567 import results
+
     r = results(sim[0], seed=0, n_boot=5)
     json.dumps(r, allow_nan=False)
     _validate_fragment(r)
     ce = r["caseworker_effectiveness"]
-    for k in ("n_measurements", "n_caseworkers", "n_citizens", "r2_without_fe", "r2_with_fe",
-              "quartiles", "policy_experiment", "effects", "true_effect_sd"):
+    for k in (
+        "n_measurements",
+        "n_caseworkers",
+        "n_citizens",
+        "r2_without_fe",
+        "r2_with_fe",
+        "quartiles",
+        "policy_experiment",
+        "effects",
+        "true_effect_sd",
+    ):
         assert k in ce
-    assert set(ce["quartiles"][0]) >= {"quartile", "n_caseworkers", "outcome_rate", "mean_effect",
-                                      "citizens_per_caseworker"}
-    assert set(ce["policy_experiment"]) == {"actual", "actual_se", "counterfactual",
-                                            "counterfactual_se", "increase", "increase_se", "p_value"}
-    assert set(ce["effects"][0]) == {"caseworker_id", "effect", "effect_shrunk", "se",
-                                     "n_measurements", "quartile"}
-    assert set(r["caseworker_change"]) >= {"share_with_change", "relative_effect_per_change",
-                                           "ci_low", "ci_high"}
+    assert set(ce["quartiles"][0]) >= {
+        "quartile",
+        "n_caseworkers",
+        "outcome_rate",
+        "mean_effect",
+        "citizens_per_caseworker",
+    }
+    assert set(ce["policy_experiment"]) == {
+        "actual",
+        "actual_se",
+        "counterfactual",
+        "counterfactual_se",
+        "increase",
+        "increase_se",
+        "p_value",
+    }
+    assert set(ce["effects"][0]) == {
+        "caseworker_id",
+        "effect",
+        "effect_shrunk",
+        "se",
+        "n_measurements",
+        "quartile",
+    }
+    assert set(r["caseworker_change"]) >= {
+        "share_with_change",
+        "relative_effect_per_change",
+        "ci_low",
+        "ci_high",
+    }
     b = r["belief"]
     assert set(b["outcome_rate_by_S12"]) == set(b["job13_rate_by_S12"]) == {"1", "2", "3", "4", "5"}
     assert set(b) >= {"relative_effect_high_vs_low", "ci_low", "ci_high"}

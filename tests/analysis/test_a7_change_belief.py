@@ -19,9 +19,18 @@ from bip.analysis._fe import poisson
 
 @pytest.fixture(scope="module")
 def sim():
-    return simulate_panel(n_citizens=2500, n_caseworkers=60, multiplicative=True, change_rel=-0.22,
-                          belief_rel=0.32, cw_belief_sd=0.7, cw_sd=0.0, p_change=0.25,
-                          base=0.12, seed=11)
+    return simulate_panel(
+        n_citizens=2500,
+        n_caseworkers=60,
+        multiplicative=True,
+        change_rel=-0.22,
+        belief_rel=0.32,
+        cw_belief_sd=0.7,
+        cw_sd=0.0,
+        p_change=0.25,
+        base=0.12,
+        seed=11,
+    )
 
 
 def _repeat_design(panel):
@@ -35,7 +44,8 @@ def test_poisson_equals_statsmodels_glm(sim):
     fit = poisson(y, X, cluster=s["citizen_id"])
     groups = pd.factorize(s["citizen_id"])[0]
     ref = sm.GLM(y, sm.add_constant(X.to_numpy()), family=sm.families.Poisson()).fit(
-        cov_type="cluster", cov_kwds={"groups": groups}, tol=1e-12)
+        cov_type="cluster", cov_kwds={"groups": groups}, tol=1e-12
+    )
     np.testing.assert_allclose(fit.coef, ref.params, atol=1e-7)
     np.testing.assert_allclose(fit.se, ref.bse, rtol=1e-5)
 
@@ -46,21 +56,33 @@ def test_poisson_fixed_effects_equal_pyfixest(sim):
     X = X[cols]
     fit = poisson(y, X, cluster=s["citizen_id"], fe=s["caseworker_id"])
     df = X.assign(y=y, cw=s["caseworker_id"].to_numpy(), cit=s["citizen_id"].to_numpy())
-    ref = pf.fepois(f"y ~ {' + '.join(cols)} | cw", data=df, vcov={"CRV1": "cit"},
-                    fixef_tol=1e-12, iwls_tol=1e-12)
+    ref = pf.fepois(
+        f"y ~ {' + '.join(cols)} | cw",
+        data=df,
+        vcov={"CRV1": "cit"},
+        fixef_tol=1e-12,
+        iwls_tol=1e-12,
+    )
     np.testing.assert_allclose(fit.coef, ref.coef().reindex(cols).to_numpy(), atol=1e-6)
     np.testing.assert_allclose(fit.se, ref.se().reindex(cols).to_numpy(), rtol=0.02)
 
 
 def test_share_with_change_and_loo_by_hand():
     rows = [  # citizen, caseworker, S12
-        ("C1", "W1", 5), ("C1", "W1", 5), ("C1", "W2", 1),
-        ("C2", "W1", 2), ("C3", "W1", 4), ("C3", "W2", 3), ("C4", "W3", 4),
+        ("C1", "W1", 5),
+        ("C1", "W1", 5),
+        ("C1", "W2", 1),
+        ("C2", "W1", 2),
+        ("C3", "W1", 4),
+        ("C3", "W2", 3),
+        ("C4", "W3", 4),
     ]
     p = pd.DataFrame(rows, columns=["citizen_id", "caseworker_id", "S12"])
     p["meas_no"] = p.groupby("citizen_id").cumcount() + 1
     prev = p.groupby("citizen_id")["caseworker_id"].shift()
-    p["n_cw_changes"] = (prev.notna() & (prev != p["caseworker_id"])).groupby(p["citizen_id"]).cumsum()
+    p["n_cw_changes"] = (
+        (prev.notna() & (prev != p["caseworker_id"])).groupby(p["citizen_id"]).cumsum()
+    )
     share = a7.share_with_change(p)
     assert share["n_citizens"] == 2  # C1 and C3 have more than one measurement
     assert share["share_with_change"] == 1.0
@@ -92,9 +114,16 @@ def test_planted_change_and_belief_effects(sim):
 def test_change_interval_coverage_over_seeds():
     hits = 0
     for seed in range(8):
-        panel, _ = simulate_panel(n_citizens=1200, n_caseworkers=40, multiplicative=True,
-                                  change_rel=-0.22, cw_sd=0.0, p_change=0.25, base=0.12,
-                                  seed=500 + seed)
+        panel, _ = simulate_panel(
+            n_citizens=1200,
+            n_caseworkers=40,
+            multiplicative=True,
+            change_rel=-0.22,
+            cw_sd=0.0,
+            p_change=0.25,
+            base=0.12,
+            seed=500 + seed,
+        )
         ch = a7.change_effect(panel)
         hits += ch["ci_low"] < -0.22 < ch["ci_high"]
     assert hits >= 6  # nominal 95 %: 8 of 8 expected, 6 allows for chance

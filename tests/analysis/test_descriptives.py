@@ -11,7 +11,12 @@ from bip.analysis import a1_progression, a2_activities, a3_background, a8_cohort
 
 
 def test_a1_shares_and_histogram():
-    p = pd.DataFrame({"citizen_id": ["a", "a", "b", "b", "c"], "weeks_since_prev": [np.nan, 10, np.nan, 20, np.nan]})
+    p = pd.DataFrame(
+        {
+            "citizen_id": ["a", "a", "b", "b", "c"],
+            "weeks_since_prev": [np.nan, 10, np.nan, 20, np.nan],
+        }
+    )
     from bip.panel import ALL_ITEMS
 
     for item in ALL_ITEMS:
@@ -38,7 +43,8 @@ def test_a1_weeks_regression_matches_statsmodels(panel):
         df = panel[panel[f"d_{item}"].notna() & panel["weeks_since_prev"].notna()]
         X = sm.add_constant(df["weeks_since_prev"].to_numpy())
         ref = sm.OLS(df[f"d_{item}"].to_numpy(), X).fit(
-            cov_type="cluster", cov_kwds={"groups": pd.factorize(df["citizen_id"])[0]}, use_t=True)
+            cov_type="cluster", cov_kwds={"groups": pd.factorize(df["citizen_id"])[0]}, use_t=True
+        )
         assert res[item]["slope_per_week"] == pytest.approx(ref.params[1], abs=1e-10)
         assert res[item]["intercept"] == pytest.approx(ref.params[0], abs=1e-10)
         assert res[item]["ci_low"] == pytest.approx(ref.conf_int()[1, 0], abs=1e-10)
@@ -47,14 +53,20 @@ def test_a1_weeks_regression_matches_statsmodels(panel):
 
 def _tiny() -> pd.DataFrame:
     rows = [  # citizen, repeat, code, jobcenter
-        ("a", False, "1000", "JC1"), ("a", True, "1001", "JC1"), ("a", True, "0000", "JC1"),
-        ("b", True, "1100", "JC2"), ("b", True, None, "JC2"), ("c", True, "0001", "JC2"),
+        ("a", False, "1000", "JC1"),
+        ("a", True, "1001", "JC1"),
+        ("a", True, "0000", "JC1"),
+        ("b", True, "1100", "JC2"),
+        ("b", True, None, "JC2"),
+        ("c", True, "0001", "JC2"),
         ("c", True, "1011", "JC2"),
-    ]  # fmt: skip
+    ]
     p = pd.DataFrame(rows, columns=["citizen_id", "is_repeat", "combination", "jobcenter_id"])
     p["combination"] = p["combination"].astype("string")
     for i, g in enumerate("JOSH"):
-        p[f"act_{g}"] = pd.array([None if c is pd.NA or c is None else int(c[i]) for c in p["combination"]], dtype="Int8")
+        p[f"act_{g}"] = pd.array(
+            [None if c is pd.NA or c is None else int(c[i]) for c in p["combination"]], dtype="Int8"
+        )
     return p
 
 
@@ -65,8 +77,16 @@ def test_a2_counts_and_derived_shares():
     assert res["codes"]["1000"]["n"] == 0  # a first measurement does not count
     d = {k: v["n"] for k, v in res["derived"].items()}
     # known repeats: 1001, 0000, 1100, 0001, 1011
-    assert d == {"no_activity": 1, "any_job_focused": 3, "only_job_focused": 0, "only_upskilling": 0,
-                 "only_social": 0, "only_health": 1, "combined": 3, "combined_with_job_focused": 3}  # fmt: skip
+    assert d == {
+        "no_activity": 1,
+        "any_job_focused": 3,
+        "only_job_focused": 0,
+        "only_upskilling": 0,
+        "only_social": 0,
+        "only_health": 1,
+        "combined": 3,
+        "combined_with_job_focused": 3,
+    }
     assert sum(v["n"] for v in res["codes"].values()) == 5
 
 
@@ -101,8 +121,13 @@ def _background_columns(p: pd.DataFrame) -> pd.DataFrame:
     p["education"] = pd.array(["skilled"] * len(p), dtype="string")
     for c in [f"share{y}y_{s}" for y in (5, 3) for s in BENEFIT_STATUSES]:
         p[c] = 0.1
-    for c in [*registers.DIAGNOSIS_FLAGS, *registers.MEDICINE_FLAGS, "psych_or_psychmed",
-              *registers.GP_COLUMNS, *registers.CRIME_FLAGS]:  # fmt: skip
+    for c in [
+        *registers.DIAGNOSIS_FLAGS,
+        *registers.MEDICINE_FLAGS,
+        "psych_or_psychmed",
+        *registers.GP_COLUMNS,
+        *registers.CRIME_FLAGS,
+    ]:
         p[c] = 0
     return p
 
@@ -118,23 +143,33 @@ def test_a8_profile_uses_first_measurements(panel):
 
 
 def _with_registers(panel: pd.DataFrame) -> pd.DataFrame:
-    p = _background_columns(panel.drop(columns=["married", "n_children", "single_parent", "origin", "education"],
-                                       errors="ignore"))  # fmt: skip
+    p = _background_columns(
+        panel.drop(
+            columns=["married", "n_children", "single_parent", "origin", "education"],
+            errors="ignore",
+        )
+    )
     p["female"] = (p.index % 2).astype(int)
     p["measured_on"] = pd.Timestamp("2015-01-01")
     return p
 
 
 def test_a9_per_jobcenter():
-    p = pd.DataFrame({
-        "citizen_id": ["a", "a", "a", "b"], "jobcenter_id": ["JC1", "JC1", "JC1", "JC2"],
-        "caseworker_id": ["W1", "W1", "W2", "W3"],
-        "weeks_since_prev": [np.nan, 10.0, 20.0, np.nan],
-        "has_citizen_part": [True, True, False, True], "has_caseworker_part": [True, True, True, False],
-        "combination": pd.array(["0000", None, "1000", None], dtype="string"),
-        "S1_23": [0, 1, 0, None], "s1_contradictory": [False, False, True, False],
-        "B_avg": [3.0, np.nan, np.nan, 2.0], "S_avg": [np.nan] * 4,
-    })  # fmt: skip
+    p = pd.DataFrame(
+        {
+            "citizen_id": ["a", "a", "a", "b"],
+            "jobcenter_id": ["JC1", "JC1", "JC1", "JC2"],
+            "caseworker_id": ["W1", "W1", "W2", "W3"],
+            "weeks_since_prev": [np.nan, 10.0, 20.0, np.nan],
+            "has_citizen_part": [True, True, False, True],
+            "has_caseworker_part": [True, True, True, False],
+            "combination": pd.array(["0000", None, "1000", None], dtype="string"),
+            "S1_23": [0, 1, 0, None],
+            "s1_contradictory": [False, False, True, False],
+            "B_avg": [3.0, np.nan, np.nan, 2.0],
+            "S_avg": [np.nan] * 4,
+        }
+    )
     from bip.instrument import B_ITEMS, S_ITEMS
 
     for i in (*B_ITEMS, *S_ITEMS):
@@ -158,16 +193,26 @@ def test_a8_men_charged_counts_known_registers_only_and_without_warnings(panel):
 
     p = _with_registers(panel)
     first = p.index[(p["meas_no"] == 1) & (p["female"] == 0)]
-    crime = ["charge_penal_5y", "charge_traffic_5y", "charge_other_5y",
-             "conviction_penal_5y", "conviction_traffic_5y", "conviction_other_5y"]
+    crime = [
+        "charge_penal_5y",
+        "charge_traffic_5y",
+        "charge_other_5y",
+        "conviction_penal_5y",
+        "conviction_traffic_5y",
+        "conviction_other_5y",
+    ]
     p[crime] = p[crime].astype(float)
     p.loc[first[0], "conviction_traffic_5y"] = 1
     p.loc[first[1], crime] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        row = next(r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y")
+        row = next(
+            r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y"
+        )
         p[crime] = np.nan
-        unknown = next(r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y")
+        unknown = next(
+            r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y"
+        )
     assert row["n_citizens"] == len(first) - 1
     assert row["value"] == pytest.approx(1 / (len(first) - 1))
     assert unknown["n_citizens"] == 0

@@ -24,7 +24,9 @@ def test_matches_statsmodels(seed):
     ref = _statsmodels(X, y, g)
     np.testing.assert_allclose(ours.beta, ref.params, rtol=0, atol=1e-10)
     np.testing.assert_allclose(ours.se, ref.bse, rtol=0, atol=1e-10)
-    np.testing.assert_allclose(np.column_stack([ours.ci_low, ours.ci_high]), ref.conf_int(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(
+        np.column_stack([ours.ci_low, ours.ci_high]), ref.conf_int(), rtol=0, atol=1e-10
+    )
     np.testing.assert_allclose(ours.p_value, ref.pvalues, rtol=0, atol=1e-10)
     assert ours.df == ref.df_resid_inference == len(np.unique(g)) - 1
     assert ours.r2 == pytest.approx(ref.rsquared, abs=1e-12)

@@ -28,8 +28,15 @@ def test_results_match_schema_and_spec_keys(example):
     jsonschema.Draft202012Validator.check_schema(schema())
     jsonschema.validate(res, schema(), cls=jsonschema.Draft202012Validator)
     assert res["meta"]["schema"] == SCHEMA_ID
-    assert res["dataset"] == {"jobcenters": 2, "caseworkers": 3, "citizens": 4, "measurements": 8,
-                              "citizen_parts": 8, "caseworker_parts": 7, "citizens_measured": 4}  # fmt: skip
+    assert res["dataset"] == {
+        "jobcenters": 2,
+        "caseworkers": 3,
+        "citizens": 4,
+        "measurements": 8,
+        "citizen_parts": 8,
+        "caseworker_parts": 7,
+        "citizens_measured": 4,
+    }
     assert set(res["progression"]) >= {"B1", "S12", "B_avg", "S_avg"}
     assert set(res["combinations"]) == {f"{i:04b}" for i in range(16)}
     assert res["combination_effects"]["B1"]["1000"]["n"] >= 0
@@ -66,7 +73,10 @@ def test_invalid_dataset_writes_nothing(tmp_path):
 def test_cli(tmp_path):
     write_dataset(example_tables(), tmp_path / "ds")
     runner = CliRunner()
-    r = runner.invoke(main, ["analyze", str(tmp_path / "ds"), "--out", str(tmp_path / "o"), "--anonymise-jobcenters"])
+    r = runner.invoke(
+        main,
+        ["analyze", str(tmp_path / "ds"), "--out", str(tmp_path / "o"), "--anonymise-jobcenters"],
+    )
     assert r.exit_code == 0, r.output
     res = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert res["a9_data_quality"]["jobcenters_anonymised"] is True
@@ -93,9 +103,16 @@ def test_sections_of_other_modules_feed_spec_keys(monkeypatch, example):
 
     panel = build_panel(open_dataset(example[0] / "ds"))
     fake = types.ModuleType("fake_a7")
-    fake.run = lambda p: {"caseworker_change": {"share_with_change": 0.4}, "belief": {"ci_low": 0.1}}
+    fake.run = lambda p: {
+        "caseworker_change": {"share_with_change": 0.4},
+        "belief": {"ci_low": 0.1},
+    }
     monkeypatch.setitem(sys.modules, "fake_a7", fake)
-    monkeypatch.setattr(run, "OPTIONAL_SECTIONS", {"a5_job_chance": "no_such_module_xyz", "a7_change_belief": "fake_a7"})
+    monkeypatch.setattr(
+        run,
+        "OPTIONAL_SECTIONS",
+        {"a5_job_chance": "no_such_module_xyz", "a7_change_belief": "fake_a7"},
+    )
     sections = run.analyze_panel(panel)
     assert sections["a5_job_chance"] is None
     keys = run.spec_keys({}, sections)

@@ -39,8 +39,12 @@ def _figures(res: dict) -> dict:
     fig["share_any_job_focused"] = d["any_job_focused"]
     fig["share_combined_003"] = d["combined"]
     fig["share_combined_incl_job"] = d["combined_with_job_focused"]
-    fig["single_type_shares"] = {"jobrettet": d["only_job_focused"], "helbredsrettet": d["only_health"],
-                                 "social": d["only_social"], "opkvalificering": d["only_upskilling"]}  # fmt: skip
+    fig["single_type_shares"] = {
+        "jobrettet": d["only_job_focused"],
+        "helbredsrettet": d["only_health"],
+        "social": d["only_social"],
+        "opkvalificering": d["only_upskilling"],
+    }
     return fig
 
 
@@ -48,7 +52,9 @@ def test_a1_a2_beside_003_tabel_1_and_3(default_results):
     rows = compare(_figures(default_results), scale=1.0)
     assert len(rows) >= 22 * 2 + 16  # every Tabel 1 mean and n, every Tabel 3 cell
     failed = [r for r in rows if r.status == "FAIL"]
-    assert not failed, "\n".join(f"{r.figure}: ours {r.value} vs {r.published} ({r.tolerance})" for r in failed)
+    assert not failed, "\n".join(
+        f"{r.figure}: ours {r.value} vs {r.published} ({r.tolerance})" for r in failed
+    )
 
 
 def test_no_activity_goes_with_regression(default_results):
@@ -60,7 +66,9 @@ def test_no_activity_goes_with_regression(default_results):
 def _seed_run(tmp_path, seed: int, scale: float):
     path = generate_cohort(tmp_path / f"s{seed}", scale=scale, seed=seed, fmt="parquet")
     truth = json.loads((path / "truth.json").read_text(encoding="utf-8"))
-    panel = build_panel(Dataset(path))  # generator output is valid by construction; skip re-validation
+    panel = build_panel(
+        Dataset(path)
+    )  # generator output is valid by construction; skip re-validation
     items = (*B_ITEMS, *S_ITEMS)
     return truth, a4.run(panel, standardise=False, items=items)
 

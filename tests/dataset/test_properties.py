@@ -34,7 +34,9 @@ def _fresh(fmt: str) -> Path:
 
 
 cells = st.one_of(
-    st.just(""), st.integers(-10, 10).map(str), st.sampled_from(["1", "5", "2014-01-06", "2014-W01", "C1", "JC1"]),
+    st.just(""),
+    st.integers(-10, 10).map(str),
+    st.sampled_from(["1", "5", "2014-01-06", "2014-W01", "C1", "JC1"]),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
     st.text(alphabet=',"\n\r \t;\\x', max_size=6),
 )
@@ -52,8 +54,12 @@ def test_random_bytes_as_csv(table, data):
 
 
 @_SETTINGS
-@given(table=tables, rows=st.lists(st.lists(cells, max_size=8), max_size=8), keep_header=st.booleans(),
-       extra=st.lists(st.text(max_size=5), max_size=2))
+@given(
+    table=tables,
+    rows=st.lists(st.lists(cells, max_size=8), max_size=8),
+    keep_header=st.booleans(),
+    extra=st.lists(st.text(max_size=5), max_size=2),
+)
 def test_random_rows_under_a_real_header(table, rows, keep_header, extra):
     ds = _fresh("csv")
     head = list(TABLES[table].column_names)
@@ -71,19 +77,31 @@ def test_random_rows_under_a_real_header(table, rows, keep_header, extra):
 
 parquet_arrays = st.one_of(
     st.lists(st.one_of(st.none(), st.integers(-(2**40), 2**40)), min_size=3, max_size=3).map(
-        lambda v: pa.array(v, pa.int64())),
-    st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)), min_size=3, max_size=3).map(
-        lambda v: pa.array(v, pa.float64())),
-    st.lists(st.one_of(st.none(), st.text(max_size=8)), min_size=3, max_size=3).map(lambda v: pa.array(v, pa.string())),
-    st.lists(st.one_of(st.none(), st.booleans()), min_size=3, max_size=3).map(lambda v: pa.array(v, pa.bool_())),
-    st.lists(st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))), min_size=3, max_size=3).map(
-        lambda v: pa.array(v, pa.date32())),
+        lambda v: pa.array(v, pa.int64())
+    ),
+    st.lists(
+        st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)), min_size=3, max_size=3
+    ).map(lambda v: pa.array(v, pa.float64())),
+    st.lists(st.one_of(st.none(), st.text(max_size=8)), min_size=3, max_size=3).map(
+        lambda v: pa.array(v, pa.string())
+    ),
+    st.lists(st.one_of(st.none(), st.booleans()), min_size=3, max_size=3).map(
+        lambda v: pa.array(v, pa.bool_())
+    ),
+    st.lists(
+        st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))),
+        min_size=3,
+        max_size=3,
+    ).map(lambda v: pa.array(v, pa.date32())),
     st.just(pa.nulls(3)),
 )
 
 
 @_SETTINGS
-@given(table=st.sampled_from(["persons", "gp_contacts", "citizens", "crime", "benefit_weeks"]), data=st.data())
+@given(
+    table=st.sampled_from(["persons", "gp_contacts", "citizens", "crime", "benefit_weeks"]),
+    data=st.data(),
+)
 def test_random_parquet_columns(table, data):
     ds = _fresh("parquet")
     names = TABLES[table].column_names

@@ -18,39 +18,45 @@ KEY = b"k" * 32
 OTHER = b"o" * 32
 
 
-@pytest.mark.parametrize("cpr", [
-    "0101801234",      # 1 Jan 1980
-    "010180-1234",     # with the separator
-    "  290200-4321 ",  # 29 Feb 2000 (7th digit 4, year 00 -> 2000, a leap year)
-    "2902004321",
-    "3112994999",      # 7th digit 4, year 99 -> 1999
-    "0101585000",      # 7th digit 5, year 58 -> 1858
-    "0101575000",      # 7th digit 5, year 57 -> 2057
-    "1506659123",      # 7th digit 9, year 65 -> 1965
-    "0101011239",      # fails modulus 11 and is still valid (no mod-11 check since 2007)
-])
+@pytest.mark.parametrize(
+    "cpr",
+    [
+        "0101801234",  # 1 Jan 1980
+        "010180-1234",  # with the separator
+        "  290200-4321 ",  # 29 Feb 2000 (7th digit 4, year 00 -> 2000, a leap year)
+        "2902004321",
+        "3112994999",  # 7th digit 4, year 99 -> 1999
+        "0101585000",  # 7th digit 5, year 58 -> 1858
+        "0101575000",  # 7th digit 5, year 57 -> 2057
+        "1506659123",  # 7th digit 9, year 65 -> 1965
+        "0101011239",  # fails modulus 11 and is still valid (no mod-11 check since 2007)
+    ],
+)
 def test_valid_cpr(cpr):
     assert validate_cpr(cpr) is None
 
 
-@pytest.mark.parametrize("cpr, why", [
-    ("", "empty"),
-    (None, "empty"),
-    ("123456789", "not a CPR number"),        # 9 digits
-    ("12345678901", "not a CPR number"),      # 11 digits
-    ("010180 1234", "not a CPR number"),      # space is not a separator
-    ("010180/1234", "not a CPR number"),
-    ("01-01-80-1234", "not a CPR number"),
-    ("0101801-234", "not a CPR number"),
-    ("01018O1234", "not a CPR number"),       # letter O
-    ("3102801234", "not a real date"),       # 31 Feb
-    ("2902011234", "not a real date"),       # 29 Feb 1901 (7th digit 1 -> 1900s)
-    ("2902004234", "year 2000"),              # valid: see below (guard for the reason text)
-    ("2902003234", "not a real date"),       # 29 Feb 1900: 7th digit 3 -> 1900, not a leap year
-    ("2902585234", "not a real date"),       # 29 Feb 1858 (7th digit 5, year 58)
-    ("0013801234", "not a real date"),       # month 13... day 00
-    ("3204801234", "not a real date"),
-])
+@pytest.mark.parametrize(
+    "cpr, why",
+    [
+        ("", "empty"),
+        (None, "empty"),
+        ("123456789", "not a CPR number"),  # 9 digits
+        ("12345678901", "not a CPR number"),  # 11 digits
+        ("010180 1234", "not a CPR number"),  # space is not a separator
+        ("010180/1234", "not a CPR number"),
+        ("01-01-80-1234", "not a CPR number"),
+        ("0101801-234", "not a CPR number"),
+        ("01018O1234", "not a CPR number"),  # letter O
+        ("3102801234", "not a real date"),  # 31 Feb
+        ("2902011234", "not a real date"),  # 29 Feb 1901 (7th digit 1 -> 1900s)
+        ("2902004234", "year 2000"),  # valid: see below (guard for the reason text)
+        ("2902003234", "not a real date"),  # 29 Feb 1900: 7th digit 3 -> 1900, not a leap year
+        ("2902585234", "not a real date"),  # 29 Feb 1858 (7th digit 5, year 58)
+        ("0013801234", "not a real date"),  # month 13... day 00
+        ("3204801234", "not a real date"),
+    ],
+)
 def test_invalid_cpr(cpr, why):
     reason = validate_cpr(cpr)
     if why == "year 2000":
@@ -61,10 +67,19 @@ def test_invalid_cpr(cpr, why):
         assert cpr.replace("-", "") not in reason  # reasons never repeat the number
 
 
-@pytest.mark.parametrize("yy, seventh, year", [
-    (99, 0, 1999), (0, 3, 1900), (36, 4, 2036), (37, 4, 1937), (57, 5, 2057), (58, 8, 1858),
-    (36, 9, 2036), (37, 9, 1937),
-])
+@pytest.mark.parametrize(
+    "yy, seventh, year",
+    [
+        (99, 0, 1999),
+        (0, 3, 1900),
+        (36, 4, 2036),
+        (37, 4, 1937),
+        (57, 5, 2057),
+        (58, 8, 1858),
+        (36, 9, 2036),
+        (37, 9, 1937),
+    ],
+)
 def test_century_rule(yy, seventh, year):
     assert century(yy, seventh) + yy == year
 
@@ -127,7 +142,9 @@ def test_invalid_cprs_reported_by_line_and_nothing_written(register, tmp_path):
     result = pseudonymise_file(register, out, KEY)
     assert result.rows_written is None and not out.exists()
     assert [(p.file, p.line, p.column) for p in result.report.errors] == [
-        ("diagnoses_cpr.csv", 4, "cpr"), ("diagnoses_cpr.csv", 5, "cpr")]
+        ("diagnoses_cpr.csv", 4, "cpr"),
+        ("diagnoses_cpr.csv", 5, "cpr"),
+    ]
     assert list(tmp_path.iterdir()) == [register]  # no temporary file left behind
 
 
@@ -145,10 +162,17 @@ def test_drop_invalid_writes_valid_rows(register, tmp_path):
 
 def test_parquet_in_keeps_types_and_pads_integer_cprs(tmp_path):
     src = tmp_path / "in.parquet"
-    pq.write_table(pa.table({
-        "n": pa.array([1, 2], pa.int32()),
-        "pnr": pa.array([101801234, 1506659123], pa.int64()),  # leading zero lost in storage
-    }), src)
+    pq.write_table(
+        pa.table(
+            {
+                "n": pa.array([1, 2], pa.int32()),
+                "pnr": pa.array(
+                    [101801234, 1506659123], pa.int64()
+                ),  # leading zero lost in storage
+            }
+        ),
+        src,
+    )
     out = tmp_path / "out.csv"
     result = pseudonymise_file(src, out, KEY, cpr_column="pnr")
     assert result.report.ok, [str(p) for p in result.report.problems]
@@ -186,8 +210,17 @@ def test_cli(register, tmp_path, monkeypatch):
     keyfile = tmp_path / "key"
     keyfile.write_bytes(OTHER)
     monkeypatch.delenv("BIP_HMAC_KEY")
-    r = runner.invoke(main, ["pseudonymise", str(register), str(tmp_path / "o2.csv"), "--drop-invalid",
-                             "--key-file", str(keyfile)])
+    r = runner.invoke(
+        main,
+        [
+            "pseudonymise",
+            str(register),
+            str(tmp_path / "o2.csv"),
+            "--drop-invalid",
+            "--key-file",
+            str(keyfile),
+        ],
+    )
     assert r.exit_code == 0
     assert pseudonym("0101801234", OTHER) in (tmp_path / "o2.csv").read_text()
     r = runner.invoke(main, ["pseudonymise", str(register), str(tmp_path / "o3.csv")])

@@ -72,7 +72,9 @@ def test_values_and_types_are_canonical(src):
 
 
 def test_convert_writes_nothing_for_an_invalid_dataset(src, tmp_path):
-    (src / "caseworkers.csv").write_text("caseworker_id,jobcenter_id\nW1,JC1\nW1,JC1\n", encoding="utf-8")
+    (src / "caseworkers.csv").write_text(
+        "caseworker_id,jobcenter_id\nW1,JC1\nW1,JC1\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["dataset", "convert", str(src), str(out), "--to", "parquet"])
     assert result.exit_code == 1
@@ -88,7 +90,9 @@ def test_register_views_in_duckdb_match_frames(src, tmp_path):
     for path in (src, pq_dir):
         con = duckdb.connect()
         open_dataset(path).register(con)
-        got = con.execute("SELECT status, count(*) FROM benefit_weeks GROUP BY 1 ORDER BY 1").fetchall()
+        got = con.execute(
+            "SELECT status, count(*) FROM benefit_weeks GROUP BY 1 ORDER BY 1"
+        ).fetchall()
         assert got == [("cash_benefit", 150), ("education_su", 58)]
         (n,) = con.execute("SELECT count(*) FROM measurements WHERE B1 IS NULL").fetchone()
         assert n == 1

@@ -13,8 +13,10 @@ from tests.dataset.conftest import csv_lines, set_cell, write_lines
 
 def where(report) -> list[tuple]:
     """(severity, file, line, column, reason kind) of every problem, for exact comparison."""
-    return sorted((p.severity, p.file, p.line, p.column, p.reason.split(" '")[0].split(" (")[0])
-                  for p in report.problems)
+    return sorted(
+        (p.severity, p.file, p.line, p.column, p.reason.split(" '")[0].split(" (")[0])
+        for p in report.problems
+    )
 
 
 def errors(report) -> list[tuple]:
@@ -64,8 +66,16 @@ def test_messages_are_plain(example_csv):
 
 @pytest.mark.parametrize(
     "week, ok",
-    [("2015-W53", True), ("2020-W53", True), ("2014-W53", False), ("2014-W54", False),
-     ("2014-W00", False), ("2014-3", False), ("2014-W3", False), ("14-W03", False)],
+    [
+        ("2015-W53", True),
+        ("2020-W53", True),
+        ("2014-W53", False),
+        ("2014-W54", False),
+        ("2014-W00", False),
+        ("2014-3", False),
+        ("2014-W3", False),
+        ("14-W03", False),
+    ],
 )
 def test_iso_weeks(example_csv, week, ok):
     set_cell(example_csv / "benefit_weeks.csv", 2, "week", week)
@@ -126,8 +136,12 @@ def test_missing_required_column(example_csv):
     lines = csv_lines(path)
     head = lines[0].split(",")
     i = head.index('"sex"')
-    write_lines(path, [",".join(c for j, c in enumerate(row.split(",")) if j != i) for row in lines])
-    assert errors(validate_dataset(example_csv)) == [("persons.csv", 1, "sex", "missing required column")]
+    write_lines(
+        path, [",".join(c for j, c in enumerate(row.split(",")) if j != i) for row in lines]
+    )
+    assert errors(validate_dataset(example_csv)) == [
+        ("persons.csv", 1, "sex", "missing required column")
+    ]
 
 
 def test_empty_required_cell(example_csv):
@@ -174,7 +188,9 @@ def test_non_utf8_bytes(example_csv):
     data = path.read_bytes().replace(b"Horsens", b"K\xf8ge")  # latin-1, not UTF-8
     path.write_bytes(data)
     # The unreadable table is not used to check references (no flood of "unknown id").
-    assert errors(validate_dataset(example_csv)) == [("jobcenters.csv", 3, None, "not valid UTF-8 text")]
+    assert errors(validate_dataset(example_csv)) == [
+        ("jobcenters.csv", 3, None, "not valid UTF-8 text")
+    ]
 
 
 def test_line_break_inside_a_cell(example_csv):
@@ -233,6 +249,7 @@ def test_open_dataset_raises_with_all_problems(example_csv):
 
 # --- the same checks on Parquet: line = data row + 1, as in the CSV form ---------------------
 
+
 def _rewrite_parquet(path, **columns):
     t = pq.read_table(path)
     for name, values in columns.items():
@@ -259,7 +276,9 @@ def test_parquet_bad_values(example_parquet):
 
 def test_parquet_numbers_stored_as_text_and_floats(example_parquet):
     path = example_parquet / "persons.parquet"
-    _rewrite_parquet(path, n_children=["0", "two", "1", ""], birth_year=[1975.0, 1982.5, 1968.0, None])
+    _rewrite_parquet(
+        path, n_children=["0", "two", "1", ""], birth_year=[1975.0, 1982.5, 1968.0, None]
+    )
     assert errors(validate_dataset(example_parquet)) == [
         ("persons.parquet", 3, "birth_year", "bad number"),
         ("persons.parquet", 3, "n_children", "bad number"),
@@ -268,7 +287,9 @@ def test_parquet_numbers_stored_as_text_and_floats(example_parquet):
 
 def test_parquet_duplicate_and_dangling(example_parquet):
     path = example_parquet / "citizens.parquet"
-    _rewrite_parquet(path, citizen_id=["C1", "C2", "C1", "C4"], jobcenter_id=["JC1", "JC1", "JC2", "JCX"])
+    _rewrite_parquet(
+        path, citizen_id=["C1", "C2", "C1", "C4"], jobcenter_id=["JC1", "JC1", "JC2", "JCX"]
+    )
     got = errors(validate_dataset(example_parquet))
     assert ("citizens.parquet", 4, "citizen_id", "duplicate id") in got
     assert ("citizens.parquet", 5, "jobcenter_id", "unknown id") in got
@@ -349,7 +370,9 @@ def test_pandas_categoricals_in_parquet_and_bom_in_csv(example_parquet, example_
     df["sex"] = df["sex"].cat.rename_categories({"m": "x"})
     df.to_parquet(path, index=False)
     assert errors(validate_dataset(example_parquet)) == [
-        ("persons.parquet", 3, "sex", "unknown value"), ("persons.parquet", 4, "sex", "unknown value")]
+        ("persons.parquet", 3, "sex", "unknown value"),
+        ("persons.parquet", 4, "sex", "unknown value"),
+    ]
     jc = example_csv / "jobcenters.csv"
     jc.write_bytes(b"\xef\xbb\xbf" + jc.read_bytes())
     assert validate_dataset(example_csv).ok

@@ -34,7 +34,13 @@ def test_shipped_version_has_every_item(v1):
 
 
 def test_s12_anchors_and_generic_scale(v1):
-    assert v1.anchors("S12") == {1: "Nej", 2: "Tvivler", 3: "Det svinger", 4: "Gode chancer", 5: "Ja"}
+    assert v1.anchors("S12") == {
+        1: "Nej",
+        2: "Tvivler",
+        3: "Det svinger",
+        4: "Gode chancer",
+        5: "Ja",
+    }
     assert set(v1.anchors("B3", "en")) == {1, 2, 3, 4, 5}
     with pytest.raises(KeyError):
         v1.anchors("S1")
@@ -44,7 +50,10 @@ def test_s1_options_and_groups(v1):
     opts = v1.s1_options()
     assert [n for n, _, _ in opts] == list(range(1, 24))
     assert {n: g for n, g, _ in opts if n <= 21} == S1_GROUP
-    assert opts[21][1:] == ("none", "Ingen aktiviteter") and opts[22][1:] == ("dont_know", "Ved ikke")
+    assert opts[21][1:] == ("none", "Ingen aktiviteter") and opts[22][1:] == (
+        "dont_know",
+        "Ved ikke",
+    )
     assert v1.group_label("J") == "Jobrettet indsats"
 
 
@@ -54,9 +63,14 @@ def test_placeholders_are_marked(v1):
 
 
 def test_derive_version_replaces_wordings_and_clears_placeholder(v1):
-    v2 = derive_version(v1, 2, {"B1": {"da": " Hvad vil du arbejde med? ", "en": "What work do you want?"}})
+    v2 = derive_version(
+        v1, 2, {"B1": {"da": " Hvad vil du arbejde med? ", "en": "What work do you want?"}}
+    )
     assert v2.version == 2
-    assert v2.items["B1"].wording == {"da": "Hvad vil du arbejde med?", "en": "What work do you want?"}
+    assert v2.items["B1"].wording == {
+        "da": "Hvad vil du arbejde med?",
+        "en": "What work do you want?",
+    }
     assert not v2.items["B1"].wording_is_placeholder
     assert "B1" not in v2.placeholders() and "B2" in v2.placeholders()
     # the base version is untouched: old answers keep the version they were given under
@@ -81,18 +95,21 @@ def _broken(v1, change) -> str:
     return yaml.safe_dump(raw, allow_unicode=True)
 
 
-@pytest.mark.parametrize("change, match", [
-    (lambda r: r["citizen"].pop(0), "items must be exactly"),
-    (lambda r: r["caseworker"][0]["options"][0].update(group="J"), "S1 options"),
-    (lambda r: r["scales"]["generic"]["anchors"].pop(5), "anchors 1-5"),
-    (lambda r: r.update(pairs=[["B3", "S6"]]), "pairs"),
-    (lambda r: r["citizen"][0]["label"].pop("en"), "en label"),
-    (lambda r: r["citizen"][0].update(kind="text"), "1-5 scale"),
-    (lambda r: r.pop("version"), "malformed"),
-    (lambda r: r["caseworker"][0].pop("options"), "malformed"),
-    (lambda r: r["scales"].pop("jobchance"), "S12 must be a 1-5 scale"),
-    (lambda r: r["citizen"].append(dict(r["citizen"][0])), "items must be exactly"),
-])
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda r: r["citizen"].pop(0), "items must be exactly"),
+        (lambda r: r["caseworker"][0]["options"][0].update(group="J"), "S1 options"),
+        (lambda r: r["scales"]["generic"]["anchors"].pop(5), "anchors 1-5"),
+        (lambda r: r.update(pairs=[["B3", "S6"]]), "pairs"),
+        (lambda r: r["citizen"][0]["label"].pop("en"), "en label"),
+        (lambda r: r["citizen"][0].update(kind="text"), "1-5 scale"),
+        (lambda r: r.pop("version"), "malformed"),
+        (lambda r: r["caseworker"][0].pop("options"), "malformed"),
+        (lambda r: r["scales"].pop("jobchance"), "S12 must be a 1-5 scale"),
+        (lambda r: r["citizen"].append(dict(r["citizen"][0])), "items must be exactly"),
+    ],
+)
 def test_structure_checks_reject_a_broken_version(v1, change, match):
     with pytest.raises(InstrumentError, match=match):
         instrument_from_yaml(_broken(v1, change))
@@ -107,26 +124,33 @@ def test_pairs():
     assert PAIRS == (("B3", "S6"), ("B4", "S9"), ("B5", "S10"), ("B6", "S11"), ("B8", "S12"))
 
 
-@pytest.mark.parametrize("ticked, code", [
-    ({5}, "1000"),             # job search: J
-    ({1}, "0100"),             # general up-skilling: O
-    ({4}, "0010"),             # social competences: S
-    ({9}, "0001"),             # diet and exercise: H
-    ({5, 10}, "1001"),         # the SPEC's example: job-focused and health
-    ({3, 5, 7, 12}, "1000"),   # several activities of one group
-    ({1, 4, 9, 13}, "1111"),
-    ({22}, "0000"),            # "no activities" alone
-    ({23}, None),              # "don't know" alone: unknown, not 0000
-    (set(), None),             # nothing ticked: unknown
-    ({22, 23}, "0000"),        # no activities wins over don't know
-    ({5, 22}, "1000"),         # a contradictory 22 beside an activity is ignored
-    ({11, 23}, "0001"),        # ... and so is 23
-])
+@pytest.mark.parametrize(
+    "ticked, code",
+    [
+        ({5}, "1000"),  # job search: J
+        ({1}, "0100"),  # general up-skilling: O
+        ({4}, "0010"),  # social competences: S
+        ({9}, "0001"),  # diet and exercise: H
+        ({5, 10}, "1001"),  # the SPEC's example: job-focused and health
+        ({3, 5, 7, 12}, "1000"),  # several activities of one group
+        ({1, 4, 9, 13}, "1111"),
+        ({22}, "0000"),  # "no activities" alone
+        ({23}, None),  # "don't know" alone: unknown, not 0000
+        (set(), None),  # nothing ticked: unknown
+        ({22, 23}, "0000"),  # no activities wins over don't know
+        ({5, 22}, "1000"),  # a contradictory 22 beside an activity is ignored
+        ({11, 23}, "0001"),  # ... and so is 23
+    ],
+)
 def test_combination_code(ticked, code):
     assert combination_code(ticked) == code
 
 
 def test_all_combinations():
-    assert len(ALL_COMBINATIONS) == 16 and ALL_COMBINATIONS[0] == "0000" and ALL_COMBINATIONS[-1] == "1111"
+    assert (
+        len(ALL_COMBINATIONS) == 16
+        and ALL_COMBINATIONS[0] == "0000"
+        and ALL_COMBINATIONS[-1] == "1111"
+    )
     every = {combination_code(s) for s in ({n} for n in range(1, 22))}
     assert every == {"1000", "0100", "0010", "0001"}

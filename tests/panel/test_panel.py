@@ -95,7 +95,10 @@ def test_combinations_contradictions_and_unknown(dataset_factory):
 
 
 def test_caseworker_changes(dataset_factory):
-    ms = [measurement(f"m{i}", "C1", cw, f"2015-0{i}-01", B1=3) for i, cw in enumerate(["W1", "W1", "W2", "W1"], 1)]
+    ms = [
+        measurement(f"m{i}", "C1", cw, f"2015-0{i}-01", B1=3)
+        for i, cw in enumerate(["W1", "W1", "W2", "W1"], 1)
+    ]
     ms.append(measurement("x1", "C2", "W2", "2015-01-01", B1=3))  # a new citizen is never a change
     p = build_panel(dataset_factory(ms))
     assert list(p["cw_changed"]) == [False, False, True, True, False]
@@ -112,14 +115,22 @@ def _outcome_dataset(dataset_factory):
 
     # Months, measured Saturday 2015-01-31: 52w window (01-31, 2016-01-30], 13w (01-31, 05-02].
     cit("E1", "2015-01-31", months=[("2015-01", 1)])  # only day 0 and before: excluded
-    cit("E2", "2016-01-31".replace("2016-01-31", "2015-01-31"), months=[("2016-01", 1)])  # day 364 inside
+    cit(
+        "E2", "2016-01-31".replace("2016-01-31", "2015-01-31"), months=[("2016-01", 1)]
+    )  # day 364 inside
     cit("E3", "2015-01-31", months=[("2016-02", 1)])  # after the window
     cit("E4", "2015-01-31", months=[("2015-05", 1)])  # May 1-2 inside the 13-week window
     cit("E5", "2015-01-31", months=[("2015-06", 1)])  # 52w only
-    cit("E6", "2015-01-31", months=[("2015-03", 0)], weeks=[("2015-W10", "employed")])  # neither counts
+    cit(
+        "E6", "2015-01-31", months=[("2015-03", 0)], weeks=[("2015-W10", "employed")]
+    )  # neither counts
     # Weeks, measured Sunday 2015-02-01: 52w window (02-01, 2016-01-31].
-    cit("V1", "2015-02-01", weeks=[("2015-W05", "education_su")])  # Mon 01-26..Sun 02-01: day 0 only
-    cit("V2", "2015-02-01", weeks=[("2016-W04", "education_su")])  # Mon 2016-01-25..Sun 01-31: day 364
+    cit(
+        "V1", "2015-02-01", weeks=[("2015-W05", "education_su")]
+    )  # Mon 01-26..Sun 02-01: day 0 only
+    cit(
+        "V2", "2015-02-01", weeks=[("2016-W04", "education_su")]
+    )  # Mon 2016-01-25..Sun 01-31: day 364
     cit("V3", "2015-02-01", weeks=[("2016-W05", "education_su")])  # starts on day 365
     cit("V4", "2015-02-01", weeks=[("2015-W06", "education_su")])  # inside, but not a job for 13w
     # Coverage of the employment register ends 2017-12; a window reaching past it is censored.
@@ -130,14 +141,27 @@ def _outcome_dataset(dataset_factory):
 def test_outcome_windows(dataset_factory):
     p = build_panel(_outcome_dataset(dataset_factory)).set_index("citizen_id")
     want = {
-        "E1": (0, 0), "E2": (1, 0), "E3": (0, 0), "E4": (1, 1), "E5": (1, 0), "E6": (0, 0),
-        "V1": (0, 0), "V2": (1, 0), "V3": (0, 0), "V4": (1, 0), "X1": (None, 0),
-    }  # fmt: skip
+        "E1": (0, 0),
+        "E2": (1, 0),
+        "E3": (0, 0),
+        "E4": (1, 1),
+        "E5": (1, 0),
+        "E6": (0, 0),
+        "V1": (0, 0),
+        "V2": (1, 0),
+        "V3": (0, 0),
+        "V4": (1, 0),
+        "X1": (None, 0),
+    }
     got = {
-        c: (None if isna(p.loc[c, "job_or_education_52w"]) else int(p.loc[c, "job_or_education_52w"]),
-            None if isna(p.loc[c, "job_13w"]) else int(p.loc[c, "job_13w"]))
+        c: (
+            None
+            if isna(p.loc[c, "job_or_education_52w"])
+            else int(p.loc[c, "job_or_education_52w"]),
+            None if isna(p.loc[c, "job_13w"]) else int(p.loc[c, "job_13w"]),
+        )
         for c in want
-    }  # fmt: skip
+    }
     assert got == want
 
 
@@ -150,39 +174,100 @@ def _background_dataset(dataset_factory, drop=()):
     ]
     d = dt.date.fromisoformat
     reg = {
-        "persons": [{"citizen_id": "C1", "birth_year": 1975, "sex": "f", "married": 1, "n_children": 2,
-                     "single_parent": 0, "origin": "danish", "education": "skilled"}],
+        "persons": [
+            {
+                "citizen_id": "C1",
+                "birth_year": 1975,
+                "sex": "f",
+                "married": 1,
+                "n_children": 2,
+                "single_parent": 0,
+                "origin": "danish",
+                "education": "skilled",
+            }
+        ],
         "benefit_weeks": [
-            *({"citizen_id": "C1", "week": f"2015-W0{w}", "status": "cash_benefit"} for w in range(1, 6)),
-            {"citizen_id": "C1", "week": "2011-W01", "status": "sickness_benefit"},  # in 5y, not in 3y
-            {"citizen_id": "C1", "week": "2009-W01", "status": "sickness_benefit"},  # more than 5y before
+            *(
+                {"citizen_id": "C1", "week": f"2015-W0{w}", "status": "cash_benefit"}
+                for w in range(1, 6)
+            ),
+            {
+                "citizen_id": "C1",
+                "week": "2011-W01",
+                "status": "sickness_benefit",
+            },  # in 5y, not in 3y
+            {
+                "citizen_id": "C1",
+                "week": "2009-W01",
+                "status": "sickness_benefit",
+            },  # more than 5y before
         ],
         "diagnoses": [
             {"citizen_id": "C1", "diagnosed_on": d("2014-01-01"), "icd10": "DF321"},  # F32: light
             {"citizen_id": "C1", "diagnosed_on": d("2013-05-01"), "icd10": "F20.0"},  # F20: severe
             {"citizen_id": "C1", "diagnosed_on": d("2014-06-01"), "icd10": "DD051"},  # D05: cancer
             {"citizen_id": "C1", "diagnosed_on": d("2012-02-01"), "icd10": "m54.5"},  # M54: musculo
-            {"citizen_id": "C1", "diagnosed_on": d("2015-02-01"), "icd10": "DJ45"},  # on day 0: not before
-            {"citizen_id": "C1", "diagnosed_on": d("2011-06-01"), "icd10": "DE11"},  # > 3 years before
-            {"citizen_id": "C1", "diagnosed_on": d("2014-03-01"), "icd10": "D500"},  # D50: anaemia, no group
+            {
+                "citizen_id": "C1",
+                "diagnosed_on": d("2015-02-01"),
+                "icd10": "DJ45",
+            },  # on day 0: not before
+            {
+                "citizen_id": "C1",
+                "diagnosed_on": d("2011-06-01"),
+                "icd10": "DE11",
+            },  # > 3 years before
+            {
+                "citizen_id": "C1",
+                "diagnosed_on": d("2014-03-01"),
+                "icd10": "D500",
+            },  # D50: anaemia, no group
             {"citizen_id": "C1", "diagnosed_on": d("2014-03-01"), "icd10": "DF99"},  # F99
         ],
         "prescriptions": [
-            {"citizen_id": "C1", "dispensed_on": d("2014-12-01"), "atc": "N05BA01"},  # anxiety, psychmed
+            {
+                "citizen_id": "C1",
+                "dispensed_on": d("2014-12-01"),
+                "atc": "N05BA01",
+            },  # anxiety, psychmed
             {"citizen_id": "C1", "dispensed_on": d("2014-09-01"), "atc": "C07AB02"},  # lifestyle
-            {"citizen_id": "C1", "dispensed_on": d("2014-06-01"), "atc": "N06AB04"},  # > 6 months before
+            {
+                "citizen_id": "C1",
+                "dispensed_on": d("2014-06-01"),
+                "atc": "N06AB04",
+            },  # > 6 months before
         ],
         "gp_contacts": [
             {"citizen_id": "C1", "contact_on": d("2014-12-01"), "n_services": 2, "fee_dkk": 100.0},
-            {"citizen_id": "C1", "contact_on": d("2014-12-03"), "n_services": 1, "fee_dkk": 50.5},  # same week
+            {
+                "citizen_id": "C1",
+                "contact_on": d("2014-12-03"),
+                "n_services": 1,
+                "fee_dkk": 50.5,
+            },  # same week
             {"citizen_id": "C1", "contact_on": d("2014-03-01"), "n_services": 3, "fee_dkk": 200.0},
-            {"citizen_id": "C1", "contact_on": d("2013-12-01"), "n_services": 9, "fee_dkk": 999.0},  # > 12 m
+            {
+                "citizen_id": "C1",
+                "contact_on": d("2013-12-01"),
+                "n_services": 9,
+                "fee_dkk": 999.0,
+            },  # > 12 m
         ],
         "crime": [
-            {"citizen_id": "C1", "decided_on": d("2011-03-01"), "kind": "conviction", "law": "penal"},
-            {"citizen_id": "C1", "decided_on": d("2009-03-01"), "kind": "charge", "law": "traffic"},  # > 5 y
+            {
+                "citizen_id": "C1",
+                "decided_on": d("2011-03-01"),
+                "kind": "conviction",
+                "law": "penal",
+            },
+            {
+                "citizen_id": "C1",
+                "decided_on": d("2009-03-01"),
+                "kind": "charge",
+                "law": "traffic",
+            },  # > 5 y
         ],
-    }  # fmt: skip
+    }
     return dataset_factory(ms, reg, drop=drop)
 
 
@@ -197,16 +282,47 @@ def test_background_from_registers(dataset_factory):
     assert c1["share3y_cash_benefit"] == pytest.approx(4 / 156)
     assert c1["share5y_sickness_benefit"] == pytest.approx(1 / 260)
     assert c1["share3y_sickness_benefit"] == 0
-    flags = {k: int(c1[k]) for k in ("psych_light", "psych_severe", "psych_any", "psych_F30_F39", "psych_F20_F29",
-                                      "psych_F99", "psych_F10_F19", "som_cancer", "som_musculo", "som_lung",
-                                      "som_diabetes", "med_anxiety", "med_lifestyle", "med_antidepressant",
-                                      "psych_or_psychmed", "conviction_penal_5y", "charge_traffic_5y")}  # fmt: skip
+    flags = {
+        k: int(c1[k])
+        for k in (
+            "psych_light",
+            "psych_severe",
+            "psych_any",
+            "psych_F30_F39",
+            "psych_F20_F29",
+            "psych_F99",
+            "psych_F10_F19",
+            "som_cancer",
+            "som_musculo",
+            "som_lung",
+            "som_diabetes",
+            "med_anxiety",
+            "med_lifestyle",
+            "med_antidepressant",
+            "psych_or_psychmed",
+            "conviction_penal_5y",
+            "charge_traffic_5y",
+        )
+    }
     assert flags == {
-        "psych_light": 1, "psych_severe": 1, "psych_any": 1, "psych_F30_F39": 1, "psych_F20_F29": 1,
-        "psych_F99": 1, "psych_F10_F19": 0, "som_cancer": 1, "som_musculo": 1, "som_lung": 0,
-        "som_diabetes": 0, "med_anxiety": 1, "med_lifestyle": 1, "med_antidepressant": 0,
-        "psych_or_psychmed": 1, "conviction_penal_5y": 1, "charge_traffic_5y": 0,
-    }  # fmt: skip
+        "psych_light": 1,
+        "psych_severe": 1,
+        "psych_any": 1,
+        "psych_F30_F39": 1,
+        "psych_F20_F29": 1,
+        "psych_F99": 1,
+        "psych_F10_F19": 0,
+        "som_cancer": 1,
+        "som_musculo": 1,
+        "som_lung": 0,
+        "som_diabetes": 0,
+        "med_anxiety": 1,
+        "med_lifestyle": 1,
+        "med_antidepressant": 0,
+        "psych_or_psychmed": 1,
+        "conviction_penal_5y": 1,
+        "charge_traffic_5y": 0,
+    }
     assert (c1["gp_weeks_12m"], c1["gp_services_12m"], c1["gp_fees_12m"]) == (2.0, 6.0, 350.5)
     c2 = row(p, "n1")
     assert isna(c2["age"]) and isna(c2["female"]) and isna(c2["origin"])
@@ -214,7 +330,11 @@ def test_background_from_registers(dataset_factory):
 
 
 def test_absent_register_tables_give_na(dataset_factory):
-    p = build_panel(_background_dataset(dataset_factory, drop=("diagnoses", "employment_months", "benefit_weeks")))
+    p = build_panel(
+        _background_dataset(
+            dataset_factory, drop=("diagnoses", "employment_months", "benefit_weeks")
+        )
+    )
     c1 = row(p, "m1")
     assert isna(c1["psych_any"]) and isna(c1["som_cancer"]) and isna(c1["share5y_cash_benefit"])
     assert int(c1["psych_or_psychmed"]) == 1  # the medicine register still shows N05B
@@ -224,15 +344,58 @@ def test_absent_register_tables_give_na(dataset_factory):
 
 def test_columns_follow_the_contract(dataset_factory):
     p = build_panel(_background_dataset(dataset_factory))
-    for c in ("measurement_id", "citizen_id", "caseworker_id", "jobcenter_id", "measured_on", "meas_no",
-              "is_repeat", "has_citizen_part", "has_caseworker_part", "B1", "S12", "B10_status", "B11",
-              "S1_23", "B_avg", "S_avg", "d_B1", "d_S12", "d_B_avg", "d_S_avg", "weeks_since_prev",
-              "combination", "act_J", "s1_contradictory", "cw_changed", "n_cw_changes",
-              "job_or_education_52w", "job_13w", "age", "female", "married", "single_parent", "n_children",
-              "origin", "education", "share5y_employed", "share3y_other_benefit", "psych_light",
-              "psych_severe", "psych_any", "psych_F00_F09", "psych_F99", "som_accident", "med_addiction",
-              "psych_or_psychmed", "gp_weeks_12m", "gp_services_12m", "gp_fees_12m", "charge_penal_5y",
-              "conviction_other_5y"):  # fmt: skip
+    for c in (
+        "measurement_id",
+        "citizen_id",
+        "caseworker_id",
+        "jobcenter_id",
+        "measured_on",
+        "meas_no",
+        "is_repeat",
+        "has_citizen_part",
+        "has_caseworker_part",
+        "B1",
+        "S12",
+        "B10_status",
+        "B11",
+        "S1_23",
+        "B_avg",
+        "S_avg",
+        "d_B1",
+        "d_S12",
+        "d_B_avg",
+        "d_S_avg",
+        "weeks_since_prev",
+        "combination",
+        "act_J",
+        "s1_contradictory",
+        "cw_changed",
+        "n_cw_changes",
+        "job_or_education_52w",
+        "job_13w",
+        "age",
+        "female",
+        "married",
+        "single_parent",
+        "n_children",
+        "origin",
+        "education",
+        "share5y_employed",
+        "share3y_other_benefit",
+        "psych_light",
+        "psych_severe",
+        "psych_any",
+        "psych_F00_F09",
+        "psych_F99",
+        "som_accident",
+        "med_addiction",
+        "psych_or_psychmed",
+        "gp_weeks_12m",
+        "gp_services_12m",
+        "gp_fees_12m",
+        "charge_penal_5y",
+        "conviction_other_5y",
+    ):
         assert c in p.columns, c
     assert str(p["B1"].dtype) == "Float64"
     assert str(p["job_or_education_52w"].dtype) == "Int8"

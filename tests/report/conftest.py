@@ -43,5 +43,7 @@ def rendered(fixture_results, tmp_path_factory) -> dict:
     """HTML (analyst/da, manager/en) of the fixture results, rendered once per session."""
     from bip.report.render import report_html
 
-    return {("da", "analyst"): report_html(fixture_results, lang="da", audience="analyst"),
-            ("en", "manager"): report_html(fixture_results, lang="en", audience="manager")}
+    return {
+        ("da", "analyst"): report_html(fixture_results, lang="da", audience="analyst"),
+        ("en", "manager"): report_html(fixture_results, lang="en", audience="manager"),
+    }

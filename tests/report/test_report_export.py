@@ -28,9 +28,13 @@ def _same(orig: pd.DataFrame, back: pd.DataFrame) -> None:
         if pd.api.types.is_datetime64_any_dtype(o):
             b = pd.to_datetime(b)
             assert (o.isna() == b.isna()).all(), c
-            assert (o[o.notna()].dt.normalize().values == b[b.notna()].values.astype(o.dtype)).all(), c
+            assert (
+                o[o.notna()].dt.normalize().values == b[b.notna()].values.astype(o.dtype)
+            ).all(), c
         elif pd.api.types.is_bool_dtype(o) or pd.api.types.is_numeric_dtype(o):
-            ov = pd.to_numeric(o.astype("object").where(o.notna(), np.nan), errors="coerce").astype(float)
+            ov = pd.to_numeric(o.astype("object").where(o.notna(), np.nan), errors="coerce").astype(
+                float
+            )
             bv = pd.to_numeric(b, errors="coerce").astype(float)
             np.testing.assert_allclose(bv.to_numpy(), ov.to_numpy(), rtol=0, atol=1e-12, err_msg=c)
         else:  # Stata and SPSS have no missing string: missing becomes ""
@@ -92,17 +96,25 @@ def test_dataset_export_has_every_table(example_dataset, tmp_path, fmt):
         elif fmt == "parquet":
             back = pd.read_parquet(out / f"{name}.parquet")
         else:
-            back, _ = (pyreadstat.read_dta if fmt == "dta" else pyreadstat.read_sav)(str(out / f"{name}.{fmt}"))
+            back, _ = (pyreadstat.read_dta if fmt == "dta" else pyreadstat.read_sav)(
+                str(out / f"{name}.{fmt}")
+            )
         _same(orig, back)
 
 
 def test_cli_export_and_refusals(example_dataset, tmp_path):
-    r = CliRunner().invoke(main, ["export", str(example_dataset), str(tmp_path / "p.dta"), "--panel", "--to", "dta"])
+    r = CliRunner().invoke(
+        main, ["export", str(example_dataset), str(tmp_path / "p.dta"), "--panel", "--to", "dta"]
+    )
     assert r.exit_code == 0, r.output
     assert (tmp_path / "p.dta").exists()
-    again = CliRunner().invoke(main, ["export", str(example_dataset), str(tmp_path / "p.dta"), "--panel", "--to", "dta"])
+    again = CliRunner().invoke(
+        main, ["export", str(example_dataset), str(tmp_path / "p.dta"), "--panel", "--to", "dta"]
+    )
     assert again.exit_code != 0 and "exists" in again.output
-    none = CliRunner().invoke(main, ["export", str(example_dataset), str(tmp_path / "x"), "--to", "csv"])
+    none = CliRunner().invoke(
+        main, ["export", str(example_dataset), str(tmp_path / "x"), "--to", "csv"]
+    )
     assert none.exit_code != 0 and "--panel or --dataset" in none.output
 
 
@@ -111,7 +123,9 @@ def test_invalid_dataset_writes_nothing(tmp_path):
     bad.mkdir()
     (bad / "jobcenters.csv").write_text("jobcenter_id,name\nJ1,A\n", encoding="utf-8")
     (bad / "caseworkers.csv").write_text("caseworker_id,jobcenter_id\nC1,NOPE\n", encoding="utf-8")
-    r = CliRunner().invoke(main, ["export", str(bad), str(tmp_path / "out"), "--dataset", "--to", "sav"])
+    r = CliRunner().invoke(
+        main, ["export", str(bad), str(tmp_path / "out"), "--dataset", "--to", "sav"]
+    )
     assert r.exit_code != 0 and "caseworkers" in r.output
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

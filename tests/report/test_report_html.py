@@ -11,13 +11,44 @@ from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
 from bip.report.render import render_report, report_html
 
 A4 = ("B_avg", *B_ITEMS, "S_avg", *S_ITEMS)
-FIGURES = ["fig-progression", "fig-combinations", "fig-s12", "fig-a5-belief", "fig-cw-quartiles", "fig-cw-effects",
-           "fig-change-belief", *(f"fig-a4-{it}" for it in A4)]
-TABLES = ["tab-dataset", "tab-progression", "tab-combinations", "tab-derived-shares", "tab-percentile",
-          "tab-s12", "tab-a5-job_or_education_52w", "tab-a5-job_13w", "tab-a5-model", "tab-a5-belief",
-          "tab-a5-jobsearch", "tab-a5-mh-citizen", "tab-cw-summary", "tab-cw-quartiles", "tab-change-belief"]
-SECTIONS = ["data", "progression", "activities", "who", "combinations", "jobchance", "caseworkers",
-            "change", "quality"]
+FIGURES = [
+    "fig-progression",
+    "fig-combinations",
+    "fig-s12",
+    "fig-a5-belief",
+    "fig-cw-quartiles",
+    "fig-cw-effects",
+    "fig-change-belief",
+    *(f"fig-a4-{it}" for it in A4),
+]
+TABLES = [
+    "tab-dataset",
+    "tab-progression",
+    "tab-combinations",
+    "tab-derived-shares",
+    "tab-percentile",
+    "tab-s12",
+    "tab-a5-job_or_education_52w",
+    "tab-a5-job_13w",
+    "tab-a5-model",
+    "tab-a5-belief",
+    "tab-a5-jobsearch",
+    "tab-a5-mh-citizen",
+    "tab-cw-summary",
+    "tab-cw-quartiles",
+    "tab-change-belief",
+]
+SECTIONS = [
+    "data",
+    "progression",
+    "activities",
+    "who",
+    "combinations",
+    "jobchance",
+    "caseworkers",
+    "change",
+    "quality",
+]
 
 
 class _Refs(HTMLParser):
@@ -81,8 +112,8 @@ def test_every_figure_and_table_of_the_structure_is_present(rendered, key):
 
 def test_a4_figures_label_all_16_codes_and_explain_them(rendered):
     doc = rendered[("en", "manager")]
-    fig = doc[doc.index('id="fig-a4-B1"'):]
-    fig = fig[:fig.index("</figure>")]
+    fig = doc[doc.index('id="fig-a4-B1"') :]
+    fig = fig[: fig.index("</figure>")]
     for code in ALL_COMBINATIONS:
         assert f">{code}<" in fig
     assert "J = job-focused" in fig and "H = health" in fig
@@ -90,11 +121,11 @@ def test_a4_figures_label_all_16_codes_and_explain_them(rendered):
 
 def test_published_values_stand_beside_ours_with_the_seed_reference(rendered):
     doc = rendered[("en", "manager")]
-    tab = doc[doc.index('id="tab-combinations"'):]
-    tab = tab[:tab.index("</div>")]
+    tab = doc[doc.index('id="tab-combinations"') :]
+    tab = tab[: tab.index("</div>")]
     assert "1,598" in tab and "003, Tabel 3" in tab  # 0000 count from 003 Tabel 3
-    tab = doc[doc.index('id="tab-cw-summary"'):]
-    tab = tab[:tab.index("</div>")]
+    tab = doc[doc.index('id="tab-cw-summary"') :]
+    tab = tab[: tab.index("</div>")]
     assert "14.8%" in tab and "28.4%" in tab and "004, Tabel 1" in tab
     assert "13.69" in tab  # the 14.69 inconsistency is noted
 
@@ -133,8 +164,15 @@ def test_real_results_render_without_gaps_in_the_parts_they_have(real_results, t
     out = render_report(real_results, tmp_path, lang="en", audience="analyst", pdf=False)
     doc = out["html"].read_text(encoding="utf-8")
     ids = set(_parse(doc).ids)
-    for fid in ["tab-dataset", "tab-progression", "fig-progression", "tab-combinations", "tab-derived-shares",
-                *(f"fig-a4-{it}" for it in A4), "tab-percentile"]:
+    for fid in [
+        "tab-dataset",
+        "tab-progression",
+        "fig-progression",
+        "tab-combinations",
+        "tab-derived-shares",
+        *(f"fig-a4-{it}" for it in A4),
+        "tab-percentile",
+    ]:
         assert fid in ids, fid
     assert any(i.startswith("tab-a3-tabel4") for i in ids)
     assert not re.search(r"\(\w+(Error|Exception): ", doc), "a section failed to build"
@@ -157,7 +195,9 @@ def test_cli_report_writes_html_and_explains_bad_json(tmp_path):
 
     res = tmp_path / "res"
     res.mkdir()
-    (res / "results.json").write_text(json.dumps({**minimal_results(), "meta": {"lang": "en"}}), encoding="utf-8")
+    (res / "results.json").write_text(
+        json.dumps({**minimal_results(), "meta": {"lang": "en"}}), encoding="utf-8"
+    )
     r = CliRunner().invoke(main, ["report", str(res), "--no-pdf", "--audience", "manager"])
     assert r.exit_code == 0, r.output
     doc = (res / "report.html").read_text(encoding="utf-8")

@@ -36,14 +36,16 @@ def test_every_figure_draws_data(pdf_pages):
     figs = re.findall(r'<figure id="([^"]+)">(.*?)</figure>', doc, flags=re.S)
     assert len(figs) == 29
     for fid, body in figs:
-        svg = body[body.index("<svg"):]
+        svg = body[body.index("<svg") :]
         # data marks: markers are <use> of a defined path, bars/histograms are patches
         marks = len(re.findall(r"<use ", svg)) + len(re.findall(r'id="[^"]*patch_\d+"', svg))
         assert marks >= 4, f"{fid} draws no data"
         assert 'viewBox="0 0 ' in svg
 
 
-def test_pdf_skipped_with_a_reason_when_chromium_is_missing(fixture_results, tmp_path, monkeypatch, caplog):
+def test_pdf_skipped_with_a_reason_when_chromium_is_missing(
+    fixture_results, tmp_path, monkeypatch, caplog
+):
     monkeypatch.setenv("BIP_CHROMIUM", str(tmp_path / "no-such-chromium"))
     written = render_report({"dataset": {"citizens": 10}}, tmp_path, pdf=True)
     assert written["html"].exists() and "pdf" not in written

@@ -28,8 +28,17 @@ def test_every_tolerance_names_a_published_figure_with_a_reason():
 
 
 def test_compare_judges_within_tolerance():
-    rows = compare({"mean_weeks_between_responses": 22.9, "pop_mean_age": 41.0,
-                    "job_search_status": {"soeger_ikke_job": 64.5, "soeger_job": 35.0, "vil_ikke_svare": 6.0}})
+    rows = compare(
+        {
+            "mean_weeks_between_responses": 22.9,
+            "pop_mean_age": 41.0,
+            "job_search_status": {
+                "soeger_ikke_job": 64.5,
+                "soeger_job": 35.0,
+                "vil_ikke_svare": 6.0,
+            },
+        }
+    )
     status = {r.figure: r.status for r in rows}
     assert status["mean_weeks_between_responses"] == "OK"
     assert status["pop_mean_age"] == "FAIL"  # 41 vs 39 +- 1.5
@@ -50,11 +59,16 @@ def test_results_json_figures():
         "mean_weeks_between": 21.7,
         "combinations": {"0000": {"n": 2300, "share": 0.23}},
         "caseworker_change": {"share_with_change": 0.41, "relative_effect_per_change": -0.2},
-        "belief": {"relative_effect_high_vs_low": 0.3, "job13_rate_by_S12": {"1": 0.01, "2": 0.03, "3": 0.05,
-                                                                              "4": 0.1, "5": 0.27}},
-        "caseworker_effectiveness": {"r2_without_fe": 0.16, "n_caseworkers": 120,
-                                     "policy_experiment": {"actual": 0.15, "counterfactual": 0.27},
-                                     "quartiles": [{"quartile": 1, "outcome_rate": 0.07}]},
+        "belief": {
+            "relative_effect_high_vs_low": 0.3,
+            "job13_rate_by_S12": {"1": 0.01, "2": 0.03, "3": 0.05, "4": 0.1, "5": 0.27},
+        },
+        "caseworker_effectiveness": {
+            "r2_without_fe": 0.16,
+            "n_caseworkers": 120,
+            "policy_experiment": {"actual": 0.15, "counterfactual": 0.27},
+            "quartiles": [{"quartile": 1, "outcome_rate": 0.07}],
+        },
         "combination_effects": {"B_avg": {"0000": {"d": -0.14}}},
     }
     figs = results_figures(results)
@@ -68,7 +82,9 @@ def test_results_json_figures():
 
 
 def test_cli_exits_nonzero_when_a_figure_fails(small_cohort):
-    r = CliRunner().invoke(main, ["calibrate", str(small_cohort), "--scale", "5", "--failures-only"])
+    r = CliRunner().invoke(
+        main, ["calibrate", str(small_cohort), "--scale", "5", "--failures-only"]
+    )
     assert r.exit_code == 1
     assert "n_citizens_with_responses" in r.output and "FAIL" in r.output
 

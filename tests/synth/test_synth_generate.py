@@ -74,7 +74,9 @@ def test_nothing_half_written_on_failure(tmp_path, monkeypatch):
 def test_cli(tmp_path):
     runner = CliRunner()
     out = tmp_path / "cli"
-    r = runner.invoke(main, ["synth", str(out), "--scale", "0.03", "--seed", "2", "--format", "parquet"])
+    r = runner.invoke(
+        main, ["synth", str(out), "--scale", "0.03", "--seed", "2", "--format", "parquet"]
+    )
     assert r.exit_code == 0, r.output
     assert (out / "truth.json").is_file() and (out / "measurements.parquet").is_file()
     r = runner.invoke(main, ["synth", str(out), "--scale", "0.03"])

@@ -31,17 +31,28 @@ def test_all_tables_written_and_valid(small_cohort):
 
 
 def test_ids_unique_and_references_valid(ds):
-    jc, cw, cit, m = (ds.frame(t) for t in ("jobcenters", "caseworkers", "citizens", "measurements"))
+    jc, cw, cit, m = (
+        ds.frame(t) for t in ("jobcenters", "caseworkers", "citizens", "measurements")
+    )
     assert jc.jobcenter_id.is_unique and cw.caseworker_id.is_unique and cit.citizen_id.is_unique
     assert m.measurement_id.is_unique
     assert m.citizen_id.isin(cit.citizen_id).all() and m.caseworker_id.isin(cw.caseworker_id).all()
-    assert cw.jobcenter_id.isin(jc.jobcenter_id).all() and cit.jobcenter_id.isin(jc.jobcenter_id).all()
+    assert (
+        cw.jobcenter_id.isin(jc.jobcenter_id).all() and cit.jobcenter_id.isin(jc.jobcenter_id).all()
+    )
     # A citizen's caseworkers work in the citizen's jobcentre.
     j = m.merge(cit, on="citizen_id").merge(cw, on="caseworker_id", suffixes=("_cit", "_cw"))
     assert (j.jobcenter_id_cit == j.jobcenter_id_cw).all()
     persons = ds.frame("persons")
     assert persons.citizen_id.is_unique and set(persons.citizen_id) == set(cit.citizen_id)
-    for t in ("benefit_weeks", "employment_months", "diagnoses", "prescriptions", "gp_contacts", "crime"):
+    for t in (
+        "benefit_weeks",
+        "employment_months",
+        "diagnoses",
+        "prescriptions",
+        "gp_contacts",
+        "crime",
+    ):
         ids = set(ds.frame(t).citizen_id)
         assert ids <= set(cit.citizen_id), t
     assert set(m.citizen_id) == set(cit.citizen_id)  # every citizen was measured
@@ -99,21 +110,34 @@ def _outcomes_python(meas: pd.DataFrame, em: pd.DataFrame, bw: pd.DataFrame) -> 
     for cid, mon in zip(emp.citizen_id, emp.month, strict=True):
         y, mo = map(int, mon.split("-"))
         start = dt.date(y, mo, 1)
-        end = (dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1))
+        end = dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
         months.setdefault(cid, []).append((start, end))
     edu = {}
-    for cid, wk in zip(bw.citizen_id[bw.status == "education_su"], bw.week[bw.status == "education_su"], strict=True):
+    for cid, wk in zip(
+        bw.citizen_id[bw.status == "education_su"],
+        bw.week[bw.status == "education_su"],
+        strict=True,
+    ):
         y, w = int(wk[:4]), int(wk[6:])
         monday = dt.date.fromisocalendar(y, w, 1)
         edu.setdefault(cid, []).append((monday, monday + dt.timedelta(days=6)))
     rows = []
-    for mid, cid, t in zip(meas.measurement_id, meas.citizen_id, meas.measured_on.dt.date, strict=True):
+    for mid, cid, t in zip(
+        meas.measurement_id, meas.citizen_id, meas.measured_on.dt.date, strict=True
+    ):
+
         def touches(spans, days, t=t):
             lo, hi = t + dt.timedelta(days=1), t + dt.timedelta(days=days)
             return any(s <= hi and e >= lo for s, e in spans)
 
         emp52 = touches(months.get(cid, []), 364)
-        rows.append((mid, int(emp52 or touches(edu.get(cid, []), 364)), int(touches(months.get(cid, []), 91))))
+        rows.append(
+            (
+                mid,
+                int(emp52 or touches(edu.get(cid, []), 364)),
+                int(touches(months.get(cid, []), 91)),
+            )
+        )
     return pd.DataFrame(rows, columns=["measurement_id", "y52", "job13"])
 
 
@@ -138,7 +162,9 @@ def test_outcomes_in_registers_match_spec_definition(ds, small_cohort):
     assert rates["job13"] == pytest.approx(all_sql[1], abs=1e-12)
     # Employment after the first meeting never falls in a month touched by history rows only:
     # job_13w rises steeply with the caseworker's belief (S12), as published.
-    by = con.execute("SELECT S12, avg(job13) FROM mo WHERE S12 IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
+    by = con.execute(
+        "SELECT S12, avg(job13) FROM mo WHERE S12 IS NOT NULL GROUP BY 1 ORDER BY 1"
+    ).fetchall()
     rates_by = [r[1] for r in by]
     assert rates_by[0] < rates_by[2] < rates_by[4]
 

@@ -17,13 +17,19 @@ from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S1_GROUP
 
 
 def _panel(ds) -> pd.DataFrame:
-    m = ds.frame("measurements").sort_values(["citizen_id", "measured_on", "measurement_id"]).reset_index(drop=True)
+    m = (
+        ds.frame("measurements")
+        .sort_values(["citizen_id", "measured_on", "measurement_id"])
+        .reset_index(drop=True)
+    )
     b_cols = [c for c in m.columns if c.startswith("B")]
     s_cols = [c for c in m.columns if c.startswith("S")]
     m["has_b"] = m[b_cols].notna().any(axis=1)
     m["has_s"] = m[s_cols].notna().any(axis=1)
     ticks = m[[f"S1_{i}" for i in range(1, 24)]].fillna(0).astype(int).to_numpy()
-    groups = {g: ticks[:, [n - 1 for n, gg in S1_GROUP.items() if gg == g]].any(axis=1) for g in "JOSH"}
+    groups = {
+        g: ticks[:, [n - 1 for n, gg in S1_GROUP.items() if gg == g]].any(axis=1) for g in "JOSH"
+    }
     code = pd.Series(["".join("1" if groups[g][i] else "0" for g in "JOSH") for i in range(len(m))])
     any_act = np.column_stack(list(groups.values())).any(axis=1)
     code[~any_act & (ticks[:, 21] != 1)] = None
@@ -34,7 +40,9 @@ def _panel(ds) -> pd.DataFrame:
         m[f"prev_{part}"] = idx.groupby(m.citizen_id).shift(1).groupby(m.citizen_id).ffill()
     p = ds.frame("persons").set_index("citizen_id")
     first = m.groupby("citizen_id").measured_on.transform("min")
-    m["age_10y"] = ((first.dt.year - p.birth_year.reindex(m.citizen_id).to_numpy().astype(float)) - 39) / 10
+    m["age_10y"] = (
+        (first.dt.year - p.birth_year.reindex(m.citizen_id).to_numpy().astype(float)) - 39
+    ) / 10
     m["female"] = (p.sex.reindex(m.citizen_id).to_numpy() == "f").astype(float)
     m["nw"] = (p.origin.reindex(m.citizen_id).to_numpy() == "nonwestern_immigrant").astype(float)
     return m
@@ -80,4 +88,6 @@ def test_naive_estimate_is_biased_as_documented(small_cohort):
     job = rows.code.str[0] == "1"
     health_social = (rows.code.str[2] == "1") | (rows.code.str[3] == "1")
     ok = ~np.isnan(prev_s12)
-    assert np.nanmean(prev_s12[ok & job.to_numpy()]) > np.nanmean(prev_s12[ok & health_social.to_numpy()])
+    assert np.nanmean(prev_s12[ok & job.to_numpy()]) > np.nanmean(
+        prev_s12[ok & health_social.to_numpy()]
+    )

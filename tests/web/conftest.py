@@ -6,11 +6,13 @@ import datetime as dt
 import os
 import socket
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "bip.web.settings_test"
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+# Playwright's sync API runs an event loop
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import django  # noqa: E402
 
@@ -33,7 +35,9 @@ def pg_reachable(url: str = PG_URL) -> str | None:
         with psycopg.connect(url.replace("postgres://", "postgresql://"), connect_timeout=3) as con:
             con.execute("select 1")
     except Exception as exc:  # any failure means: not usable here
-        return f"PostgreSQL not reachable at {url}: {exc.__class__.__name__}: {str(exc).strip()[:120]}"
+        return (
+            f"PostgreSQL not reachable at {url}: {exc.__class__.__name__}: {str(exc).strip()[:120]}"
+        )
     return None
 
 
@@ -82,8 +86,13 @@ def _full_values(day: dt.date, b: int = 3, s: int = 4) -> dict:
     """POST data of a complete measurement (both parts)."""
     from bip.instrument import B_ITEMS, S_ITEMS
 
-    data = {"measured_on": day.isoformat(), "B10_status": "searching", "B10_channels": ["internet", "network"],
-            "B11": "130", "S1": ["5", "13", "9"]}
+    data = {
+        "measured_on": day.isoformat(),
+        "B10_status": "searching",
+        "B10_channels": ["internet", "network"],
+        "B11": "130",
+        "S1": ["5", "13", "9"],
+    }
     data.update({i: str(b) for i in B_ITEMS})
     data.update({i: str(s) for i in S_ITEMS})
     return data
@@ -110,18 +119,31 @@ def world(db) -> World:
         w.jc[side] = jc
         for role in ("caseworker", "manager", "analyst", "admin"):
             u = User.objects.create_user(f"{role}{side}", password=w.password)
-            Profile.objects.create(user=u, role=role, jobcenter=jc if role in ("caseworker", "manager") else None)
+            Profile.objects.create(
+                user=u, role=role, jobcenter=jc if role in ("caseworker", "manager") else None
+            )
             w.users[(role, side)] = u
-        cw = Caseworker.objects.create(caseworker_id=f"W{side}1", jobcenter=jc, user=w.users[("caseworker", side)])
+        cw = Caseworker.objects.create(
+            caseworker_id=f"W{side}1", jobcenter=jc, user=w.users[("caseworker", side)]
+        )
         cw2 = Caseworker.objects.create(caseworker_id=f"W{side}2", jobcenter=jc)
         w.caseworkers[side] = cw
         w.caseworkers[side + "2"] = cw2
-        c = Citizen.objects.create(citizen_id=citizen_id_for(cpr), jobcenter=jc, caseworker=cw,
-                                   enrolled_on=dt.date(2024, 1, 8))
+        c = Citizen.objects.create(
+            citizen_id=citizen_id_for(cpr),
+            jobcenter=jc,
+            caseworker=cw,
+            enrolled_on=dt.date(2024, 1, 8),
+        )
         Assignment.objects.create(citizen=c, caseworker=cw, started_on=dt.date(2024, 1, 8))
         w.citizens[side] = c
-        m = Measurement(measurement_id=f"M{side}1", citizen=c, caseworker=cw, measured_on=dt.date(2024, 1, 8),
-                        B10_status="not_searching")
+        m = Measurement(
+            measurement_id=f"M{side}1",
+            citizen=c,
+            caseworker=cw,
+            measured_on=dt.date(2024, 1, 8),
+            B10_status="not_searching",
+        )
         for i, item in enumerate((*B_ITEMS, *S_ITEMS)):
             setattr(m, item, 1 + i % 5)
         for ch in ("newspapers", "internet", "unsolicited", "network", "internship", "temp_agency"):
@@ -172,3 +194,30 @@ def audit_guards(db):
 
     install_guards(connection)
     return connection
+
+
+# Shared fixtures of the insight tests (cohort on disk, a data folder per test).
+from tests.web.insight_fixtures import cohort_dir, insight_dir  # noqa: E402, F401
+
+# Browser tests: Playwright driving Debian's chromium; screenshots go to ARTIFACTS.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -15,7 +15,9 @@ def cohort_dir(tmp_path_factory) -> Path:
     """A synthetic cohort (scale 0.2: 2 jobcentres, ~740 citizens, ~2,800 measurements) with truth."""
     from bip.synth import generate_cohort
 
-    return generate_cohort(tmp_path_factory.mktemp("cohort") / "ds", scale=0.2, seed=1, fmt="parquet")
+    return generate_cohort(
+        tmp_path_factory.mktemp("cohort") / "ds", scale=0.2, seed=1, fmt="parquet"
+    )
 
 
 @pytest.fixture
@@ -53,7 +55,9 @@ def load_cohort(cohort_dir: Path) -> Loaded:
     out.jc = list(Jobcenter.objects.order_by("jobcenter_id").values_list("jobcenter_id", flat=True))
     for i, jc in enumerate(out.jc):
         u = User.objects.create_user(f"manager{i}", password=PASSWORD)
-        Profile.objects.create(user=u, role="manager", jobcenter=Jobcenter.objects.get(jobcenter_id=jc))
+        Profile.objects.create(
+            user=u, role="manager", jobcenter=Jobcenter.objects.get(jobcenter_id=jc)
+        )
         out.users[f"manager{i}"] = u
     for role in ("analyst", "admin"):
         u = User.objects.create_user(role, password=PASSWORD)

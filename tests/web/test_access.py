@@ -19,8 +19,14 @@ def _citizen_urls(world, side):
     return [
         ("GET", reverse("citizen", args=[c])),
         ("GET", reverse("transfer", args=[c])),
-        *[("GET", reverse("measurement_new", args=[c, p])) for p in ("both", "citizen", "caseworker")],
-        *[("GET", reverse("measurement_edit", args=[m, p])) for p in ("both", "citizen", "caseworker")],
+        *[
+            ("GET", reverse("measurement_new", args=[c, p]))
+            for p in ("both", "citizen", "caseworker")
+        ],
+        *[
+            ("GET", reverse("measurement_edit", args=[m, p]))
+            for p in ("both", "citizen", "caseworker")
+        ],
         ("GET", reverse("measurement_done", args=[m])),
         ("POST", reverse("measurement_new", args=[c, "both"])),
         ("POST", reverse("measurement_edit", args=[m, "both"])),
@@ -30,7 +36,11 @@ def _citizen_urls(world, side):
 
 def _post_data(world, side, url, full_values):
     if "transfer" in url:
-        return {"caseworker": world.caseworkers[side + "2"].pk, "started_on": "2024-03-01", "confirm": "on"}
+        return {
+            "caseworker": world.caseworkers[side + "2"].pk,
+            "started_on": "2024-03-01",
+            "confirm": "on",
+        }
     data = full_values(dt.date(2024, 4, 1))
     data["revision"] = "1"
     data["idempotency_key"] = f"k-{abs(hash(url))}"
@@ -150,8 +160,10 @@ def test_transfer_only_within_jobcentre(client, world):
 
     client.force_login(world.users[("caseworker", "A")])
     c = world.citizens["A"]
-    r = client.post(reverse("transfer", args=[c.citizen_id]),
-                    {"caseworker": world.caseworkers["B"].pk, "started_on": "2024-03-01", "confirm": "on"})
+    r = client.post(
+        reverse("transfer", args=[c.citizen_id]),
+        {"caseworker": world.caseworkers["B"].pk, "started_on": "2024-03-01", "confirm": "on"},
+    )
     assert r.status_code == 400
     assert Citizen.objects.get(pk=c.pk).caseworker_id == world.caseworkers["A"].pk
 

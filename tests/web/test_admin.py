@@ -15,14 +15,24 @@ def test_admin_creates_jobcentre_and_caseworker_login(login, world):
     r = client.post(reverse("admin_jobcenters"), {"jobcenter_id": "JC9", "name": "Nyby"})
     assert r.status_code == 302
     jc = Jobcenter.objects.get(jobcenter_id="JC9")
-    r = client.post(reverse("admin_users"), {"username": "ny", "full_name": "Ny Bruger", "role": "caseworker",
-                                             "jobcenter": jc.pk, "password": "a long passphrase 2024!"})
+    r = client.post(
+        reverse("admin_users"),
+        {
+            "username": "ny",
+            "full_name": "Ny Bruger",
+            "role": "caseworker",
+            "jobcenter": jc.pk,
+            "password": "a long passphrase 2024!",
+        },
+    )
     assert r.status_code == 302
     u = get_user_model().objects.get(username="ny")
     assert u.profile.role == "caseworker" and u.profile.jobcenter == jc
     assert Caseworker.objects.get(user=u).jobcenter == jc
     # weak password and a caseworker without jobcentre are refused
-    r = client.post(reverse("admin_users"), {"username": "svag", "role": "caseworker", "password": "123"})
+    r = client.post(
+        reverse("admin_users"), {"username": "svag", "role": "caseworker", "password": "123"}
+    )
     assert r.status_code == 200 and set(r.context["form"].errors) == {"jobcenter", "password"}
     assert not get_user_model().objects.filter(username="svag").exists()
 
@@ -41,8 +51,10 @@ def test_new_questionnaire_version_is_used_for_new_measurements(login, world, fu
     c = world.citizens["A"]
     html = client.get(reverse("measurement_new", args=[c.citizen_id, "citizen"])).content.decode()
     assert "Ved du, hvilket arbejde du gerne vil have?" in html
-    client.post(reverse("measurement_new", args=[c.citizen_id, "both"]),
-                {**full_values(dt.date(2024, 4, 1)), "idempotency_key": "v2"})
+    client.post(
+        reverse("measurement_new", args=[c.citizen_id, "both"]),
+        {**full_values(dt.date(2024, 4, 1)), "idempotency_key": "v2"},
+    )
     assert Measurement.objects.get(idempotency_key="v2").questionnaire_version == 2
     assert Measurement.objects.get(pk=world.measurements["A"].pk).questionnaire_version == 1
 

@@ -18,8 +18,10 @@ def test_reads_and_writes_are_logged_with_who_role_what(login, world, full_value
     client = login("caseworker")
     c = world.citizens["A"]
     client.get(reverse("citizen", args=[c.citizen_id]))
-    client.post(reverse("measurement_new", args=[c.citizen_id, "both"]),
-                {**full_values(dt.date(2024, 4, 1)), "idempotency_key": "a1"})
+    client.post(
+        reverse("measurement_new", args=[c.citizen_id, "both"]),
+        {**full_values(dt.date(2024, 4, 1)), "idempotency_key": "a1"},
+    )
     client.get(reverse("measurement_edit", args=[world.measurements["A"].measurement_id, "both"]))
     entries = list(AuditLog.objects.filter(username="caseworkerA").order_by("id"))
     actions = [e.action for e in entries]
@@ -45,18 +47,41 @@ def test_append_only_in_the_database(world, audit_guards):
     """Even raw SQL (a DBA, a bug, an attacker with the app's DB login) cannot rewrite history."""
     conn = audit_guards
     e = AuditLog.objects.create(username="u", role="admin", action="x", object_type="t")
-    for sql in (f"UPDATE core_auditlog SET action = 'y' WHERE id = {e.pk}", f"DELETE FROM core_auditlog WHERE id = {e.pk}"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), conn.cursor() as cur:
+    for sql in (
+        f"UPDATE core_auditlog SET action = 'y' WHERE id = {e.pk}",
+        f"DELETE FROM core_auditlog WHERE id = {e.pk}",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            conn.cursor() as cur,
+        ):
             cur.execute(sql)
     assert AuditLog.objects.get(pk=e.pk).action == "x"
     if conn.vendor == "postgresql":
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), conn.cursor() as cur:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            conn.cursor() as cur,
+        ):
             cur.execute("TRUNCATE core_auditlog")
 
 
 def test_admin_searches_and_exports(login, world):
-    AuditLog.objects.create(username="caseworkerA", role="caseworker", action="citizen.view", object_type="citizen", object_id="abc")
-    AuditLog.objects.create(username="caseworkerB", role="caseworker", action="citizen.view", object_type="citizen", object_id="def")
+    AuditLog.objects.create(
+        username="caseworkerA",
+        role="caseworker",
+        action="citizen.view",
+        object_type="citizen",
+        object_id="abc",
+    )
+    AuditLog.objects.create(
+        username="caseworkerB",
+        role="caseworker",
+        action="citizen.view",
+        object_type="citizen",
+        object_id="def",
+    )
     client = login("admin")
     r = client.get(reverse("admin_audit"), {"username": "caseworkerA"})
     assert r.status_code == 200
@@ -74,8 +99,13 @@ def test_refused_access_is_logged(login, world):
     client = login("analyst")
     assert client.get(reverse("caseload")).status_code == 403
     denied = list(AuditLog.objects.filter(action="access.denied").order_by("id"))
-    assert [(e.username, e.object_type) for e in denied] == [("caseworkerA", "path"), ("analystA", "path")]
+    assert [(e.username, e.object_type) for e in denied] == [
+        ("caseworkerA", "path"),
+        ("analystA", "path"),
+    ]
     assert denied[0].object_id == other[:64]
     client = login("manager")
     assert client.get(reverse("dashboard") + "?jobcenter=JCB").status_code == 404
-    assert AuditLog.objects.filter(action="access.denied", username="managerA", detail__contains="JCB").exists()
+    assert AuditLog.objects.filter(
+        action="access.denied", username="managerA", detail__contains="JCB"
+    ).exists()

@@ -5,29 +5,12 @@ Screenshots go to ``test-artifacts/web/``; they were looked at while writing the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bip.instrument import B_ITEMS, S_ITEMS
+from tests.web.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _login(page, base, username, password):
@@ -85,7 +68,9 @@ def test_citizen_questionnaire_keyboard_only(browser, live_server, world):
     page.screenshot(path=str(ARTIFACTS / "05-tablet-questionnaire.png"))
 
     def focused():
-        return page.evaluate("() => [document.activeElement.name || '', document.activeElement.value || '']")
+        return page.evaluate(
+            "() => [document.activeElement.name || '', document.activeElement.value || '']"
+        )
 
     for _ in range(40):  # Tab from the top of the page to the first question
         page.keyboard.press("Tab")
@@ -118,9 +103,16 @@ def test_citizen_questionnaire_keyboard_only(browser, live_server, world):
     assert "/done/" in page.url
     page.screenshot(path=str(ARTIFACTS / "07-tablet-done.png"))
     m = Measurement.objects.filter(citizen=world.citizens["A"]).order_by("-id").first()
-    assert [getattr(m, b) for b in B_ITEMS] == [None if want[b] == "dk" else want[b] for b in B_ITEMS]
+    assert [getattr(m, b) for b in B_ITEMS] == [
+        None if want[b] == "dk" else want[b] for b in B_ITEMS
+    ]
     assert m.nonanswers == {"B6": "dont_know"}
-    assert m.B10_status == "searching" and m.B10_internet == 1 and m.B10_newspapers == 0 and m.B11 == 125.0
+    assert (
+        m.B10_status == "searching"
+        and m.B10_internet == 1
+        and m.B10_newspapers == 0
+        and m.B11 == 125.0
+    )
     assert not m.has_caseworker_part
 
 
@@ -141,11 +133,20 @@ def test_manager_dashboard_and_admin_pages_render(browser, live_server, world, f
     from bip.web.core.forms import MeasurementForm
 
     # a few repeat measurements so the dashboard has progression cells
-    form = MeasurementForm(full_values(dt.date(2024, 4, 8), b=4, s=4), instrument=services.instrument(),
-                           parts={"citizen", "caseworker"})
+    form = MeasurementForm(
+        full_values(dt.date(2024, 4, 8), b=4, s=4),
+        instrument=services.instrument(),
+        parts={"citizen", "caseworker"},
+    )
     assert form.is_valid()
-    services.create_measurement(world.citizens["A"], world.caseworkers["A"].pk, form.values(), version=1,
-                                idempotency_key=None, user=None)
+    services.create_measurement(
+        world.citizens["A"],
+        world.caseworkers["A"].pk,
+        form.values(),
+        version=1,
+        idempotency_key=None,
+        user=None,
+    )
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
     _login(page, live_server.url, "managerA", world.password)
     assert "/dashboard/" in page.url

@@ -42,14 +42,20 @@ def _make_citizens(jc, caseworkers, n: int, seed: int = 7):
     citizens = []
     for k in range(n):
         cw = caseworkers[k % len(caseworkers)] if k % 9 else None  # some without a caseworker
-        c = Citizen.objects.create(citizen_id=f"{seed:02d}cit{k:04d}" + "f" * 50, jobcenter=jc, caseworker=cw)
+        c = Citizen.objects.create(
+            citizen_id=f"{seed:02d}cit{k:04d}" + "f" * 50, jobcenter=jc, caseworker=cw
+        )
         citizens.append(c)
         days = [TODAY - dt.timedelta(days=rng.randint(0, 200)) for _ in range(rng.randint(0, 4))]
         if days and rng.random() < 0.3:
             days.append(max(days))  # a second measurement on the newest day
         for j, day in enumerate(days):
-            m = Measurement(measurement_id=f"m{seed}-{k}-{j}",
-                            citizen=c, caseworker=cw or caseworkers[0], measured_on=day)
+            m = Measurement(
+                measurement_id=f"m{seed}-{k}-{j}",
+                citizen=c,
+                caseworker=cw or caseworkers[0],
+                measured_on=day,
+            )
             for opt, v in (_ticks(rng) or {}).items():
                 setattr(m, f"S1_{opt}", v)
             m.save()
@@ -64,8 +70,13 @@ def _reference(citizens) -> dict[str, tuple]:
         ms = sorted(c.measurements.all(), key=lambda m: (m.measured_on, m.id))
         last = ms[-1] if ms else None
         day = last.measured_on if last else None
-        name = (c.caseworker.user.username if c.caseworker and c.caseworker.user_id
-                else c.caseworker.caseworker_id if c.caseworker else "")
+        name = (
+            c.caseworker.user.username
+            if c.caseworker and c.caseworker.user_id
+            else c.caseworker.caseworker_id
+            if c.caseworker
+            else ""
+        )
         out[c.citizen_id] = (name, day, status_of(day, TODAY), last.combination if last else None)
     return out
 
@@ -103,7 +114,9 @@ def test_josh_code_of_every_tick_pattern_agrees_with_the_instrument():
             ticked = [reps[g][pick] for i, g in enumerate(GROUPS) if bits & (8 >> i)]
             ticked += [NO_ACTIVITY_OPTION] if bits & 16 else []
             assert JOSH_OF_BITS[bits] == combination_code(ticked)
-            assert JOSH_OF_BITS[bits] == combination_code([*ticked, 23])  # "don't know" never changes it
+            assert JOSH_OF_BITS[bits] == combination_code(
+                [*ticked, 23]
+            )  # "don't know" never changes it
 
 
 @pytest.mark.parametrize("n", [5, 60])
@@ -118,13 +131,17 @@ def test_caseload_page_cost_does_not_grow_with_citizens(login, world, django_ass
     assert len(r.context["rows"]) == n + 1
 
 
-def test_saving_a_measurement_takes_ten_queries(login, world, full_values, django_assert_num_queries):
+def test_saving_a_measurement_takes_ten_queries(
+    login, world, full_values, django_assert_num_queries
+):
     """Session, user (with role and caseworker link), citizen, questionnaire version, the insert
     in its savepoint, the audit entry, and the transaction: 10 round trips."""
     client = login("caseworker")
     data = {**full_values(TODAY), "idempotency_key": "q1"}
     with django_assert_num_queries(10):
-        r = client.post(reverse("measurement_new", args=[world.citizens["A"].citizen_id, "both"]), data)
+        r = client.post(
+            reverse("measurement_new", args=[world.citizens["A"].citizen_id, "both"]), data
+        )
     assert r.status_code == 302
 
 
@@ -134,15 +151,21 @@ def test_caseload_rows_escape_and_quote_unusual_ids(login, world):
     from bip.web.core.models import Caseworker, Citizen
 
     odd = 'x<b>&"/?#' + "0" * 20
-    Citizen.objects.create(citizen_id=odd, jobcenter=world.jc["A"], caseworker=world.caseworkers["A"])
+    Citizen.objects.create(
+        citizen_id=odd, jobcenter=world.jc["A"], caseworker=world.caseworkers["A"]
+    )
     Caseworker.objects.filter(pk=world.caseworkers["A2"].pk).update(caseworker_id="W<i>2")
-    Citizen.objects.create(citizen_id="plain" + "0" * 20, jobcenter=world.jc["A"], caseworker=world.caseworkers["A2"])
+    Citizen.objects.create(
+        citizen_id="plain" + "0" * 20, jobcenter=world.jc["A"], caseworker=world.caseworkers["A2"]
+    )
     client = login("caseworker")
     html = client.get(reverse("caseload") + "?scope=all").content.decode()
     assert "x&lt;b&gt;&amp;&quot;/?#" in html and "<b>" not in html and "W&lt;i&gt;2" in html
     href = reverse("citizen", args=[odd])
     assert href.startswith("/citizen/~") and href.count("/") == 3  # one path segment
     assert f'href="{href}"' in html
-    assert reverse("citizen", args=["plain" + "0" * 20]) == "/citizen/plain" + "0" * 20 + "/"  # plain ids as they are
+    assert (
+        reverse("citizen", args=["plain" + "0" * 20]) == "/citizen/plain" + "0" * 20 + "/"
+    )  # plain ids as they are
     r = client.get(href)
     assert r.status_code == 200 and r.context["citizen"].citizen_id == odd

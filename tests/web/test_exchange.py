@@ -24,12 +24,16 @@ def example(tmp_path):
 
 
 def _counts():
-    return tuple(m.objects.count() for m in (Jobcenter, Caseworker, Citizen, Measurement, Assignment))
+    return tuple(
+        m.objects.count() for m in (Jobcenter, Caseworker, Citizen, Measurement, Assignment)
+    )
 
 
 def test_round_trip_is_lossless(db, example, tmp_path):
     counts = import_db(example)
-    assert counts["measurements"] == 8 and counts["assignments"] == 5  # 4 first caseworkers + 1 change
+    assert (
+        counts["measurements"] == 8 and counts["assignments"] == 5
+    )  # 4 first caseworkers + 1 change
     c1 = Citizen.objects.get(citizen_id="C1")
     assert c1.caseworker.caseworker_id == "W2"  # the caseworker at the last measurement
     out = export_db(tmp_path / "out", "parquet")
@@ -70,8 +74,12 @@ def test_conflicting_import_imports_nothing(db, example, tmp_path):
     tables["caseworkers"]["jobcenter_id"] = "JC9"
     tables["caseworkers"]["caseworker_id"] = ["X1", "X2", "X3"]
     tables["citizens"]["jobcenter_id"] = "JC9"
-    tables["measurements"]["caseworker_id"] = tables["measurements"]["caseworker_id"].str.replace("W", "X")
-    other = write_dataset(tables, tmp_path / "other", "csv")  # new jobcentre, but citizens C1-C4 exist
+    tables["measurements"]["caseworker_id"] = tables["measurements"]["caseworker_id"].str.replace(
+        "W", "X"
+    )
+    other = write_dataset(
+        tables, tmp_path / "other", "csv"
+    )  # new jobcentre, but citizens C1-C4 exist
     with pytest.raises(ImportConflict, match="citizens"):
         import_db(other)
     assert _counts() == before
@@ -91,15 +99,25 @@ def test_failure_midway_rolls_everything_back(db, example, monkeypatch):
 def test_cli_creates_database_imports_and_exports(tmp_path, example):
     """On a fresh SQLite file: import-db migrates first; export-db writes a valid dataset."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "BIP_SECRET_KEY": "k" * 50,
-                "BIP_DATA_DIR": str(tmp_path / "data")})
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+            "BIP_SECRET_KEY": "k" * 50,
+            "BIP_DATA_DIR": str(tmp_path / "data"),
+        }
+    )
     run = [sys.executable, "-m", "bip"]
     r = subprocess.run([*run, "import-db", str(example)], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "8 measurements" in r.stdout
     r = subprocess.run([*run, "import-db", str(example)], env=env, capture_output=True, text=True)
     assert r.returncode != 0 and "nothing was imported" in r.stderr
-    r = subprocess.run([*run, "export-db", str(tmp_path / "out"), "--format", "csv"], env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [*run, "export-db", str(tmp_path / "out"), "--format", "csv"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert validate_dataset(tmp_path / "out").ok
     assert len(open_dataset(tmp_path / "out").frame("measurements")) == 8

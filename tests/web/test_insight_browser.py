@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.insight_fixtures import cohort_dir, insight_dir, load_cohort  # noqa: F401
-from tests.web.test_browser import ARTIFACTS, _login, browser  # noqa: F401
+from tests.web.conftest import ARTIFACTS
+from tests.web.insight_fixtures import load_cohort
+from tests.web.test_browser import _login
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def loaded(transactional_db, cohort_dir, insight_dir):  # noqa: F811
+def loaded(transactional_db, cohort_dir, insight_dir):
     return load_cohort(cohort_dir)
 
 
-def test_manager_sees_only_own_jobcentre_and_suppressed_cells(browser, live_server, loaded):  # noqa: F811
+def test_manager_sees_only_own_jobcentre_and_suppressed_cells(browser, live_server, loaded):
     from bip.web.core.models import Caseworker, Jobcenter
 
     own, other = (Jobcenter.objects.get(jobcenter_id=j) for j in loaded.jc[:2])
@@ -41,8 +42,12 @@ def test_manager_sees_only_own_jobcentre_and_suppressed_cells(browser, live_serv
     with page.expect_navigation():
         page.click("form.filters button")
     assert "team=" in page.url
-    small = [code for code, cell in page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#mix tr[data-code]')]
-        .map(r => [r.dataset.code, r.children[2].innerText.trim()]))""").items() if cell == "< 5"]  # fmt: skip
+    small = [
+        code
+        for code, cell in page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#mix tr[data-code]')]
+        .map(r => [r.dataset.code, r.children[2].innerText.trim()]))""").items()
+        if cell == "< 5"
+    ]
     assert small, "a one-caseworker team must have small cells"
     for code in small:
         row = page.locator(f"#mix tr[data-code='{code}']")
@@ -52,8 +57,10 @@ def test_manager_sees_only_own_jobcentre_and_suppressed_cells(browser, live_serv
     page.screenshot(path=str(ARTIFACTS / "21-insight-team-suppressed.png"), full_page=True)
 
 
-def test_analyst_runs_analysis_and_downloads_report(browser, live_server, loaded, tmp_path):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK", accept_downloads=True)
+def test_analyst_runs_analysis_and_downloads_report(browser, live_server, loaded, tmp_path):
+    page = browser.new_page(
+        viewport={"width": 1280, "height": 900}, locale="da-DK", accept_downloads=True
+    )
     _login(page, live_server.url, "analyst", loaded.password)
     page.goto(f"{live_server.url}/analyses/")
     with page.expect_navigation():
@@ -61,8 +68,12 @@ def test_analyst_runs_analysis_and_downloads_report(browser, live_server, loaded
     assert "/analyses/" in page.url
     page.screenshot(path=str(ARTIFACTS / "22-insight-run-progress.png"), full_page=True)
     # the page refreshes itself every 2 s while the run works (no JavaScript of ours)
-    page.wait_for_selector("#run-status[data-status=done], #run-status[data-status=failed]", timeout=240_000)
-    assert page.locator("#run-status").get_attribute("data-status") == "done", page.locator("#run-log").inner_text()
+    page.wait_for_selector(
+        "#run-status[data-status=done], #run-status[data-status=failed]", timeout=240_000
+    )
+    assert page.locator("#run-status").get_attribute("data-status") == "done", page.locator(
+        "#run-log"
+    ).inner_text()
     page.screenshot(path=str(ARTIFACTS / "23-insight-run-done.png"), full_page=True)
     with page.expect_download() as dl:
         page.click("#downloads a:text-is('report.html')")
@@ -80,7 +91,9 @@ def test_analyst_runs_analysis_and_downloads_report(browser, live_server, loaded
     page.screenshot(path=str(ARTIFACTS / "25-insight-effectiveness.png"), full_page=True)
 
 
-def test_admin_bad_register_file_shows_line_errors_nothing_stored(browser, live_server, loaded, cohort_dir, insight_dir, tmp_path):  # noqa: F811
+def test_admin_bad_register_file_shows_line_errors_nothing_stored(
+    browser, live_server, loaded, cohort_dir, insight_dir, tmp_path
+):
     from bip.web.insight.models import RegisterUpload
     from tests.web.insight_fixtures import register_copy
 

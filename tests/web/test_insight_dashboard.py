@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from tests.web.insight_fixtures import cohort_dir, insight_dir, load_cohort  # noqa: F401
+from tests.web.insight_fixtures import load_cohort
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(db, cohort_dir, insight_dir):  # noqa: F811
+def loaded(db, cohort_dir, insight_dir):
     return load_cohort(cohort_dir)
 
 
@@ -25,7 +25,7 @@ def _raw(path):
     return m.merge(c, on="citizen_id").sort_values(["citizen_id", "measured_on", "measurement_id"])
 
 
-def test_figures_match_independent_computation(loaded, cohort_dir):  # noqa: F811
+def test_figures_match_independent_computation(loaded, cohort_dir):
     """Cadence, no-activity share, mix, changes from plain pandas over the files; the A4 cells
     against statsmodels OLS with citizen-clustered errors on the panel of the original files."""
     import statsmodels.formula.api as smf
@@ -47,13 +47,19 @@ def test_figures_match_independent_computation(loaded, cohort_dir):  # noqa: F81
     weeks = (pd.to_datetime(rep["measured_on"]) - pd.to_datetime(rep["prev_on"])).dt.days / 7
     assert mine["cadence"]["within_13w"]["value"] == pytest.approx((weeks <= 13).mean())
     assert mine["cadence"]["mean_weeks"]["value"] == pytest.approx(weeks.mean())
-    assert mine["changes"]["share_of_repeats"]["value"] == pytest.approx((rep["caseworker_id"] != rep["prev_cw"]).mean())
+    assert mine["changes"]["share_of_repeats"]["value"] == pytest.approx(
+        (rep["caseworker_id"] != rep["prev_cw"]).mean()
+    )
 
     def code(row):
         ticked = [n for n in range(1, 24) if row[f"S1_{n}"] == 1]
         if not any(n in S1_GROUP for n in ticked) and 22 not in ticked:
             return None  # unknown: no activity ticked and not "no activities"
-        return combination_code([n for n in ticked if n in S1_GROUP]) if any(n in S1_GROUP for n in ticked) else "0000"
+        return (
+            combination_code([n for n in ticked if n in S1_GROUP])
+            if any(n in S1_GROUP for n in ticked)
+            else "0000"
+        )
 
     m["code"] = [code(r) for _, r in m.iterrows()]
     end = pd.Timestamp(m["measured_on"].max())
@@ -66,12 +72,17 @@ def test_figures_match_independent_computation(loaded, cohort_dir):  # noqa: F81
             assert cell["value"] == pytest.approx(share), c
 
     panel = build_panel(open_dataset(cohort_dir))
-    p = panel[(panel["jobcenter_id"] == jc) & panel["is_repeat"] & panel["combination"].notna()
-              & panel["d_B_avg"].notna()].copy()  # fmt: skip
+    p = panel[
+        (panel["jobcenter_id"] == jc)
+        & panel["is_repeat"]
+        & panel["combination"].notna()
+        & panel["d_B_avg"].notna()
+    ].copy()
     p["code"] = p["combination"].astype(str)
     p["d"] = p["d_B_avg"].astype(float)
-    fit = smf.ols("d ~ 0 + C(code)", data=p).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(p["citizen_id"])[0]},
-                                                 use_t=True)  # fmt: skip
+    fit = smf.ols("d ~ 0 + C(code)", data=p).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(p["citizen_id"])[0]}, use_t=True
+    )
     ci = fit.conf_int(alpha=0.05)
     checked = 0
     for name, b in fit.params.items():
@@ -101,16 +112,21 @@ def test_small_cells_are_suppressed(loaded):
     withheld = [c for c in big if f["mix"][c].get("mark") == "x"]
     assert withheld == ([min(big, key=lambda c: (f["mix"][c]["n_citizens"], c))] if small else [])
     for c in withheld:
-        assert f["mix"][c]["suppressed"] and f["mix"][c]["value"] is None and f["mix"][c]["n"] is None
+        assert (
+            f["mix"][c]["suppressed"] and f["mix"][c]["value"] is None and f["mix"][c]["n"] is None
+        )
     for c in set(big) - set(withheld):
         assert not f["mix"][c]["suppressed"] and f["mix"][c]["value"] is not None
     for item in ("B_avg", "S_avg"):
         for c, cell in f["progression"][item].items():
             if 0 < cell["n_citizens"] < 5:
-                assert cell["value"] is None and cell["lo"] is None and cell["hi"] is None, (item, c)
+                assert cell["value"] is None and cell["lo"] is None and cell["hi"] is None, (
+                    item,
+                    c,
+                )
 
 
-def test_one_citizen_world_page_shows_only_suppressed_cells(client, world, insight_dir):  # noqa: F811
+def test_one_citizen_world_page_shows_only_suppressed_cells(client, world, insight_dir):
     """The small two-citizen world: every citizen-based figure on the page is "< 5"."""
     client.force_login(world.users[("manager", "A")])
     r = client.get(reverse("dashboard"))
@@ -128,7 +144,10 @@ def test_manager_scope_and_filters(client, loaded):
     a, b = loaded.jc[0], loaded.jc[1]
     client.force_login(loaded.users["manager0"])
     r = client.get(reverse("dashboard"))
-    assert r.status_code == 200 and f"<h1>{Jobcenter.objects.get(jobcenter_id=a)}" in r.content.decode()
+    assert (
+        r.status_code == 200
+        and f"<h1>{Jobcenter.objects.get(jobcenter_id=a)}" in r.content.decode()
+    )
     assert client.get(reverse("dashboard") + f"?jobcenter={b}").status_code == 404
     other = Team.objects.create(jobcenter=Jobcenter.objects.get(jobcenter_id=b), name="other")
     assert client.get(reverse("dashboard") + f"?team={other.pk}").status_code == 404
@@ -136,7 +155,10 @@ def test_manager_scope_and_filters(client, loaded):
 
     # a team of the own jobcentre narrows the figures to its caseworkers' measurements
     cws = list(Caseworker.objects.filter(jobcenter__jobcenter_id=a).order_by("caseworker_id")[:5])
-    r = client.post(reverse("insight_teams"), {"name": "Team Nord", "caseworkers": [c.caseworker_id for c in cws]})
+    r = client.post(
+        reverse("insight_teams"),
+        {"name": "Team Nord", "caseworkers": [c.caseworker_id for c in cws]},
+    )
     assert r.status_code == 302
     team = Team.objects.get(name="Team Nord")
     assert set(team.caseworkers.all()) == set(cws)
@@ -145,11 +167,18 @@ def test_manager_scope_and_filters(client, loaded):
     f = r.context["f"]
     from bip.web.core.models import Measurement
 
-    expected = Measurement.objects.filter(caseworker__in=cws, measured_on__gte=dt.date(2015, 1, 1),
-                                          measured_on__lte=dt.date(2015, 12, 31)).count()  # fmt: skip
+    expected = Measurement.objects.filter(
+        caseworker__in=cws,
+        measured_on__gte=dt.date(2015, 1, 1),
+        measured_on__lte=dt.date(2015, 12, 31),
+    ).count()
     assert f["n_measurements"] == expected
-    assert r.context["every"]["n_measurements"] == Measurement.objects.filter(
-        measured_on__gte=dt.date(2015, 1, 1), measured_on__lte=dt.date(2015, 12, 31)).count()
+    assert (
+        r.context["every"]["n_measurements"]
+        == Measurement.objects.filter(
+            measured_on__gte=dt.date(2015, 1, 1), measured_on__lte=dt.date(2015, 12, 31)
+        ).count()
+    )
     r = client.get(reverse("dashboard") + "?start=2016-01-01&end=2015-01-01")
     html = r.content.decode()
     assert r.status_code == 200 and 'role="alert"' in html
@@ -159,7 +188,9 @@ def test_svg_has_no_external_reference(client, loaded):
     client.force_login(loaded.users["analyst"])
     html = client.get(reverse("dashboard")).content.decode()
     assert html.count("<svg") >= 3
-    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+    assert (
+        "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+    )
     assert "<script" not in html
 
 
@@ -175,10 +206,12 @@ def test_panel_is_rebuilt_when_data_change(loaded):
     p2 = current_panel()
     assert p2 is not p1
     s_avg = sum(getattr(m, f"S{i}") for i in range(2, 13)) / 11
-    assert float(p2.loc[p2["measurement_id"] == m.measurement_id, "S_avg"].iloc[0]) == pytest.approx(s_avg)
+    assert float(
+        p2.loc[p2["measurement_id"] == m.measurement_id, "S_avg"].iloc[0]
+    ) == pytest.approx(s_avg)
 
 
-def test_stale_panel_served_while_new_one_builds(transactional_db, world, insight_dir, monkeypatch):  # noqa: F811
+def test_stale_panel_served_while_new_one_builds(transactional_db, world, insight_dir, monkeypatch):
     """After a change a request gets the previous panel at once; a thread builds the new one."""
     import time
 
@@ -201,7 +234,9 @@ def test_stale_panel_served_while_new_one_builds(transactional_db, world, insigh
     assert fresh and v3 != v1
     m = Measurement.objects.get(pk=m.pk)
     s_avg = sum(getattr(m, f"S{i}") for i in range(2, 13)) / 11
-    assert float(p3.loc[p3["measurement_id"] == m.measurement_id, "S_avg"].iloc[0]) == pytest.approx(s_avg)
+    assert float(
+        p3.loc[p3["measurement_id"] == m.measurement_id, "S_avg"].iloc[0]
+    ) == pytest.approx(s_avg)
 
 
 def test_activity_mix_withholds_a_second_code_and_the_page_shows_x():
@@ -217,9 +252,15 @@ def test_activity_mix_withholds_a_second_code_and_the_page_shows_x():
     assert mix["0010"]["suppressed"] and mix["0010"].get("mark") is None
     assert mix["0100"]["suppressed"] and mix["0100"]["mark"] == "x" and mix["0100"]["value"] is None
     assert mix["1000"]["value"] == pytest.approx(10 / 39) and not mix["1000"]["suppressed"]
-    assert mix["0001"] == {"value": None, "n_citizens": 0, "suppressed": False, "n": None}  # empty, not hidden
+    assert mix["0001"] == {
+        "value": None,
+        "n_citizens": 0,
+        "suppressed": False,
+        "n": None,
+    }  # empty, not hidden
     html = Template("{% load insight %}{{ a|pct }}|{{ a|ncit }}|{{ b|pct }}").render(
-        Context({"a": mix["0100"], "b": mix["0010"]}))
+        Context({"a": mix["0100"], "b": mix["0010"]})
+    )
     assert html.count(">x</span>") == 2 and "&lt; 5" in html.split("|")[2]
     del codes[16:19]  # without the 3 citizens of 0010 no code is small: nothing withheld
     p = pd.DataFrame({"citizen_id": [f"c{i}" for i in range(len(codes))], "combination": codes})

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.web.conftest import CPR_A, CPR_B
-from tests.web.insight_fixtures import cohort_dir, insight_dir, load_cohort, register_copy  # noqa: F401
+from tests.web.insight_fixtures import load_cohort, register_copy
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(db, cohort_dir, insight_dir):  # noqa: F811
+def loaded(db, cohort_dir, insight_dir):
     return load_cohort(cohort_dir)
 
 
@@ -25,7 +25,9 @@ def _stored_files(root):
     return sorted(p for p in d.rglob("*") if p.is_file()) if d.exists() else []
 
 
-def test_bad_register_file_shows_line_errors_and_stores_nothing(client, loaded, cohort_dir, insight_dir, tmp_path):  # noqa: F811
+def test_bad_register_file_shows_line_errors_and_stores_nothing(
+    client, loaded, cohort_dir, insight_dir, tmp_path
+):
     from bip.web.insight.models import RegisterUpload
 
     src = register_copy(cohort_dir, tmp_path / "reg")
@@ -36,7 +38,9 @@ def test_bad_register_file_shows_line_errors_and_stores_nothing(client, loaded, 
     parts = lines[4].split(",")
     lines[4] = ",".join([parts[0], parts[1], "7"])
     client.force_login(loaded.users["admin"])
-    up = SimpleUploadedFile("employment_months.csv", ("\n".join(lines) + "\n").encode(), content_type="text/csv")
+    up = SimpleUploadedFile(
+        "employment_months.csv", ("\n".join(lines) + "\n").encode(), content_type="text/csv"
+    )
     r = client.post(reverse("insight_registers"), {"table": "employment_months", "file": up})
     assert r.status_code == 400
     problems = r.context["problems"]
@@ -49,7 +53,7 @@ def test_bad_register_file_shows_line_errors_and_stores_nothing(client, loaded, 
     assert _stored_files(insight_dir) == []
 
 
-def test_cpr_register_is_pseudonymised_and_stored(client, world, insight_dir, cohort_dir, tmp_path):  # noqa: F811
+def test_cpr_register_is_pseudonymised_and_stored(client, world, insight_dir, cohort_dir, tmp_path):
     from bip.web.insight.models import RegisterUpload
 
     persons = pd.read_parquet(cohort_dir / "persons.parquet").head(2).copy()
@@ -57,7 +61,10 @@ def test_cpr_register_is_pseudonymised_and_stored(client, world, insight_dir, co
     persons = persons.drop(columns="citizen_id")
     body = persons.to_csv(index=False).encode()
     client.force_login(world.users[("admin", "A")])
-    r = client.post(reverse("insight_registers"), {"table": "persons", "file": SimpleUploadedFile("persons.csv", body)})
+    r = client.post(
+        reverse("insight_registers"),
+        {"table": "persons", "file": SimpleUploadedFile("persons.csv", body)},
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     up = RegisterUpload.objects.get()
     assert up.pseudonymised and up.rows == 2 and up.table == "persons"
@@ -68,28 +75,37 @@ def test_cpr_register_is_pseudonymised_and_stored(client, world, insight_dir, co
     assert ids == {world.citizens["A"].citizen_id, world.citizens["B"].citizen_id}
 
 
-def test_invalid_cpr_rejects_the_whole_file(client, world, insight_dir, cohort_dir):  # noqa: F811
+def test_invalid_cpr_rejects_the_whole_file(client, world, insight_dir, cohort_dir):
     from bip.web.insight.models import RegisterUpload
 
-    persons = pd.read_parquet(cohort_dir / "persons.parquet").head(2).copy().drop(columns="citizen_id")
+    persons = (
+        pd.read_parquet(cohort_dir / "persons.parquet").head(2).copy().drop(columns="citizen_id")
+    )
     persons.insert(0, "cpr", [CPR_A, "321399-1234"])
     client.force_login(world.users[("admin", "A")])
-    r = client.post(reverse("insight_registers"), {"table": "persons",
-                                                   "file": SimpleUploadedFile("persons.csv", persons.to_csv(index=False).encode())})
+    r = client.post(
+        reverse("insight_registers"),
+        {
+            "table": "persons",
+            "file": SimpleUploadedFile("persons.csv", persons.to_csv(index=False).encode()),
+        },
+    )
     assert r.status_code == 400
     assert [(p.line, p.column) for p in r.context["problems"]] == [(3, "cpr")]
     assert "321399" not in r.content.decode()  # the reason names the line, not the number
     assert RegisterUpload.objects.count() == 0 and _stored_files(insight_dir) == []
 
 
-def test_analysis_run_end_to_end(client, loaded, cohort_dir, insight_dir, tmp_path):  # noqa: F811
+def test_analysis_run_end_to_end(client, loaded, cohort_dir, insight_dir, tmp_path):
     from bip.web.insight.current import current_panel
     from bip.web.insight.models import AnalysisRun, RunStatus
     from bip.web.insight.runs import start_run
     from bip.web.insight.uploads import accept_register_file
 
     for table in ("persons", "employment_months", "benefit_weeks"):
-        accept_register_file(register_copy(cohort_dir, tmp_path / "reg", table), table, f"{table}.csv")
+        accept_register_file(
+            register_copy(cohort_dir, tmp_path / "reg", table), table, f"{table}.csv"
+        )
     panel = current_panel()
     assert panel["job_or_education_52w"].notna().mean() > 0.5  # registers reach the dashboard panel
 
@@ -109,7 +125,10 @@ def test_analysis_run_end_to_end(client, loaded, cohort_dir, insight_dir, tmp_pa
         assert name in r.context["downloads"], name
         d = client.get(reverse("insight_download", args=[run.pk, name]))
         assert d.status_code == 200 and b"".join(d.streaming_content), name
-    assert client.get(reverse("insight_run", args=[run.pk]) + "..%2F..%2Fsettings.py").status_code == 404
+    assert (
+        client.get(reverse("insight_run", args=[run.pk]) + "..%2F..%2Fsettings.py").status_code
+        == 404
+    )
     assert client.get(reverse("insight_download", args=[run.pk, "dataset"])).status_code == 404
 
     # effectiveness: analysts see shrunken effects with intervals, by id; managers teams only
@@ -158,8 +177,10 @@ def test_second_run_refused_while_one_is_running(client, loaded):
     assert r.status_code == 302 and AnalysisRun.objects.count() == 1
 
 
-@pytest.mark.parametrize("role,code", [("caseworker", 403), ("manager", 403), ("admin", 403), ("analyst", 200)])
-def test_run_pages_are_for_analysts(client, world, insight_dir, role, code):  # noqa: F811
+@pytest.mark.parametrize(
+    "role,code", [("caseworker", 403), ("manager", 403), ("admin", 403), ("analyst", 200)]
+)
+def test_run_pages_are_for_analysts(client, world, insight_dir, role, code):
     client.force_login(world.users[(role, "A")])
     assert client.get(reverse("insight_runs")).status_code == code
     assert client.get(reverse("insight_registers")).status_code == (200 if role == "admin" else 403)
@@ -171,8 +192,12 @@ def test_run_of_a_stopped_server_process_does_not_block(loaded, monkeypatch):
     import bip.web.insight.runs as runs
     from bip.web.insight.models import AnalysisRun, RunStatus
 
-    dead = AnalysisRun.objects.create(status=RunStatus.RUNNING, worker=f"{socket.gethostname()}:999999999")
-    monkeypatch.setattr(runs, "execute", lambda run_id: None)  # the new run itself is not the point here
+    dead = AnalysisRun.objects.create(
+        status=RunStatus.RUNNING, worker=f"{socket.gethostname()}:999999999"
+    )
+    monkeypatch.setattr(
+        runs, "execute", lambda run_id: None
+    )  # the new run itself is not the point here
     new = runs.start_run(None, background=False)
     dead.refresh_from_db()
     assert dead.status == RunStatus.FAILED and "interrupted" in dead.log
@@ -189,7 +214,7 @@ INSIGHT_SCREENS = {
 
 
 @pytest.mark.parametrize("role", ["caseworker", "manager", "analyst", "admin"])
-def test_insight_screens_by_role(client, world, insight_dir, role):  # noqa: F811
+def test_insight_screens_by_role(client, world, insight_dir, role):
     from bip.web.core.models import AuditLog
 
     client.force_login(world.users[(role, "A")])
@@ -214,19 +239,35 @@ def test_effectiveness_says_when_caseworkers_cannot_be_told_apart(client, world,
     from bip.web.insight import runs
 
     def results(sd):
-        effect = {"caseworker_id": "WA1", "effect": 0.08, "effect_shrunk": 0.0 if sd == 0 else 0.03,
-                  "se": 0.05, "reliability": 0.0 if sd == 0 else 0.4, "n_citizens": 40, "n_measurements": 90}
-        return {"a6_caseworkers": {"status": "ok", "effects": [effect],
-                                   "beyond": {"true_effect_sd": sd, "explanation_en": "x", "explanation_da": "x"}}}
+        effect = {
+            "caseworker_id": "WA1",
+            "effect": 0.08,
+            "effect_shrunk": 0.0 if sd == 0 else 0.03,
+            "se": 0.05,
+            "reliability": 0.0 if sd == 0 else 0.4,
+            "n_citizens": 40,
+            "n_measurements": 90,
+        }
+        return {
+            "a6_caseworkers": {
+                "status": "ok",
+                "effects": [effect],
+                "beyond": {"true_effect_sd": sd, "explanation_en": "x", "explanation_da": "x"},
+            }
+        }
 
     run = types.SimpleNamespace(finished_at=timezone.now(), fingerprint="f" * 40)
     client.force_login(world.users[("analyst", "A")])
     for sd, shown in ((0.0, False), (0.03, True)):
         monkeypatch.setattr(runs, "latest_results", lambda sd=sd: (run, results(sd)))
-        html = client.get(reverse("insight_effectiveness") + "?jobcenter=JCA", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        html = client.get(
+            reverse("insight_effectiveness") + "?jobcenter=JCA", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
         assert ('id="no-spread"' not in html) == shown
         assert ('id="caseworkers"' in html) == shown and ('id="teams"' in html) == shown
         assert 'id="caution"' in html
     monkeypatch.setattr(runs, "latest_results", lambda: (run, results(0.0)))
-    html = client.get(reverse("insight_effectiveness") + "?jobcenter=JCA", HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    html = client.get(
+        reverse("insight_effectiveness") + "?jobcenter=JCA", HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
     assert "ikke kan skelne dem fra hinanden" in html  # Danish first

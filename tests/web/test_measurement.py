@@ -51,11 +51,17 @@ def test_idempotency_key_is_decided_by_the_unique_index(world, full_values):
     from bip.web.core import services
     from bip.web.core.forms import MeasurementForm
 
-    form = MeasurementForm(full_values(DAY), instrument=services.instrument(), parts={"citizen", "caseworker"})
+    form = MeasurementForm(
+        full_values(DAY), instrument=services.instrument(), parts={"citizen", "caseworker"}
+    )
     assert form.is_valid(), form.errors
     c, cw, u = world.citizens["A"], world.caseworkers["A"], world.users[("caseworker", "A")]
-    m1, created1 = services.create_measurement(c, cw.pk, form.values(), version=1, idempotency_key="race", user=u)
-    m2, created2 = services.create_measurement(c, cw.pk, form.values(), version=1, idempotency_key="race", user=u)
+    m1, created1 = services.create_measurement(
+        c, cw.pk, form.values(), version=1, idempotency_key="race", user=u
+    )
+    m2, created2 = services.create_measurement(
+        c, cw.pk, form.values(), version=1, idempotency_key="race", user=u
+    )
     assert created1 and not created2 and m1.pk == m2.pk
     assert Measurement.objects.filter(idempotency_key="race").count() == 1
 
@@ -97,10 +103,15 @@ def test_parts_saved_separately(login, world, full_values):
     citizen_part = {k: v for k, v in full.items() if not k.startswith("S")}
     r = client.post(_new(client, world, "citizen"), {**citizen_part, "idempotency_key": "cit"})
     m = Measurement.objects.get(idempotency_key="cit")
-    assert r.status_code == 302 and r["Location"] == reverse("measurement_done", args=[m.measurement_id])
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "measurement_done", args=[m.measurement_id]
+    )
     assert m.has_citizen_part and not m.has_caseworker_part and m.S1_5 is None and m.S2 is None
     cw_part = {k: v for k, v in full.items() if k.startswith("S") or k == "measured_on"}
-    r = client.post(reverse("measurement_edit", args=[m.measurement_id, "caseworker"]), {**cw_part, "revision": "1"})
+    r = client.post(
+        reverse("measurement_edit", args=[m.measurement_id, "caseworker"]),
+        {**cw_part, "revision": "1"},
+    )
     assert r.status_code == 302
     m.refresh_from_db()
     assert m.has_citizen_part and m.has_caseworker_part and m.revision == 2
@@ -129,7 +140,9 @@ def test_edit_form_shows_stored_answers(login, world):
     r = client.get(reverse("measurement_edit", args=[m.measurement_id, "both"]))
     assert r.status_code == 200
     form = r.context["form"]
-    assert form.initial["B1"] == "1" and form.initial["S1"] == [22] and form.initial["revision"] == 1
+    assert (
+        form.initial["B1"] == "1" and form.initial["S1"] == [22] and form.initial["revision"] == 1
+    )
 
 
 def test_citizen_page_shows_new_measurement_in_chart(login, world, full_values):
@@ -150,13 +163,21 @@ def test_transfer_is_recorded_as_change_with_warning(login, world):
 
     client = login("caseworker")
     c = world.citizens["A"]
-    html = client.get(reverse("transfer", args=[c.citizen_id]), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    html = client.get(
+        reverse("transfer", args=[c.citizen_id]), HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
     assert "22 %" in html
-    r = client.post(reverse("transfer", args=[c.citizen_id]),
-                    {"caseworker": world.caseworkers["A2"].pk, "started_on": "2024-05-01", "confirm": "on"})
+    r = client.post(
+        reverse("transfer", args=[c.citizen_id]),
+        {"caseworker": world.caseworkers["A2"].pk, "started_on": "2024-05-01", "confirm": "on"},
+    )
     assert r.status_code == 302
     a = Assignment.objects.filter(citizen=c).last()
-    assert a.is_change and a.previous == world.caseworkers["A"] and a.caseworker == world.caseworkers["A2"]
+    assert (
+        a.is_change
+        and a.previous == world.caseworkers["A"]
+        and a.caseworker == world.caseworkers["A2"]
+    )
     c.refresh_from_db()
     assert c.caseworker == world.caseworkers["A2"]
     html = client.get(reverse("citizen", args=[c.citizen_id])).content.decode()

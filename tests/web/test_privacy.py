@@ -33,8 +33,17 @@ def _dump_all_rows() -> str:
 
 def _pg_dump() -> str:
     s = connection.settings_dict
-    cmd = ["pg_dump", "--data-only", "-h", s.get("HOST") or "127.0.0.1", "-p", str(s.get("PORT") or 5432),
-           "-U", s.get("USER") or "postgres", s["NAME"]]
+    cmd = [
+        "pg_dump",
+        "--data-only",
+        "-h",
+        s.get("HOST") or "127.0.0.1",
+        "-p",
+        str(s.get("PORT") or 5432),
+        "-U",
+        s.get("USER") or "postgres",
+        s["NAME"],
+    ]
     return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=60).stdout
 
 
@@ -65,7 +74,12 @@ def test_cpr_is_never_stored_nor_logged(transactional_db, client, world, caplog,
     logs = caplog.text + "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
     out, err = capfd.readouterr()
     assert "SELECT" in logs  # the SQL log was captured, so the check below means something
-    haystacks = {"database rows": dump, "sessions": sessions, "logs": logs, "stdout/stderr": out + err}
+    haystacks = {
+        "database rows": dump,
+        "sessions": sessions,
+        "logs": logs,
+        "stdout/stderr": out + err,
+    }
     if connection.vendor == "postgresql":
         haystacks["pg_dump"] = _pg_dump()
     for where, text in haystacks.items():

@@ -18,9 +18,19 @@ def test_production_settings_hash_with_argon2_and_have_debug_off():
         " s.X_FRAME_OPTIONS, s.SECURE_CONTENT_TYPE_NOSNIFF)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BIP_", "DJANGO_"))}
-    env.update({"BIP_SECRET_KEY": "x" * 50, "BIP_HTTPS": "1", "BIP_LOCALE_CACHE": "/tmp/bip-web-locale"})
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "django.contrib.auth.hashers.Argon2PasswordHasher", "True", "DENY", "True"]
+    env.update(
+        {"BIP_SECRET_KEY": "x" * 50, "BIP_HTTPS": "1", "BIP_LOCALE_CACHE": "/tmp/bip-web-locale"}
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == [
+        "False",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "True",
+        "DENY",
+        "True",
+    ]
     # without a secret key in the environment, production settings refuse to start
     env.pop("BIP_SECRET_KEY")
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
@@ -61,7 +71,9 @@ def test_login_throttling(client, world):
         r = client.post(url, {"username": "caseworkerA", "password": "wrong"})
         assert r.status_code == 200 and not r.wsgi_request.user.is_authenticated
     # now even the right password is refused while the lock lasts
-    r = client.post(url, {"username": "caseworkerA", "password": world.password}, HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(
+        url, {"username": "caseworkerA", "password": world.password}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "Too many failed logins" in r.content.decode()
     assert "_auth_user_id" not in client.session
     cache.clear()

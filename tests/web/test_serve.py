@@ -28,10 +28,28 @@ def _start(tmp_path, *args: str) -> tuple[subprocess.Popen, str, int]:
     """``bip serve --demo`` in a subprocess; returns it, its output up to "BIP is running", its port."""
     ds = write_dataset(example_tables(), tmp_path / "ds", "csv")
     port = _port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BIP_", "DATABASE_URL"))}
-    proc = subprocess.Popen([sys.executable, "-m", "bip", "serve", "--demo", str(ds), "--port", str(port),
-                             "--data-dir", str(tmp_path / "data"), *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BIP_", "DATABASE_URL"))
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bip",
+            "serve",
+            "--demo",
+            str(ds),
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "data"),
+            *args,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     out = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -58,9 +76,14 @@ def test_serve_demo(tmp_path):
             assert r.status_code == 200 and r.headers["content-security-policy"]
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text).group(1)
             user, password = next(iter(logins.items()))
-            r = c.post("/login/", data={"username": user, "password": password, "csrfmiddlewaretoken": token})
+            r = c.post(
+                "/login/",
+                data={"username": user, "password": password, "csrfmiddlewaretoken": token},
+            )
             assert r.status_code == 302
-            r = c.post("/find/", data={"cpr": cprs[0], "csrfmiddlewaretoken": c.cookies["csrftoken"]})
+            r = c.post(
+                "/find/", data={"cpr": cprs[0], "csrfmiddlewaretoken": c.cookies["csrftoken"]}
+            )
             assert r.status_code == 302 and "/citizen/" in r.headers["location"]
             r = c.get(r.headers["location"])
             assert r.status_code == 200 and "<svg" in r.text
@@ -82,7 +105,9 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are counted in /proc")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="worker processes are counted in /proc"
+)
 def test_serve_with_worker_processes_shares_login_throttling(tmp_path):
     """Two gunicorn workers serve the tool, and failed logins count across both: each attempt
     comes on a new connection, which either worker may take."""
@@ -99,9 +124,17 @@ def test_serve_with_worker_processes_shares_login_throttling(tmp_path):
         answers = []
         for _ in range(8):
             with httpx.Client(base_url=base, timeout=30, headers={"Accept-Language": "en"}) as c:
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get("/login/").text).group(1)
-                r = c.post("/login/", data={"username": user, "password": "wrong-password-123",
-                                            "csrfmiddlewaretoken": token})
+                token = re.search(
+                    r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get("/login/").text
+                ).group(1)
+                r = c.post(
+                    "/login/",
+                    data={
+                        "username": user,
+                        "password": "wrong-password-123",
+                        "csrfmiddlewaretoken": token,
+                    },
+                )
                 answers.append("Too many failed logins" in r.text)
         assert answers[:5] == [False] * 5 and all(answers[5:]), answers
     finally:

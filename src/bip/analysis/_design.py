@@ -12,13 +12,25 @@ OUTCOME = "job_or_education_52w"
 SHORT_OUTCOME = "job_13w"
 # Reference categories are left out of the dummies.
 CATEGORIES = {
-    "origin": ("danish", "western_immigrant", "western_descendant", "nonwestern_immigrant",
-               "nonwestern_descendant"),
+    "origin": (
+        "danish",
+        "western_immigrant",
+        "western_descendant",
+        "nonwestern_immigrant",
+        "nonwestern_descendant",
+    ),
     "education": ("unskilled", "skilled", "higher"),
-}  # fmt: skip
+}
 _BACKGROUND_PREFIXES = (
-    "share5y_", "share3y_", "psych_F", "som_", "med_", "gp_", "charge_", "conviction_",
-)  # fmt: skip
+    "share5y_",
+    "share3y_",
+    "psych_F",
+    "som_",
+    "med_",
+    "gp_",
+    "charge_",
+    "conviction_",
+)
 _BACKGROUND_SCALARS = ("age", "female", "married", "single_parent", "n_children")
 
 

@@ -65,10 +65,16 @@ class Fit:
         with np.errstate(divide="ignore", invalid="ignore"):
             t = self.coef / se
         return pd.DataFrame(
-            {"coef": self.coef, "se": se, "t": t, "p": self.p_values(),
-             "ci_low": self.coef - q * se, "ci_high": self.coef + q * se},
+            {
+                "coef": self.coef,
+                "se": se,
+                "t": t,
+                "p": self.p_values(),
+                "ci_low": self.coef - q * se,
+                "ci_high": self.coef + q * se,
+            },
             index=self.names,
-        )  # fmt: skip
+        )
 
     def get(self, name: str) -> tuple[float, float]:
         """(coef, se) of one slope."""
@@ -126,8 +132,14 @@ def _solve(gram: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return scipy.linalg.cho_solve(c, rhs), scipy.linalg.cho_solve(c, np.eye(len(gram)))
 
 
-def _cr1(bread: np.ndarray, X: np.ndarray, resid: np.ndarray, cl: np.ndarray, n: int, k: int,
-         ) -> tuple[np.ndarray, int]:  # fmt: skip
+def _cr1(
+    bread: np.ndarray,
+    X: np.ndarray,
+    resid: np.ndarray,
+    cl: np.ndarray,
+    n: int,
+    k: int,
+) -> tuple[np.ndarray, int]:
     """CR1 sandwich covariance from the scores ``X * resid`` clustered by ``cl`` codes.
 
     The per-cluster score sums come from one sparse product (clusters × rows, weighted by the
@@ -153,8 +165,14 @@ def _codes(values) -> tuple[np.ndarray, np.ndarray]:
 _CHUNK = 1 << 16
 
 
-def demean(X: np.ndarray, codes: np.ndarray, n_groups: int, weights: np.ndarray | None = None,
-           *, inplace: bool = False):
+def demean(
+    X: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    weights: np.ndarray | None = None,
+    *,
+    inplace: bool = False,
+):
     """Group means of ``X`` (weighted if given) and ``X`` minus its group mean.
 
     With ``inplace`` the demeaned values overwrite ``X`` (in row chunks, so no second
@@ -205,7 +223,7 @@ def ols(
     if add_const:
         Xv[:, 0] = 1.0
         names = ["(Intercept)", *names]
-    Xv[:, int(add_const):] = X.to_numpy(dtype=float)
+    Xv[:, int(add_const) :] = X.to_numpy(dtype=float)
     cl, _ = _codes(cluster)
     if fe is None:
         Xt, yt = Xv, yv
@@ -230,9 +248,18 @@ def ols(
         V, g = np.full((len(beta), len(beta)), np.nan), int(cl.max()) + 1
     ssr = float(e @ e)
     tss = float(((yv - yv.mean()) ** 2).sum())
-    fit = Fit(names=names, coef=beta, vcov=V, n=n, n_clusters=g, k_params=k,
-              r2=1 - ssr / tss if tss > 0 else float("nan"), resid=e, fitted=yv - e,
-              dropped=dropped)  # fmt: skip
+    fit = Fit(
+        names=names,
+        coef=beta,
+        vcov=V,
+        n=n,
+        n_clusters=g,
+        k_params=k,
+        r2=1 - ssr / tss if tss > 0 else float("nan"),
+        resid=e,
+        fitted=yv - e,
+        dropped=dropped,
+    )
     if fe is not None:
         tss_w = float(yt @ yt)
         fit.r2_within = 1 - ssr / tss_w if tss_w > 0 else float("nan")
@@ -319,9 +346,19 @@ def poisson(
     bread = _solve((Xt * w[:, None]).T @ Xt, np.zeros(len(beta)))[1]
     k = len(beta) + n_fe
     vcov, g = _cr1(bread, Xt, yv - mu, cl, n, k)
-    fit = Fit(names=names, coef=beta, vcov=vcov, n=n, n_clusters=g, k_params=k,
-              resid=yv - mu, fitted=mu, rows=rows, dropped=dropped,
-              extra={"deviance": dev, "n_dropped_rows": int((~rows).sum())})  # fmt: skip
+    fit = Fit(
+        names=names,
+        coef=beta,
+        vcov=vcov,
+        n=n,
+        n_clusters=g,
+        k_params=k,
+        resid=yv - mu,
+        fitted=mu,
+        rows=rows,
+        dropped=dropped,
+        extra={"deviance": dev, "n_dropped_rows": int((~rows).sum())},
+    )
     if fe is not None:
         # eta = X beta + alpha_g exactly at convergence, so the effect is the group mean gap.
         alpha = demean(eta - Xv @ beta, gcodes, n_fe)[0]

@@ -75,6 +75,11 @@ def _histogram(v: np.ndarray, average: bool) -> list[dict]:
         return [{"from": k - 0.5, "to": k + 0.5, "value": float(k), "count": c} for k, c in counts]
     counts, edges = np.histogram(v, bins=_AVG_EDGES)
     return [
-        {"from": round(float(lo), 6), "to": round(float(hi), 6), "value": round(float(lo + hi) / 2, 6), "count": int(c)}
+        {
+            "from": round(float(lo), 6),
+            "to": round(float(hi), 6),
+            "value": round(float(lo + hi) / 2, 6),
+            "count": int(c),
+        }
         for lo, hi, c in zip(edges[:-1], edges[1:], counts, strict=True)
     ]

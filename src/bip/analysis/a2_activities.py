@@ -27,7 +27,9 @@ def run(panel: pd.DataFrame) -> dict:
             "n_citizens": n_citizens(known, m),
         }
     flags = {g: known[f"act_{g}"].fillna(0).to_numpy(dtype=int) == 1 for g in "JOSH"}
-    n_types = np.sum([flags[g] for g in "JOSH"], axis=0).astype(int) if total else np.zeros(0, dtype=int)
+    n_types = (
+        np.sum([flags[g] for g in "JOSH"], axis=0).astype(int) if total else np.zeros(0, dtype=int)
+    )
     derived_masks = {
         "no_activity": n_types == 0,
         "any_job_focused": flags["J"],
@@ -39,7 +41,11 @@ def run(panel: pd.DataFrame) -> dict:
         "combined_with_job_focused": flags["J"] & (n_types >= 2),
     }
     derived = {
-        k: {"n": int(m.sum()), "share": num(m.sum() / total) if total else None, "n_citizens": n_citizens(known, m)}
+        k: {
+            "n": int(m.sum()),
+            "share": num(m.sum() / total) if total else None,
+            "n_citizens": n_citizens(known, m),
+        }
         for k, m in derived_masks.items()
     }
     return {

@@ -22,18 +22,36 @@ def _rows(panel: pd.DataFrame, labels: dict[str, str]) -> list[tuple[str, str, s
     """(table, variable, stat, values) for every row of 003 Tabel 4-11 (values per panel row)."""
     f = floats
     kids = f(panel["n_children"])
-    rows = [("tabel4", "age", "mean", f(panel["age"])),
-            ("tabel4", "married", "share", f(panel["married"])),
-            ("tabel4", "no_children", "share", np.where(np.isnan(kids), np.nan, kids == 0)),
-            ("tabel4", "single_with_children", "share",
-             np.where(np.isnan(kids), np.nan, (f(panel["single_parent"]) == 1) & (kids > 0))),
-            ("tabel4", "one_child", "share", np.where(np.isnan(kids), np.nan, kids == 1)),
-            ("tabel4", "two_three_children", "share", np.where(np.isnan(kids), np.nan, (kids >= 2) & (kids <= 3))),
-            ("tabel4", "four_plus_children", "share", np.where(np.isnan(kids), np.nan, kids >= 4))]  # fmt: skip
+    rows = [
+        ("tabel4", "age", "mean", f(panel["age"])),
+        ("tabel4", "married", "share", f(panel["married"])),
+        ("tabel4", "no_children", "share", np.where(np.isnan(kids), np.nan, kids == 0)),
+        (
+            "tabel4",
+            "single_with_children",
+            "share",
+            np.where(np.isnan(kids), np.nan, (f(panel["single_parent"]) == 1) & (kids > 0)),
+        ),
+        ("tabel4", "one_child", "share", np.where(np.isnan(kids), np.nan, kids == 1)),
+        (
+            "tabel4",
+            "two_three_children",
+            "share",
+            np.where(np.isnan(kids), np.nan, (kids >= 2) & (kids <= 3)),
+        ),
+        ("tabel4", "four_plus_children", "share", np.where(np.isnan(kids), np.nan, kids >= 4)),
+    ]
     for col, levels in (("origin", ORIGINS), ("education", EDUCATIONS)):
         v = panel[col].astype("string")
         for lev in levels:
-            rows.append(("tabel4", f"{col}_{lev}", "share", np.where(v.isna(), np.nan, v == lev).astype(float)))
+            rows.append(
+                (
+                    "tabel4",
+                    f"{col}_{lev}",
+                    "share",
+                    np.where(v.isna(), np.nan, v == lev).astype(float),
+                )
+            )
     jc = panel["jobcenter_id"].astype(str).to_numpy()
     for jid, label in sorted(labels.items(), key=lambda kv: (len(kv[1]), kv[1])):
         rows.append(("tabel4", f"jobcenter_{label}", "share", (jc == jid).astype(float)))
@@ -68,10 +86,14 @@ def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> dict:
             m = groups[g] & ~np.isnan(values)
             v = values[m]
             row = {
-                "table": table, "variable": variable, "stat": stat, "group": g,
+                "table": table,
+                "variable": variable,
+                "stat": stat,
+                "group": g,
                 "value": num(v.mean()) if len(v) else None,
-                "n": int(m.sum()), "n_citizens": count(m),
-            }  # fmt: skip
+                "n": int(m.sum()),
+                "n_citizens": count(m),
+            }
             if stat == "share":
                 with_m = m.copy()
                 with_m[m] = v > 0

@@ -33,11 +33,23 @@ from bip.panel import ALL_ITEMS
 # against their first level). Chosen as the variables 003 Tabel 4-9 show to differ between
 # activity groups, plus the jobcentre (activity mix differs by jobcentre, 003 Tabel 4).
 NUMERIC_CONTROLS = (
-    "age", "female", "married", "n_children", "single_parent",
-    "share5y_employed", "share5y_cash_benefit", "share5y_sickness_benefit", "share5y_education_su",
-    "psych_light", "psych_severe", "som_musculo", "med_antidepressant", "med_antipsychotic",
-    "med_painkiller", "gp_weeks_12m",
-)  # fmt: skip
+    "age",
+    "female",
+    "married",
+    "n_children",
+    "single_parent",
+    "share5y_employed",
+    "share5y_cash_benefit",
+    "share5y_sickness_benefit",
+    "share5y_education_su",
+    "psych_light",
+    "psych_severe",
+    "som_musculo",
+    "med_antidepressant",
+    "med_antipsychotic",
+    "med_painkiller",
+    "gp_weeks_12m",
+)
 CATEGORY_CONTROLS = {"origin": ORIGINS, "education": EDUCATIONS}
 
 
@@ -55,7 +67,9 @@ def _controls(panel: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             continue
         na = v.isna().to_numpy()
         for lev in levels[1:]:
-            cols.append(np.where(na, np.nan, (v == lev).to_numpy(dtype=bool, na_value=False)).astype(float))
+            cols.append(
+                np.where(na, np.nan, (v == lev).to_numpy(dtype=bool, na_value=False)).astype(float)
+            )
             names.append(f"{c}_{lev}")
     jc = panel["jobcenter_id"].astype(str).to_numpy()
     for j in sorted(set(jc))[1:]:
@@ -66,8 +80,13 @@ def _controls(panel: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return np.column_stack(cols), names
 
 
-def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
-        items: tuple[str, ...] = ALL_ITEMS) -> dict:  # fmt: skip
+def run(
+    panel: pd.DataFrame,
+    *,
+    standardise: bool = True,
+    level: float = 0.95,
+    items: tuple[str, ...] = ALL_ITEMS,
+) -> dict:
     """A4 results: ``naive`` and ``adjusted`` per item, per code, plus the method notes."""
     base = panel[panel["is_repeat"].to_numpy() & panel["combination"].notna().to_numpy()]
     comb = base["combination"].astype(str).to_numpy()
@@ -96,7 +115,8 @@ def run(panel: pd.DataFrame, *, standardise: bool = True, level: float = 0.95,
         "method": {
             "estimator": "OLS, no intercept, one dummy per combination code present in the sample",
             "standardisation": "outcome minus its mean, divided by its SD (n-1), over each regression's own sample"
-            if standardise else "none (raw answer units)",
+            if standardise
+            else "none (raw answer units)",
             "controls": "adjusted model: controls demeaned over the regression's sample; rows with a missing control dropped",
             "se": "CR1 cluster-robust by citizen: G/(G-1)*(N-1)/(N-K)",
             "critical_value": "Student t with G-1 degrees of freedom, G = citizens in the sample",
@@ -135,14 +155,26 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
     per_code = {}
     col = 0
     for j, code in enumerate(code_list):
-        row = {"estimate": None, "se": None, "ci_low": None, "ci_high": None, "p_value": None,
-               "percentile": None, "n": int(counts[j]),
-               "n_citizens": count(c_ok == j) if counts[j] else 0}  # fmt: skip
+        row = {
+            "estimate": None,
+            "se": None,
+            "ci_low": None,
+            "ci_high": None,
+            "p_value": None,
+            "percentile": None,
+            "n": int(counts[j]),
+            "n_citizens": count(c_ok == j) if counts[j] else 0,
+        }
         if used[j]:
             if fit is not None:
                 b, lo, hi = fit.beta[col], fit.ci_low[col], fit.ci_high[col]
-                row.update(estimate=num(b), se=num(fit.se[col]), ci_low=num(lo), ci_high=num(hi),
-                           p_value=num(fit.p_value[col]))  # fmt: skip
+                row.update(
+                    estimate=num(b),
+                    se=num(fit.se[col]),
+                    ci_low=num(lo),
+                    ci_high=num(hi),
+                    p_value=num(fit.p_value[col]),
+                )
                 if standardise:
                     row["percentile"] = num(100 * stats.norm.cdf(b))
             col += 1
@@ -153,5 +185,16 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
 
 def _select(fit: Fit, used: np.ndarray) -> Fit:
     """Keep the used cells' entries, in order, so columns line up as with cluster_ols."""
-    return Fit(fit.beta[used], fit.se[used], fit.ci_low[used], fit.ci_high[used], fit.p_value[used],
-               fit.n, fit.n_clusters, fit.k, fit.df, fit.t_crit, fit.r2)  # fmt: skip
+    return Fit(
+        fit.beta[used],
+        fit.se[used],
+        fit.ci_low[used],
+        fit.ci_high[used],
+        fit.p_value[used],
+        fit.n,
+        fit.n_clusters,
+        fit.k,
+        fit.df,
+        fit.t_crit,
+        fit.r2,
+    )

@@ -15,8 +15,14 @@ import pandas as pd
 from bip.analysis import a5_job_chance, a6_caseworkers, a7_change_belief
 
 # The results.json keys A5–A7 fill (their schema is part of src/bip/report/results.schema.json).
-KEYS = ("caseworker_effectiveness", "caseworker_change", "belief",
-        "a5_job_chance", "a6_caseworkers", "a7_change_belief")  # fmt: skip
+KEYS = (
+    "caseworker_effectiveness",
+    "caseworker_change",
+    "belief",
+    "a5_job_chance",
+    "a6_caseworkers",
+    "a7_change_belief",
+)
 
 
 def results(panel: pd.DataFrame, seed: int = 0, *, n_boot: int = 200) -> dict:

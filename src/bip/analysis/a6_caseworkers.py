@@ -127,8 +127,14 @@ def _cells(sample: pd.DataFrame, gcodes: np.ndarray) -> np.ndarray:
     return pd.factorize(pd.Series(cit) * (int(gcodes.max()) + 1) + gcodes)[0]
 
 
-def _pipeline(r: np.ndarray, gcodes: np.ndarray, cells: np.ndarray, n_slopes: int, y_mean: float,
-              beta_var: np.ndarray | None = None):
+def _pipeline(
+    r: np.ndarray,
+    gcodes: np.ndarray,
+    cells: np.ndarray,
+    n_slopes: int,
+    y_mean: float,
+    beta_var: np.ndarray | None = None,
+):
     """From the partial residual r = y − Xβ: raw effects, their se, shrinkage, both policies."""
     n_groups = int(gcodes.max()) + 1
     n_g = np.bincount(gcodes, minlength=n_groups).astype(float)
@@ -144,15 +150,25 @@ def _pipeline(r: np.ndarray, gcodes: np.ndarray, cells: np.ndarray, n_slopes: in
     q_raw = quartile_codes(raw)
     q_shr = quartile_codes(shrunk)
     return {
-        "alpha": alpha, "raw": raw, "se": se, "shrunk": shrunk, "lam": lam, "sigma2": sigma2,
-        "rho": rho, "sigma2_e": sigma2_e, "n_g": n_g, "q_raw": q_raw, "q_shrunk": q_shr,
+        "alpha": alpha,
+        "raw": raw,
+        "se": se,
+        "shrunk": shrunk,
+        "lam": lam,
+        "sigma2": sigma2,
+        "rho": rho,
+        "sigma2_e": sigma2_e,
+        "n_g": n_g,
+        "q_raw": q_raw,
+        "q_shrunk": q_shr,
         "policy_raw": policy(y_mean, raw, n_g, q_raw),
         "policy_shrunk": policy(y_mean, shrunk, n_g, q_shr),
-    }  # fmt: skip
+    }
 
 
-def _policy_se(fit: Fit, sample: pd.DataFrame, y: np.ndarray, alpha_q: np.ndarray,
-               n_g: np.ndarray) -> dict:
+def _policy_se(
+    fit: Fit, sample: pd.DataFrame, y: np.ndarray, alpha_q: np.ndarray, n_g: np.ndarray
+) -> dict:
     """Clustered (CR1) delta-method standard errors of the policy experiment.
 
     The increase is c'α with c_g = 1[top]/n_top − n_g/N; its linear influence on the errors is
@@ -177,8 +193,12 @@ def _policy_se(fit: Fit, sample: pd.DataFrame, y: np.ndarray, alpha_q: np.ndarra
     v_inc = factor * float((s[:, 1] ** 2).sum())
     v_act = float((cluster_sums(cl, infl_mean_f[:, None])[:, 0] ** 2).sum())
     v_cf = factor * float(((s[:, 0] + s[:, 1]) ** 2).sum())
-    return {"actual_se": np.sqrt(v_act), "counterfactual_se": np.sqrt(v_cf),
-            "increase_se": np.sqrt(v_inc), "df": G - 1}  # fmt: skip
+    return {
+        "actual_se": np.sqrt(v_act),
+        "counterfactual_se": np.sqrt(v_cf),
+        "increase_se": np.sqrt(v_inc),
+        "df": G - 1,
+    }
 
 
 def _beta_var(fit: Fit) -> np.ndarray:
@@ -212,11 +232,19 @@ def _split_halves(X, y, gcodes, cells, cit, rng) -> dict:
     for name, form, evalu in (("a_to_b", a, b), ("b_to_a", b, a)):
         q = quartiles(form.rename("v"))
         for k in QUARTILES:
-            rows.append({"direction": name, "quartile": k, "n_caseworkers": int((q == k).sum()),
-                         "mean_effect_forming_half": _f(form[q == k].mean()),
-                         "mean_effect_other_half": _f(evalu[q == k].mean())})  # fmt: skip
-        gaps[name] = (float(form[q == 4].mean() - form[q == 1].mean()),
-                      float(evalu[q == 4].mean() - evalu[q == 1].mean()))
+            rows.append(
+                {
+                    "direction": name,
+                    "quartile": k,
+                    "n_caseworkers": int((q == k).sum()),
+                    "mean_effect_forming_half": _f(form[q == k].mean()),
+                    "mean_effect_other_half": _f(evalu[q == k].mean()),
+                }
+            )
+        gaps[name] = (
+            float(form[q == 4].mean() - form[q == 1].mean()),
+            float(evalu[q == 4].mean() - evalu[q == 1].mean()),
+        )
     return {
         "n_caseworkers": int(len(wide)),
         "correlation": _f(r),
@@ -237,8 +265,13 @@ def _bootstrap(X, y, fit, gcodes, cells, cit, n_boot, rng, refit: bool) -> dict:
     beta = fit.coef
     Xv = X[fit.names].to_numpy(dtype=float)
     r_full = y - Xv @ beta
-    out = {"increase_shrunk": [], "counterfactual_shrunk": [], "increase_raw": [],
-           "counterfactual_raw": [], "true_effect_sd": []}  # fmt: skip
+    out = {
+        "increase_shrunk": [],
+        "counterfactual_shrunk": [],
+        "increase_raw": [],
+        "counterfactual_raw": [],
+        "true_effect_sd": [],
+    }
     for _ in range(n_boot):
         draw = rng.integers(0, n_cit, n_cit)
         # rows of the drawn citizens, vectorised: start of each drawn block + offset within it
@@ -250,8 +283,13 @@ def _bootstrap(X, y, fit, gcodes, cells, cit, n_boot, rng, refit: bool) -> dict:
         g_b = (np.cumsum(present) - 1)[gcodes[idx]]
         if refit:
             new_cit = np.repeat(np.arange(n_cit), lens)
-            f = ols(y[idx], pd.DataFrame(Xv[idx], columns=fit.names), cluster=new_cit, fe=g_b,
-                    vcov=False)
+            f = ols(
+                y[idx],
+                pd.DataFrame(Xv[idx], columns=fit.names),
+                cluster=new_cit,
+                fe=g_b,
+                vcov=False,
+            )
             r = y[idx] - Xv[idx][:, [fit.names.index(nm) for nm in f.names]] @ f.coef
             n_sl = len(f.coef)
         else:
@@ -282,7 +320,11 @@ def _quartile_profile(sample: pd.DataFrame, quart: pd.Series, effects: pd.Series
     for k in QUARTILES:
         cws = quart.index[quart == k]
         sub = sample.loc[(q_of_row == k).to_numpy()]
-        known = sub["combination"].notna() if "combination" in sub else pd.Series(False, index=sub.index)
+        known = (
+            sub["combination"].notna()
+            if "combination" in sub
+            else pd.Series(False, index=sub.index)
+        )
         cw_part = sub["has_caseworker_part"].astype(bool)
         per_cw = sub.groupby("caseworker_id")["citizen_id"].nunique()
         row = {
@@ -307,9 +349,16 @@ def _quartile_profile(sample: pd.DataFrame, quart: pd.Series, effects: pd.Series
         n_cwp = int(cw_part.sum())
         for opt in sorted(S1_GROUP):
             col = f"S1_{opt}"
-            v = pd.to_numeric(sub.loc[cw_part, col]).fillna(0) if col in sub else pd.Series([], dtype=float)
-            row["activities"][str(opt)] = {"group": S1_GROUP[opt], "share": _f(v.mean()) if n_cwp else None,
-                                           "n": n_cwp}  # fmt: skip
+            v = (
+                pd.to_numeric(sub.loc[cw_part, col]).fillna(0)
+                if col in sub
+                else pd.Series([], dtype=float)
+            )
+            row["activities"][str(opt)] = {
+                "group": S1_GROUP[opt],
+                "share": _f(v.mean()) if n_cwp else None,
+                "n": n_cwp,
+            }
         for item in S_ITEMS:
             v = pd.to_numeric(sub[item]).dropna() if item in sub else pd.Series([], dtype=float)
             row["mean_answers"][item] = {"mean": _f(v.mean()) if len(v) else None, "n": len(v)}
@@ -352,9 +401,13 @@ def run(
     variation is small next to the caseworker effects', are held at their estimate).
     """
     sample = analysis_sample(panel, min_citizens)
-    base = {"method": "004", "min_citizens_per_caseworker": min_citizens,
-            "n_measurements": len(sample), "n_caseworkers": int(sample["caseworker_id"].nunique()),
-            "n_citizens": int(sample["citizen_id"].nunique())}  # fmt: skip
+    base = {
+        "method": "004",
+        "min_citizens_per_caseworker": min_citizens,
+        "n_measurements": len(sample),
+        "n_caseworkers": int(sample["caseworker_id"].nunique()),
+        "n_citizens": int(sample["citizen_id"].nunique()),
+    }
     if base["n_caseworkers"] < 4 or len(sample) < 20:
         out = {**base, "status": "insufficient_data"}
         return {**out, "caseworker_effectiveness": summary(out)}
@@ -369,29 +422,44 @@ def run(
     glevels = fit.fe.index
     cells = _cells(sample, gcodes)
     Xv = X[fit.names].to_numpy(dtype=float)
-    res = _pipeline(y - Xv @ fit.coef, gcodes, cells, len(fit.coef), float(y.mean()), _beta_var(fit))
+    res = _pipeline(
+        y - Xv @ fit.coef, gcodes, cells, len(fit.coef), float(y.mean()), _beta_var(fit)
+    )
     raw = pd.Series(res["raw"], index=glevels)
     q_raw = pd.Series(res["q_raw"], index=glevels)
     pse = _policy_se(fit, sample, y, res["q_raw"], res["n_g"])
     pol = res["policy_raw"]
-    p_value = 2 * stats.t.sf(abs(pol["increase"] / pse["increase_se"]), pse["df"]) if pse["increase_se"] > 0 else None
+    p_value = (
+        2 * stats.t.sf(abs(pol["increase"] / pse["increase_se"]), pse["df"])
+        if pse["increase_se"] > 0
+        else None
+    )
 
     cit_codes, _ = _codes(cit)
     split = _split_halves(X[fit.names], y, gcodes, cells, cit_codes, rng)
     n, k = X.shape
     refit = refit_slopes if refit_slopes is not None else n * k * k <= 2e8
-    boot = _bootstrap(X, y, fit, gcodes, cells, cit_codes, n_boot, rng, refit) if n_boot > 0 else None
+    boot = (
+        _bootstrap(X, y, fit, gcodes, cells, cit_codes, n_boot, rng, refit) if n_boot > 0 else None
+    )
 
     n_meas = pd.Series(res["n_g"], index=glevels).astype(int)
     n_cit = sample.groupby(cw.to_numpy())["citizen_id"].nunique().reindex(glevels)
     q_shr = pd.Series(res["q_shrunk"], index=glevels)
     effects = [
-        {"caseworker_id": str(g), "effect": _f(raw[g]), "effect_shrunk": _f(res["shrunk"][i]),
-         "se": _f(res["se"][i]), "reliability": _f(res["lam"][i]),
-         "n_measurements": int(n_meas[g]), "n_citizens": int(n_cit[g]),
-         "quartile": int(q_raw[g]), "quartile_shrunk": int(q_shr[g])}
+        {
+            "caseworker_id": str(g),
+            "effect": _f(raw[g]),
+            "effect_shrunk": _f(res["shrunk"][i]),
+            "se": _f(res["se"][i]),
+            "reliability": _f(res["lam"][i]),
+            "n_measurements": int(n_meas[g]),
+            "n_citizens": int(n_cit[g]),
+            "quartile": int(q_raw[g]),
+            "quartile_shrunk": int(q_shr[g]),
+        }
         for i, g in enumerate(glevels)
-    ]  # fmt: skip
+    ]
     true_sd = float(np.sqrt(res["sigma2"]))
     shrunk_s = pd.Series(res["shrunk"], index=glevels)
     median_cit = float(np.median(n_cit.to_numpy()))
@@ -399,10 +467,12 @@ def run(
     boot_out = None
     if boot is not None:
         boot_out = {
-            "n_boot": n_boot, "seed": seed, "resampled": "citizens",
+            "n_boot": n_boot,
+            "seed": seed,
+            "resampled": "citizens",
             "slopes_refitted": bool(refit),
             **{f"{key}_ci": list(_ci(v)) for key, v in boot.items()},
-        }  # fmt: skip
+        }
     out = {
         **base,
         "status": "ok",
@@ -413,31 +483,45 @@ def run(
         "r2_with_fe": _f(fit.r2),
         "r2_within": _f(fit.r2_within),
         "normalisation": "caseworker effects are the fixed effects minus their unweighted mean "
-                         "over caseworkers (mean zero); only differences are interpretable",
+        "over caseworkers (mean zero); only differences are interpretable",
         "ranking": "by the raw fixed effect",
         "quartiles": _quartile_profile(sample, q_raw, raw),
         "policy_experiment": {
-            "actual": _f(pol["actual"]), "actual_se": _f(pse["actual_se"]),
-            "counterfactual": _f(pol["counterfactual"]), "counterfactual_se": _f(pse["counterfactual_se"]),
-            "increase": _f(pol["increase"]), "increase_se": _f(pse["increase_se"]),
+            "actual": _f(pol["actual"]),
+            "actual_se": _f(pse["actual_se"]),
+            "counterfactual": _f(pol["counterfactual"]),
+            "counterfactual_se": _f(pse["counterfactual_se"]),
+            "increase": _f(pol["increase"]),
+            "increase_se": _f(pse["increase_se"]),
             "p_value": _f(p_value),
             "se_method": "delta method: clustered (CR1, by citizen) sandwich of the linear "
-                         "influence of the fixed effects, quartile membership taken as given",
-            "published": {"actual": 0.1476, "actual_se": 0.0045, "counterfactual": 0.2845,
-                          "counterfactual_se": 0.0019, "increase": 0.1469, "increase_se": 0.0042,
-                          "note": "004 Tabel 1 prints 14.69 for 28.45 - 14.76 = 13.69"},
-        },  # fmt: skip
-        "published": {"n_measurements": 6164, "n_caseworkers": 115, "n_citizens": 2701,
-                      "r2_without_fe": 0.16, "r2_with_fe": 0.21,
-                      "quartile_outcome_rate": [0.07, 0.13, 0.18, 0.23],
-                      "quartile_n_caseworkers": [29, 29, 29, 28],
-                      "citizens_per_caseworker": [22.5, 22.5, 28, 20],
-                      "gap_adjusted_top_bottom": 0.26},  # fmt: skip
+            "influence of the fixed effects, quartile membership taken as given",
+            "published": {
+                "actual": 0.1476,
+                "actual_se": 0.0045,
+                "counterfactual": 0.2845,
+                "counterfactual_se": 0.0019,
+                "increase": 0.1469,
+                "increase_se": 0.0042,
+                "note": "004 Tabel 1 prints 14.69 for 28.45 - 14.76 = 13.69",
+            },
+        },
+        "published": {
+            "n_measurements": 6164,
+            "n_caseworkers": 115,
+            "n_citizens": 2701,
+            "r2_without_fe": 0.16,
+            "r2_with_fe": 0.21,
+            "quartile_outcome_rate": [0.07, 0.13, 0.18, 0.23],
+            "quartile_n_caseworkers": [29, 29, 29, 28],
+            "citizens_per_caseworker": [22.5, 22.5, 28, 20],
+            "gap_adjusted_top_bottom": 0.26,
+        },
         "effects": effects,
         "beyond": {
             "noise_model": "se² = σ²/n_g² · Σ_cells (m + ρ·m(m−1)) + x̄_g'V(β)x̄_g; cells are a "
-                           "citizen's measurements with the caseworker, ρ the within-cell "
-                           "residual correlation",
+            "citizen's measurements with the caseworker, ρ the within-cell "
+            "residual correlation",
             "residual_sd": _f(np.sqrt(res["sigma2_e"])),
             "within_citizen_correlation": _f(res["rho"]),
             "raw_effect_sd": _f(np.std(res["raw"], ddof=1)),
@@ -445,17 +529,21 @@ def run(
             "true_effect_sd": _f(true_sd),
             "mean_reliability": _f(np.mean(res["lam"])),
             "quartiles_shrunk": [
-                {"quartile": k, "n_caseworkers": int((q_shr == k).sum()),
-                 "mean_effect": _f(shrunk_s[q_shr == k].mean()),
-                 "mean_raw_effect": _f(raw[q_shr == k].mean())}
+                {
+                    "quartile": k,
+                    "n_caseworkers": int((q_shr == k).sum()),
+                    "mean_effect": _f(shrunk_s[q_shr == k].mean()),
+                    "mean_raw_effect": _f(raw[q_shr == k].mean()),
+                }
                 for k in QUARTILES
-            ],  # fmt: skip
+            ],
             "gap_top_bottom_raw": _f(raw[q_raw == 4].mean() - raw[q_raw == 1].mean()),
             "gap_top_bottom_shrunk": _f(shrunk_s[q_shr == 4].mean() - shrunk_s[q_shr == 1].mean()),
             "policy_experiment_shrunk": {
-                "actual": _f(pol_s["actual"]), "counterfactual": _f(pol_s["counterfactual"]),
+                "actual": _f(pol_s["actual"]),
+                "counterfactual": _f(pol_s["counterfactual"]),
                 "increase": _f(pol_s["increase"]),
-            },  # fmt: skip
+            },
             "split_sample": split,
             "bootstrap": boot_out,
             "explanation_da": EXPLANATION_DA.format(n=int(round(median_cit))),
@@ -466,18 +554,38 @@ def run(
 
 
 _EFFECT_FIELDS = ("caseworker_id", "effect", "effect_shrunk", "se", "n_measurements", "quartile")
-_QUARTILE_FIELDS = ("quartile", "n_caseworkers", "outcome_rate", "mean_effect",
-                    "citizens_per_caseworker", "n_citizens")  # fmt: skip
-_POLICY_FIELDS = ("actual", "actual_se", "counterfactual", "counterfactual_se", "increase",
-                  "increase_se", "p_value")  # fmt: skip
+_QUARTILE_FIELDS = (
+    "quartile",
+    "n_caseworkers",
+    "outcome_rate",
+    "mean_effect",
+    "citizens_per_caseworker",
+    "n_citizens",
+)
+_POLICY_FIELDS = (
+    "actual",
+    "actual_se",
+    "counterfactual",
+    "counterfactual_se",
+    "increase",
+    "increase_se",
+    "p_value",
+)
 
 
 def summary(a6: dict) -> dict:
     """The SPEC §6 ``caseworker_effectiveness`` object from an A6 section."""
     out = {k: a6.get(k) for k in ("n_measurements", "n_caseworkers", "n_citizens")}
     if a6.get("status") != "ok":
-        return {**out, "r2_without_fe": None, "r2_with_fe": None, "quartiles": [],
-                "policy_experiment": None, "effects": [], "true_effect_sd": None}  # fmt: skip
+        return {
+            **out,
+            "r2_without_fe": None,
+            "r2_with_fe": None,
+            "quartiles": [],
+            "policy_experiment": None,
+            "effects": [],
+            "true_effect_sd": None,
+        }
     return {
         **out,
         "r2_without_fe": a6["r2_without_fe"],

@@ -34,10 +34,15 @@ def _relative(fit: Fit, name: str, level: float = 0.95) -> dict:
     b, se = float(fit.coef[i]), float(fit.se[i])
     q = fit.t_crit(level)
     return {
-        "relative_effect": _f(np.expm1(b)), "ci_low": _f(np.expm1(b - q * se)),
-        "ci_high": _f(np.expm1(b + q * se)), "coef": _f(b), "se": _f(se),
-        "p_value": _f(fit.p_values()[i]), "n_measurements": fit.n, "n_citizens": fit.n_clusters,
-    }  # fmt: skip
+        "relative_effect": _f(np.expm1(b)),
+        "ci_low": _f(np.expm1(b - q * se)),
+        "ci_high": _f(np.expm1(b + q * se)),
+        "coef": _f(b),
+        "se": _f(se),
+        "p_value": _f(fit.p_values()[i]),
+        "n_measurements": fit.n,
+        "n_citizens": fit.n_clusters,
+    }
 
 
 def share_with_change(panel: pd.DataFrame) -> dict:
@@ -45,9 +50,12 @@ def share_with_change(panel: pd.DataFrame) -> dict:
     per = panel.groupby("citizen_id").agg(n=("meas_no", "size"), changes=("n_cw_changes", "max"))
     multi = per[per["n"] > 1]
     n = len(multi)
-    return {"share_with_change": _f((multi["changes"] >= 1).mean()) if n else None,
-            "n_citizens": n, "n_citizens_with_change": int((multi["changes"] >= 1).sum()),
-            "mean_changes": _f(multi["changes"].mean()) if n else None}  # fmt: skip
+    return {
+        "share_with_change": _f((multi["changes"] >= 1).mean()) if n else None,
+        "n_citizens": n,
+        "n_citizens_with_change": int((multi["changes"] >= 1).sum()),
+        "mean_changes": _f(multi["changes"].mean()) if n else None,
+    }
 
 
 def change_effect(panel: pd.DataFrame) -> dict:
@@ -64,9 +72,13 @@ def change_effect(panel: pd.DataFrame) -> dict:
     except EstimationError as exc:
         return {**out, "status": f"not_estimable: {exc}"}
     try:
-        fit_fe = poisson(y, X, cluster=s["citizen_id"].astype(str), fe=s["caseworker_id"].astype(str))
-        out["with_caseworker_fe"] = {**_relative(fit_fe, "n_cw_changes"),
-                                     "n_dropped_all_zero_caseworker_rows": fit_fe.extra["n_dropped_rows"]}
+        fit_fe = poisson(
+            y, X, cluster=s["citizen_id"].astype(str), fe=s["caseworker_id"].astype(str)
+        )
+        out["with_caseworker_fe"] = {
+            **_relative(fit_fe, "n_cw_changes"),
+            "n_dropped_all_zero_caseworker_rows": fit_fe.extra["n_dropped_rows"],
+        }
     except (EstimationError, ValueError) as exc:
         out["with_caseworker_fe"] = {"status": f"not_estimable: {exc}"}
     return out
@@ -90,9 +102,14 @@ def leave_one_out_belief(panel: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         loo = np.where(others > 0, (tot_sum - cell_sum) / others, np.nan)
     median = float((by_cw["sum"] / by_cw["count"]).median()) if len(by_cw) else np.nan
-    return pd.DataFrame({"loo_s12": loo, "n_other_answers": others,
-                         "high": np.where(np.isnan(loo), np.nan, (loo > median).astype(float))},
-                        index=panel.index).assign(median_caseworker_s12=median)  # fmt: skip
+    return pd.DataFrame(
+        {
+            "loo_s12": loo,
+            "n_other_answers": others,
+            "high": np.where(np.isnan(loo), np.nan, (loo > median).astype(float)),
+        },
+        index=panel.index,
+    ).assign(median_caseworker_s12=median)
 
 
 def belief_effect(panel: pd.DataFrame) -> dict:
@@ -101,12 +118,14 @@ def belief_effect(panel: pd.DataFrame) -> dict:
     ok = panel[OUTCOME].notna().to_numpy() & ~np.isnan(b["high"].to_numpy())
     s = panel.loc[ok].reset_index(drop=True)
     high = b.loc[ok, "high"].to_numpy()
-    out: dict = {"sample": "measurements with a known outcome whose caseworker has S12 answers "
-                           "for other citizens",
-                 "definition": "high = caseworker's mean S12 over their other citizens is above "
-                               "the median of the caseworkers' mean S12",
-                 "median_caseworker_s12": _f(b["median_caseworker_s12"].iloc[0]) if len(b) else None,
-                 "n_measurements": len(s)}  # fmt: skip
+    out: dict = {
+        "sample": "measurements with a known outcome whose caseworker has S12 answers "
+        "for other citizens",
+        "definition": "high = caseworker's mean S12 over their other citizens is above "
+        "the median of the caseworkers' mean S12",
+        "median_caseworker_s12": _f(b["median_caseworker_s12"].iloc[0]) if len(b) else None,
+        "n_measurements": len(s),
+    }
     if len(s) < 20 or len(np.unique(high)) < 2:
         return {**out, "status": "insufficient_data"}
     y = pd.to_numeric(s[OUTCOME]).to_numpy(dtype=float)
@@ -118,10 +137,17 @@ def belief_effect(panel: pd.DataFrame) -> dict:
     rates = {}
     for v, key in ((1.0, "high"), (0.0, "low")):
         m = high == v
-        rates[key] = {"outcome_rate": _f(y[m].mean()), "n": int(m.sum()),
-                      "n_citizens": int(s.loc[m, "citizen_id"].nunique())}  # fmt: skip
-    return {**out, "status": "ok", **_relative(fit, "high_belief_caseworker"),
-            "outcome_rate_by_group": rates}
+        rates[key] = {
+            "outcome_rate": _f(y[m].mean()),
+            "n": int(m.sum()),
+            "n_citizens": int(s.loc[m, "citizen_id"].nunique()),
+        }
+    return {
+        **out,
+        "status": "ok",
+        **_relative(fit, "high_belief_caseworker"),
+        "outcome_rate_by_group": rates,
+    }
 
 
 def run(panel: pd.DataFrame, *, seed: int = 0) -> dict:
@@ -136,11 +162,15 @@ def run(panel: pd.DataFrame, *, seed: int = 0) -> dict:
         "share_with_change": share,
         "change_effect": change,
         "belief_effect": belief,
-        "published": {"share_with_change": 0.40, "relative_effect_per_change": -0.22,
-                      "relative_effect_high_vs_low_belief": 0.32},  # fmt: skip
+        "published": {
+            "share_with_change": 0.40,
+            "relative_effect_per_change": -0.22,
+            "relative_effect_high_vs_low_belief": 0.32,
+        },
         # SPEC §6 summary objects (lifted to the top level of results.json)
         "caseworker_change": {
-            "share_with_change": share["share_with_change"], "n_citizens": share["n_citizens"],
+            "share_with_change": share["share_with_change"],
+            "n_citizens": share["n_citizens"],
             "relative_effect_per_change": change.get("relative_effect") if ok_c else None,
             "ci_low": change.get("ci_low") if ok_c else None,
             "ci_high": change.get("ci_high") if ok_c else None,
@@ -155,4 +185,4 @@ def run(panel: pd.DataFrame, *, seed: int = 0) -> dict:
             "ci_low": belief.get("ci_low") if ok_b else None,
             "ci_high": belief.get("ci_high") if ok_b else None,
         },
-    }  # fmt: skip
+    }

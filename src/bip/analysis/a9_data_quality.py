@@ -57,4 +57,8 @@ def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> dict:
     for jid, part in panel.groupby(panel["jobcenter_id"].astype(str), sort=True):
         rows.append({"jobcenter": labels[jid], **_row(part)})
     rows.sort(key=lambda r: (len(r["jobcenter"]), r["jobcenter"]))
-    return {"rows": rows, "all": {"jobcenter": "all", **_row(panel)}, "jobcenters_anonymised": bool(anonymise_jobcenters)}
+    return {
+        "rows": rows,
+        "all": {"jobcenter": "all", **_row(panel)},
+        "jobcenters_anonymised": bool(anonymise_jobcenters),
+    }

@@ -108,8 +108,9 @@ def _solve(xtx, xty, y, codes, G, size, fitted, scores, level) -> Fit:
     return _fit(beta, se, y, u, n, G, k, level)
 
 
-def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.ndarray, *,
-                  level: float = 0.95) -> Fit:  # fmt: skip
+def cluster_means(
+    cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.ndarray, *, level: float = 0.95
+) -> Fit:
     """:func:`cluster_ols` for a design of cell dummies only (no intercept), in O(N).
 
     ``cells`` holds each row's cell index in ``0..n_cells-1``. The coefficients are the cell
@@ -125,12 +126,26 @@ def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.nda
     k = int(used.sum())
     nan = np.full(n_cells, np.nan)
     if n == 0 or n <= k or G < 2:
-        return Fit(nan, nan.copy(), nan.copy(), nan.copy(), nan.copy(), n, G, k, max(G - 1, 0), np.nan, np.nan)
+        return Fit(
+            nan,
+            nan.copy(),
+            nan.copy(),
+            nan.copy(),
+            nan.copy(),
+            n,
+            G,
+            k,
+            max(G - 1, 0),
+            np.nan,
+            np.nan,
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         beta = np.bincount(cells, weights=y, minlength=n_cells) / counts
     u = y - beta[cells]
     # Cluster-by-cell residual sums: row g of S is X_g'u_g restricted to the used cells.
-    s = np.bincount(codes * n_cells + cells, weights=u, minlength=size * n_cells).reshape(size, n_cells)[:, used]
+    s = np.bincount(codes * n_cells + cells, weights=u, minlength=size * n_cells).reshape(
+        size, n_cells
+    )[:, used]
     inv = 1.0 / counts[used]
     meat = s.T @ s
     c = G / (G - 1) * (n - 1) / (n - k)
@@ -139,7 +154,6 @@ def cluster_means(cells: np.ndarray, n_cells: int, y: np.ndarray, groups: np.nda
     se[used] = np.sqrt(np.clip(np.diag(v), 0, None))
     beta[~used] = np.nan
     return _fit(beta, se, y, u, n, G, k, level)
-
 
 
 def _fit(beta, se, y, u, n: int, G: int, k: int, level: float) -> Fit:
@@ -151,6 +165,7 @@ def _fit(beta, se, y, u, n: int, G: int, k: int, level: float) -> Fit:
     tss = float(((y - y.mean()) ** 2).sum())
     r2 = 1 - float(u @ u) / tss if tss > 0 else np.nan
     return Fit(beta, se, beta - t_crit * se, beta + t_crit * se, p_value, n, G, k, df, t_crit, r2)
+
 
 def _independent_columns(gram: np.ndarray, nonzero: np.ndarray, tol: float = 1e-10) -> np.ndarray:
     """Indices of a maximal set of linearly independent columns, earliest first.
@@ -193,7 +208,9 @@ class CellsDesign:
         self.btb = self.B.T @ self.B
         self.db = _cell_sums(self.cells, n_cells, self.B)
 
-    def fit(self, mask: np.ndarray, prev: np.ndarray, y_full: np.ndarray, *, level: float = 0.95) -> Fit:
+    def fit(
+        self, mask: np.ndarray, prev: np.ndarray, y_full: np.ndarray, *, level: float = 0.95
+    ) -> Fit:
         """Fit on the rows of ``mask`` (must be within the complete rows); ``y_full``/``prev``
         are full-length arrays whose values outside ``mask`` are ignored."""
         mask = np.asarray(mask, dtype=bool) & self.valid
@@ -248,8 +265,12 @@ class CellsDesign:
             u_full = np.zeros(len(mask))
             u_full[mask] = u
             codes = self.codes
-            sd = np.bincount(codes * kd + cu, weights=u_full, minlength=sizes * kd).reshape(sizes, kd)
-            w_full = sparse.csr_matrix((u_full, (codes, np.arange(len(mask)))), shape=(sizes, len(mask)))
+            sd = np.bincount(codes * kd + cu, weights=u_full, minlength=sizes * kd).reshape(
+                sizes, kd
+            )
+            w_full = sparse.csr_matrix(
+                (u_full, (codes, np.arange(len(mask)))), shape=(sizes, len(mask))
+            )
             su = np.bincount(codes, weights=u_full, minlength=sizes)
             sp = np.bincount(codes, weights=u_full * p0, minlength=sizes)
             sb = np.asarray(w_full @ B)
@@ -267,5 +288,7 @@ class CellsDesign:
 
 def _cell_sums(cells: np.ndarray, n_cells: int, X: np.ndarray) -> np.ndarray:
     """Per-cell column sums of X (n_cells x K)."""
-    d = sparse.csr_matrix((np.ones(len(cells)), (cells, np.arange(len(cells)))), shape=(n_cells, len(cells)))
+    d = sparse.csr_matrix(
+        (np.ones(len(cells)), (cells, np.arange(len(cells)))), shape=(n_cells, len(cells))
+    )
     return np.asarray(d @ X)

@@ -47,8 +47,12 @@ def dataset_fingerprint(ds: Dataset) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def analyze_panel(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False,
-                  step: Callable[[str], None] = lambda s: None) -> dict:  # fmt: skip
+def analyze_panel(
+    panel: pd.DataFrame,
+    *,
+    anonymise_jobcenters: bool = False,
+    step: Callable[[str], None] = lambda s: None,
+) -> dict:
     """Every analysis section on a panel (no meta, no dataset counts)."""
     # The regressions' BLAS work is small K x K products and N x K passes; BLAS threads only
     # add contention (A4 measured 3x slower with 2 threads on a shared 2-core machine).
@@ -79,27 +83,46 @@ def _sections(panel: pd.DataFrame, anonymise_jobcenters: bool, step: Callable[[s
     step("A8 cohort profile")
     sections["a8_cohort"] = a8_cohort.run(panel)
     step("A9 data quality")
-    sections["a9_data_quality"] = a9_data_quality.run(panel, anonymise_jobcenters=anonymise_jobcenters)
+    sections["a9_data_quality"] = a9_data_quality.run(
+        panel, anonymise_jobcenters=anonymise_jobcenters
+    )
     return sections
 
 
 def spec_keys(ds_counts: dict, sections: dict) -> dict:
     """The SPEC §6 top-level keys, taken from the sections."""
-    a1, a2, a4 = sections["a1_progression"], sections["a2_activities"], sections["a4_combination_effects"]
+    a1, a2, a4 = (
+        sections["a1_progression"],
+        sections["a2_activities"],
+        sections["a4_combination_effects"],
+    )
     progression = {
-        item: {k: a1["items"][item][k] for k in ("mean", "n", "n_citizens", "share_unchanged", "share_up", "share_down")}
+        item: {
+            k: a1["items"][item][k]
+            for k in ("mean", "n", "n_citizens", "share_unchanged", "share_up", "share_down")
+        }
         for item in ALL_ITEMS
     }
     combinations = {code: dict(v) for code, v in a2["codes"].items()}
     effects = {
         item: {
-            code: {"d": r["estimate"], "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": r["n"],
-                   "n_citizens": r["n_citizens"], "percentile": r["percentile"]}  # fmt: skip
+            code: {
+                "d": r["estimate"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "n": r["n"],
+                "n_citizens": r["n_citizens"],
+                "percentile": r["percentile"],
+            }
             for code, r in a4["naive"][item]["codes"].items()
         }
         for item in ALL_ITEMS
     }
-    a5, a6, a7 = sections.get("a5_job_chance"), sections.get("a6_caseworkers"), sections.get("a7_change_belief")
+    a5, a6, a7 = (
+        sections.get("a5_job_chance"),
+        sections.get("a6_caseworkers"),
+        sections.get("a7_change_belief"),
+    )
 
     def pick(key: str, *candidates):
         for c in candidates:
@@ -121,6 +144,7 @@ def spec_keys(ds_counts: dict, sections: dict) -> dict:
 
 def dataset_counts(ds: Dataset, panel: pd.DataFrame) -> dict:
     """Row counts of the operational tables and the parts present (SPEC §6 ``dataset``)."""
+
     def rows(name: str) -> int:
         return sum(b.num_rows for b in ds.batches(name))
 
@@ -135,9 +159,17 @@ def dataset_counts(ds: Dataset, panel: pd.DataFrame) -> dict:
     }
 
 
-def analyze_dataset(path: Path | str, out_dir: Path | str, *, anonymise_jobcenters: bool = False,
-                    lang: str = "da", overwrite: bool = False, progress: Callable[[str], None] | None = None,
-                    report: bool = True, pdf: bool = True) -> Path:  # fmt: skip
+def analyze_dataset(
+    path: Path | str,
+    out_dir: Path | str,
+    *,
+    anonymise_jobcenters: bool = False,
+    lang: str = "da",
+    overwrite: bool = False,
+    progress: Callable[[str], None] | None = None,
+    report: bool = True,
+    pdf: bool = True,
+) -> Path:
     """Validate the dataset at ``path``, build the panel, run A1-A9 and write ``out_dir``.
 
     ``out_dir`` receives ``results.json`` (schema bip-results/1), ``tables.html`` and, unless

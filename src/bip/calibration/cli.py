@@ -17,12 +17,22 @@ def _fmt(x: float | None) -> str:
 
 @click.command()
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--results", "results", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="also compare figures from an analysis results.json")
-@click.option("--scale", type=float, default=None,
-              help="cohort scale for count figures (default: from truth.json, else 1)")
+@click.option(
+    "--results",
+    "results",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="also compare figures from an analysis results.json",
+)
+@click.option(
+    "--scale",
+    type=float,
+    default=None,
+    help="cohort scale for count figures (default: from truth.json, else 1)",
+)
 @click.option("--failures-only", is_flag=True, help="print only figures outside their tolerance")
-def calibrate(dataset: Path, results: Path | None, scale: float | None, failures_only: bool) -> None:
+def calibrate(
+    dataset: Path, results: Path | None, scale: float | None, failures_only: bool
+) -> None:
     """Compare DATASET with every published BIP figure it can reproduce; exit 1 on any FAIL."""
     from bip.calibration import calibrate as run
 
@@ -36,11 +46,15 @@ def calibrate(dataset: Path, results: Path | None, scale: float | None, failures
     for r in rows:
         if failures_only and r.status != "FAIL":
             continue
-        click.echo(f"{r.figure:<58} {_fmt(r.published):>10} {_fmt(r.value):>10} {_fmt(r.difference):>9} "
-                   f"{r.tolerance:>8}  {r.status:<6}  {r.source}")  # fmt: skip
+        click.echo(
+            f"{r.figure:<58} {_fmt(r.published):>10} {_fmt(r.value):>10} {_fmt(r.difference):>9} "
+            f"{r.tolerance:>8}  {r.status:<6}  {r.source}"
+        )
     n_fail = sum(r.status == "FAIL" for r in rows)
     n_ok = sum(r.status == "OK" for r in rows)
-    click.echo(f"\n{n_ok} OK, {n_fail} FAIL, {sum(r.status in ('INFO', 'MISSING') for r in rows)} info/missing "
-               f"of {len(rows)} figures")  # fmt: skip
+    click.echo(
+        f"\n{n_ok} OK, {n_fail} FAIL, {sum(r.status in ('INFO', 'MISSING') for r in rows)} info/missing "
+        f"of {len(rows)} figures"
+    )
     if n_fail:
         raise SystemExit(1)

@@ -45,7 +45,9 @@ def load_published() -> dict[str, dict]:
 @cache
 def load_tolerances() -> dict[str, dict]:
     """The tolerance entries by figure id (``tolerances.yaml`` in this package)."""
-    text = resources.files("bip.calibration").joinpath("tolerances.yaml").read_text(encoding="utf-8")
+    text = (
+        resources.files("bip.calibration").joinpath("tolerances.yaml").read_text(encoding="utf-8")
+    )
     figs = yaml.safe_load(text)["figures"]
     for fid, tol in figs.items():
         if not tol.get("reason"):
@@ -62,9 +64,13 @@ def _published_value(fid: str):
         return entry["n_obs"], entry["source"] + " (n)"
     entry = load_published()[base]
     value = entry["value"]
-    if isinstance(value, dict) and all(isinstance(v, dict) and "count" in v for v in value.values()):
+    if isinstance(value, dict) and all(
+        isinstance(v, dict) and "count" in v for v in value.values()
+    ):
         total = sum(v["count"] for v in value.values())  # exact shares from the printed counts
-        return {k: 100.0 * v["count"] / total for k, v in value.items()}, entry["source"] + " (count shares)"
+        return {k: 100.0 * v["count"] / total for k, v in value.items()}, entry[
+            "source"
+        ] + " (count shares)"
     if isinstance(value, dict) and set(value) == {"min", "max"}:
         mid = (value["min"] + value["max"]) / 2
         return {"B_avg": mid, "S_avg": mid}, entry["source"] + " (midpoint of the range)"
@@ -106,7 +112,16 @@ def compare(figures: dict, *, scale: float = 1.0, prefix: str = "") -> list[Row]
                 v = val.get(key)
                 status, ttext = _judge(float(p), v, tol, key, scale)
                 shown = float(p) * scale if tol.get("per_scale") else float(p)
-                rows.append(Row(f"{fid}[{key}]", shown, None if v is None else float(v), ttext, source, status))
+                rows.append(
+                    Row(
+                        f"{fid}[{key}]",
+                        shown,
+                        None if v is None else float(v),
+                        ttext,
+                        source,
+                        status,
+                    )
+                )
         else:
             status, ttext = _judge(float(pub), val, tol, None, scale)
             shown = float(pub) * scale if tol.get("per_scale") else float(pub)
@@ -141,10 +156,14 @@ def results_figures(results: dict) -> dict:
     out["mean_weeks_between_responses"] = get_path(results, "mean_weeks_between")
     combos = get_path(results, "combinations") or {}
     out["t3_combinations"] = {c: pct(get_path(v, "share")) for c, v in combos.items()}
-    out["share_experienced_caseworker_change"] = pct(get_path(results, "caseworker_change", "share_with_change"))
+    out["share_experienced_caseworker_change"] = pct(
+        get_path(results, "caseworker_change", "share_with_change")
+    )
     rel = get_path(results, "caseworker_change", "relative_effect_per_change")
     out["job_chance_reduction_per_caseworker_change"] = None if rel is None else -100.0 * rel
-    out["belief_effect_job_probability"] = pct(get_path(results, "belief", "relative_effect_high_vs_low"))
+    out["belief_effect_job_probability"] = pct(
+        get_path(results, "belief", "relative_effect_high_vs_low")
+    )
     ce = get_path(results, "caseworker_effectiveness") or {}
     out["policy_actual_share"] = pct(get_path(ce, "policy_experiment", "actual"))
     out["policy_effective_share"] = pct(get_path(ce, "policy_experiment", "counterfactual"))
@@ -155,16 +174,24 @@ def results_figures(results: dict) -> dict:
     keys = ["q1_least_effective", "q2", "q3", "q4_most_effective"]
     quart = ce.get("quartiles") or []
     out["cw_outcome_share_by_quartile"] = {
-        keys[int(q["quartile"]) - 1]: pct(q.get("outcome_rate")) for q in quart if 1 <= int(q.get("quartile", 0)) <= 4
+        keys[int(q["quartile"]) - 1]: pct(q.get("outcome_rate"))
+        for q in quart
+        if 1 <= int(q.get("quartile", 0)) <= 4
     }
     j13 = get_path(results, "belief", "job13_rate_by_S12")
     levels = ["nej", "tvivler", "det_svinger", "gode_chancer", "ja"]
     if isinstance(j13, dict):
-        out["pct_in_job_by_caseworker_belief"] = {levels[i]: pct(j13.get(str(i + 1))) for i in range(5)}
+        out["pct_in_job_by_caseworker_belief"] = {
+            levels[i]: pct(j13.get(str(i + 1))) for i in range(5)
+        }
     elif isinstance(j13, list) and len(j13) == 5:
         out["pct_in_job_by_caseworker_belief"] = {levels[i]: pct(j13[i]) for i in range(5)}
-    out["es_no_activity_citizen_avg"] = get_path(results, "combination_effects", "B_avg", "0000", "d")
-    out["es_no_activity_caseworker_avg"] = get_path(results, "combination_effects", "S_avg", "0000", "d")
+    out["es_no_activity_citizen_avg"] = get_path(
+        results, "combination_effects", "B_avg", "0000", "d"
+    )
+    out["es_no_activity_caseworker_avg"] = get_path(
+        results, "combination_effects", "S_avg", "0000", "d"
+    )
     return {k: v for k, v in out.items() if v is not None and v != {}}
 
 
@@ -179,7 +206,9 @@ def cohort_scale(path: Path) -> float:
     return 1.0
 
 
-def calibrate(dataset: Path | str, results: Path | str | None = None, *, scale: float | None = None) -> list[Row]:
+def calibrate(
+    dataset: Path | str, results: Path | str | None = None, *, scale: float | None = None
+) -> list[Row]:
     """Compare the dataset at ``dataset`` (validated first) and optionally a ``results.json``
     with every published figure they can reproduce."""
     from bip.calibration.figures import compute

@@ -101,7 +101,11 @@ def _meaning(table: str, c: Column) -> str:
     if c.name in inst.items and inst.items[c.name].scale:
         item = inst.items[c.name]
         anchors = inst.anchors(c.name)
-        scale = "; ".join(f"{k} {v}" for k, v in anchors.items()) if item.scale == "jobchance" else "1 lowest, 5 highest"
+        scale = (
+            "; ".join(f"{k} {v}" for k, v in anchors.items())
+            if item.scale == "jobchance"
+            else "1 lowest, 5 highest"
+        )
         return f"{item.text('da')} ({item.text('en').lower()}); {scale}"
     if c.name.startswith("S1_"):
         n = int(c.name[3:])
@@ -119,8 +123,12 @@ def _meaning(table: str, c: Column) -> str:
 def _table(name: str) -> str:
     t = TABLES[name]
     key = ", ".join(f"`{k}`" for k in t.key) if t.key else "none (rows may repeat)"
-    out = [f"### `{name}`\n", f"{t.doc} File `{name}.csv` or `{name}.parquet`. Unique key: {key}.\n",
-           "| column | type | rule | meaning |", "|---|---|---|---|"]
+    out = [
+        f"### `{name}`\n",
+        f"{t.doc} File `{name}.csv` or `{name}.parquet`. Unique key: {key}.\n",
+        "| column | type | rule | meaning |",
+        "|---|---|---|---|",
+    ]
     for c in t.columns:
         out.append(f"| `{c.name}` | `{c.kind}` | {_rule(c)} | {_meaning(name, c)} |")
     return "\n".join(out) + "\n"
@@ -129,14 +137,16 @@ def _table(name: str) -> str:
 def _tables() -> str:
     ops = [n for n, t in TABLES.items() if not t.register]
     regs = [n for n, t in TABLES.items() if t.register]
-    return ("## Operational tables\n\n"
-            "A measurement whose B columns (`B1`–`B11`, `B10_*`) are all empty has no citizen part; "
-            "one whose S columns (`S1_*`, `S2`–`S12`) are all empty has no caseworker part. A change "
-            "of `caseworker_id` between a citizen's consecutive measurements is a caseworker change. "
-            "*Ved ikke* and *vil ikke svare* are recorded as empty cells.\n\n"
-            + "\n".join(_table(n) for n in ops)
-            + "\n## Register tables\n\nKeyed by the same pseudonymous `citizen_id`.\n\n"
-            + "\n".join(_table(n) for n in regs))
+    return (
+        "## Operational tables\n\n"
+        "A measurement whose B columns (`B1`–`B11`, `B10_*`) are all empty has no citizen part; "
+        "one whose S columns (`S1_*`, `S2`–`S12`) are all empty has no caseworker part. A change "
+        "of `caseworker_id` between a citizen's consecutive measurements is a caseworker change. "
+        "*Ved ikke* and *vil ikke svare* are recorded as empty cells.\n\n"
+        + "\n".join(_table(n) for n in ops)
+        + "\n## Register tables\n\nKeyed by the same pseudonymous `citizen_id`.\n\n"
+        + "\n".join(_table(n) for n in regs)
+    )
 
 
 def _tail() -> str:

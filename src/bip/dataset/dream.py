@@ -62,15 +62,20 @@ def read_mapping(path: Path | str, report: Report) -> Mapping | None:
     except UnicodeDecodeError:
         report.error(label, None, None, "mapping file is not valid UTF-8 text")
         return None
-    rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.lstrip().startswith("#")]
+    rows = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not rows:
         report.error(label, None, None, "mapping file has no header row 'code,status'")
         return None
     head_line, head = rows[0]
     head_cells = [c.strip() for c in next(csv.reader([head]))]
     if head_cells[:2] != ["code", "status"]:
-        report.error(label, head_line, None, f"header must be 'code,status' (found '{head.strip()}')")
+        report.error(
+            label, head_line, None, f"header must be 'code,status' (found '{head.strip()}')"
+        )
         return None
     for n, line in rows[1:]:
         cells = [c.strip() for c in next(csv.reader([line]))]
@@ -82,11 +87,17 @@ def read_mapping(path: Path | str, report: Report) -> Mapping | None:
             report.error(label, n, "code", "empty code")
             continue
         if status not in BENEFIT_STATUSES:
-            report.error(label, n, "status",
-                         f"unknown status '{status}' (allowed: {', '.join(BENEFIT_STATUSES)})")
+            report.error(
+                label,
+                n,
+                "status",
+                f"unknown status '{status}' (allowed: {', '.join(BENEFIT_STATUSES)})",
+            )
             continue
         if code in codes and codes[code][0] != BENEFIT_STATUSES.index(status):
-            report.error(label, n, "code", f"code '{code}' mapped twice (first on line {codes[code][1]})")
+            report.error(
+                label, n, "code", f"code '{code}' mapped twice (first on line {codes[code][1]})"
+            )
             continue
         codes.setdefault(code, (BENEFIT_STATUSES.index(status), n))
     if report.n_errors > before:
@@ -94,8 +105,9 @@ def read_mapping(path: Path | str, report: Report) -> Mapping | None:
     if not codes:
         report.error(label, None, None, "mapping file maps no codes")
         return None
-    return Mapping(pa.array(list(codes), pa.string()),
-                   np.array([v[0] for v in codes.values()], dtype=np.int16))
+    return Mapping(
+        pa.array(list(codes), pa.string()), np.array([v[0] for v in codes.values()], dtype=np.int16)
+    )
 
 
 def parse_week_column(name: str, patterns: Sequence[re.Pattern]) -> tuple[str | None, str | None]:
@@ -110,7 +122,10 @@ def parse_week_column(name: str, patterns: Sequence[re.Pattern]) -> tuple[str | 
             year += 1900 if year >= TWO_DIGIT_PIVOT else 2000
         weeks_in_year = dt.date(year, 12, 28).isocalendar()[1]
         if not 1 <= week <= weeks_in_year:
-            return None, f"week column names week {week} of {year}, which has {weeks_in_year} ISO weeks"
+            return (
+                None,
+                f"week column names week {week} of {year}, which has {weeks_in_year} ISO weeks",
+            )
         return f"{year}-W{week:02d}", None
     return None, None
 
@@ -120,7 +135,9 @@ def _compile(patterns: Sequence[str]) -> list[re.Pattern]:
     for p in patterns:
         pat = re.compile(p)
         if not {"year", "week"} <= set(pat.groupindex):
-            raise ValueError(f"week pattern {p!r} needs the named groups (?P<year>..) and (?P<week>..)")
+            raise ValueError(
+                f"week pattern {p!r} needs the named groups (?P<year>..) and (?P<week>..)"
+            )
         out.append(pat)
     return out
 
@@ -129,8 +146,11 @@ def _codes_text(arr: pa.Array) -> pa.Array:
     """Cells as trimmed text codes; empty -> null. Parquet integers/floats become '111'."""
     if pa.types.is_floating(arr.type):
         whole = pc.equal(pc.floor(arr), arr)
-        arr = pc.if_else(whole, pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string()),
-                         pc.cast(arr, pa.string()))
+        arr = pc.if_else(
+            whole,
+            pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string()),
+            pc.cast(arr, pa.string()),
+        )
     elif not pa.types.is_string(arr.type):
         arr = pc.cast(arr, pa.string())
     arr = pc.utf8_trim_whitespace(arr)
@@ -192,7 +212,9 @@ def import_dream(
     if id_column not in names:
         report.error(label, 1, id_column, "missing id column (choose it with --id-column)")
     if not weeks and not report.n_errors:
-        report.error(label, 1, None, "no week columns found (expected names like y_1501 or 2015-W01)")
+        report.error(
+            label, 1, None, "no week columns found (expected names like y_1501 or 2015-W01)"
+        )
     if ignored:
         report.warning(label, 1, None, f"not week columns, ignored: {', '.join(ignored)}")
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -210,8 +232,9 @@ def import_dream(
     try:
         with atomic_file(out, overwrite) as tmp, FileWriter(tmp, schema, out_fmt) as writer:
             rows_per_batch = max(1_000, _BATCH_CELLS // len(week_cols))
-            for lines, batch in batches(tf, names, report, batch_rows=rows_per_batch,
-                                        dictionary=frozenset(week_cols)):
+            for lines, batch in batches(
+                tf, names, report, batch_rows=rows_per_batch, dictionary=frozenset(week_cols)
+            ):
                 ids = _codes_text(batch.column(id_column))
                 empty = ids.is_null().to_numpy(zero_copy_only=False)
                 for line in lines[empty]:
@@ -228,9 +251,16 @@ def import_dream(
                     continue  # keep reading to report every problem; nothing will be written
                 rows, cols = np.nonzero(codes >= 0)  # row-major: person by person, week by week
                 status_idx = codes[rows, cols]  # already status indices
-                writer.write(pa.RecordBatch.from_arrays(
-                    [ids.take(pa.array(rows)), week_labels.take(pa.array(cols)),
-                     status_labels.take(pa.array(status_idx))], schema=schema))
+                writer.write(
+                    pa.RecordBatch.from_arrays(
+                        [
+                            ids.take(pa.array(rows)),
+                            week_labels.take(pa.array(cols)),
+                            status_labels.take(pa.array(status_idx)),
+                        ],
+                        schema=schema,
+                    )
+                )
             _check_unique_ids(ids_seen, lines_seen, label, id_column, report)
             if report.n_errors:
                 raise _Abort
@@ -243,8 +273,9 @@ def import_dream(
     return report
 
 
-def _map_codes(cells: pa.Array, mp: Mapping, lines: np.ndarray, label: str, column: str,
-               report: Report) -> np.ndarray:
+def _map_codes(
+    cells: pa.Array, mp: Mapping, lines: np.ndarray, label: str, column: str, report: Report
+) -> np.ndarray:
     """Status index per row (-1: no record) for one week column; unmapped codes reported.
 
     Works on the column's few distinct codes (a dictionary encoding) and maps rows by index.
@@ -257,12 +288,16 @@ def _map_codes(cells: pa.Array, mp: Mapping, lines: np.ndarray, label: str, colu
     status = np.append(mp.statuses[pc.fill_null(found, 0).to_numpy(zero_copy_only=False)], -1)
     status[:-1][pc.is_null(found).to_numpy(zero_copy_only=False)] = -1
     rows = pc.fill_null(enc.indices, len(values)).to_numpy(zero_copy_only=False)
-    unmapped = np.append(pc.and_(pc.is_valid(values), pc.is_null(found)).to_numpy(zero_copy_only=False), False)
+    unmapped = np.append(
+        pc.and_(pc.is_valid(values), pc.is_null(found)).to_numpy(zero_copy_only=False), False
+    )
     if unmapped.any():
         bad = unmapped[rows]
         shown = values.to_pylist()
         for line, v in zip(lines[bad], rows[bad], strict=True):
-            report.error(label, int(line), column, f"benefit code '{shown[v]}' is not in the mapping file")
+            report.error(
+                label, int(line), column, f"benefit code '{shown[v]}' is not in the mapping file"
+            )
     return status[rows]
 
 
@@ -270,8 +305,9 @@ class _Abort(Exception):
     """Leave the output unwritten (the report says why)."""
 
 
-def _check_unique_ids(ids: list[pa.Array], lines: list[np.ndarray], label: str, column: str,
-                      report: Report) -> None:
+def _check_unique_ids(
+    ids: list[pa.Array], lines: list[np.ndarray], label: str, column: str, report: Report
+) -> None:
     if not ids:
         return
     allids = pa.chunked_array(ids, pa.string())

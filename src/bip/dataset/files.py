@@ -49,9 +49,15 @@ def locate(path: Path, report: Report) -> dict[str, TableFile]:
         report.error(str(path), None, None, "not a folder")
         return found
     for name in TABLES:
-        forms = [TableFile(name, path / f"{name}.{ext}", ext) for ext in FORMATS if (path / f"{name}.{ext}").is_file()]
+        forms = [
+            TableFile(name, path / f"{name}.{ext}", ext)
+            for ext in FORMATS
+            if (path / f"{name}.{ext}").is_file()
+        ]
         if len(forms) > 1:
-            report.error(str(path), None, None, f"both {name}.csv and {name}.parquet present; keep one")
+            report.error(
+                str(path), None, None, f"both {name}.csv and {name}.parquet present; keep one"
+            )
         elif forms:
             found[name] = forms[0]
     known = {f"{n}.{e}" for n in TABLES for e in FORMATS}
@@ -83,7 +89,10 @@ def header(tf: TableFile) -> list[str]:
 
 
 def batches(
-    tf: TableFile, names: list[str], report: Report, batch_rows: int = BATCH_ROWS,
+    tf: TableFile,
+    names: list[str],
+    report: Report,
+    batch_rows: int = BATCH_ROWS,
     dictionary: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
     """(line numbers, raw batch) pairs. CSV cells come as text; Parquet as stored.
@@ -97,8 +106,11 @@ def batches(
         try:
             pf = pq.ParquetFile(tf.path)
             schema = pf.schema_arrow
-            as_dict = [c for c in dictionary if c in schema.names
-                       and pa.types.is_string(schema.field(c).type)]
+            as_dict = [
+                c
+                for c in dictionary
+                if c in schema.names and pa.types.is_string(schema.field(c).type)
+            ]
             if as_dict:
                 pf = pq.ParquetFile(tf.path, read_dictionary=as_dict)
             for b in pf.iter_batches(batch_size=batch_rows, columns=names):
@@ -118,18 +130,26 @@ def _csv_batches(
 
     def bad_row(row) -> str:
         # Arrow gives the file line (header = 1) of the row it skips.
-        report.error(tf.label, row.number, None,
-                     f"malformed row: expected {n} fields, got {row.actual_columns}")
+        report.error(
+            tf.label,
+            row.number,
+            None,
+            f"malformed row: expected {n} fields, got {row.actual_columns}",
+        )
         if row.number is not None:
             skipped.append(row.number)
         return "skip"
 
     ro = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=64 << 20, use_threads=False)
     # Empty lines are kept as rows so that line numbers stay exact (they fail as empty ids).
-    po = pacsv.ParseOptions(invalid_row_handler=bad_row, newlines_in_values=False, ignore_empty_lines=False)
+    po = pacsv.ParseOptions(
+        invalid_row_handler=bad_row, newlines_in_values=False, ignore_empty_lines=False
+    )
     co = pacsv.ConvertOptions(
-        column_types={c: pa.dictionary(pa.int32(), pa.string()) if c in dictionary else pa.string()
-                      for c in names},
+        column_types={
+            c: pa.dictionary(pa.int32(), pa.string()) if c in dictionary else pa.string()
+            for c in names
+        },
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,

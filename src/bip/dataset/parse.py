@@ -43,7 +43,9 @@ class Parser:
         self.report = report
         self.refs = refs or {}
 
-    def _report_rows(self, bad: pa.Array, raw: pa.Array, lines: np.ndarray, column: str, reason) -> None:
+    def _report_rows(
+        self, bad: pa.Array, raw: pa.Array, lines: np.ndarray, column: str, reason
+    ) -> None:
         idx = np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False))
         if len(idx) == 0:
             return
@@ -74,7 +76,9 @@ class Parser:
             else:
                 arr = raw
         if col.required:
-            self._report_rows(empty, arr, lines, col.name, lambda v: "empty, but this column is required")
+            self._report_rows(
+                empty, arr, lines, col.name, lambda v: "empty, but this column is required"
+            )
         return arr
 
     def _text(self, col: Column, raw: pa.Array, lines: np.ndarray) -> tuple[pa.Array, pa.Array]:
@@ -120,23 +124,34 @@ class Parser:
                 drop = pc.or_(drop, mask_v)
 
         # A line break inside a quoted CSV cell would shift every later line number.
-        flag(pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r")),
-             lambda v: "line break inside a cell (not allowed in format v1)", True)
+        flag(
+            pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r")),
+            lambda v: "line break inside a cell (not allowed in format v1)",
+            True,
+        )
         if col.kind in ("week", "month"):
             ok = pc.match_substring_regex(values, _WEEK_RE if col.kind == "week" else _MONTH_RE)
             if col.kind == "week":
                 w53 = pc.ends_with(values, "-W53")
-                ok = pc.and_(ok, pc.or_(pc.invert(w53), pc.is_in(values, value_set=_week53_years())))
+                ok = pc.and_(
+                    ok, pc.or_(pc.invert(w53), pc.is_in(values, value_set=_week53_years()))
+                )
             expect = "YYYY-Www, an ISO week" if col.kind == "week" else "YYYY-MM"
             kind = col.kind
             flag(pc.invert(ok), lambda v: f"bad {kind} '{_fmt(v)}' (expected {expect})", True)
         if col.values is not None:
             allowed = ", ".join(col.values)
-            flag(pc.invert(pc.is_in(values, value_set=pa.array(col.values))),
-                 lambda v: f"unknown value '{_fmt(v)}' (allowed: {allowed})", False)
+            flag(
+                pc.invert(pc.is_in(values, value_set=pa.array(col.values))),
+                lambda v: f"unknown value '{_fmt(v)}' (allowed: {allowed})",
+                False,
+            )
         if col.ref is not None and col.ref in self.refs:
-            flag(pc.invert(pc.is_in(values, value_set=self.refs[col.ref])),
-                 lambda v: f"unknown id '{_fmt(v)}' (not in {col.ref})", False)
+            flag(
+                pc.invert(pc.is_in(values, value_set=self.refs[col.ref])),
+                lambda v: f"unknown id '{_fmt(v)}' (not in {col.ref})",
+                False,
+            )
         if idx is None:
             empty = pc.or_(pc.is_null(values), blank)
         else:
@@ -164,8 +179,12 @@ class Parser:
         if col.kind == "date" and (pa.types.is_timestamp(raw.type) or pa.types.is_date(raw.type)):
             return pc.cast(raw, target)
         if (pa.types.is_integer(raw.type) or pa.types.is_floating(raw.type)) and col.kind in (
-            "score", "flag", "count", "year", "amount",
-        ):  # fmt: skip
+            "score",
+            "flag",
+            "count",
+            "year",
+            "amount",
+        ):
             return self._numeric(col, raw, raw, lines)
         if pa.types.is_boolean(raw.type) and col.kind == "flag":
             return pc.cast(raw, target)
@@ -174,16 +193,26 @@ class Parser:
         kind = col.kind
         if kind in ("score", "flag", "count", "year"):
             ok = pc.match_substring_regex(text, _INT_RE)
-            self._report_rows(pc.invert(ok), text, lines, col.name,
-                              lambda v: f"bad number '{_fmt(v)}' (expected a whole number)")
+            self._report_rows(
+                pc.invert(ok),
+                text,
+                lines,
+                col.name,
+                lambda v: f"bad number '{_fmt(v)}' (expected a whole number)",
+            )
             clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-            return self._numeric(col, pc.cast(pc.utf8_trim_whitespace(clean), pa.int64()), text, lines)
+            return self._numeric(
+                col, pc.cast(pc.utf8_trim_whitespace(clean), pa.int64()), text, lines
+            )
         if kind == "amount":
             ok = pc.match_substring_regex(text, _FLOAT_RE)
-            self._report_rows(pc.invert(ok), text, lines, col.name,
-                              lambda v: f"bad number '{_fmt(v)}'")
+            self._report_rows(
+                pc.invert(ok), text, lines, col.name, lambda v: f"bad number '{_fmt(v)}'"
+            )
             clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-            return self._numeric(col, pc.cast(pc.utf8_trim_whitespace(clean), pa.float64()), text, lines)
+            return self._numeric(
+                col, pc.cast(pc.utf8_trim_whitespace(clean), pa.float64()), text, lines
+            )
         if kind == "date":
             return self._date(col, text, lines)
         raise AssertionError(f"unknown column kind {kind}")
@@ -193,23 +222,41 @@ class Parser:
         as the same text, because Arrow's strptime rolls 2014-02-30 over to 2014-03-02."""
         uniq = pc.drop_null(pc.unique(text))
         shape = pc.match_substring_regex(uniq, _DATE_RE)
-        parsed = pc.strptime(pc.if_else(shape, uniq, pa.scalar(None, pa.string())),
-                             format="%Y-%m-%d", unit="s", error_is_null=True)
+        parsed = pc.strptime(
+            pc.if_else(shape, uniq, pa.scalar(None, pa.string())),
+            format="%Y-%m-%d",
+            unit="s",
+            error_is_null=True,
+        )
         same = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), uniq), False)
-        for bad_values, why in ((uniq.filter(pc.invert(shape)), "expected YYYY-MM-DD"),
-                                (uniq.filter(pc.and_(shape, pc.invert(same))), "no such day")):
+        for bad_values, why in (
+            (uniq.filter(pc.invert(shape)), "expected YYYY-MM-DD"),
+            (uniq.filter(pc.and_(shape, pc.invert(same))), "no such day"),
+        ):
             if len(bad_values):
-                self._report_rows(pc.is_in(text, value_set=bad_values), text, lines, col.name,
-                                  lambda v, why=why: f"bad date '{_fmt(v)}' ({why})")
+                self._report_rows(
+                    pc.is_in(text, value_set=bad_values),
+                    text,
+                    lines,
+                    col.name,
+                    lambda v, why=why: f"bad date '{_fmt(v)}' ({why})",
+                )
         good = pc.if_else(same, pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
         return good.take(pc.index_in(text, value_set=uniq))
 
-    def _numeric(self, col: Column, values: pa.Array, shown: pa.Array, lines: np.ndarray) -> pa.Array:
+    def _numeric(
+        self, col: Column, values: pa.Array, shown: pa.Array, lines: np.ndarray
+    ) -> pa.Array:
         values = pc.cast(values, pa.float64())
         if col.kind != "amount":
             frac = pc.and_(pc.is_valid(values), pc.not_equal(pc.floor(values), values))
-            self._report_rows(frac, shown, lines, col.name,
-                              lambda v: f"bad number '{_fmt(v)}' (expected a whole number)")
+            self._report_rows(
+                frac,
+                shown,
+                lines,
+                col.name,
+                lambda v: f"bad number '{_fmt(v)}' (expected a whole number)",
+            )
             values = pc.if_else(frac, pa.scalar(None, pa.float64()), values)
         finite = pc.is_finite(values)
         nonfinite = pc.and_(pc.is_valid(values), pc.invert(finite))
@@ -218,8 +265,9 @@ class Parser:
         if col.lo is not None:
             out = pc.or_(pc.less(values, col.lo), pc.greater(values, col.hi))
             lo, hi = _num(col.lo), _num(col.hi)
-            self._report_rows(out, shown, lines, col.name,
-                              lambda v: f"value '{_fmt(v)}' out of range {lo}–{hi}")
+            self._report_rows(
+                out, shown, lines, col.name, lambda v: f"value '{_fmt(v)}' out of range {lo}–{hi}"
+            )
             values = pc.if_else(out, pa.scalar(None, pa.float64()), values)
         return pc.cast(values, col.arrow_type)
 

@@ -79,7 +79,15 @@ class Report:
             w = csv.writer(fh)
             w.writerow(["severity", "file", "line", "column", "reason"])
             for p in self.problems:
-                w.writerow([p.severity, p.file, p.line if p.line is not None else "", p.column or "", p.reason])
+                w.writerow(
+                    [
+                        p.severity,
+                        p.file,
+                        p.line if p.line is not None else "",
+                        p.column or "",
+                        p.reason,
+                    ]
+                )
 
     def summary(self) -> str:
         return f"{self.n_errors} error(s), {self.n_warnings} warning(s)"

@@ -101,7 +101,9 @@ def load_key(key_file: Path | str | None = None, env: str = KEY_ENV) -> bytes:
         key = value.strip().encode("utf-8")
         source = f"environment variable {env}"
     if len(key) < MIN_KEY_BYTES:
-        raise PseudonymKeyError(f"the key in {source} is too short (at least {MIN_KEY_BYTES} bytes needed)")
+        raise PseudonymKeyError(
+            f"the key in {source} is too short (at least {MIN_KEY_BYTES} bytes needed)"
+        )
     return key
 
 

@@ -115,8 +115,10 @@ def pseudonymise_file(
                         writer = FileWriter(tmp, out_batch.schema, out_fmt)
                     writer.write(out_batch)
                 if writer is None:
-                    fields = [pa.field(ID_COLUMN, pa.string()) if i == pos else pa.field(n, pa.string())
-                              for i, n in enumerate(names)]
+                    fields = [
+                        pa.field(ID_COLUMN, pa.string()) if i == pos else pa.field(n, pa.string())
+                        for i, n in enumerate(names)
+                    ]
                     writer = FileWriter(tmp, pa.schema(fields), out_fmt)
             finally:
                 if writer is not None:

@@ -23,10 +23,18 @@ _PANDAS_TYPES = {
     pa.float64(): pd.Float64Dtype(),
 }
 _DUCK_TYPES = {
-    "id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "week": "VARCHAR",
-    "month": "VARCHAR", "date": "DATE", "score": "TINYINT", "flag": "TINYINT",
-    "count": "INTEGER", "year": "SMALLINT", "amount": "DOUBLE",
-}  # fmt: skip
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "category": "VARCHAR",
+    "week": "VARCHAR",
+    "month": "VARCHAR",
+    "date": "DATE",
+    "score": "TINYINT",
+    "flag": "TINYINT",
+    "count": "INTEGER",
+    "year": "SMALLINT",
+    "amount": "DOUBLE",
+}
 
 
 def to_pandas(t: pa.Table) -> pd.DataFrame:
@@ -73,13 +81,19 @@ class Dataset:
         """Create DuckDB views, one per table, over the files (typed; absent tables empty)."""
         for name in names or list(TABLES):
             table = TABLES[name]
-            cols = ", ".join(f'CAST("{c.name}" AS {_DUCK_TYPES[c.kind]}) AS "{c.name}"' for c in table.columns)
+            cols = ", ".join(
+                f'CAST("{c.name}" AS {_DUCK_TYPES[c.kind]}) AS "{c.name}"' for c in table.columns
+            )
             tf = self.files.get(name)
             if tf is None:
-                defs = ", ".join(f'CAST(NULL AS {_DUCK_TYPES[c.kind]}) AS "{c.name}"' for c in table.columns)
+                defs = ", ".join(
+                    f'CAST(NULL AS {_DUCK_TYPES[c.kind]}) AS "{c.name}"' for c in table.columns
+                )
                 con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT {defs} WHERE false')
             elif tf.format == "parquet":
-                con.execute(f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT {cols} FROM read_parquet('{_q(tf.path)}')")
+                con.execute(
+                    f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT {cols} FROM read_parquet('{_q(tf.path)}')"
+                )
             else:
                 con.execute(
                     f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT {cols} FROM read_csv('{_q(tf.path)}', "
@@ -99,7 +113,9 @@ def open_dataset(path: Path | str, *, validate: bool = True, progress=None) -> D
     return Dataset(path, report)
 
 
-def convert_dataset(src: Path | str, out: Path | str, fmt: str, *, overwrite: bool = False, progress=None) -> Path:
+def convert_dataset(
+    src: Path | str, out: Path | str, fmt: str, *, overwrite: bool = False, progress=None
+) -> Path:
     """Validate ``src`` and write it again as ``fmt`` (csv/parquet) to ``out``, all or nothing."""
     ds = open_dataset(src, progress=progress)
     with atomic_dir(Path(out), overwrite) as tmp:

@@ -105,8 +105,13 @@ _CITIZEN = "citizen_id"
 MEASUREMENT_COLUMNS: tuple[Column, ...] = (
     Column("measurement_id", "id", required=True, doc="unique id of the meeting"),
     Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen measured"),
-    Column("caseworker_id", "id", required=True, ref="caseworkers",
-           doc="the citizen's caseworker at this meeting"),
+    Column(
+        "caseworker_id",
+        "id",
+        required=True,
+        ref="caseworkers",
+        doc="the citizen's caseworker at this meeting",
+    ),
     Column("measured_on", "date", required=True, doc="date of the meeting"),
     *(_score(b, f"citizen indicator {b}, 1-5") for b in B_ITEMS),
     Column("B10_status", "category", values=B10_STATUSES, doc="job search status"),
@@ -114,7 +119,7 @@ MEASUREMENT_COLUMNS: tuple[Column, ...] = (
     Column("B11", "amount", lo=0, hi=10_000, doc="reservation wage, DKK per hour"),
     *(_flag(f"S1_{n}", f"S1 option {n} ticked") for n in S1_OPTIONS),
     *(_score(s, f"caseworker indicator {s}, 1-5") for s in S_ITEMS),
-)  # fmt: skip
+)
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -133,7 +138,9 @@ TABLES: dict[str, Table] = {
             "caseworkers",
             (
                 Column("caseworker_id", "id", required=True, doc="pseudonymous caseworker id"),
-                Column("jobcenter_id", "id", required=True, ref="jobcenters", doc="employing jobcentre"),
+                Column(
+                    "jobcenter_id", "id", required=True, ref="jobcenters", doc="employing jobcentre"
+                ),
             ),
             key=("caseworker_id",),
             register=False,
@@ -144,7 +151,9 @@ TABLES: dict[str, Table] = {
             (
                 Column(_CITIZEN, "id", required=True, doc="pseudonymous citizen id (HMAC of CPR)"),
                 Column("jobcenter_id", "id", required=True, ref="jobcenters", doc="jobcentre"),
-                Column("enrolled_on", "date", doc="date the citizen entered progression measurement"),
+                Column(
+                    "enrolled_on", "date", doc="date the citizen entered progression measurement"
+                ),
             ),
             key=(_CITIZEN,),
             register=False,
@@ -160,14 +169,30 @@ TABLES: dict[str, Table] = {
         Table(
             "persons",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column(
+                    _CITIZEN,
+                    "id",
+                    required=True,
+                    ref="citizens",
+                    doc="the citizen (pseudonymous id)",
+                ),
                 Column("birth_year", "year", lo=1900, hi=2100, doc="year of birth"),
                 Column("sex", "category", values=("f", "m"), doc="sex: female, male"),
                 _flag("married", "married (1) or not (0)"),
                 Column("n_children", "count", lo=0, hi=30, doc="number of children"),
                 _flag("single_parent", "single parent"),
-                Column("origin", "category", values=ORIGINS, doc="origin (Danmarks Statistik's herkomst)"),
-                Column("education", "category", values=EDUCATIONS, doc="highest completed education: unskilled, skilled (vocational), higher"),
+                Column(
+                    "origin",
+                    "category",
+                    values=ORIGINS,
+                    doc="origin (Danmarks Statistik's herkomst)",
+                ),
+                Column(
+                    "education",
+                    "category",
+                    values=EDUCATIONS,
+                    doc="highest completed education: unskilled, skilled (vocational), higher",
+                ),
             ),
             key=(_CITIZEN,),
             register=True,
@@ -176,10 +201,21 @@ TABLES: dict[str, Table] = {
         Table(
             "benefit_weeks",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column(
+                    _CITIZEN,
+                    "id",
+                    required=True,
+                    ref="citizens",
+                    doc="the citizen (pseudonymous id)",
+                ),
                 Column("week", "week", required=True, doc="ISO week YYYY-Www"),
-                Column("status", "category", required=True, values=BENEFIT_STATUSES,
-                       doc="the week's status (from the DREAM benefit code, see the DREAM import)"),
+                Column(
+                    "status",
+                    "category",
+                    required=True,
+                    values=BENEFIT_STATUSES,
+                    doc="the week's status (from the DREAM benefit code, see the DREAM import)",
+                ),
             ),
             key=(_CITIZEN, "week"),
             register=True,
@@ -188,9 +224,17 @@ TABLES: dict[str, Table] = {
         Table(
             "employment_months",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column(
+                    _CITIZEN,
+                    "id",
+                    required=True,
+                    ref="citizens",
+                    doc="the citizen (pseudonymous id)",
+                ),
                 Column("month", "month", required=True, doc="YYYY-MM"),
-                _flag("employed", "any eIndkomst earnings that month (incl. flex job, wage subsidy)"),
+                _flag(
+                    "employed", "any eIndkomst earnings that month (incl. flex job, wage subsidy)"
+                ),
             ),
             key=(_CITIZEN, "month"),
             register=True,
@@ -199,9 +243,25 @@ TABLES: dict[str, Table] = {
         Table(
             "diagnoses",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
-                Column("diagnosed_on", "date", required=True, doc="date of the diagnosis (contact start)"),
-                Column("icd10", "text", required=True, doc="ICD-10 code, with or without leading D and dot"),
+                Column(
+                    _CITIZEN,
+                    "id",
+                    required=True,
+                    ref="citizens",
+                    doc="the citizen (pseudonymous id)",
+                ),
+                Column(
+                    "diagnosed_on",
+                    "date",
+                    required=True,
+                    doc="date of the diagnosis (contact start)",
+                ),
+                Column(
+                    "icd10",
+                    "text",
+                    required=True,
+                    doc="ICD-10 code, with or without leading D and dot",
+                ),
             ),
             key=(),
             register=True,
@@ -210,8 +270,16 @@ TABLES: dict[str, Table] = {
         Table(
             "prescriptions",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
-                Column("dispensed_on", "date", required=True, doc="date the prescription was dispensed"),
+                Column(
+                    _CITIZEN,
+                    "id",
+                    required=True,
+                    ref="citizens",
+                    doc="the citizen (pseudonymous id)",
+                ),
+                Column(
+                    "dispensed_on", "date", required=True, doc="date the prescription was dispensed"
+                ),
                 Column("atc", "text", required=True, doc="ATC code, e.g. N06AB04"),
             ),
             key=(),
@@ -221,10 +289,28 @@ TABLES: dict[str, Table] = {
         Table(
             "gp_contacts",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column(
+                    _CITIZEN,
+                    "id",
+                    required=True,
+                    ref="citizens",
+                    doc="the citizen (pseudonymous id)",
+                ),
                 Column("contact_on", "date", required=True, doc="date of the GP contact"),
-                Column("n_services", "count", lo=0, hi=10_000, doc="number of services (ydelser) at the contact"),
-                Column("fee_dkk", "amount", lo=-1e7, hi=1e7, doc="fees, DKK (corrections may be negative)"),
+                Column(
+                    "n_services",
+                    "count",
+                    lo=0,
+                    hi=10_000,
+                    doc="number of services (ydelser) at the contact",
+                ),
+                Column(
+                    "fee_dkk",
+                    "amount",
+                    lo=-1e7,
+                    hi=1e7,
+                    doc="fees, DKK (corrections may be negative)",
+                ),
             ),
             key=(),
             register=True,
@@ -233,12 +319,28 @@ TABLES: dict[str, Table] = {
         Table(
             "crime",
             (
-                Column(_CITIZEN, "id", required=True, ref="citizens", doc="the citizen (pseudonymous id)"),
+                Column(
+                    _CITIZEN,
+                    "id",
+                    required=True,
+                    ref="citizens",
+                    doc="the citizen (pseudonymous id)",
+                ),
                 Column("decided_on", "date", required=True, doc="date of the charge or decision"),
-                Column("kind", "category", required=True, values=("charge", "conviction"),
-                       doc="charge (sigtelse) or conviction (afgørelse)"),
-                Column("law", "category", required=True, values=("penal", "traffic", "other"),
-                       doc="penal code (straffelov), traffic law (færdselslov) or other special law"),
+                Column(
+                    "kind",
+                    "category",
+                    required=True,
+                    values=("charge", "conviction"),
+                    doc="charge (sigtelse) or conviction (afgørelse)",
+                ),
+                Column(
+                    "law",
+                    "category",
+                    required=True,
+                    values=("penal", "traffic", "other"),
+                    doc="penal code (straffelov), traffic law (færdselslov) or other special law",
+                ),
             ),
             key=(),
             register=True,

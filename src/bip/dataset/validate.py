@@ -22,7 +22,9 @@ PARENT_TABLES = ("jobcenters", "caseworkers", "citizens")
 
 
 def scan(
-    tf: TableFile, report: Report, refs: dict[str, pa.Array] | None = None,
+    tf: TableFile,
+    report: Report,
+    refs: dict[str, pa.Array] | None = None,
     broken: set[str] | None = None,
 ) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
     """Typed batches of one table file (bad cells null, problems reported), with line numbers.
@@ -117,8 +119,14 @@ class _KeyChecker:
         self.con.execute("SET preserve_insertion_order=false")
         self.con.execute("SET enable_progress_bar=false")
 
-    def check(self, tf: TableFile, key: tuple[str, ...], parts: Iterator[tuple[np.ndarray, pa.RecordBatch]],
-              report: Report, skip=lambda: False) -> None:
+    def check(
+        self,
+        tf: TableFile,
+        key: tuple[str, ...],
+        parts: Iterator[tuple[np.ndarray, pa.RecordBatch]],
+        report: Report,
+        skip=lambda: False,
+    ) -> None:
         """Duplicate keys of batches streamed from any file (spooled to DuckDB).
 
         ``skip()`` is asked once all batches are spooled: True means no search is needed.
@@ -126,7 +134,12 @@ class _KeyChecker:
         cols = ", ".join(f'"{k}" VARCHAR' for k in key)
         self.con.execute(f"CREATE OR REPLACE TABLE k (line BIGINT, {cols})")
         for lines, batch in parts:
-            keys = pa.table({"line": pa.array(lines, pa.int64()), **{k: pc.cast(batch.column(k), pa.string()) for k in key}})
+            keys = pa.table(
+                {
+                    "line": pa.array(lines, pa.int64()),
+                    **{k: pc.cast(batch.column(k), pa.string()) for k in key},
+                }
+            )
             self.con.register("kb", keys)
             self.con.execute("INSERT INTO k SELECT * FROM kb")
             self.con.unregister("kb")
@@ -150,6 +163,7 @@ class _KeyChecker:
         Much faster than feeding batches through Python for 100-million-row registers; the
         line of a row is its file row number + 2, as everywhere else.
         """
+
         def canon(k: str) -> str:
             v = f'CAST("{k}" AS VARCHAR)'
             return f"CASE WHEN trim({v}) = '' THEN NULL ELSE {v} END AS \"{k}\""
@@ -180,7 +194,9 @@ class _KeyChecker:
                 LIMIT {report.limit + 1}
             """).fetchall()
         except duckdb.Error as exc:  # the row scan has reported why the file cannot be read
-            report.warning(tf.label, None, None, f"duplicate keys not checked ({str(exc).splitlines()[0]})")
+            report.warning(
+                tf.label, None, None, f"duplicate keys not checked ({str(exc).splitlines()[0]})"
+            )
             return
         self._report(tf, key, rows, report)
 
@@ -188,7 +204,9 @@ class _KeyChecker:
         what = "id" if len(key) == 1 else "key (" + ", ".join(key) + ")"
         for line, first, *vals in rows:
             shown = ", ".join(str(v) for v in vals)
-            report.error(tf.label, line, key[-1], f"duplicate {what} '{shown}' (first on line {first})")
+            report.error(
+                tf.label, line, key[-1], f"duplicate {what} '{shown}' (first on line {first})"
+            )
 
     def close(self) -> None:
         self.con.close()
@@ -207,7 +225,12 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
         return report
     for name in OPERATIONAL_TABLES:
         if name not in files:
-            report.error(f"{name}.csv", None, None, f"missing table: {name}.csv or {name}.parquet is required")
+            report.error(
+                f"{name}.csv",
+                None,
+                None,
+                f"missing table: {name}.csv or {name}.parquet is required",
+            )
     for name in TABLE_ORDER:
         if name not in files and name not in OPERATIONAL_TABLES:
             report.warning(f"{name}.csv", None, None, "register table absent: treated as empty")
@@ -244,7 +267,9 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
                 if name not in broken and not order.increasing:
                     keys.check_parquet(tf, table.key, report)
             elif table.key:
-                keys.check(tf, table.key, ordered(), report, skip=lambda order=order: order.increasing)
+                keys.check(
+                    tf, table.key, ordered(), report, skip=lambda order=order: order.increasing
+                )
             else:
                 for _ in parts():
                     pass

@@ -116,7 +116,9 @@ class FileWriter:
         if fmt == "parquet":
             self._w = pq.ParquetWriter(path, schema, compression="zstd")
         else:
-            self._w = pacsv.CSVWriter(path, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+            self._w = pacsv.CSVWriter(
+                path, schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+            )
         self.rows = 0
 
     def write(self, batch: pa.RecordBatch | pa.Table) -> None:

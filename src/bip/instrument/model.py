@@ -31,10 +31,28 @@ DONT_KNOW_OPTION = 23
 # the YAML because the dataset format and every analysis depend on it; load_instrument checks
 # that a version's YAML agrees.
 S1_GROUP: dict[int, str] = {
-    1: "O", 2: "O", 3: "J", 4: "S", 5: "J", 6: "S", 7: "J", 8: "S", 9: "H", 10: "H",
-    11: "H", 12: "J", 13: "J", 14: "J", 15: "S", 16: "H", 17: "J", 18: "O", 19: "J",
-    20: "J", 21: "O",
-}  # fmt: skip
+    1: "O",
+    2: "O",
+    3: "J",
+    4: "S",
+    5: "J",
+    6: "S",
+    7: "J",
+    8: "S",
+    9: "H",
+    10: "H",
+    11: "H",
+    12: "J",
+    13: "J",
+    14: "J",
+    15: "S",
+    16: "H",
+    17: "J",
+    18: "O",
+    19: "J",
+    20: "J",
+    21: "O",
+}
 PAIRS: tuple[tuple[str, str], ...] = (
     ("B3", "S6"),
     ("B4", "S9"),
@@ -114,7 +132,9 @@ def _parse(raw: Mapping[str, Any]) -> Instrument:
         for part in ("citizen", "caseworker"):
             for d in raw[part]:
                 if d["id"] in items:
-                    raise InstrumentError(f"item {d['id']} appears twice; items must be exactly one each")
+                    raise InstrumentError(
+                        f"item {d['id']} appears twice; items must be exactly one each"
+                    )
                 wording = d.get("wording") or {}
                 items[d["id"]] = Item(
                     id=d["id"],
@@ -124,7 +144,11 @@ def _parse(raw: Mapping[str, Any]) -> Instrument:
                     wording={k: v for k, v in wording.items() if k in ("da", "en")},
                     wording_is_placeholder=bool(wording.get("placeholder", True)),
                     scale=d.get("scale"),
-                    extra={k: v for k, v in d.items() if k not in ("id", "kind", "label", "wording", "scale")},
+                    extra={
+                        k: v
+                        for k, v in d.items()
+                        if k not in ("id", "kind", "label", "wording", "scale")
+                    },
                 )
     except InstrumentError:
         raise
@@ -136,7 +160,9 @@ def _parse(raw: Mapping[str, Any]) -> Instrument:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, InstrumentError):
             raise
-        raise InstrumentError(f"version {version}: questionnaire definition is malformed: {exc!r}") from exc
+        raise InstrumentError(
+            f"version {version}: questionnaire definition is malformed: {exc!r}"
+        ) from exc
     return inst
 
 

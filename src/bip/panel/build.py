@@ -36,6 +36,7 @@ def build_panel(ds: Dataset, *, progress=None) -> pd.DataFrame:
 
     ``progress``, if given, is called with a short text before each step.
     """
+
     def step(text: str) -> None:
         if progress:
             progress(text)
@@ -65,7 +66,9 @@ def build_panel(ds: Dataset, *, progress=None) -> pd.DataFrame:
 def derive_operational(m: pd.DataFrame, citizens: pd.DataFrame) -> pd.DataFrame:
     """Everything derived from the measurements alone (order, parts, progression, S1, changes)."""
     m = m.merge(citizens, on="citizen_id", how="left")
-    m = m.sort_values(["citizen_id", "measured_on", "measurement_id"], kind="mergesort").reset_index(drop=True)
+    m = m.sort_values(
+        ["citizen_id", "measured_on", "measurement_id"], kind="mergesort"
+    ).reset_index(drop=True)
     cit = m["citizen_id"].to_numpy()
     # Citizen boundaries in the sorted frame: vectorised group logic without groupby.apply.
     new_cit = np.ones(len(m), dtype=bool)
@@ -73,11 +76,15 @@ def derive_operational(m: pd.DataFrame, citizens: pd.DataFrame) -> pd.DataFrame:
     start = np.maximum.accumulate(np.where(new_cit, np.arange(len(m)), 0))
     pos = np.arange(len(m))
 
-    p = pd.DataFrame({
-        "measurement_id": m["measurement_id"], "citizen_id": m["citizen_id"],
-        "caseworker_id": m["caseworker_id"], "jobcenter_id": m["jobcenter_id"],
-        "measured_on": m["measured_on"],
-    })  # fmt: skip
+    p = pd.DataFrame(
+        {
+            "measurement_id": m["measurement_id"],
+            "citizen_id": m["citizen_id"],
+            "caseworker_id": m["caseworker_id"],
+            "jobcenter_id": m["jobcenter_id"],
+            "measured_on": m["measured_on"],
+        }
+    )
     p["meas_no"] = (pos - start + 1).astype("int64")
     p["is_repeat"] = p["meas_no"] > 1
     p["has_citizen_part"] = m[list(CITIZEN_PART_COLUMNS)].notna().any(axis=1).to_numpy()
@@ -178,13 +185,34 @@ def assemble(panel: pd.DataFrame, outcomes: pd.DataFrame, bg: pd.DataFrame) -> p
         bg[c] = bg[c].astype("string")
     for c in registers.SHARE_COLUMNS + registers.GP_COLUMNS:
         bg[c] = pd.to_numeric(bg[c]).astype("float64")
-    flags = [*registers.DIAGNOSIS_FLAGS, *registers.MEDICINE_FLAGS, "psych_or_psychmed", *registers.CRIME_FLAGS]
+    flags = [
+        *registers.DIAGNOSIS_FLAGS,
+        *registers.MEDICINE_FLAGS,
+        "psych_or_psychmed",
+        *registers.CRIME_FLAGS,
+    ]
     for c in flags:
         bg[c] = pd.array(pd.to_numeric(bg[c]), dtype="Int8")
-    bg.loc[~has_person.to_numpy(), ["age", "female", "married", "n_children", "single_parent", "origin", "education"]] = pd.NA
-    order = ["citizen_id", "age", "female", "married", "single_parent", "n_children", "origin", "education",
-             *registers.SHARE_COLUMNS, *registers.DIAGNOSIS_FLAGS, *registers.MEDICINE_FLAGS,
-             "psych_or_psychmed", *registers.GP_COLUMNS, *registers.CRIME_FLAGS]  # fmt: skip
+    bg.loc[
+        ~has_person.to_numpy(),
+        ["age", "female", "married", "n_children", "single_parent", "origin", "education"],
+    ] = pd.NA
+    order = [
+        "citizen_id",
+        "age",
+        "female",
+        "married",
+        "single_parent",
+        "n_children",
+        "origin",
+        "education",
+        *registers.SHARE_COLUMNS,
+        *registers.DIAGNOSIS_FLAGS,
+        *registers.MEDICINE_FLAGS,
+        "psych_or_psychmed",
+        *registers.GP_COLUMNS,
+        *registers.CRIME_FLAGS,
+    ]
     out = out.merge(bg[order], on="citizen_id", how="left", validate="many_to_one")
     return out
 

@@ -67,6 +67,7 @@ CRIME_FLAGS = tuple(f"{k}_{law}_5y" for k in ("charge", "conviction") for law in
 GP_COLUMNS = ("gp_weeks_12m", "gp_services_12m", "gp_fees_12m")
 SHARE_COLUMNS = tuple(f"share{y}y_{s}" for y in (5, 3) for s in BENEFIT_STATUSES)
 
+
 def _icd3(col: str = "icd10") -> str:
     """SQL for the three-character ICD-10 category of ``col``.
 
@@ -75,7 +76,9 @@ def _icd3(col: str = "icd10") -> str:
     but "D051" stays chapter D itself ("D05").
     """
     c = f"upper(regexp_replace({col}, '[.\\s]', '', 'g'))"
-    return f"substr(CASE WHEN regexp_matches({c}, '^D[A-Z]') THEN substr({c}, 2) ELSE {c} END, 1, 3)"
+    return (
+        f"substr(CASE WHEN regexp_matches({c}, '^D[A-Z]') THEN substr({c}, 2) ELSE {c} END, 1, 3)"
+    )
 
 
 def _in_ranges(expr: str, ranges) -> str:
@@ -86,7 +89,9 @@ def _flag(cond: str) -> str:
     return f"CAST(max(CASE WHEN {cond} THEN 1 ELSE 0 END) AS TINYINT)"
 
 
-def background(con: duckdb.DuckDBPyConnection, firsts: pd.DataFrame, present: set[str]) -> pd.DataFrame:
+def background(
+    con: duckdb.DuckDBPyConnection, firsts: pd.DataFrame, present: set[str]
+) -> pd.DataFrame:
     """Register background per citizen relative to ``firsts.first_on`` (SPEC §4).
 
     Returns one row per citizen of ``firsts``. Flags are 0 when the register table is present
@@ -94,7 +99,9 @@ def background(con: duckdb.DuckDBPyConnection, firsts: pd.DataFrame, present: se
     tables that exist in the dataset).
     """
     con.register("firsts_df", firsts[["citizen_id", "first_on"]])
-    con.execute("CREATE OR REPLACE TEMP TABLE firsts AS SELECT citizen_id, CAST(first_on AS DATE) AS first_on FROM firsts_df")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE firsts AS SELECT citizen_id, CAST(first_on AS DATE) AS first_on FROM firsts_df"
+    )
     con.unregister("firsts_df")
     out = con.execute("""
         SELECT f.citizen_id,
@@ -191,8 +198,9 @@ def _gp(con) -> pd.DataFrame:
 def _crime(con) -> pd.DataFrame:
     flags = [
         _flag("c.kind = '" + k + "' AND c.law = '" + law + "'") + f" AS {k}_{law}_5y"
-        for k in ("charge", "conviction") for law in LAWS
-    ]  # fmt: skip
+        for k in ("charge", "conviction")
+        for law in LAWS
+    ]
     return con.execute(f"""
         SELECT citizen_id, {", ".join(flags)}
         FROM crime c JOIN firsts f USING (citizen_id)
@@ -201,7 +209,9 @@ def _crime(con) -> pd.DataFrame:
     """).df()
 
 
-def outcomes(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, present: set[str]) -> pd.DataFrame:
+def outcomes(
+    con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, present: set[str]
+) -> pd.DataFrame:
     """``job_or_education_52w`` and ``job_13w`` per measurement (SPEC §4 windows).
 
     A month counts if any of its days lies in ``(measured_on, measured_on + k]``; an ISO week
@@ -210,7 +220,9 @@ def outcomes(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, present: set
     covers (a censored window would otherwise read as "no job").
     """
     con.register("win_df", windows[["measurement_id", "citizen_id", "measured_on"]])
-    con.execute("CREATE OR REPLACE TEMP TABLE win AS SELECT measurement_id, citizen_id, CAST(measured_on AS DATE) AS d FROM win_df")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE win AS SELECT measurement_id, citizen_id, CAST(measured_on AS DATE) AS d FROM win_df"
+    )
     con.unregister("win_df")
     if not ({"employment_months", "benefit_weeks"} & present):
         res = windows[["measurement_id"]].copy()

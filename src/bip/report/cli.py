@@ -12,14 +12,32 @@ from bip.report.export import FORMATS, ExportError
 
 @click.command("report")
 @click.argument("results_dir", type=click.Path(exists=True, path_type=Path))
-@click.option("--lang", type=click.Choice(["da", "en"]), default=None,
-              help="Language of the report [default: the results' meta.lang, else da].")
-@click.option("--audience", type=click.Choice(["analyst", "manager"]), default="analyst", show_default=True,
-              help="manager: cells built on fewer than 5 citizens are shown as <5.")
-@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also print report.pdf with Chromium.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the report (default: RESULTS_DIR).")
-def report(results_dir: Path, lang: str | None, audience: str, pdf: bool, out_dir: Path | None) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default=None,
+    help="Language of the report [default: the results' meta.lang, else da].",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(["analyst", "manager"]),
+    default="analyst",
+    show_default=True,
+    help="manager: cells built on fewer than 5 citizens are shown as <5.",
+)
+@click.option(
+    "--pdf/--no-pdf", default=True, show_default=True, help="Also print report.pdf with Chromium."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the report (default: RESULTS_DIR).",
+)
+def report(
+    results_dir: Path, lang: str | None, audience: str, pdf: bool, out_dir: Path | None
+) -> None:
     """Render RESULTS_DIR/results.json as report.html (self-contained) and report.pdf."""
     from bip.report.pdf import PdfUnavailable, print_pdf
     from bip.report.render import render_report
@@ -30,10 +48,14 @@ def report(results_dir: Path, lang: str | None, audience: str, pdf: bool, out_di
     except FileNotFoundError as e:
         raise click.ClickException(f"{path}: no results.json here (run bip analyze first)") from e
     except json.JSONDecodeError as e:
-        raise click.ClickException(f"{path}: line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})") from e
+        raise click.ClickException(
+            f"{path}: line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})"
+        ) from e
     if not isinstance(results, dict):
         raise click.ClickException(f"{path}: expected a JSON object at the top level")
-    meta_lang = (results.get("meta") or {}).get("lang") if isinstance(results.get("meta"), dict) else None
+    meta_lang = (
+        (results.get("meta") or {}).get("lang") if isinstance(results.get("meta"), dict) else None
+    )
     lang = lang or (meta_lang if meta_lang in ("da", "en") else "da")
     out_dir = out_dir or (results_dir if results_dir.is_dir() else results_dir.parent)
     written = render_report(results, out_dir, lang=lang, audience=audience, pdf=False)
@@ -48,13 +70,25 @@ def report(results_dir: Path, lang: str | None, audience: str, pdf: bool, out_di
 @click.command("export")
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--panel", "what", flag_value="panel", help="Export the analysis panel (one row per measurement).")
+@click.option(
+    "--panel",
+    "what",
+    flag_value="panel",
+    help="Export the analysis panel (one row per measurement).",
+)
 @click.option("--dataset", "what", flag_value="dataset", help="Export every table of the dataset.")
 @click.option("--to", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True,
-              help="Language of variable and value labels (Stata, SPSS, Excel).")
+@click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default="da",
+    show_default=True,
+    help="Language of variable and value labels (Stata, SPSS, Excel).",
+)
 @click.option("--overwrite", is_flag=True, help="Replace OUT if it exists.")
-def export(dataset: Path, out: Path, what: str | None, fmt: str, lang: str, overwrite: bool) -> None:
+def export(
+    dataset: Path, out: Path, what: str | None, fmt: str, lang: str, overwrite: bool
+) -> None:
     """Export DATASET's analysis panel (--panel) or its tables (--dataset) to OUT.
 
     The panel is one file; the dataset is a folder with one file per table, or for xlsx one
@@ -69,7 +103,14 @@ def export(dataset: Path, out: Path, what: str | None, fmt: str, lang: str, over
     try:
         with progress(f"export {what}") as advance:
             fn = export_panel if what == "panel" else export_dataset
-            path = fn(dataset, out, fmt, lang=lang, overwrite=overwrite, progress=lambda note: advance(1, note))
+            path = fn(
+                dataset,
+                out,
+                fmt,
+                lang=lang,
+                overwrite=overwrite,
+                progress=lambda note: advance(1, note),
+            )
     except (ExportError, FileExistsError) as e:
         raise click.ClickException(str(e)) from e
     except DatasetError as e:

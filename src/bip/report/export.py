@@ -46,7 +46,9 @@ def _plain(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     for c in df.columns:
         s = df[c]
         if pd.api.types.is_bool_dtype(s):
-            out[c] = s.astype("float64").astype("int8") if not s.isna().any() else s.astype("float64")
+            out[c] = (
+                s.astype("float64").astype("int8") if not s.isna().any() else s.astype("float64")
+            )
         elif pd.api.types.is_datetime64_any_dtype(s):
             out[c] = s.astype("datetime64[ns]")
             dates.append(c)
@@ -60,7 +62,9 @@ def _plain(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             v = v.map(str)
             longest = int(v.str.len().max()) if len(v) else 0
             if longest > STATA_STR_MAX:
-                raise ExportError(f"column {c}: text of {longest} characters exceeds the Stata limit of {STATA_STR_MAX}")
+                raise ExportError(
+                    f"column {c}: text of {longest} characters exceeds the Stata limit of {STATA_STR_MAX}"
+                )
             out[c] = v
     return pd.DataFrame(out, index=df.index), dates
 
@@ -89,7 +93,9 @@ def _atomic_file(out: Path, write: Callable[[Path], None]) -> Path:
     return out
 
 
-def write_frame(df: pd.DataFrame, out: Path, fmt: str, lang: str = "da", name: str = "data") -> Path:
+def write_frame(
+    df: pd.DataFrame, out: Path, fmt: str, lang: str = "da", name: str = "data"
+) -> Path:
     """Write one frame as ``fmt`` to the file ``out`` (atomically) with labels where supported."""
     out = Path(out)
     if fmt == "csv":
@@ -107,16 +113,29 @@ def write_frame(df: pd.DataFrame, out: Path, fmt: str, lang: str = "da", name: s
                 raise ExportError(f"column {c}: Stata names are at most 32 characters")
 
         def w(p: Path) -> None:
-            plain.to_stata(p, write_index=False, version=118, convert_dates={c: "td" for c in dates},
-                           variable_labels={c: lab[:STATA_LABEL_MAX] for c, lab in labels.items()},
-                           value_labels=vlabels)
+            plain.to_stata(
+                p,
+                write_index=False,
+                version=118,
+                convert_dates={c: "td" for c in dates},
+                variable_labels={c: lab[:STATA_LABEL_MAX] for c, lab in labels.items()},
+                value_labels=vlabels,
+            )
+
         return _atomic_file(out, w)
     if fmt == "sav":
         import pyreadstat
 
         def w(p: Path) -> None:
-            pyreadstat.write_sav(plain, str(p), column_labels=[labels[c] for c in plain.columns],
-                                 variable_value_labels={c: {int(k): v for k, v in vl.items()} for c, vl in vlabels.items()})
+            pyreadstat.write_sav(
+                plain,
+                str(p),
+                column_labels=[labels[c] for c in plain.columns],
+                variable_value_labels={
+                    c: {int(k): v for k, v in vl.items()} for c, vl in vlabels.items()
+                },
+            )
+
         return _atomic_file(out, w)
     raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -133,7 +152,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], out: Path, lang: str = "da")
             for k in range(chunks):
                 ws = wb.create_sheet(name if k == 0 else f"{name}_{k + 1}"[:31])
                 ws.append(list(df.columns))
-                part = df.iloc[k * EXCEL_MAX_ROWS:(k + 1) * EXCEL_MAX_ROWS]
+                part = df.iloc[k * EXCEL_MAX_ROWS : (k + 1) * EXCEL_MAX_ROWS]
                 cols = []
                 for c in df.columns:
                     s = part[c]
@@ -144,20 +163,29 @@ def write_workbook(frames: dict[str, pd.DataFrame], out: Path, lang: str = "da")
                     elif pd.api.types.is_numeric_dtype(s):
                         arr = s.astype("float64").to_numpy()
                         is_int = pd.api.types.is_integer_dtype(s)
-                        cols.append([None if np.isnan(x) else (int(x) if is_int else float(x)) for x in arr])
+                        cols.append(
+                            [None if np.isnan(x) else (int(x) if is_int else float(x)) for x in arr]
+                        )
                     else:
                         cols.append([None if pd.isna(x) else str(x) for x in s.astype("object")])
                 for row in zip(*cols, strict=True):
                     ws.append(list(row))
             for c in df.columns:
                 vl = value_labels(c, lang)
-                label_rows.append([name, c, variable_label(c, lang),
-                                   "; ".join(f"{k}={v}" for k, v in vl.items()) if vl else None])
+                label_rows.append(
+                    [
+                        name,
+                        c,
+                        variable_label(c, lang),
+                        "; ".join(f"{k}={v}" for k, v in vl.items()) if vl else None,
+                    ]
+                )
         ws = wb.create_sheet("labels")
         ws.append(["table", "variable", "label", "values"])
         for r in label_rows:
             ws.append(r)
         wb.save(p)
+
     return _atomic_file(Path(out), w)
 
 
@@ -170,8 +198,15 @@ def _panel_path(out: Path, fmt: str) -> Path:
     return out
 
 
-def export_panel(dataset: Path | str, out: Path | str, fmt: str, *, lang: str = "da",
-                 overwrite: bool = False, progress=None) -> Path:
+def export_panel(
+    dataset: Path | str,
+    out: Path | str,
+    fmt: str,
+    *,
+    lang: str = "da",
+    overwrite: bool = False,
+    progress=None,
+) -> Path:
     """Build the analysis panel of ``dataset`` and write it as one ``fmt`` file."""
     from bip.panel import build_panel
 
@@ -185,8 +220,15 @@ def export_panel(dataset: Path | str, out: Path | str, fmt: str, *, lang: str = 
     return write_frame(panel, target, fmt, lang, name="panel")
 
 
-def export_dataset(dataset: Path | str, out: Path | str, fmt: str, *, lang: str = "da",
-                   overwrite: bool = False, progress=None) -> Path:
+def export_dataset(
+    dataset: Path | str,
+    out: Path | str,
+    fmt: str,
+    *,
+    lang: str = "da",
+    overwrite: bool = False,
+    progress=None,
+) -> Path:
     """Write every table of ``dataset``: a folder of ``<table>.<fmt>`` files, or one workbook."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

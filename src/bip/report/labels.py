@@ -31,10 +31,19 @@ _L = {  # fixed column -> (da, en)
     "act_O": ("Opkvalificering (O)", "Up-skilling (O)"),
     "act_S": ("Social indsats (S)", "Social activity (S)"),
     "act_H": ("Helbredsrettet indsats (H)", "Health activity (H)"),
-    "s1_contradictory": ("S1 modstridende (22/23 sammen med aktivitet)", "S1 contradictory (22/23 with an activity)"),
-    "cw_changed": ("Skift af sagsbehandler ved denne måling", "Caseworker changed at this measurement"),
+    "s1_contradictory": (
+        "S1 modstridende (22/23 sammen med aktivitet)",
+        "S1 contradictory (22/23 with an activity)",
+    ),
+    "cw_changed": (
+        "Skift af sagsbehandler ved denne måling",
+        "Caseworker changed at this measurement",
+    ),
     "n_cw_changes": ("Antal sagsbehandlerskift indtil nu", "Caseworker changes so far"),
-    "job_or_education_52w": ("Job eller SU-uddannelse inden 52 uger", "Job or SU education within 52 weeks"),
+    "job_or_education_52w": (
+        "Job eller SU-uddannelse inden 52 uger",
+        "Job or SU education within 52 weeks",
+    ),
     "job_13w": ("Beskæftiget måned inden 13 uger", "Employed month within 13 weeks"),
     "age": ("Alder ved første måling (år)", "Age at first measurement (years)"),
     "female": ("Kvinde", "Female"),
@@ -46,7 +55,10 @@ _L = {  # fixed column -> (da, en)
     "psych_light": ("Let psykiatrisk diagnose, 3 år", "Light psychiatric diagnosis, 3 years"),
     "psych_severe": ("Svær psykiatrisk diagnose, 3 år", "Severe psychiatric diagnosis, 3 years"),
     "psych_any": ("Psykiatrisk diagnose, 3 år", "Any psychiatric diagnosis, 3 years"),
-    "psych_or_psychmed": ("Psykiatrisk diagnose eller psykofarmaka", "Psychiatric diagnosis or psychopharmaca"),
+    "psych_or_psychmed": (
+        "Psykiatrisk diagnose eller psykofarmaka",
+        "Psychiatric diagnosis or psychopharmaca",
+    ),
     "gp_weeks_12m": ("Uger med lægekontakt, 12 mdr.", "Weeks with a GP contact, 12 months"),
     "gp_services_12m": ("Lægeydelser, 12 mdr.", "GP services, 12 months"),
     "gp_fees_12m": ("Lægehonorar kr., 12 mdr.", "GP fees DKK, 12 months"),
@@ -70,18 +82,41 @@ _L = {  # fixed column -> (da, en)
     "kind": ("Sigtelse/dom", "Charge/conviction"),
     "law": ("Lov", "Law"),
 }
-_STATUS = {"employed": ("beskæftiget", "employed"), "self_supporting": ("selvforsørget", "self-supporting"),
-           "education_su": ("SU-uddannelse", "SU education"), "cash_benefit": ("kontanthjælp", "cash benefit"),
-           "sickness_benefit": ("sygedagpenge", "sickness benefit"),
-           "unemployment_benefit": ("dagpenge", "unemployment benefit"), "other_benefit": ("anden ydelse", "other benefit")}
-_SOM = {"cancer": ("kræft", "cancer"), "diabetes": ("diabetes", "diabetes"), "nervous": ("nervesystem", "nervous system"),
-        "cardio": ("hjerte-kar", "cardiovascular"), "lung": ("lunger", "lung"), "musculo": ("muskler og skelet", "musculoskeletal"),
-        "pregnancy": ("graviditet", "pregnancy"), "digestive": ("fordøjelse/urinveje", "digestive/urinary"),
-        "eye_ear": ("øje/øre", "eye/ear"), "examination": ("undersøgelse", "examination"), "accident": ("ulykke", "accident")}
-_MED = {"lifestyle": ("livsstilsmedicin", "lifestyle medicine"), "painkiller": ("smertestillende", "painkillers"),
-        "antipsychotic": ("antipsykotika", "antipsychotics"), "anxiety": ("angstdæmpende", "anxiolytics"),
-        "antidepressant": ("antidepressiva", "antidepressants"), "addiction": ("misbrugsmedicin", "addiction medicine")}
-_LAW = {"penal": ("straffelov", "penal code"), "traffic": ("færdselslov", "traffic law"), "other": ("anden lov", "other law")}
+_STATUS = {
+    "employed": ("beskæftiget", "employed"),
+    "self_supporting": ("selvforsørget", "self-supporting"),
+    "education_su": ("SU-uddannelse", "SU education"),
+    "cash_benefit": ("kontanthjælp", "cash benefit"),
+    "sickness_benefit": ("sygedagpenge", "sickness benefit"),
+    "unemployment_benefit": ("dagpenge", "unemployment benefit"),
+    "other_benefit": ("anden ydelse", "other benefit"),
+}
+_SOM = {
+    "cancer": ("kræft", "cancer"),
+    "diabetes": ("diabetes", "diabetes"),
+    "nervous": ("nervesystem", "nervous system"),
+    "cardio": ("hjerte-kar", "cardiovascular"),
+    "lung": ("lunger", "lung"),
+    "musculo": ("muskler og skelet", "musculoskeletal"),
+    "pregnancy": ("graviditet", "pregnancy"),
+    "digestive": ("fordøjelse/urinveje", "digestive/urinary"),
+    "eye_ear": ("øje/øre", "eye/ear"),
+    "examination": ("undersøgelse", "examination"),
+    "accident": ("ulykke", "accident"),
+}
+_MED = {
+    "lifestyle": ("livsstilsmedicin", "lifestyle medicine"),
+    "painkiller": ("smertestillende", "painkillers"),
+    "antipsychotic": ("antipsykotika", "antipsychotics"),
+    "anxiety": ("angstdæmpende", "anxiolytics"),
+    "antidepressant": ("antidepressiva", "antidepressants"),
+    "addiction": ("misbrugsmedicin", "addiction medicine"),
+}
+_LAW = {
+    "penal": ("straffelov", "penal code"),
+    "traffic": ("færdselslov", "traffic law"),
+    "other": ("anden lov", "other law"),
+}
 
 STATA_LABEL_MAX = 80
 
@@ -100,7 +135,9 @@ def variable_label(col: str, lang: str = "da") -> str:
         return f"{col} {inst.items[col].text(lang)} (1–5)"
     m = re.fullmatch(r"d_(.+)", col)
     if m:
-        return ("Progression " if lang == "da" else "Progression ") + variable_label(m.group(1), lang).replace(" (1–5)", "")
+        return ("Progression " if lang == "da" else "Progression ") + variable_label(
+            m.group(1), lang
+        ).replace(" (1–5)", "")
     m = re.fullmatch(r"B10_(\w+)", col)
     if m and m.group(1) in B10_CHANNELS:
         ch = inst.items["B10"].extra["channels"][m.group(1)]
@@ -113,8 +150,11 @@ def variable_label(col: str, lang: str = "da") -> str:
                 return f"S1.{n} [{grp}] {text}"
     m = re.fullmatch(r"share([35])y_(\w+)", col)
     if m and m.group(2) in _STATUS:
-        return (f"Andel uger {_STATUS[m.group(2)][0]}, {m.group(1)} år før" if lang == "da"
-                else f"Share of weeks {_STATUS[m.group(2)][1]}, {m.group(1)} years before")
+        return (
+            f"Andel uger {_STATUS[m.group(2)][0]}, {m.group(1)} år før"
+            if lang == "da"
+            else f"Share of weeks {_STATUS[m.group(2)][1]}, {m.group(1)} years before"
+        )
     m = re.fullmatch(r"psych_(F\d\d)_?(F\d\d)?", col)
     if m:
         rng = m.group(1) + (f"–{m.group(2)}" if m.group(2) else "")
@@ -142,8 +182,11 @@ def value_labels(col: str, lang: str = "da") -> dict[int, str] | None:
     if col in (*B_ITEMS, *S_ITEMS):
         return {k: v for k, v in inst.anchors(col, lang).items()}
     yes_no = {0: "Nej", 1: "Ja"} if lang == "da" else {0: "No", 1: "Yes"}
-    flag = (re.fullmatch(r"(S1_\d+|B10_(?!status)\w+|act_[JOSH]|female|married|single_parent|employed|job_13w|"
-                         r"job_or_education_52w|psych_\w+|som_\w+|med_\w+|(charge|conviction)_\w+_5y)", col))
+    flag = re.fullmatch(
+        r"(S1_\d+|B10_(?!status)\w+|act_[JOSH]|female|married|single_parent|employed|job_13w|"
+        r"job_or_education_52w|psych_\w+|som_\w+|med_\w+|(charge|conviction)_\w+_5y)",
+        col,
+    )
     return yes_no if flag else None
 
 

@@ -30,16 +30,29 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120) -> Path:
     """Print ``html_path`` to ``pdf_path`` (atomically). Raises :class:`PdfUnavailable`."""
     exe = find_chromium()
     if exe is None:
-        raise PdfUnavailable("Chromium not found (install Debian's package: apt-get install chromium); "
-                             "the HTML report was written")
+        raise PdfUnavailable(
+            "Chromium not found (install Debian's package: apt-get install chromium); "
+            "the HTML report was written"
+        )
     pdf_path = Path(pdf_path)
     tmp_pdf = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.tmp")
     with tempfile.TemporaryDirectory(prefix="bip-chromium-") as profile:
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-extensions", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-               f"--user-data-dir={profile}", f"--print-to-pdf={tmp_pdf}",
-               Path(html_path).resolve().as_uri()]
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={tmp_pdf}",
+            Path(html_path).resolve().as_uri(),
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as e:

@@ -69,6 +69,7 @@ def build_sections(results: dict, lang: str, audience: str) -> list[Section]:
             key = b.__name__.removeprefix("sec_")
             s = Section(key, word(key, lang))
             from bip.report.text import SECTIONS, section_title
+
             if key in SECTIONS:
                 s.title = section_title(key, lang)
             s.blocks.append(Para(ctx.w("not_available") + f" ({type(e).__name__}: {e})", "na"))
@@ -89,8 +90,10 @@ def table_html(t: Table, number: int, lang: str, audience: str) -> str:
     """A numbered table after the suppression rule."""
     t = suppress(t, audience)
     e = html.escape
-    head = "".join(f'<th class="{"src" if c.key == "src" else ("" if c.kind == "text" else "num")}">{e(c.title)}</th>'
-                   for c in t.cols)
+    head = "".join(
+        f'<th class="{"src" if c.key == "src" else ("" if c.kind == "text" else "num")}">{e(c.title)}</th>'
+        for c in t.cols
+    )
     body = []
     for r in t.rows:
         tds = []
@@ -105,10 +108,12 @@ def table_html(t: Table, number: int, lang: str, audience: str) -> str:
         body.append("<tr>" + "".join(tds) + "</tr>")
     notes = "".join(f'<p class="note">{e(n)}</p>' for n in t.notes)
     src = f'<p class="src">{e(word("source", lang))}: {e(t.source)}</p>' if t.source else ""
-    label = f'{word("table", lang)} {number}'
-    return (f'<div class="tbl" id="{e(t.id)}"><table><caption>{e(label)}. {e(t.caption)}'
-            f'<span class="reading">{e(t.reading)}</span></caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{src}{notes}</div>")
+    label = f"{word('table', lang)} {number}"
+    return (
+        f'<div class="tbl" id="{e(t.id)}"><table><caption>{e(label)}. {e(t.caption)}'
+        f'<span class="reading">{e(t.reading)}</span></caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{src}{notes}</div>"
+    )
 
 
 def figure_html(f: Figure, number: int, lang: str) -> str:
@@ -116,8 +121,10 @@ def figure_html(f: Figure, number: int, lang: str) -> str:
     e = html.escape
     notes = "".join(f'<p class="note">{e(n)}</p>' for n in f.notes)
     src = f'<p class="src">{e(word("source", lang))}: {e(f.source)}</p>' if f.source else ""
-    return (f'<figure id="{e(f.id)}"><figcaption>{e(word("figure", lang))} {number}. {e(f.caption)}'
-            f'<span class="reading">{e(f.reading)}</span></figcaption>{f.svg}{src}{notes}</figure>')
+    return (
+        f'<figure id="{e(f.id)}"><figcaption>{e(word("figure", lang))} {number}. {e(f.caption)}'
+        f'<span class="reading">{e(f.reading)}</span></figcaption>{f.svg}{src}{notes}</figure>'
+    )
 
 
 def report_html(results: dict, *, lang: str = "da", audience: str = "analyst") -> str:
@@ -145,25 +152,42 @@ def report_html(results: dict, *, lang: str = "da", audience: str = "analyst") -
         parts.append("</section>")
     meta = results.get("meta") if isinstance(results.get("meta"), dict) else {}
     gen = meta.get("generated_at") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    metaline = " · ".join(x for x in (
-        f'{word("generated", lang)}: {gen}',
-        f'{word("dataset", lang)}: {meta.get("dataset_path")}' if meta.get("dataset_path") else "",
-        f'{word("fingerprint", lang)}: {str(meta.get("dataset_fingerprint"))[:16]}' if meta.get("dataset_fingerprint") else "",
-        f'bip {meta.get("bip_version")}' if meta.get("bip_version") else "",
-        f'{meta.get("schema")}' if meta.get("schema") else "") if x)
+    metaline = " · ".join(
+        x
+        for x in (
+            f"{word('generated', lang)}: {gen}",
+            f"{word('dataset', lang)}: {meta.get('dataset_path')}"
+            if meta.get("dataset_path")
+            else "",
+            f"{word('fingerprint', lang)}: {str(meta.get('dataset_fingerprint'))[:16]}"
+            if meta.get("dataset_fingerprint")
+            else "",
+            f"bip {meta.get('bip_version')}" if meta.get("bip_version") else "",
+            f"{meta.get('schema')}" if meta.get("schema") else "",
+        )
+        if x
+    )
     sub = word(f"subtitle_{audience}", lang)
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{e(word('title', lang))}</title><style>{CSS}</style></head><body>"
-            f"<header><h1>{e(word('title', lang))}</h1><p class=\"meta\">{e(sub)}</p>"
-            f'<p class="meta">{e(metaline)}</p>'
-            + (f'<p class="meta">{e(word("suppressed_note", lang))}</p>' if audience == "manager" else "")
-            + f"<nav><h3>{e(word('contents', lang))}</h3><ol>{''.join(toc)}</ol></nav></header>"
-            + "".join(parts) + "</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(word('title', lang))}</title><style>{CSS}</style></head><body>"
+        f'<header><h1>{e(word("title", lang))}</h1><p class="meta">{e(sub)}</p>'
+        f'<p class="meta">{e(metaline)}</p>'
+        + (
+            f'<p class="meta">{e(word("suppressed_note", lang))}</p>'
+            if audience == "manager"
+            else ""
+        )
+        + f"<nav><h3>{e(word('contents', lang))}</h3><ol>{''.join(toc)}</ol></nav></header>"
+        + "".join(parts)
+        + "</body></html>"
+    )
 
 
-def render_report(results: dict, out_dir: Path, *, lang: str = "da", audience: str = "analyst",
-                  pdf: bool = True) -> dict[str, Path]:
+def render_report(
+    results: dict, out_dir: Path, *, lang: str = "da", audience: str = "analyst", pdf: bool = True
+) -> dict[str, Path]:
     """Write ``report.html`` (self-contained) and, if possible, ``report.pdf`` into ``out_dir``.
 
     Returns the paths written (``html``, and ``pdf`` when printed). When Chromium is missing

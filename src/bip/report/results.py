@@ -17,13 +17,26 @@ import numpy as np
 
 SCHEMA_ID = "bip-results/1"
 SPEC_KEYS = (
-    "dataset", "progression", "mean_weeks_between", "combinations", "combination_effects",
-    "caseworker_effectiveness", "caseworker_change", "belief",
-)  # fmt: skip
+    "dataset",
+    "progression",
+    "mean_weeks_between",
+    "combinations",
+    "combination_effects",
+    "caseworker_effectiveness",
+    "caseworker_change",
+    "belief",
+)
 SECTION_KEYS = (
-    "a1_progression", "a2_activities", "a3_background", "a4_combination_effects", "a5_job_chance",
-    "a6_caseworkers", "a7_change_belief", "a8_cohort", "a9_data_quality",
-)  # fmt: skip
+    "a1_progression",
+    "a2_activities",
+    "a3_background",
+    "a4_combination_effects",
+    "a5_job_chance",
+    "a6_caseworkers",
+    "a7_change_belief",
+    "a8_cohort",
+    "a9_data_quality",
+)
 
 
 class ResultsError(ValueError):
@@ -69,14 +82,18 @@ def validate_results(results: dict) -> None:
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(results), key=lambda e: list(e.absolute_path))
     if errors:
-        shown = "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors[:5])
+        shown = "; ".join(
+            f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors[:5]
+        )
         raise ResultsError(f"results do not match {SCHEMA_ID}: {shown}")
 
 
 def write_results(results: dict, path: Path | str) -> Path:
     """Write ``results`` as JSON (NaN never written: it becomes null)."""
     path = Path(path)
-    path.write_text(json.dumps(clean(results), ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(clean(results), ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8"
+    )
     return path
 
 

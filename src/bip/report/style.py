@@ -66,14 +66,19 @@ def to_svg(fig, salt: str) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     # width/height in pt -> let CSS scale it to the column width, keep the aspect ratio
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 class="fig" preserveAspectRatio="xMidYMid meet"', svg, count=1)
+    svg = re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        r'<svg\1 class="fig" preserveAspectRatio="xMidYMid meet"',
+        svg,
+        count=1,
+    )
     # inline SVG in HTML needs no namespaces; the metadata block only names matplotlib's URL
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
     # matplotlib ids are only unique per file; prefix them with the salt
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{salt}-{m.group(1)}"', svg)
-    svg = re.sub(r'url\(#([^)]+)\)', lambda m: f'url(#{salt}-{m.group(1)})', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{salt}-{m.group(1)})", svg)
     svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{salt}-{m.group(1)}"', svg)
     return svg

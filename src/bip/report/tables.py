@@ -92,12 +92,17 @@ def suppress(table: Table, audience: str) -> Table:
     for i, r in enumerate(table.rows):
         small = is_small(r)
         cell_n = r.cell_n or {}
-        hide = [k for k in based if k in r.values and (small or any(_lt5(n) for n in cell_n.get(k, ())))]
+        hide = [
+            k for k in based if k in r.values and (small or any(_lt5(n) for n in cell_n.get(k, ())))
+        ]
         if hide:
             hide_rows[i] = hide
     marks = dict.fromkeys(hide_rows, SUPPRESSED)
     if table.partition:
-        sizes = {i: r.n_citizens if r.n_citizens is not None else r.n_obs for i, r in enumerate(table.rows)}
+        sizes = {
+            i: r.n_citizens if r.n_citizens is not None else r.n_obs
+            for i, r in enumerate(table.rows)
+        }
         for i in complementary(sizes, set(hide_rows)) - set(hide_rows):
             hide_rows[i] = [k for k in based if k in table.rows[i].values]
             marks[i] = WITHHELD

@@ -16,11 +16,18 @@ LANGS = ("da", "en")
 
 # key -> (da, en)
 WORDS: dict[str, tuple[str, str]] = {
-    "title": ("BIP-rapport: progression, indsats og beskæftigelse",
-              "BIP report: progression, activities and employment"),
-    "subtitle_analyst": ("Analytikerudgave – alle celler vises", "Analyst edition – all cells shown"),
-    "subtitle_manager": ("Ledelsesudgave – celler med færre end 5 borgere vises som «<5»",
-                         "Manager edition – cells with fewer than 5 citizens are shown as “<5”"),
+    "title": (
+        "BIP-rapport: progression, indsats og beskæftigelse",
+        "BIP report: progression, activities and employment",
+    ),
+    "subtitle_analyst": (
+        "Analytikerudgave – alle celler vises",
+        "Analyst edition – all cells shown",
+    ),
+    "subtitle_manager": (
+        "Ledelsesudgave – celler med færre end 5 borgere vises som «<5»",
+        "Manager edition – cells with fewer than 5 citizens are shown as “<5”",
+    ),
     "contents": ("Indhold", "Contents"),
     "table": ("Tabel", "Table"),
     "figure": ("Figur", "Figure"),
@@ -50,8 +57,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "ci": ("95 %-interval", "95% interval"),
     "places": ("Pladser af 100", "Places of 100"),
     "raw": ("Uden kontrol", "Unadjusted"),
-    "controlled": ("Med kontrol for baggrund og tidligere niveau",
-                   "Controlling for background and previous level"),
+    "controlled": (
+        "Med kontrol for baggrund og tidligere niveau",
+        "Controlling for background and previous level",
+    ),
     "controlled_short": ("Justeret", "Adjusted"),
     "level": ("Svar", "Answer"),
     "outcome52": ("Job eller uddannelse inden 52 uger", "Job or education within 52 weeks"),
@@ -65,18 +74,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "shrunk": ("Krympede effekter (empirisk Bayes)", "Shrunken effects (empirical Bayes)"),
     "estimate": ("Estimat", "Estimate"),
     "se": ("Std.fejl", "Std. error"),
-    "suppressed_note": ("«<5»: færre end 5 borgere – tallet vises ikke. «x»: skjult, så et «<5»-tal ikke kan "
-                        "regnes ud fra de andre og totalen.",
-                        "“<5”: fewer than 5 citizens – the number is not shown. “x”: hidden so that a “<5” number "
-                        "cannot be worked out from the others and the total."),
-    "josh_legend": ("Kode JOSH: J = jobrettet, O = opkvalificering, S = social, H = helbredsrettet; "
-                    "1 = deltog, 0 = ikke. 0000 = ingen aktivitet.",
-                    "Code JOSH: J = job-focused, O = up-skilling, S = social, H = health; "
-                    "1 = took part, 0 = did not. 0000 = no activity."),
+    "suppressed_note": (
+        "«<5»: færre end 5 borgere – tallet vises ikke. «x»: skjult, så et «<5»-tal ikke kan "
+        "regnes ud fra de andre og totalen.",
+        "“<5”: fewer than 5 citizens – the number is not shown. “x”: hidden so that a “<5” number "
+        "cannot be worked out from the others and the total.",
+    ),
+    "josh_legend": (
+        "Kode JOSH: J = jobrettet, O = opkvalificering, S = social, H = helbredsrettet; "
+        "1 = deltog, 0 = ikke. 0000 = ingen aktivitet.",
+        "Code JOSH: J = job-focused, O = up-skilling, S = social, H = health; "
+        "1 = took part, 0 = did not. 0000 = no activity.",
+    ),
     "pdf_skipped": ("PDF ikke dannet", "PDF not produced"),
     "all_numbers": ("Alle tal i afsnittet", "All numbers of the section"),
-    "all_numbers_reading": ("Tallene som analysen har beregnet dem; se docs/results-schema.md for definitioner.",
-                            "The numbers as the analysis computed them; see docs/results-schema.md for definitions."),
+    "all_numbers_reading": (
+        "Tallene som analysen har beregnet dem; se docs/results-schema.md for definitioner.",
+        "The numbers as the analysis computed them; see docs/results-schema.md for definitions.",
+    ),
     "key": ("Nøgle", "Key"),
     "n_measurements": ("Målinger", "Measurements"),
     "n_intervals": ("Intervaller", "Intervals"),
@@ -92,9 +107,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "jobcenter": ("Jobcenter", "Jobcentre"),
     "mean_weeks_between": ("Gns. uger mellem målinger", "Mean weeks between measurements"),
     "share_within_13_weeks": ("Andel inden for 13 uger", "Share within 13 weeks"),
-    "measurements_per_citizen_mean": ("Målinger pr. borger (gns.)", "Measurements per citizen (mean)"),
-    "measurements_per_citizen_median": ("Målinger pr. borger (median)", "Measurements per citizen (median)"),
-    "share_citizens_with_repeat": ("Andel borgere med gentagen måling", "Share of citizens with a repeat"),
+    "measurements_per_citizen_mean": (
+        "Målinger pr. borger (gns.)",
+        "Measurements per citizen (mean)",
+    ),
+    "measurements_per_citizen_median": (
+        "Målinger pr. borger (median)",
+        "Measurements per citizen (median)",
+    ),
+    "share_citizens_with_repeat": (
+        "Andel borgere med gentagen måling",
+        "Share of citizens with a repeat",
+    ),
     "share_citizen_part": ("Andel med borgerdel", "Share with citizen part"),
     "share_caseworker_part": ("Andel med sagsbehandlerdel", "Share with caseworker part"),
     "share_both_parts": ("Andel med begge dele", "Share with both parts"),
@@ -109,7 +133,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "median": ("Median", "Median"),
     "sd": ("Std.afv.", "SD"),
     "weeks_between": ("Uger mellem målinger", "Weeks between measurements"),
-    "weeks_regression": ("Progression og uger siden sidste måling", "Progression and weeks since the last measurement"),
+    "weeks_regression": (
+        "Progression og uger siden sidste måling",
+        "Progression and weeks since the last measurement",
+    ),
 }
 
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -170,7 +197,11 @@ def code_label(code: str, lang: str) -> str:
     """``1001`` -> ``1001 (jobrettet + helbredsrettet)``."""
     if code == "0000":
         return "0000 (" + ("ingen" if lang == "da" else "none") + ")"
-    names = [GROUP_NAMES[g][LANGS.index(lang)] for g, flag in zip(GROUPS, code, strict=False) if flag == "1"]
+    names = [
+        GROUP_NAMES[g][LANGS.index(lang)]
+        for g, flag in zip(GROUPS, code, strict=False)
+        if flag == "1"
+    ]
     return f"{code} ({' + '.join(names)})" if names else code
 
 

@@ -9,10 +9,19 @@ import click
 
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--scale", type=float, default=1.0, show_default=True,
-              help="size factor: 1 = ~3,700 citizens in 10 jobcentres; 100 = a whole country")
-@click.option("--seed", type=int, default=0, show_default=True, help="random seed (output is deterministic)")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option(
+    "--scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="size factor: 1 = ~3,700 citizens in 10 jobcentres; 100 = a whole country",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="random seed (output is deterministic)"
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
+)
 @click.option("--overwrite", is_flag=True, help="replace OUT if it exists")
 def synth(out: Path, scale: float, seed: int, fmt: str, overwrite: bool) -> None:
     """Write a synthetic BIP cohort (all 11 tables) and its planted truth.json to OUT."""
@@ -21,7 +30,9 @@ def synth(out: Path, scale: float, seed: int, fmt: str, overwrite: bool) -> None
     if scale <= 0:
         raise click.BadParameter("must be positive", param_hint="--scale")
     try:
-        generate_cohort(out, scale=scale, seed=seed, fmt=fmt, overwrite=overwrite, show_progress=True)
+        generate_cohort(
+            out, scale=scale, seed=seed, fmt=fmt, overwrite=overwrite, show_progress=True
+        )
     except FileExistsError as e:
         raise click.ClickException(f"{e} (use --overwrite)") from e
     click.echo(f"wrote {out}")

@@ -45,8 +45,15 @@ def _stream(seed: int, *key: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *key])))
 
 
-def generate_cohort(out: Path | str, *, scale: float = 1.0, seed: int = 0, fmt: str = "csv",
-                    overwrite: bool = False, show_progress: bool = False) -> Path:
+def generate_cohort(
+    out: Path | str,
+    *,
+    scale: float = 1.0,
+    seed: int = 0,
+    fmt: str = "csv",
+    overwrite: bool = False,
+    show_progress: bool = False,
+) -> Path:
     """Write a synthetic BIP dataset (all 11 tables) and ``truth.json`` into ``out``, atomically.
 
     ``scale`` 1 is about 10 jobcentres, 300 caseworkers and 3,700 citizens; the output is
@@ -61,27 +68,55 @@ def generate_cohort(out: Path | str, *, scale: float = 1.0, seed: int = 0, fmt: 
     truth = ProgressionTruth()
     cw_eff_sum = np.zeros(len(staff.cw_ids))
     cw_eff_n = np.zeros(len(staff.cw_ids))
-    counts = {"y52": 0, "job13": 0, "meetings": 0, "ey_high": 0.0, "n_high": 0, "ey_low": 0.0, "n_low": 0, "y_high": 0, "y_low": 0}
+    counts = {
+        "y52": 0,
+        "job13": 0,
+        "meetings": 0,
+        "ey_high": 0.0,
+        "n_high": 0,
+        "ey_low": 0.0,
+        "n_low": 0,
+        "y_high": 0,
+        "y_low": 0,
+    }
     n_blocks = math.ceil(n_cit / BLOCK)
     with atomic_dir(Path(out), overwrite) as tmp:
         writers = {name: TableWriter(tmp, name, fmt) for name in TABLES}
         try:
-            writers["jobcenters"].write(pa.table({"jobcenter_id": staff.jc_ids, "name": staff.jc_names}))
-            writers["caseworkers"].write(pa.table({
-                "caseworker_id": staff.cw_ids,
-                "jobcenter_id": np.asarray(staff.jc_ids, dtype=object)[staff.cw_jc],
-            }))  # fmt: skip
+            writers["jobcenters"].write(
+                pa.table({"jobcenter_id": staff.jc_ids, "name": staff.jc_names})
+            )
+            writers["caseworkers"].write(
+                pa.table(
+                    {
+                        "caseworker_id": staff.cw_ids,
+                        "jobcenter_id": np.asarray(staff.jc_ids, dtype=object)[staff.cw_jc],
+                    }
+                )
+            )
             with progress_bar("synth", n_blocks, enabled=show_progress) as advance:
                 for i in range(n_blocks):
                     start = i * BLOCK
                     n = min(BLOCK, n_cit - start)
-                    _block(_stream(seed, 1, i), start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts)
+                    _block(
+                        _stream(seed, 1, i),
+                        start,
+                        n,
+                        staff,
+                        writers,
+                        truth,
+                        cw_eff_sum,
+                        cw_eff_n,
+                        counts,
+                    )
                     advance(1)
         finally:
             for w in writers.values():
                 w.close()
         doc = _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts)
-        (tmp / "truth.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+        (tmp / "truth.json").write_text(
+            json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
     return Path(out)
 
 
@@ -108,22 +143,35 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
     counts["y_low"] += int(y[~high].sum())
     _accumulate_truth(truth, mt, controls(b))
     # ---- operational tables
-    writers["citizens"].write(pa.table({
-        "citizen_id": ids, "jobcenter_id": np.asarray(staff.jc_ids, dtype=object)[b["jc"]],
-        "enrolled_on": _dates(first_day - rng.integers(0, 31, n)),
-    }))  # fmt: skip
+    writers["citizens"].write(
+        pa.table(
+            {
+                "citizen_id": ids,
+                "jobcenter_id": np.asarray(staff.jc_ids, dtype=object)[b["jc"]],
+                "enrolled_on": _dates(first_day - rng.integers(0, 31, n)),
+            }
+        )
+    )
     writers["measurements"].write(_measurements_table(ids, mt, staff))
     birth_year = (1970 + first_day / 365.25).astype(int) - np.floor(b["age"]).astype(int)
-    writers["persons"].write(pa.table({
-        "citizen_id": ids, "birth_year": birth_year.astype(np.int16),
-        "sex": np.where(b["female"], "f", "m").astype(object),
-        "married": b["married"].astype(np.int8), "n_children": b["n_children"].astype(np.int32),
-        "single_parent": b["single_parent"].astype(np.int8),
-        "origin": np.asarray(ORIGINS, dtype=object)[b["origin"]],
-        "education": np.asarray(EDUCATIONS, dtype=object)[b["education"]],
-    }))  # fmt: skip
+    writers["persons"].write(
+        pa.table(
+            {
+                "citizen_id": ids,
+                "birth_year": birth_year.astype(np.int16),
+                "sex": np.where(b["female"], "f", "m").astype(object),
+                "married": b["married"].astype(np.int8),
+                "n_children": b["n_children"].astype(np.int32),
+                "single_parent": b["single_parent"].astype(np.int8),
+                "origin": np.asarray(ORIGINS, dtype=object)[b["origin"]],
+                "education": np.asarray(EDUCATIONS, dtype=object)[b["education"]],
+            }
+        )
+    )
     # ---- registers
-    sick_tilt = np.where(b["nonwestern"], 0.45, 1.0) * np.where(b["som_musculo"] | b["psych_any"], 1.3, 0.9)
+    sick_tilt = np.where(b["nonwestern"], 0.45, 1.0) * np.where(
+        b["som_musculo"] | b["psych_any"], 1.3, 0.9
+    )
     edu_tilt = np.where(b["nonwestern"], 0.5, 1.08)
     other_tilt = np.where(b["nonwestern"], 3.0, 0.8)  # integration benefit for immigrants
     weeks = benefit_history(rng, first_day, b["emp_hist"], sick_tilt, edu_tilt, other_tilt)
@@ -139,14 +187,24 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
             weeks[np.ix_(sel, wk)] = STATUS["employed"]
     weeks[edu] = STATUS["education_su"]
     status_names = np.asarray(BENEFIT_STATUSES, dtype=object)
-    writers["benefit_weeks"].write(pa.table({
-        "citizen_id": np.repeat(ids, weeks.shape[1]), "week": np.tile(WEEK_LABELS, n),
-        "status": status_names[weeks.ravel()],
-    }))  # fmt: skip
-    writers["employment_months"].write(pa.table({
-        "citizen_id": np.repeat(ids, N_MONTHS), "month": np.tile(MONTH_LABELS, n),
-        "employed": months.ravel().astype(np.int8),
-    }))  # fmt: skip
+    writers["benefit_weeks"].write(
+        pa.table(
+            {
+                "citizen_id": np.repeat(ids, weeks.shape[1]),
+                "week": np.tile(WEEK_LABELS, n),
+                "status": status_names[weeks.ravel()],
+            }
+        )
+    )
+    writers["employment_months"].write(
+        pa.table(
+            {
+                "citizen_id": np.repeat(ids, N_MONTHS),
+                "month": np.tile(MONTH_LABELS, n),
+                "employed": months.ravel().astype(np.int8),
+            }
+        )
+    )
     for name, table in health_and_crime(rng, b, first_day, ids).items():
         writers[name].write(table)
 
@@ -174,7 +232,9 @@ def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -
             expected = mt.expected_change[r_, j] + (mt.core[r_ - 1, j] - mt.core[p_, j])
             if j == S12:
                 expected = expected + np.nan_to_num(exp_shift[r_]) - np.nan_to_num(shift[p_])
-            truth.add(j, mt.code[r_], ctrl[mt.cit[r_]], a_prev[good], expected, a_now[good] - a_prev[good])
+            truth.add(
+                j, mt.code[r_], ctrl[mt.cit[r_]], a_prev[good], expected, a_now[good] - a_prev[good]
+            )
 
 
 def _previous_with(part: np.ndarray, cit: np.ndarray) -> np.ndarray:
@@ -193,7 +253,9 @@ def _previous_with(part: np.ndarray, cit: np.ndarray) -> np.ndarray:
 def _measurements_table(ids, mt: Meetings, staff) -> pa.Table:
     k = mt.k + 1
     cols: dict[str, object] = {
-        "measurement_id": np.array([f"{ids[c]}-{kk:02d}" for c, kk in zip(mt.cit, k, strict=True)], dtype=object),
+        "measurement_id": np.array(
+            [f"{ids[c]}-{kk:02d}" for c, kk in zip(mt.cit, k, strict=True)], dtype=object
+        ),
         "citizen_id": ids[mt.cit],
         "caseworker_id": np.asarray(staff.cw_ids, dtype=object)[mt.cw],
         "measured_on": _dates(mt.day),
@@ -231,7 +293,9 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
     # The A7 belief estimand on this population: relative difference of the expected 52-week
     # outcome between meetings with a high- and a low-belief caseworker (a Poisson regression on
     # the type dummy; the type is independent of the citizen, so controls leave it unchanged).
-    belief = (counts["ey_high"] / max(counts["n_high"], 1)) / max(counts["ey_low"] / max(counts["n_low"], 1), 1e-12) - 1
+    belief = (counts["ey_high"] / max(counts["n_high"], 1)) / max(
+        counts["ey_low"] / max(counts["n_low"], 1), 1e-12
+    ) - 1
     return {
         "version": P.VERSION,
         "bip_version": __version__,
@@ -267,9 +331,13 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
             "mean_reversion": P.PARAMETERS["progression"]["mean_reversion"],
             "direction_naive_bias": {"J": "down", "O": "small", "S": "up", "H": "up", "none": "up"},
         },
-        "caseworker_effects": {cid: round(float(e), 6) for cid, e in zip(staff.cw_ids, eff, strict=True)},
+        "caseworker_effects": {
+            cid: round(float(e), 6) for cid, e in zip(staff.cw_ids, eff, strict=True)
+        },
         "caseworker_effect_sd": round(float(np.std(eff, ddof=1)), 6),
-        "caseworker_high_belief": sorted(c for c, h in zip(staff.cw_ids, staff.cw_high_belief, strict=True) if h),
+        "caseworker_high_belief": sorted(
+            c for c, h in zip(staff.cw_ids, staff.cw_high_belief, strict=True) if h
+        ),
         "change_effect": P.PARAMETERS["outcome"]["change_effect_target"],
         "belief_effect": round(float(belief), 4),
         "parameters": {
@@ -278,15 +346,23 @@ def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
             "combination_d_S_0000": P.COMBINATION_D_S_0000,
             "tabel1_mean": P.TABEL1_MEAN,
             "level_dist_first": {k: list(v) for k, v in P.LEVEL_DIST.items()},
-            "caseworker_effects_nominal": {c: round(float(e), 6) for c, e in zip(staff.cw_ids, staff.cw_effect, strict=True)},
-            "caseworker_leniency": {c: round(float(e), 4) for c, e in zip(staff.cw_ids, staff.cw_leniency, strict=True)},
-            "realised_rates": {"y52": counts["y52"] / max(counts["meetings"], 1),
-                               "job13": counts["job13"] / max(counts["meetings"], 1),
-                               "y52_high_belief": counts["y_high"] / max(counts["n_high"], 1),
-                               "y52_low_belief": counts["y_low"] / max(counts["n_low"], 1),
-                               "expected_y52_high_belief": counts["ey_high"] / max(counts["n_high"], 1),
-                               "expected_y52_low_belief": counts["ey_low"] / max(counts["n_low"], 1)},
+            "caseworker_effects_nominal": {
+                c: round(float(e), 6) for c, e in zip(staff.cw_ids, staff.cw_effect, strict=True)
+            },
+            "caseworker_leniency": {
+                c: round(float(e), 4) for c, e in zip(staff.cw_ids, staff.cw_leniency, strict=True)
+            },
+            "realised_rates": {
+                "y52": counts["y52"] / max(counts["meetings"], 1),
+                "job13": counts["job13"] / max(counts["meetings"], 1),
+                "y52_high_belief": counts["y_high"] / max(counts["n_high"], 1),
+                "y52_low_belief": counts["y_low"] / max(counts["n_low"], 1),
+                "expected_y52_high_belief": counts["ey_high"] / max(counts["n_high"], 1),
+                "expected_y52_low_belief": counts["ey_low"] / max(counts["n_low"], 1),
+            },
             "block_size": BLOCK,
-            "scale": scale, "seed": seed, "version": P.VERSION,
+            "scale": scale,
+            "seed": seed,
+            "version": P.VERSION,
         },
-    }  # fmt: skip
+    }

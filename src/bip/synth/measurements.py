@@ -83,11 +83,15 @@ CUTS = np.array([_cutpoints(i) for i in ALL_ITEMS])  # items x 4
 # Loading of each item's first answer on employability; mental-health gaps on B2/B5/B6/B8
 # and S4/S6/S10 (000 Figur 2-3).
 LOADING = np.array([0.55 if i != "S12" else 0.70 for i in ALL_ITEMS])
-PSYCH_GAP = np.array([0.25 if i in ("B2", "B5", "B6", "B8", "S4", "S6", "S10") else 0.05 for i in ALL_ITEMS])
+PSYCH_GAP = np.array(
+    [0.25 if i in ("B2", "B5", "B6", "B8", "S4", "S6", "S10") else 0.05 for i in ALL_ITEMS]
+)
 
 
 # ---------------------------------------------------------------- selection into activities
-def _selection_matrix(b: dict[str, np.ndarray], prev_s12: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _selection_matrix(
+    b: dict[str, np.ndarray], prev_s12: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
     """Log-weight shifts per row for the 4 groups and 'none' (rows index citizens)."""
     feats = {
         "nonwestern_immigrant": b["nonwestern"][rows].astype(float),
@@ -208,20 +212,30 @@ def _draw_caseworkers(rng, staff: Staff, jc: np.ndarray) -> np.ndarray:
         rows = np.flatnonzero(jc == j)
         pool = np.flatnonzero(staff.cw_jc == j)
         cum = np.cumsum(staff.cw_weight[pool])
-        out[rows] = pool[np.searchsorted(cum, rng.random(len(rows)) * cum[-1]).clip(0, len(pool) - 1)]
+        out[rows] = pool[
+            np.searchsorted(cum, rng.random(len(rows)) * cum[-1]).clip(0, len(pool) - 1)
+        ]
     return out
 
 
 def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Staff) -> Meetings:
     """Schedule, caseworkers, activities, answers and outcome probabilities for one chunk."""
     n = len(b["jc"])
-    first = rng.integers(day(SCHED["first_measurement_from"]), day(SCHED["first_measurement_to"]) + 1, n)
+    first = rng.integers(
+        day(SCHED["first_measurement_from"]), day(SCHED["first_measurement_to"]) + 1, n
+    )
     extra = rng.negative_binomial(3.0, 3.0 / (3.0 + SCHED["extra_measurements_mean"]), n)
     count = 1 + extra
     cit = np.repeat(np.arange(n), count)
     starts = np.concatenate([[0], np.cumsum(count)[:-1]])
     k = np.arange(len(cit)) - starts[cit]
-    gaps = np.round(7 * (SCHED["gap_min_weeks"] + rng.gamma(SCHED["gap_gamma_shape"], SCHED["gap_gamma_scale_weeks"], len(cit))))
+    gaps = np.round(
+        7
+        * (
+            SCHED["gap_min_weeks"]
+            + rng.gamma(SCHED["gap_gamma_shape"], SCHED["gap_gamma_scale_weeks"], len(cit))
+        )
+    )
     gaps[k == 0] = 0
     d = first[cit] + (np.cumsum(gaps) - np.cumsum(gaps)[starts][cit]).astype(np.int64)
     keep = d <= day(SCHED["last_measurement"])
@@ -250,8 +264,11 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     base = code_base()
     r = rng.standard_normal((len(first_rows), N_ITEMS))
     ci = cit[first_rows]
-    lat = (LOADING * b["e"][ci][:, None] - PSYCH_GAP * (b["psych_any"][ci] + b["psych_severe"][ci])[:, None]
-           + np.sqrt(1 - LOADING**2) * r)  # fmt: skip
+    lat = (
+        LOADING * b["e"][ci][:, None]
+        - PSYCH_GAP * (b["psych_any"][ci] + b["psych_severe"][ci])[:, None]
+        + np.sqrt(1 - LOADING**2) * r
+    )
     core[first_rows] = 1 + (lat[:, :, None] > CUTS[None, :, :]).sum(axis=2)
     shift = _selection_matrix(b, core[first_rows, S12], ci)
     code[first_rows] = _softmax_draw(rng, _code_logits(shift, base))
@@ -262,14 +279,18 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
         prev = core[rows - 1]
         shift = _selection_matrix(b, prev[:, S12], ci)
         code[rows] = _softmax_draw(rng, _code_logits(shift, base))
-        mean = (tau[:, code[rows]].T + PROG["mean_reversion"] * (prev - CENTRE)
-                + (x[ci] @ GAMMA)[:, None] + PROG["weeks_effect_per_10_weeks"] * (gap_w[rows, None] - 22) / 10)  # fmt: skip
+        mean = (
+            tau[:, code[rows]].T
+            + PROG["mean_reversion"] * (prev - CENTRE)
+            + (x[ci] @ GAMMA)[:, None]
+            + PROG["weeks_effect_per_10_weeks"] * (gap_w[rows, None] - 22) / 10
+        )
         lo, hi = 1 - prev, 5 - prev
         mean = np.clip(mean, lo + 0.02, hi - 0.02)
         a = np.minimum(hw, np.minimum(mean - lo, hi - mean))
         common = rng.uniform(-1, 1, (len(rows), 1))
         own = rng.uniform(-1, 1, (len(rows), N_ITEMS))
-        v = (w * common + (1 - w) * own)
+        v = w * common + (1 - w) * own
         y = mean + a * v
         fl = np.floor(y)
         step = fl + (rng.random(y.shape) < (y - fl))
@@ -296,8 +317,13 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     answers[rng.random(m) < SCHED["s_block_missing"], n_b:] = np.nan
     miss = np.array([SCHED["item_missing"][i] for i in ALL_ITEMS])
     sloppy = rng.random((m, 2)) < SCHED["item_sloppy_share"]
-    per = np.where(np.concatenate([np.repeat(sloppy[:, :1], n_b, 1), np.repeat(sloppy[:, 1:], len(S_ITEMS), 1)], 1),
-                   np.minimum(miss / SCHED["item_sloppy_share"], 1.0), 0.0)  # fmt: skip
+    per = np.where(
+        np.concatenate(
+            [np.repeat(sloppy[:, :1], n_b, 1), np.repeat(sloppy[:, 1:], len(S_ITEMS), 1)], 1
+        ),
+        np.minimum(miss / SCHED["item_sloppy_share"], 1.0),
+        0.0,
+    )
     answers[rng.random((m, N_ITEMS)) < per] = np.nan
     ticks = _s1_ticks(rng, code)
     ticks[~has_s] = 0
@@ -305,14 +331,22 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     bp = PARAMETERS["b10"]
     got = ~np.isnan(answers[:, :n_b])
     cnt = got.sum(1)
-    bmean = np.where(cnt > 0, np.nansum(answers[:, :n_b], 1) / np.maximum(cnt, 1), core[:, :n_b].mean(1))
+    bmean = np.where(
+        cnt > 0, np.nansum(answers[:, :n_b], 1) / np.maximum(cnt, 1), core[:, :n_b].mean(1)
+    )
     ci = cit
-    lo = (bp["intercept"] + bp["per_score_point"] * (bmean - 3) + bp["severe"] * b["psych_severe"][ci]
-          + bp["light"] * (b["psych_light"][ci] & ~b["psych_severe"][ci]))  # fmt: skip
+    lo = (
+        bp["intercept"]
+        + bp["per_score_point"] * (bmean - 3)
+        + bp["severe"] * b["psych_severe"][ci]
+        + bp["light"] * (b["psych_light"][ci] & ~b["psych_severe"][ci])
+    )
     p_search = 1 / (1 + np.exp(-lo))
     no_ans = rng.random(m) < bp["no_answer"] + 0.04 * (bmean < 2.5)
     searching = ~no_ans & (rng.random(m) < p_search)
-    status = np.where(no_ans, "no_answer", np.where(searching, "searching", "not_searching")).astype(object)
+    status = np.where(
+        no_ans, "no_answer", np.where(searching, "searching", "not_searching")
+    ).astype(object)
     ch_p = np.array(list(bp["channels_given_searching"].values()))
     ch = (rng.random((m, 6)) < ch_p).astype(float) * searching[:, None]
     ch[no_ans] = np.nan
@@ -337,9 +371,26 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     # 0 for low-chance citizens and stays additive on average).
     cw_mult = np.clip(1 + staff.cw_effect[cw] / OUT["mean_p52"], 0.1, None)
     p = np.clip(base52 * chg * belief * cw_mult, 0.002, 0.97)
-    return Meetings(cit=cit, k=k, day=d, gap_weeks=gap_w, cw=cw, n_changes=nchg, code=code,
-                    ticks=ticks, core=core, answers=answers, has_b=has_b, has_s=has_s,
-                    expected_change=expected, p52=p, p52_no_cw=p_no, s12_level=lvl,
-                    b10_status=status, b10_channels=ch, b11=b11, shift=shift_s12,
-                    exp_shift=exp_shift)  # fmt: skip
-
+    return Meetings(
+        cit=cit,
+        k=k,
+        day=d,
+        gap_weeks=gap_w,
+        cw=cw,
+        n_changes=nchg,
+        code=code,
+        ticks=ticks,
+        core=core,
+        answers=answers,
+        has_b=has_b,
+        has_s=has_s,
+        expected_change=expected,
+        p52=p,
+        p52_no_cw=p_no,
+        s12_level=lvl,
+        b10_status=status,
+        b10_channels=ch,
+        b11=b11,
+        shift=shift_s12,
+        exp_shift=exp_shift,
+    )

@@ -22,13 +22,18 @@ F_CHAPTERS = ("F00", "F10", "F20", "F30", "F40", "F50", "F60", "F70", "F80", "F9
 _LIGHT = {"F10": 0.26, "F30": 0.45, "F40": 0.42, "F50": 0.04, "F90": 0.20}  # 003 Tabel 7 / light
 _SEVERE = {"F00": 0.04, "F20": 0.22, "F60": 0.62, "F70": 0.04, "F80": 0.06}  # / severe share
 SOMATIC = {  # group -> (3-year prevalence, example ICD-10 stems); 003 Tabel 8
-    "cancer": (0.01, ("C50", "D05", "D41")), "diabetes": (0.01, ("E11", "E10")),
-    "nervous": (0.055, ("G43", "G40", "G56")), "cardio": (0.04, ("I10", "I20", "I48")),
-    "lung": (0.04, ("J45", "J44", "J18")), "musculo": (0.21, ("M54", "M75", "M79")),
-    "pregnancy": (0.10, ("O80", "O20", "O03")), "digestive": (0.18, ("N39", "N94", "N20")),
-    "eye_ear": (0.03, ("H52", "H66", "H10")), "examination": (0.56, ("Z00", "Z03", "Z71")),
+    "cancer": (0.01, ("C50", "D05", "D41")),
+    "diabetes": (0.01, ("E11", "E10")),
+    "nervous": (0.055, ("G43", "G40", "G56")),
+    "cardio": (0.04, ("I10", "I20", "I48")),
+    "lung": (0.04, ("J45", "J44", "J18")),
+    "musculo": (0.21, ("M54", "M75", "M79")),
+    "pregnancy": (0.10, ("O80", "O20", "O03")),
+    "digestive": (0.18, ("N39", "N94", "N20")),
+    "eye_ear": (0.03, ("H52", "H66", "H10")),
+    "examination": (0.56, ("Z00", "Z03", "Z71")),
     "accident": (0.31, ("S62", "T14", "S93", "W19")),
-}  # fmt: skip
+}
 MEDICINES = {  # group -> ATC codes (003 Tabel 9 note)
     "lifestyle": ("C10AA05", "A10BA02", "B01AC06", "A02BC01", "C09AA02"),
     "painkiller": ("N02BE01", "M01AE01", "N02AX02"),
@@ -63,7 +68,10 @@ def n_jobcenters(scale: float) -> int:
 def draw_staff(rng: np.random.Generator, scale: float) -> Staff:
     """Jobcentres and caseworkers with unequal caseloads (004: ~115 of ~300 have >= 10 citizens)."""
     n_jc = n_jobcenters(scale)
-    names = [JOBCENTER_NAMES[i] if i < len(JOBCENTER_NAMES) else f"Jobcenter {i + 1}" for i in range(n_jc)]
+    names = [
+        JOBCENTER_NAMES[i] if i < len(JOBCENTER_NAMES) else f"Jobcenter {i + 1}"
+        for i in range(n_jc)
+    ]
     base = np.array([JOBCENTER_SHARE[i % len(JOBCENTER_SHARE)] for i in range(n_jc)], float)
     jc_weight = base * (1 if n_jc <= 10 else rng.uniform(0.5, 1.5, n_jc))
     jc_weight /= jc_weight.sum()
@@ -78,17 +86,25 @@ def draw_staff(rng: np.random.Generator, scale: float) -> Staff:
     # caseworker's mean S12 about their other citizens reveals the type (as A7 needs).
     cw_p = PARAMETERS["caseworkers"]
     high = rng.permutation(n_cw) < n_cw // 2
-    len_ = np.where(high, 1.0, -1.0) * cw_p["belief_leniency"] + rng.normal(0.0, cw_p["belief_leniency_sd"], n_cw)
+    len_ = np.where(high, 1.0, -1.0) * cw_p["belief_leniency"] + rng.normal(
+        0.0, cw_p["belief_leniency_sd"], n_cw
+    )
     # Own effects average zero within each belief type (weighted by expected caseload), so the
     # finite set of caseworkers does not confound the planted belief effect with own effects.
     share = jc_weight[cw_jc] * cw_weight / np.bincount(cw_jc, weights=cw_weight)[cw_jc]
     for t in (high, ~high):
         eff[t] -= np.average(eff[t], weights=share[t])
     return Staff(
-        jc_ids=[f"jc{i + 1:02d}" for i in range(n_jc)], jc_names=names, jc_weight=jc_weight,
-        cw_ids=[f"cw{i + 1:05d}" for i in range(n_cw)], cw_jc=cw_jc, cw_weight=cw_weight,
-        cw_effect=eff, cw_leniency=len_, cw_high_belief=high,
-    )  # fmt: skip
+        jc_ids=[f"jc{i + 1:02d}" for i in range(n_jc)],
+        jc_names=names,
+        jc_weight=jc_weight,
+        cw_ids=[f"cw{i + 1:05d}" for i in range(n_cw)],
+        cw_jc=cw_jc,
+        cw_weight=cw_weight,
+        cw_effect=eff,
+        cw_leniency=len_,
+        cw_high_belief=high,
+    )
 
 
 def _pick(rng: np.random.Generator, n: int, probs) -> np.ndarray:
@@ -101,7 +117,9 @@ def _logit_shift(p: float, shift: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-lo))
 
 
-def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> dict[str, np.ndarray]:
+def draw_background(
+    rng: np.random.Generator, n: int, jc_weight: np.ndarray
+) -> dict[str, np.ndarray]:
     """Background of ``n`` citizens: demography, health, crime, labour-market propensity."""
     b: dict[str, np.ndarray] = {}
     b["jc"] = _pick(rng, n, jc_weight)
@@ -116,11 +134,20 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
     edu_nw, edu_other = (0.93, 0.05, 0.02), (0.668, 0.276, 0.056)
     b["education"] = np.where(nw, _pick(rng, n, edu_nw), _pick(rng, n, edu_other))
     b["married"] = rng.random(n) < np.where(nw, POP["married_nonwestern"], 0.152)
-    kids_cat = np.where(nw, _pick(rng, n, (0.33, 0.10, 0.44, 0.13)), _pick(rng, n, (0.62, 0.17, 0.18, 0.03)))
-    n_kids = np.select([kids_cat == 0, kids_cat == 1, kids_cat == 2],
-                       [0, 1, 2 + (rng.random(n) < 0.3)], 4 + rng.integers(0, 3, n))  # fmt: skip
+    kids_cat = np.where(
+        nw, _pick(rng, n, (0.33, 0.10, 0.44, 0.13)), _pick(rng, n, (0.62, 0.17, 0.18, 0.03))
+    )
+    n_kids = np.select(
+        [kids_cat == 0, kids_cat == 1, kids_cat == 2],
+        [0, 1, 2 + (rng.random(n) < 0.3)],
+        4 + rng.integers(0, 3, n),
+    )
     b["n_children"] = n_kids
-    b["single_parent"] = (n_kids > 0) & ~b["married"] & (rng.random(n) < POP["single_parent_given_children_unmarried"])
+    b["single_parent"] = (
+        (n_kids > 0)
+        & ~b["married"]
+        & (rng.random(n) < POP["single_parent_given_children_unmarried"])
+    )
     # Psychiatric diagnoses in the 3 years before (light/severe overlap as in 003 Tabel 6).
     zp = rng.standard_normal(n) - 0.35 * nw
     any_dx = zp > _Z(1 - POP["psych_dx_3y"])
@@ -163,17 +190,30 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
     zc = rng.standard_normal(n)  # non-western immigrants: fewer charges (Tabel 11, O) below
     for law, (pm, pf) in zip(CRIME_LAWS, ((0.25, 0.08), (0.24, 0.10), (0.15, 0.05)), strict=True):
         p = np.where(male, pm, pf)
-        charged = r(n) < 1 / (1 + np.exp(-(np.log(p / (1 - p)) + 0.6 * zc - 2.5 * nw - 0.5 * (law == "traffic") * severe)))
+        charged = r(n) < 1 / (
+            1
+            + np.exp(
+                -(np.log(p / (1 - p)) + 0.6 * zc - 2.5 * nw - 0.5 * (law == "traffic") * severe)
+            )
+        )
         b[f"charge_{law}"] = charged
         b[f"conviction_{law}"] = (charged & (r(n) < 0.88)) | (r(n) < 0.015)
     # GP: weeks with a contact in the 12 months before (~21, 003 Tabel 10).
-    lam = POP["gp_weeks_12m_mean"] * rng.gamma(2.0, 0.5, n) * np.exp(0.15 * zh + 0.15 * any_dx - 0.04)
+    lam = (
+        POP["gp_weeks_12m_mean"] * rng.gamma(2.0, 0.5, n) * np.exp(0.15 * zh + 0.15 * any_dx - 0.04)
+    )
     b["gp_weeks"] = np.minimum(rng.poisson(lam), 48)
     # Labour-market propensity and employability. e_obs uses only register-observable traits.
     b["emp_hist"] = rng.standard_normal(n) - 0.7 * nw
     skilled, higher = b["education"] == 1, b["education"] == 2
-    e_obs = (0.35 * skilled + 0.6 * higher - 0.45 * severe - 0.25 * light
-             - 0.12 * (b["age"] - 39) / 10 + 0.25 * b["emp_hist"])  # fmt: skip
+    e_obs = (
+        0.35 * skilled
+        + 0.6 * higher
+        - 0.45 * severe
+        - 0.25 * light
+        - 0.12 * (b["age"] - 39) / 10
+        + 0.25 * b["emp_hist"]
+    )
     b["e_unobs"] = rng.standard_normal(n)
     b["e"] = (e_obs + 0.8 * b["e_unobs"] + 0.14) / 0.9
     return b
@@ -182,8 +222,15 @@ def draw_background(rng: np.random.Generator, n: int, jc_weight: np.ndarray) -> 
 def controls(b: dict[str, np.ndarray]) -> np.ndarray:
     """The observable controls of the progression model, one column each (see PARAMETERS)."""
     cols = {
-        "age_10y": (b["age"] - 39) / 10, "female": b["female"], "nonwestern_immigrant": b["nonwestern"],
-        "skilled": b["education"] == 1, "higher": b["education"] == 2, "psych_light": b["psych_light"],
-        "psych_severe": b["psych_severe"], "married": b["married"],
-    }  # fmt: skip
-    return np.column_stack([np.asarray(cols[c], float) for c in PARAMETERS["progression"]["controls"]])
+        "age_10y": (b["age"] - 39) / 10,
+        "female": b["female"],
+        "nonwestern_immigrant": b["nonwestern"],
+        "skilled": b["education"] == 1,
+        "higher": b["education"] == 2,
+        "psych_light": b["psych_light"],
+        "psych_severe": b["psych_severe"],
+        "married": b["married"],
+    }
+    return np.column_stack(
+        [np.asarray(cols[c], float) for c in PARAMETERS["progression"]["controls"]]
+    )

@@ -24,10 +24,16 @@ WEEK0 = (dt.date(2007, 12, 31) - EPOCH).days  # Monday of ISO 2008-W01
 N_WEEKS = 522  # 2008-W01 .. 2017-W52
 MONTH0 = 2008 * 12  # month index of 2008-01
 N_MONTHS = 120  # 2008-01 .. 2017-12
-WEEK_LABELS = np.array([
-    "{}-W{:02d}".format(*(EPOCH + dt.timedelta(days=WEEK0 + 7 * w + 3)).isocalendar()[:2]) for w in range(N_WEEKS)
-], dtype=object)  # fmt: skip
-MONTH_LABELS = np.array([f"{(MONTH0 + i) // 12}-{(MONTH0 + i) % 12 + 1:02d}" for i in range(N_MONTHS)], dtype=object)
+WEEK_LABELS = np.array(
+    [
+        "{}-W{:02d}".format(*(EPOCH + dt.timedelta(days=WEEK0 + 7 * w + 3)).isocalendar()[:2])
+        for w in range(N_WEEKS)
+    ],
+    dtype=object,
+)
+MONTH_LABELS = np.array(
+    [f"{(MONTH0 + i) // 12}-{(MONTH0 + i) % 12 + 1:02d}" for i in range(N_MONTHS)], dtype=object
+)
 STATUS = {s: i for i, s in enumerate(BENEFIT_STATUSES)}
 
 
@@ -111,8 +117,13 @@ def expected_y52(cit: np.ndarray, days: np.ndarray, p52: np.ndarray, end_day: in
     nxt = np.where(last, end_day, np.roll(days, -1))
     rate = -np.log1p(-p52) / 364.0
     epoch = np.datetime64("1970-01-01", "D")
-    w0 = ((days + 1).astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]") - epoch).astype(np.int64)
-    w1 = (((days + 364).astype("datetime64[D]").astype("datetime64[M]") + 1).astype("datetime64[D]") - epoch).astype(np.int64)
+    w0 = (
+        (days + 1).astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]") - epoch
+    ).astype(np.int64)
+    w1 = (
+        ((days + 364).astype("datetime64[D]").astype("datetime64[M]") + 1).astype("datetime64[D]")
+        - epoch
+    ).astype(np.int64)
     hazard = np.zeros(m)
     rows_all = np.arange(m)
     for o in range(-1, m):
@@ -144,8 +155,14 @@ def outcomes(cit: np.ndarray, days: np.ndarray, employed: np.ndarray, edu: np.nd
     return emp52 | edu52, job13
 
 
-def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: np.ndarray,
-                    sick_tilt: np.ndarray, edu_tilt: np.ndarray, other_tilt: np.ndarray) -> np.ndarray:
+def benefit_history(
+    rng: np.random.Generator,
+    first_day: np.ndarray,
+    emp_hist: np.ndarray,
+    sick_tilt: np.ndarray,
+    edu_tilt: np.ndarray,
+    other_tilt: np.ndarray,
+) -> np.ndarray:
     """Weekly DREAM status (n x weeks, status codes) before and after the first meeting."""
     n = len(first_day)
     wi1 = week_index(first_day)
@@ -154,12 +171,20 @@ def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: n
     order = list(POP["history_shares_5_to_3y"])
     idx = np.array([STATUS[s] for s in order])
     post = np.zeros(len(BENEFIT_STATUSES))
-    for s, p in {"cash_benefit": 0.84, "sickness_benefit": 0.08, "other_benefit": 0.04,
-                 "unemployment_benefit": 0.02, "self_supporting": 0.02}.items():
+    for s, p in {
+        "cash_benefit": 0.84,
+        "sickness_benefit": 0.08,
+        "other_benefit": 0.04,
+        "unemployment_benefit": 0.02,
+        "self_supporting": 0.02,
+    }.items():
         post[STATUS[s]] = p
     # Citizen-specific tilt: more employment history for a higher propensity.
     names = np.array(order)
-    tilt = np.exp(0.6 * emp_hist)[:, None] * (names == "employed")[None, :] + (names != "employed")[None, :]
+    tilt = (
+        np.exp(0.6 * emp_hist)[:, None] * (names == "employed")[None, :]
+        + (names != "employed")[None, :]
+    )
     tilt = tilt * np.where((names == "sickness_benefit")[None, :], sick_tilt[:, None], 1.0)
     tilt = tilt * np.where((names == "education_su")[None, :], edu_tilt[:, None], 1.0)
     tilt = tilt * np.where((names == "other_benefit")[None, :], other_tilt[:, None], 1.0)
@@ -182,13 +207,17 @@ def benefit_history(rng: np.random.Generator, first_day: np.ndarray, emp_hist: n
         new_post = (post_cum < draws[:, w, None]).sum(1).clip(0, 6)
         nxt = np.where(hist, new_hist, new_post)
         # Leaving history: the buffer before the first meeting is always on benefits.
-        must_redraw = ~stay[:, w] | (~hist & np.isin(state, (STATUS["employed"], STATUS["education_su"])))
+        must_redraw = ~stay[:, w] | (
+            ~hist & np.isin(state, (STATUS["employed"], STATUS["education_su"]))
+        )
         state = np.where(must_redraw, nxt, state)
         out[:, w] = state
     return out
 
 
-def health_and_crime(rng: np.random.Generator, b: dict, first_day: np.ndarray, ids: np.ndarray) -> dict[str, pa.Table]:
+def health_and_crime(
+    rng: np.random.Generator, b: dict, first_day: np.ndarray, ids: np.ndarray
+) -> dict[str, pa.Table]:
     """Diagnoses, prescriptions, GP contacts and crime: flags placed inside their windows
     (3 years, 6 months, 12 months, 5 years before the first meeting) plus decoys outside."""
     n = len(first_day)
@@ -208,7 +237,11 @@ def health_and_crime(rng: np.random.Generator, b: dict, first_day: np.ndarray, i
         dx_day.append(dd)
         dx_code.append(np.array(code, dtype=object))
 
-    f_stems = {c: [f"F{int(c[1:]) + i:02d}" for i in range(9 if c == "F40" else 10)] for c in F_CHAPTERS if c != "F99"}
+    f_stems = {
+        c: [f"F{int(c[1:]) + i:02d}" for i in range(9 if c == "F40" else 10)]
+        for c in F_CHAPTERS
+        if c != "F99"
+    }
     f_stems["F99"] = ["F99"]
     for c in F_CHAPTERS:
         flag = b[f"dx_{c}"]
@@ -221,22 +254,33 @@ def health_and_crime(rng: np.random.Generator, b: dict, first_day: np.ndarray, i
         add_dx(flag, 1, 1080, stems)
         add_dx(r(n) < 0.05, 1110, 1800, stems)
         add_dx(r(n) < 0.05, -900, -1, stems)
-    diagnoses = pa.table({
-        "citizen_id": np.concatenate(dx_id) if dx_id else np.array([], object),
-        "diagnosed_on": _dates(np.concatenate(dx_day) if dx_day else np.array([], np.int64)),
-        "icd10": np.concatenate(dx_code) if dx_code else np.array([], object),
-    })  # fmt: skip
+    diagnoses = pa.table(
+        {
+            "citizen_id": np.concatenate(dx_id) if dx_id else np.array([], object),
+            "diagnosed_on": _dates(np.concatenate(dx_day) if dx_day else np.array([], np.int64)),
+            "icd10": np.concatenate(dx_code) if dx_code else np.array([], object),
+        }
+    )
     rx_id, rx_day, rx_code = [], [], []
     for g, codes in MEDICINES.items():
         flag = b[f"med_{g}"]
-        for mask, lo, hi in ((flag, 1, 170), (flag & (r(n) < 0.6), 1, 170), (flag & (r(n) < 0.6), -700, -1),
-                             (~flag & (r(n) < 0.06), 200, 700)):
+        for mask, lo, hi in (
+            (flag, 1, 170),
+            (flag & (r(n) < 0.6), 1, 170),
+            (flag & (r(n) < 0.6), -700, -1),
+            (~flag & (r(n) < 0.06), 200, 700),
+        ):
             k = np.flatnonzero(mask)
             rx_id.append(ids[k])
             rx_day.append(first_day[k] - rng.integers(lo, hi + 1, len(k)))
             rx_code.append(np.asarray(codes, dtype=object)[rng.integers(0, len(codes), len(k))])
-    prescriptions = pa.table({"citizen_id": np.concatenate(rx_id), "dispensed_on": _dates(np.concatenate(rx_day)),
-                              "atc": np.concatenate(rx_code)})  # fmt: skip
+    prescriptions = pa.table(
+        {
+            "citizen_id": np.concatenate(rx_id),
+            "dispensed_on": _dates(np.concatenate(rx_day)),
+            "atc": np.concatenate(rx_code),
+        }
+    )
     # GP: distinct ISO weeks fully inside the 12 months before, one contact in each.
     gp_id, gp_day = [], []
     wi1 = week_index(first_day)
@@ -257,21 +301,42 @@ def health_and_crime(rng: np.random.Generator, b: dict, first_day: np.ndarray, i
     m = len(gp_days)
     services = rng.poisson(POP["gp_services_per_contact"], m)
     fees = np.round(POP["gp_fee_per_contact_dkk"] * rng.gamma(4.0, 0.25, m) + 60 * services, 2)
-    gp = pa.table({"citizen_id": np.concatenate(gp_id), "contact_on": _dates(gp_days),
-                   "n_services": services.astype(np.int32), "fee_dkk": fees})  # fmt: skip
+    gp = pa.table(
+        {
+            "citizen_id": np.concatenate(gp_id),
+            "contact_on": _dates(gp_days),
+            "n_services": services.astype(np.int32),
+            "fee_dkk": fees,
+        }
+    )
     cr_id, cr_day, cr_kind, cr_law = [], [], [], []
     for law in CRIME_LAWS:
         for kind in ("charge", "conviction"):
             flag = b[f"{kind}_{law}"]
-            for mask, lo, hi in ((flag, 1, 1790), (r(n) < 0.04, 1850, 3000), (r(n) < 0.03, -700, -1)):
+            for mask, lo, hi in (
+                (flag, 1, 1790),
+                (r(n) < 0.04, 1850, 3000),
+                (r(n) < 0.03, -700, -1),
+            ):
                 k = np.flatnonzero(mask)
                 cr_id.append(ids[k])
                 cr_day.append(first_day[k] - rng.integers(lo, hi + 1, len(k)))
                 cr_kind.append(np.repeat(kind, len(k)).astype(object))
                 cr_law.append(np.repeat(law, len(k)).astype(object))
-    crime = pa.table({"citizen_id": np.concatenate(cr_id), "decided_on": _dates(np.concatenate(cr_day)),
-                      "kind": np.concatenate(cr_kind), "law": np.concatenate(cr_law)})  # fmt: skip
-    return {"diagnoses": diagnoses, "prescriptions": prescriptions, "gp_contacts": gp, "crime": crime}
+    crime = pa.table(
+        {
+            "citizen_id": np.concatenate(cr_id),
+            "decided_on": _dates(np.concatenate(cr_day)),
+            "kind": np.concatenate(cr_kind),
+            "law": np.concatenate(cr_law),
+        }
+    )
+    return {
+        "diagnoses": diagnoses,
+        "prescriptions": prescriptions,
+        "gp_contacts": gp,
+        "crime": crime,
+    }
 
 
 def _dates(days: np.ndarray) -> pa.Array:

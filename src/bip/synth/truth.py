@@ -28,12 +28,19 @@ class ProgressionTruth:
         self.code_n = np.zeros((len(ALL_ITEMS), 16))
         self.sel_prev = np.zeros((16, 2))  # previous S12 by code: sum, n
 
-    def add(self, j: int, code: np.ndarray, ctrl: np.ndarray, prev: np.ndarray,
-            expected: np.ndarray, observed: np.ndarray) -> None:
+    def add(
+        self,
+        j: int,
+        code: np.ndarray,
+        ctrl: np.ndarray,
+        prev: np.ndarray,
+        expected: np.ndarray,
+        observed: np.ndarray,
+    ) -> None:
         """Add rows of item ``j``: code index, controls, previous answer, E[progression], progression."""
         x = np.zeros((len(code), K))
         x[np.arange(len(code)), code] = 1.0
-        x[:, 16:16 + N_CTRL] = ctrl
+        x[:, 16 : 16 + N_CTRL] = ctrl
         x[:, -1] = prev
         self.xtx[j] += x.T @ x
         self.xty[j] += x.T @ expected

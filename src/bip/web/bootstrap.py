@@ -37,7 +37,8 @@ def demo_secrets(data_dir: Path) -> Path:
     path = data_dir / "demo-secrets.env"
     if not path.exists():
         path.write_text(
-            DEMO_NOTE + f"BIP_SECRET_KEY={secrets.token_urlsafe(48)}\nBIP_HMAC_KEY={secrets.token_hex(32)}\n",
+            DEMO_NOTE
+            + f"BIP_SECRET_KEY={secrets.token_urlsafe(48)}\nBIP_HMAC_KEY={secrets.token_hex(32)}\n",
             encoding="utf-8",
         )
         path.chmod(0o600)

@@ -16,7 +16,9 @@ def _data_dir(data_dir: Path | None) -> Path:
 
 
 _DATA_DIR = click.option(
-    "--data-dir", type=click.Path(path_type=Path), default=None,
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
     help="Folder for the SQLite database and demo secrets (default $BIP_DATA_DIR or ./bip-data).",
 )
 
@@ -24,14 +26,36 @@ _DATA_DIR = click.option(
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=click.IntRange(min=1),
-              help="Server processes [default: one per CPU core, at most 4]. 1, or any number on Windows: one "
-                   "waitress process.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Threads per process.")
-@click.option("--demo", "demo", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Demo mode: migrate, import DATASET if the database is empty, create demo logins and citizens.")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Server processes [default: one per CPU core, at most 4]. 1, or any number on Windows: one "
+    "waitress process.",
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads per process.",
+)
+@click.option(
+    "--demo",
+    "demo",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Demo mode: migrate, import DATASET if the database is empty, create demo logins and citizens.",
+)
 @_DATA_DIR
-def serve(host: str, port: int, workers: int | None, threads: int, demo: Path | None, data_dir: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int,
+    demo: Path | None,
+    data_dir: Path | None,
+) -> None:
     """Serve the measurement tool (DEBUG off): gunicorn worker processes, or waitress on Windows.
 
     Database from DATABASE_URL."""
@@ -62,16 +86,22 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: Path | 
 
     workers = workers or server.default_workers()
     if workers > 1 and not server.can_fork():
-        click.echo(f"{workers} worker processes need gunicorn (not on Windows); serving from one process")
+        click.echo(
+            f"{workers} worker processes need gunicorn (not on Windows); serving from one process"
+        )
         workers = 1
-    click.echo(f"\nBIP is running on http://{host}:{port}/  ({workers} process(es) x {threads} threads; "
-               "Ctrl+C stops it)")
+    click.echo(
+        f"\nBIP is running on http://{host}:{port}/  ({workers} process(es) x {threads} threads; "
+        "Ctrl+C stops it)"
+    )
     server.serve(host, port, workers=workers, threads=threads)
 
 
 @click.command("export-db")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
+)
 @click.option("--overwrite", is_flag=True, help="Replace OUT if it exists.")
 @_DATA_DIR
 def export_db_cmd(out: Path, fmt: str, overwrite: bool, data_dir: Path | None) -> None:
@@ -112,7 +142,9 @@ def import_db_cmd(dataset: Path, data_dir: Path | None) -> None:
     except DatasetError as exc:
         for p in exc.report.errors[:50]:
             click.echo(str(p), err=True)
-        raise click.ClickException(f"{dataset} is not a valid dataset; nothing was imported") from exc
+        raise click.ClickException(
+            f"{dataset} is not a valid dataset; nothing was imported"
+        ) from exc
     except ImportConflict as exc:
         raise click.ClickException(f"{exc}; nothing was imported") from exc
     click.echo("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -40,8 +40,12 @@ def create_demo(seed: int = 0) -> dict:
     jc = Jobcenter.objects.annotate(n=Count("citizens")).order_by("-n", "jobcenter_id").first()
     if jc is None:
         jc = Jobcenter.objects.create(jobcenter_id="DEMO", name="Demo Jobcenter")
-    cw = (Caseworker.objects.filter(jobcenter=jc, user__isnull=True).annotate(n=Count("citizens"))
-          .order_by("-n", "caseworker_id").first())
+    cw = (
+        Caseworker.objects.filter(jobcenter=jc, user__isnull=True)
+        .annotate(n=Count("citizens"))
+        .order_by("-n", "caseworker_id")
+        .first()
+    )
     logins = {
         "caseworker": _user("demo-sagsbehandler", Role.CASEWORKER, jc, "Sara Sagsbehandler"),
         "manager": _user("demo-leder", Role.MANAGER, jc, "Lars Leder"),
@@ -50,7 +54,9 @@ def create_demo(seed: int = 0) -> dict:
     }
     user = get_user_model().objects.get(username="demo-sagsbehandler")
     if cw is None:
-        cw = Caseworker.objects.filter(user=user).first() or Caseworker.objects.create(caseworker_id="demo-cw", jobcenter=jc)
+        cw = Caseworker.objects.filter(user=user).first() or Caseworker.objects.create(
+            caseworker_id="demo-cw", jobcenter=jc
+        )
     if cw.user_id != user.pk:
         Caseworker.objects.filter(user=user).exclude(pk=cw.pk).update(user=None)
         cw.user = user
@@ -61,20 +67,43 @@ def create_demo(seed: int = 0) -> dict:
         assert validate_cpr(cpr) is None, cpr
         cid = citizen_id_for(cpr)
         citizen, created = Citizen.objects.get_or_create(
-            citizen_id=cid, defaults={"jobcenter": jc, "caseworker": cw, "enrolled_on": today - dt.timedelta(weeks=40)})
+            citizen_id=cid,
+            defaults={
+                "jobcenter": jc,
+                "caseworker": cw,
+                "enrolled_on": today - dt.timedelta(weeks=40),
+            },
+        )
         if not created:
             continue
         citizen.assignments.create(caseworker=cw, started_on=citizen.enrolled_on, reason="demo")
         level = rng.uniform(1.8, 2.6)
         for j in range(k + 1):  # 1-3 earlier measurements, the last one 11-16 weeks ago
             day = today - dt.timedelta(weeks=11 + 2 * k + 13 * (k - j))
-            m = Measurement(measurement_id=f"demo-{k}-{j}", citizen=citizen, caseworker=cw, measured_on=day,
-                            B10_status="searching")
+            m = Measurement(
+                measurement_id=f"demo-{k}-{j}",
+                citizen=citizen,
+                caseworker=cw,
+                measured_on=day,
+                B10_status="searching",
+            )
             for item in (*B_ITEMS, *S_ITEMS):
                 setattr(m, item, max(1, min(5, round(level + 0.4 * j + rng.uniform(-0.7, 0.7)))))
             for n in S1_OPTIONS:
                 setattr(m, f"S1_{n}", int(n in (5, 13) if j else n in (4, 9)))
-            for ch in ("newspapers", "internet", "unsolicited", "network", "internship", "temp_agency"):
+            for ch in (
+                "newspapers",
+                "internet",
+                "unsolicited",
+                "network",
+                "internship",
+                "temp_agency",
+            ):
                 setattr(m, f"B10_{ch}", int(ch == "internet"))
             m.save()
-    return {"logins": logins, "cprs": DEMO_CPRS, "jobcenter": str(jc), "caseworker": cw.caseworker_id}
+    return {
+        "logins": logins,
+        "cprs": DEMO_CPRS,
+        "jobcenter": str(jc),
+        "caseworker": cw.caseworker_id,
+    }

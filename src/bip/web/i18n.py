@@ -65,7 +65,13 @@ def write_mo(entries: dict[str, str], path: Path) -> None:
         o2 += b + 1
     header = struct.pack("Iiiiiii", 0x950412DE, 0, n, 7 * 4, 7 * 4 + 8 * n, 0, 0)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(header + struct.pack(f"{2 * n}i", *id_table) + struct.pack(f"{2 * n}i", *str_table) + ids + strs)
+    tmp.write_bytes(
+        header
+        + struct.pack(f"{2 * n}i", *id_table)
+        + struct.pack(f"{2 * n}i", *str_table)
+        + ids
+        + strs
+    )
     os.replace(tmp, path)
 
 

@@ -34,7 +34,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("set BIP_SECRET_KEY (bip serve --demo generates one for you)")
     SECRET_KEY = "insecure-debug-only-key"
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("BIP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("BIP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -82,7 +86,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'bip.sqlite3'}", conn_max_age=int(os.environ.get("BIP_CONN_MAX_AGE", "60"))
+        default=f"sqlite:///{DATA_DIR / 'bip.sqlite3'}",
+        conn_max_age=int(os.environ.get("BIP_CONN_MAX_AGE", "60")),
     )
 }
 # One transaction per request: a write and its audit entry are committed together or not at all.
@@ -91,7 +96,9 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("BIP_TEST_D
     "test_bip_web" if DATABASES["default"]["ENGINE"].endswith("postgresql") else None
 )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's ModelBackend, with the role and caseworker link loaded in the same query as the user.
@@ -103,7 +110,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -115,7 +125,9 @@ BIP_LOGIN_MAX_FAILURES = int(os.environ.get("BIP_LOGIN_MAX_FAILURES", "5"))
 BIP_LOGIN_LOCK_SECONDS = int(os.environ.get("BIP_LOGIN_LOCK_SECONDS", "900"))
 # The login-throttling counters must be shared by all server processes (bip serve --workers),
 # hence a cache in the database rather than in each process's memory.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bip_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bip_cache"}
+}
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]

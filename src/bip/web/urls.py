@@ -18,17 +18,35 @@ urlpatterns = [
     path("enrol/", views.EnrolView.as_view(), name="enrol"),
     path("citizen/<id:citizen_id>/", views.CitizenDetailView.as_view(), name="citizen"),
     path("citizen/<id:citizen_id>/transfer/", views.TransferView.as_view(), name="transfer"),
-    path("citizen/<id:citizen_id>/measure/<str:part>/", views.MeasurementCreateView.as_view(), name="measurement_new"),
-    path("measurement/<id:measurement_id>/edit/<str:part>/", views.MeasurementEditView.as_view(), name="measurement_edit"),
-    path("measurement/<id:measurement_id>/done/", views.MeasurementDoneView.as_view(), name="measurement_done"),
+    path(
+        "citizen/<id:citizen_id>/measure/<str:part>/",
+        views.MeasurementCreateView.as_view(),
+        name="measurement_new",
+    ),
+    path(
+        "measurement/<id:measurement_id>/edit/<str:part>/",
+        views.MeasurementEditView.as_view(),
+        name="measurement_edit",
+    ),
+    path(
+        "measurement/<id:measurement_id>/done/",
+        views.MeasurementDoneView.as_view(),
+        name="measurement_done",
+    ),
     path("analyst/", views.AnalystView.as_view(), name="analyst"),
     path("analyst/dataset.zip", views.AnalystExportView.as_view(), name="analyst_export"),
-    path("administration/jobcentres/", views.AdminJobcentersView.as_view(), name="admin_jobcenters"),
+    path(
+        "administration/jobcentres/", views.AdminJobcentersView.as_view(), name="admin_jobcenters"
+    ),
     path("administration/users/", views.AdminUsersView.as_view(), name="admin_users"),
-    path("administration/questionnaires/", views.AdminVersionsView.as_view(), name="admin_versions"),
+    path(
+        "administration/questionnaires/", views.AdminVersionsView.as_view(), name="admin_versions"
+    ),
     path("administration/import/", views.AdminImportView.as_view(), name="admin_import"),
     path("administration/audit/", views.AdminAuditView.as_view(), name="admin_audit"),
-    path("", include("bip.web.insight.urls")),  # dashboards, effectiveness, analysis runs, registers
+    path(
+        "", include("bip.web.insight.urls")
+    ),  # dashboards, effectiveness, analysis runs, registers
 ]
 
 handler403 = "bip.web.core.views.forbidden"

@@ -110,7 +110,9 @@ class RoleView(LoginRequiredMixin, View):
             from bip.web.core.audit import audit
 
             target = kwargs.get("citizen_id") or kwargs.get("measurement_id") or ""
-            audit(request.user, role, "access.denied", "path", target, request.get_full_path()[:300])
+            audit(
+                request.user, role, "access.denied", "path", target, request.get_full_path()[:300]
+            )
             return refusal(request, 404)
 
 
@@ -133,8 +135,10 @@ class MeasurementView(RoleView):
 
     def get_measurement(self) -> Measurement:
         try:
-            return measurements_for(self.request.user).select_related("citizen").get(
-                measurement_id=self.kwargs["measurement_id"]
+            return (
+                measurements_for(self.request.user)
+                .select_related("citizen")
+                .get(measurement_id=self.kwargs["measurement_id"])
             )
         except Measurement.DoesNotExist as exc:
             raise Http404 from exc

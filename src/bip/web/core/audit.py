@@ -5,7 +5,9 @@ from __future__ import annotations
 from bip.web.core.models import AuditLog
 
 
-def audit(user, role: str | None, action: str, object_type: str, object_id: str = "", detail: str = "") -> None:
+def audit(
+    user, role: str | None, action: str, object_type: str, object_id: str = "", detail: str = ""
+) -> None:
     """Append one entry. ``detail`` must never hold a CPR number (callers pass pseudonyms only)."""
     AuditLog.objects.create(
         username=getattr(user, "username", "") or "-",

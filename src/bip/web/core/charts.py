@@ -33,10 +33,16 @@ def line_chart(
     ]
     for tick in range(int(lo), int(hi) + 1):
         y = top + ph - (tick - lo) / (hi - lo) * ph
-        parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#555">{tick}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#555">{tick}</text>'
+        )
     if not days:
-        parts.append(f'<text x="{left + pw / 2}" y="{top + ph / 2}" font-size="11" text-anchor="middle" fill="#777">–</text></svg>')
+        parts.append(
+            f'<text x="{left + pw / 2}" y="{top + ph / 2}" font-size="11" text-anchor="middle" fill="#777">–</text></svg>'
+        )
         return "".join(parts)
     d0, d1 = min(days), max(days)
     span = max((d1 - d0).days, 1)
@@ -64,16 +70,24 @@ def line_chart(
                 continue
             y = top + ph - (v - lo) / (hi - lo) * ph
             run.append(f"{x(d):.1f},{y:.1f}")
-            parts.append(f'<circle cx="{x(d):.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{escape(name)} {d}: {v:.2g}</title></circle>')
+            parts.append(
+                f'<circle cx="{x(d):.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{escape(name)} {d}: {v:.2g}</title></circle>'
+            )
         if run:
             segments.append(run)
         for seg in segments:
             if len(seg) > 1:
-                parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+                parts.append(
+                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+                )
         if len(series) > 1:
             lx = legend_x
             legend_x += 30 + int(5.6 * len(name))  # rough width of 10px text
-            parts.append(f'<line x1="{lx}" x2="{lx + 14}" y1="{top - 10}" y2="{top - 10}" stroke="{colour}" stroke-width="2"{dash}/>')
-            parts.append(f'<text x="{lx + 18}" y="{top - 6}" font-size="10" fill="#222">{escape(name)}</text>')
+            parts.append(
+                f'<line x1="{lx}" x2="{lx + 14}" y1="{top - 10}" y2="{top - 10}" stroke="{colour}" stroke-width="2"{dash}/>'
+            )
+            parts.append(
+                f'<text x="{lx + 18}" y="{top - 6}" font-size="10" fill="#222">{escape(name)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)

@@ -23,9 +23,14 @@ _INSTALL = {
     ],
 }
 _REMOVE = {
-    "sqlite": ["DROP TRIGGER IF EXISTS auditlog_no_update", "DROP TRIGGER IF EXISTS auditlog_no_delete"],
-    "postgresql": [f"DROP TRIGGER IF EXISTS auditlog_no_change ON {TABLE}",
-                   f"DROP TRIGGER IF EXISTS auditlog_no_truncate ON {TABLE}"],
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS auditlog_no_update",
+        "DROP TRIGGER IF EXISTS auditlog_no_delete",
+    ],
+    "postgresql": [
+        f"DROP TRIGGER IF EXISTS auditlog_no_change ON {TABLE}",
+        f"DROP TRIGGER IF EXISTS auditlog_no_truncate ON {TABLE}",
+    ],
 }
 
 

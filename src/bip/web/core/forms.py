@@ -30,7 +30,9 @@ def _scale_field(inst: Instrument, item_id: str, lang: str) -> forms.ChoiceField
     anchors = inst.anchors(item_id, lang)
     na = inst.raw.get("non_answers", {})
     choices = [(str(k), anchors[k]) for k in range(1, 6)]
-    choices += [(code, na.get(NONANSWER[code], {}).get(lang) or NONANSWER[code]) for code in ("dk", "wa")]
+    choices += [
+        (code, na.get(NONANSWER[code], {}).get(lang) or NONANSWER[code]) for code in ("dk", "wa")
+    ]
     wording = item.wording.get(lang) or item.wording.get("da") or item.text(lang)
     return forms.ChoiceField(
         label=f"{item_id}. {item.text(lang)}",
@@ -48,7 +50,9 @@ class MeasurementForm(forms.Form):
     ``idempotency_key`` (new measurements) travel as hidden fields.
     """
 
-    measured_on = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    measured_on = forms.DateField(
+        label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
     idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
@@ -68,7 +72,10 @@ class MeasurementForm(forms.Form):
             self.fields["B10_channels"] = forms.MultipleChoiceField(
                 label=_("Channels used"),
                 required=False,
-                choices=[(k, b10["channels"][k].get(lang) or b10["channels"][k]["da"]) for k in B10_CHANNELS],
+                choices=[
+                    (k, b10["channels"][k].get(lang) or b10["channels"][k]["da"])
+                    for k in B10_CHANNELS
+                ],
                 widget=forms.CheckboxSelectMultiple,
             )
             b11 = instrument.items["B11"]
@@ -87,7 +94,11 @@ class MeasurementForm(forms.Form):
                 choices=[(n, text) for n, _g, text in instrument.s1_options(lang)],
                 coerce=int,
                 widget=forms.CheckboxSelectMultiple,
-                error_messages={"required": _("Tick at least one option (“No activities” or “Don’t know” if so).")},
+                error_messages={
+                    "required": _(
+                        "Tick at least one option (“No activities” or “Don’t know” if so)."
+                    )
+                },
             )
             for s in S_ITEMS:
                 self.fields[s] = _scale_field(instrument, s, lang)
@@ -102,11 +113,19 @@ class MeasurementForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "citizen" in self.parts and data.get("B10_channels") and data.get("B10_status") != "searching":
-            self.add_error("B10_channels", _("Channels can only be ticked when the citizen is searching."))
+        if (
+            "citizen" in self.parts
+            and data.get("B10_channels")
+            and data.get("B10_status") != "searching"
+        ):
+            self.add_error(
+                "B10_channels", _("Channels can only be ticked when the citizen is searching.")
+            )
         ticked = set(data.get("S1") or [])
         if ticked & {NO_ACTIVITY_OPTION, DONT_KNOW_OPTION} and len(ticked) > 1:
-            self.add_error("S1", _("“No activities” and “Don’t know” cannot be combined with other options."))
+            self.add_error(
+                "S1", _("“No activities” and “Don’t know” cannot be combined with other options.")
+            )
         return data
 
     # -- model <-> form ----------------------------------------------------------------------
@@ -158,21 +177,32 @@ class CprForm(forms.Form):
     """Find a citizen by CPR number. The number is validated and hashed, never stored."""
 
     cpr = forms.CharField(
-        label=_("CPR number"), max_length=11, widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "DDMMÅÅ-XXXX"})
+        label=_("CPR number"),
+        max_length=11,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "DDMMÅÅ-XXXX"}
+        ),
     )
 
     def clean_cpr(self):
         cpr = self.cleaned_data["cpr"]
         if validate_cpr(cpr):
-            raise forms.ValidationError(_("Not a valid CPR number: use 10 digits, DDMMYY-XXXX, with a real date of birth."))
+            raise forms.ValidationError(
+                _("Not a valid CPR number: use 10 digits, DDMMYY-XXXX, with a real date of birth.")
+            )
         return normalise_cpr(cpr)
 
 
 class TransferForm(forms.Form):
-    caseworker = forms.ModelChoiceField(queryset=Caseworker.objects.none(), label=_("New caseworker"))
+    caseworker = forms.ModelChoiceField(
+        queryset=Caseworker.objects.none(), label=_("New caseworker")
+    )
     started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-    confirm = forms.BooleanField(label=_("I have read the warning above"), error_messages={"required": _("Confirm that you have read the warning.")})
+    confirm = forms.BooleanField(
+        label=_("I have read the warning above"),
+        error_messages={"required": _("Confirm that you have read the warning.")},
+    )
 
     def __init__(self, *args, caseworkers, current=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,8 +224,12 @@ class UserForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    jobcenter = forms.ModelChoiceField(label=_("Jobcentre"), queryset=Jobcenter.objects.all(), required=False)
-    caseworker_id = forms.CharField(label=_("Caseworker id (pseudonymous, optional)"), max_length=64, required=False)
+    jobcenter = forms.ModelChoiceField(
+        label=_("Jobcentre"), queryset=Jobcenter.objects.all(), required=False
+    )
+    caseworker_id = forms.CharField(
+        label=_("Caseworker id (pseudonymous, optional)"), max_length=64, required=False
+    )
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
     def clean_username(self):
@@ -225,14 +259,19 @@ class VersionForm(forms.Form):
         for item in instrument.items.values():
             for lang in ("da", "en"):
                 self.fields[f"{item.id}_{lang}"] = forms.CharField(
-                    label=f"{item.id} ({lang})", required=False, initial=item.wording.get(lang, ""),
+                    label=f"{item.id} ({lang})",
+                    required=False,
+                    initial=item.wording.get(lang, ""),
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
 
     def changed_wordings(self) -> dict[str, dict[str, str]]:
         out = {}
         for item in self.instrument.items.values():
-            new = {lang: (self.cleaned_data.get(f"{item.id}_{lang}") or "").strip() for lang in ("da", "en")}
+            new = {
+                lang: (self.cleaned_data.get(f"{item.id}_{lang}") or "").strip()
+                for lang in ("da", "en")
+            }
             if any(new[lang] != (item.wording.get(lang) or "") for lang in ("da", "en")):
                 out[item.id] = new
         return out
@@ -242,5 +281,9 @@ class AuditSearchForm(forms.Form):
     username = forms.CharField(label=_("User"), required=False)
     action = forms.CharField(label=_("Action"), required=False)
     object_id = forms.CharField(label=_("Object"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

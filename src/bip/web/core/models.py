@@ -41,7 +41,11 @@ class Caseworker(models.Model):
     caseworker_id = models.CharField(max_length=64, unique=True)
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="caseworkers")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="caseworker"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseworker",
     )
 
     def __str__(self) -> str:
@@ -53,7 +57,9 @@ class Caseworker(models.Model):
 class Profile(models.Model):
     """A login's role and jobcentre. Caseworkers and managers belong to one jobcentre."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     role = models.CharField(max_length=16, choices=Role.choices)
     jobcenter = models.ForeignKey(Jobcenter, null=True, blank=True, on_delete=models.PROTECT)
 
@@ -85,7 +91,9 @@ class QuestionnaireVersion(models.Model):
     version = models.PositiveIntegerField(unique=True)
     yaml = models.TextField()
     published_at = models.DateTimeField(auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -103,7 +111,9 @@ class Measurement(models.Model):
 
     measurement_id = models.CharField(max_length=64, unique=True)
     citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="measurements")
-    caseworker = models.ForeignKey(Caseworker, on_delete=models.PROTECT, related_name="measurements")
+    caseworker = models.ForeignKey(
+        Caseworker, on_delete=models.PROTECT, related_name="measurements"
+    )
     measured_on = models.DateField()
     questionnaire_version = models.PositiveIntegerField(default=1)
     # item -> "dont_know" | "wont_answer": recorded answers that count as missing (SPEC §2)
@@ -112,7 +122,9 @@ class Measurement(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         ordering = ["measured_on", "id"]
@@ -120,8 +132,10 @@ class Measurement(models.Model):
 
     @property
     def has_citizen_part(self) -> bool:
-        return any(getattr(self, b) is not None for b in B_ITEMS) or self.B10_status is not None or any(
-            k in self.nonanswers for k in B_ITEMS
+        return (
+            any(getattr(self, b) is not None for b in B_ITEMS)
+            or self.B10_status is not None
+            or any(k in self.nonanswers for k in B_ITEMS)
         )
 
     @property
@@ -158,7 +172,9 @@ def _measurement_field(col) -> models.Field:
     if col.kind == "amount":
         return models.FloatField(null=True, blank=True)
     if col.kind == "category":
-        return models.CharField(max_length=16, null=True, blank=True, choices=[(v, v) for v in col.values])
+        return models.CharField(
+            max_length=16, null=True, blank=True, choices=[(v, v) for v in col.values]
+        )
     raise TypeError(col)
 
 
@@ -176,10 +192,14 @@ class Assignment(models.Model):
 
     citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="assignments")
     caseworker = models.ForeignKey(Caseworker, on_delete=models.PROTECT, related_name="+")
-    previous = models.ForeignKey(Caseworker, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    previous = models.ForeignKey(
+        Caseworker, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_on = models.DateField()
     reason = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

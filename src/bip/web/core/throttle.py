@@ -15,7 +15,9 @@ def _keys(request, username: str) -> list[str]:
 
 
 def is_locked(request, username: str) -> bool:
-    return any((cache.get(k) or 0) >= settings.BIP_LOGIN_MAX_FAILURES for k in _keys(request, username))
+    return any(
+        (cache.get(k) or 0) >= settings.BIP_LOGIN_MAX_FAILURES for k in _keys(request, username)
+    )
 
 
 def record_failure(request, username: str) -> None:

@@ -78,7 +78,9 @@ class HomeView(RoleView):
 
     def get(self, request):
         target = {
-            Role.CASEWORKER: "caseload", Role.MANAGER: "dashboard", Role.ANALYST: "analyst",
+            Role.CASEWORKER: "caseload",
+            Role.MANAGER: "dashboard",
+            Role.ANALYST: "analyst",
             Role.ADMIN: "admin_users",
         }[self.role]
         return redirect(target)
@@ -104,27 +106,58 @@ class CaseloadView(RoleView):
             citizens = citizens.filter(caseworker__caseworker_id=selected)
         rows = services.caseload(citizens)
         rows_html = _caseload_rows_html(rows, self.role == Role.CASEWORKER)
-        audit(request.user, self.role, "caseload.view", "caseload", selected or scope, f"{len(rows)} citizens")
+        audit(
+            request.user,
+            self.role,
+            "caseload.view",
+            "caseload",
+            selected or scope,
+            f"{len(rows)} citizens",
+        )
         counts = Counter(r.status for r in rows)
-        return render(request, "bip/caseload.html", {
-            "rows": rows, "rows_html": rows_html, "scope": scope, "counts": counts, "caseworkers": cw_choices, "selected": selected,
-            "can_open": self.role == Role.CASEWORKER, "cpr_form": CprForm(), "me": me,
-        })
+        return render(
+            request,
+            "bip/caseload.html",
+            {
+                "rows": rows,
+                "rows_html": rows_html,
+                "scope": scope,
+                "counts": counts,
+                "caseworkers": cw_choices,
+                "selected": selected,
+                "can_open": self.role == Role.CASEWORKER,
+                "cpr_form": CprForm(),
+                "me": me,
+            },
+        )
 
 
 def _caseload_rows_html(rows, can_open: bool) -> str:
     """The caseload table body, built in Python rather than through the template engine, with the
     standard library's ``html.escape``: Django's lazy-string-aware ``escape`` cost about 3x as
     much per call at 1,000 rows (cProfile)."""
-    labels = {s: html.escape(t) for s, t in
-              (("overdue", _("overdue")), ("due", _("due")), ("never", _("not measured")), ("ok", _("ok")))}
-    link = reverse("citizen", args=["CITIZEN"])  # reverse() once; each row's id via the same converter
+    labels = {
+        s: html.escape(t)
+        for s, t in (
+            ("overdue", _("overdue")),
+            ("due", _("due")),
+            ("never", _("not measured")),
+            ("ok", _("ok")),
+        )
+    }
+    link = reverse(
+        "citizen", args=["CITIZEN"]
+    )  # reverse() once; each row's id via the same converter
     in_url = OpaqueId().to_url
     out = []
     for r in rows:
         short = html.escape(r.citizen_id[:10])
         # the converter's output is URL-safe characters only, none of which needs HTML escaping
-        name = f'<a href="{link.replace("CITIZEN", in_url(r.citizen_id))}">{short}</a>' if can_open else short
+        name = (
+            f'<a href="{link.replace("CITIZEN", in_url(r.citizen_id))}">{short}</a>'
+            if can_open
+            else short
+        )
         last = r.last.isoformat() if r.last else "–"
         weeks = "–" if r.weeks is None else r.weeks
         out.append(
@@ -153,7 +186,9 @@ class FindCitizenView(RoleView):
         try:
             cid = citizen_id_for(form.cleaned_data["cpr"])
         except KeyMissing:
-            messages.error(request, _("The pseudonymisation key is not configured; ask the administrator."))
+            messages.error(
+                request, _("The pseudonymisation key is not configured; ask the administrator.")
+            )
             return render(request, "bip/find.html", {"form": CprForm()}, status=503)
         citizen = citizens_for(request.user).filter(citizen_id=cid).first()
         if citizen:
@@ -182,11 +217,19 @@ class EnrolView(RoleView):
         with transaction.atomic():
             citizen, created = Citizen.objects.get_or_create(
                 citizen_id=cid,
-                defaults={"jobcenter_id": self.profile.jobcenter_id, "enrolled_on": dt.date.today(), "caseworker": me},
+                defaults={
+                    "jobcenter_id": self.profile.jobcenter_id,
+                    "enrolled_on": dt.date.today(),
+                    "caseworker": me,
+                },
             )
             if created and me:
-                citizen.assignments.create(caseworker=me, started_on=dt.date.today(), reason="enrolled",
-                                           created_by=request.user)
+                citizen.assignments.create(
+                    caseworker=me,
+                    started_on=dt.date.today(),
+                    reason="enrolled",
+                    created_by=request.user,
+                )
         if citizen.jobcenter_id != self.profile.jobcenter_id:
             raise Http404
         audit(request.user, self.role, "citizen.enrol", "citizen", cid)
@@ -204,43 +247,97 @@ class CitizenDetailView(CitizenView):
         citizen = self.get_citizen()
         lang = get_language() or "da"
         inst = services.instrument()
-        ms = list(citizen.measurements.select_related("caseworker__user").order_by("measured_on", "id"))
+        ms = list(
+            citizen.measurements.select_related("caseworker__user").order_by("measured_on", "id")
+        )
         audit(request.user, self.role, "citizen.view", "citizen", citizen.citizen_id)
 
         def pts(attr):
             return [(m.measured_on, getattr(m, attr)) for m in ms]
 
-        avg_chart = line_chart([(_("Citizen (B average)"), [(m.measured_on, m.b_avg) for m in ms]),
-                                (_("Caseworker (S average)"), [(m.measured_on, m.s_avg) for m in ms])],
-                               title=_("Averages"), width=660, height=240)
+        avg_chart = line_chart(
+            [
+                (_("Citizen (B average)"), [(m.measured_on, m.b_avg) for m in ms]),
+                (_("Caseworker (S average)"), [(m.measured_on, m.s_avg) for m in ms]),
+            ],
+            title=_("Averages"),
+            width=660,
+            height=240,
+        )
         who_b, who_s = _("citizen"), _("caseworker")
-        pair_charts = [line_chart([(f"{b} {who_b}", pts(b)), (f"{s} {who_s}", pts(s))],
-                                  title=f"{b}–{s} {inst.items[b].text(lang)}") for b, s in PAIRS]
-        item_charts = [line_chart([(i, pts(i))], title=f"{i} {inst.items[i].text(lang)}", width=210, height=140)
-                       for i in (*B_ITEMS, *S_ITEMS)]
+        pair_charts = [
+            line_chart(
+                [(f"{b} {who_b}", pts(b)), (f"{s} {who_s}", pts(s))],
+                title=f"{b}–{s} {inst.items[b].text(lang)}",
+            )
+            for b, s in PAIRS
+        ]
+        item_charts = [
+            line_chart(
+                [(i, pts(i))], title=f"{i} {inst.items[i].text(lang)}", width=210, height=140
+            )
+            for i in (*B_ITEMS, *S_ITEMS)
+        ]
         changes = []
         for prev, cur in zip(ms, ms[1:], strict=False):
             if prev.caseworker_id != cur.caseworker_id:
-                changes.append({"on": cur.measured_on, "from": prev.caseworker, "to": cur.caseworker, "source": _("measurement")})
+                changes.append(
+                    {
+                        "on": cur.measured_on,
+                        "from": prev.caseworker,
+                        "to": cur.caseworker,
+                        "source": _("measurement"),
+                    }
+                )
         for a in citizen.assignments.select_related("caseworker__user", "previous__user"):
             if a.is_change:
-                changes.append({"on": a.started_on, "from": a.previous, "to": a.caseworker, "source": _("transfer")})
+                changes.append(
+                    {
+                        "on": a.started_on,
+                        "from": a.previous,
+                        "to": a.caseworker,
+                        "source": _("transfer"),
+                    }
+                )
         changes.sort(key=lambda c: c["on"])
-        history = [{"m": m, "combination": m.combination, "b": m.b_avg, "s": m.s_avg} for m in reversed(ms)]
-        activities = [{"on": m.measured_on, "code": m.combination,
-                       "flags": [(g, m.combination[i] == "1") for i, g in enumerate(GROUPS)] if m.combination else None}
-                      for m in ms if m.has_caseworker_part]
+        history = [
+            {"m": m, "combination": m.combination, "b": m.b_avg, "s": m.s_avg} for m in reversed(ms)
+        ]
+        activities = [
+            {
+                "on": m.measured_on,
+                "code": m.combination,
+                "flags": [(g, m.combination[i] == "1") for i, g in enumerate(GROUPS)]
+                if m.combination
+                else None,
+            }
+            for m in ms
+            if m.has_caseworker_part
+        ]
         last = ms[-1].measured_on if ms else None
-        return render(request, "bip/citizen.html", {
-            "citizen": citizen, "history": history, "avg_chart": avg_chart, "pair_charts": pair_charts,
-            "item_charts": item_charts, "changes": changes, "activities": activities,
-            "status": services.status_of(last, dt.date.today()),
-            "due_on": last + dt.timedelta(weeks=13) if last else None,
-            "group_labels": [(g, inst.group_label(g, lang)) for g in GROUPS],
-        })
+        return render(
+            request,
+            "bip/citizen.html",
+            {
+                "citizen": citizen,
+                "history": history,
+                "avg_chart": avg_chart,
+                "pair_charts": pair_charts,
+                "item_charts": item_charts,
+                "changes": changes,
+                "activities": activities,
+                "status": services.status_of(last, dt.date.today()),
+                "due_on": last + dt.timedelta(weeks=13) if last else None,
+                "group_labels": [(g, inst.group_label(g, lang)) for g in GROUPS],
+            },
+        )
 
 
-PART_SETS = {"both": {"citizen", "caseworker"}, "citizen": {"citizen"}, "caseworker": {"caseworker"}}
+PART_SETS = {
+    "both": {"citizen", "caseworker"},
+    "citizen": {"citizen"},
+    "caseworker": {"caseworker"},
+}
 
 
 def _lang() -> str:
@@ -258,9 +355,14 @@ def _form_context(form, inst, parts, **extra):
             label = inst.group_label(g, lang) if g in GROUPS else ""
             s1_groups.append({"group": g, "label": label, "widgets": widgets})
     return {
-        "form": form, "parts": parts, "b_fields": [form[b] for b in B_ITEMS if b in form.fields],
-        "s_fields": [form[s] for s in S_ITEMS if s in form.fields], "s1_groups": s1_groups,
-        "placeholders": inst.placeholders(), "version": inst.version, **extra,
+        "form": form,
+        "parts": parts,
+        "b_fields": [form[b] for b in B_ITEMS if b in form.fields],
+        "s_fields": [form[s] for s in S_ITEMS if s in form.fields],
+        "s1_groups": s1_groups,
+        "placeholders": inst.placeholders(),
+        "version": inst.version,
+        **extra,
     }
 
 
@@ -273,38 +375,68 @@ class MeasurementCreateView(CitizenView):
         return super().dispatch(request, *args, **kwargs)
 
     def _template(self, part):
-        return "bip/citizen_questionnaire.html" if part == "citizen" else "bip/measurement_form.html"
+        return (
+            "bip/citizen_questionnaire.html" if part == "citizen" else "bip/measurement_form.html"
+        )
 
     def get(self, request, citizen_id, part):
         citizen = self.get_citizen()
         inst = services.instrument()
-        form = MeasurementForm(instrument=inst, parts=PART_SETS[part], lang=_lang(),
-                               initial={"measured_on": dt.date.today(), "idempotency_key": uuid.uuid4().hex})
-        return render(request, self._template(part), _form_context(form, inst, part, citizen=citizen, new=True))
+        form = MeasurementForm(
+            instrument=inst,
+            parts=PART_SETS[part],
+            lang=_lang(),
+            initial={"measured_on": dt.date.today(), "idempotency_key": uuid.uuid4().hex},
+        )
+        return render(
+            request,
+            self._template(part),
+            _form_context(form, inst, part, citizen=citizen, new=True),
+        )
 
     def post(self, request, citizen_id, part):
         citizen = self.get_citizen()
         inst = services.instrument()
         form = MeasurementForm(request.POST, instrument=inst, parts=PART_SETS[part], lang=_lang())
         if not form.is_valid():
-            return render(request, self._template(part),
-                          _form_context(form, inst, part, citizen=citizen, new=True), status=400)
+            return render(
+                request,
+                self._template(part),
+                _form_context(form, inst, part, citizen=citizen, new=True),
+                status=400,
+            )
         cw_id = citizen.caseworker_id
         if cw_id is None:
             me = own_caseworker(request.user)
             cw_id = me.pk if me else None
         if cw_id is None:
-            messages.error(request, _("The citizen has no caseworker; transfer the citizen to a caseworker first."))
+            messages.error(
+                request,
+                _("The citizen has no caseworker; transfer the citizen to a caseworker first."),
+            )
             return redirect("citizen", citizen_id=citizen.citizen_id)
         m, created = services.create_measurement(
-            citizen, cw_id, form.values(), version=inst.version,
-            idempotency_key=form.cleaned_data.get("idempotency_key") or None, user=request.user)
-        audit(request.user, self.role, "measurement.create" if created else "measurement.resubmit",
-              "measurement", m.measurement_id, f"citizen {citizen.citizen_id} part {part}")
+            citizen,
+            cw_id,
+            form.values(),
+            version=inst.version,
+            idempotency_key=form.cleaned_data.get("idempotency_key") or None,
+            user=request.user,
+        )
+        audit(
+            request.user,
+            self.role,
+            "measurement.create" if created else "measurement.resubmit",
+            "measurement",
+            m.measurement_id,
+            f"citizen {citizen.citizen_id} part {part}",
+        )
         if created:
             messages.success(request, _("The measurement is saved."))
         else:
-            messages.info(request, _("This form was already submitted; the measurement was saved once."))
+            messages.info(
+                request, _("This form was already submitted; the measurement was saved once.")
+            )
         if part == "citizen":
             return redirect("measurement_done", measurement_id=m.measurement_id)
         return redirect("citizen", citizen_id=citizen.citizen_id)
@@ -314,17 +446,27 @@ class MeasurementEditView(MeasurementView):
     """Edit (or add) one part of an existing measurement, with optimistic concurrency."""
 
     def _template(self, part):
-        return "bip/citizen_questionnaire.html" if part == "citizen" else "bip/measurement_form.html"
+        return (
+            "bip/citizen_questionnaire.html" if part == "citizen" else "bip/measurement_form.html"
+        )
 
     def get(self, request, measurement_id, part):
         if part not in PART_SETS:
             raise Http404
         m = self.get_measurement()
         inst = services.instrument(m.questionnaire_version)
-        form = MeasurementForm(instrument=inst, parts=PART_SETS[part], lang=_lang(),
-                               initial=MeasurementForm.initial_from(m, PART_SETS[part]))
+        form = MeasurementForm(
+            instrument=inst,
+            parts=PART_SETS[part],
+            lang=_lang(),
+            initial=MeasurementForm.initial_from(m, PART_SETS[part]),
+        )
         audit(request.user, self.role, "measurement.view", "measurement", m.measurement_id)
-        return render(request, self._template(part), _form_context(form, inst, part, citizen=m.citizen, measurement=m))
+        return render(
+            request,
+            self._template(part),
+            _form_context(form, inst, part, citizen=m.citizen, measurement=m),
+        )
 
     def post(self, request, measurement_id, part):
         if part not in PART_SETS:
@@ -334,19 +476,40 @@ class MeasurementEditView(MeasurementView):
         form = MeasurementForm(request.POST, instrument=inst, parts=PART_SETS[part], lang=_lang())
         ctx = {"citizen": m.citizen, "measurement": m}
         if not form.is_valid():
-            return render(request, self._template(part), _form_context(form, inst, part, **ctx), status=400)
+            return render(
+                request, self._template(part), _form_context(form, inst, part, **ctx), status=400
+            )
         revision = form.cleaned_data.get("revision")
         if revision is None:
             form.add_error(None, _("The form is incomplete; reload the page."))
-            return render(request, self._template(part), _form_context(form, inst, part, **ctx), status=400)
+            return render(
+                request, self._template(part), _form_context(form, inst, part, **ctx), status=400
+            )
         try:
             services.update_measurement(m, form.values(), revision=revision, user=request.user)
         except services.Conflict:
             audit(request.user, self.role, "measurement.conflict", "measurement", m.measurement_id)
-            form.add_error(None, _("Someone else saved this measurement while you were editing it. "
-                                   "Nothing was overwritten: reload the page to see their answers, then make your changes again."))
-            return render(request, self._template(part), _form_context(form, inst, part, conflict=True, **ctx), status=409)
-        audit(request.user, self.role, "measurement.update", "measurement", m.measurement_id, f"part {part}")
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this measurement while you were editing it. "
+                    "Nothing was overwritten: reload the page to see their answers, then make your changes again."
+                ),
+            )
+            return render(
+                request,
+                self._template(part),
+                _form_context(form, inst, part, conflict=True, **ctx),
+                status=409,
+            )
+        audit(
+            request.user,
+            self.role,
+            "measurement.update",
+            "measurement",
+            m.measurement_id,
+            f"part {part}",
+        )
         messages.success(request, _("The measurement is saved."))
         if part == "citizen":
             return redirect("measurement_done", measurement_id=m.measurement_id)
@@ -366,22 +529,41 @@ class TransferView(CitizenView):
     """Transfer to another caseworker of the jobcentre, recorded as a caseworker change."""
 
     def _form(self, citizen, data=None):
-        return TransferForm(data, caseworkers=caseworkers_for(self.request.user), current=citizen.caseworker,
-                            initial={"started_on": dt.date.today()})
+        return TransferForm(
+            data,
+            caseworkers=caseworkers_for(self.request.user),
+            current=citizen.caseworker,
+            initial={"started_on": dt.date.today()},
+        )
 
     def get(self, request, citizen_id):
         citizen = self.get_citizen()
-        return render(request, "bip/transfer.html", {"citizen": citizen, "form": self._form(citizen)})
+        return render(
+            request, "bip/transfer.html", {"citizen": citizen, "form": self._form(citizen)}
+        )
 
     def post(self, request, citizen_id):
         citizen = self.get_citizen()
         form = self._form(citizen, request.POST)
         if not form.is_valid():
-            return render(request, "bip/transfer.html", {"citizen": citizen, "form": form}, status=400)
-        a = services.transfer(citizen, form.cleaned_data["caseworker"], started_on=form.cleaned_data["started_on"],
-                              user=request.user, reason=form.cleaned_data["reason"])
-        audit(request.user, self.role, "citizen.transfer", "citizen", citizen.citizen_id,
-              f"{a.previous.caseworker_id if a.previous else '-'} -> {a.caseworker.caseworker_id}")
+            return render(
+                request, "bip/transfer.html", {"citizen": citizen, "form": form}, status=400
+            )
+        a = services.transfer(
+            citizen,
+            form.cleaned_data["caseworker"],
+            started_on=form.cleaned_data["started_on"],
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        audit(
+            request.user,
+            self.role,
+            "citizen.transfer",
+            "citizen",
+            citizen.citizen_id,
+            f"{a.previous.caseworker_id if a.previous else '-'} -> {a.caseworker.caseworker_id}",
+        )
         messages.success(request, _("The citizen is transferred; the change is recorded."))
         return redirect("citizen", citizen_id=citizen.citizen_id)
 
@@ -397,7 +579,9 @@ class AnalystView(RoleView):
     def get(self, request):
         from django.db.models import Count
 
-        jcs = Jobcenter.objects.annotate(n_citizens=Count("citizens", distinct=True)).order_by("jobcenter_id")
+        jcs = Jobcenter.objects.annotate(n_citizens=Count("citizens", distinct=True)).order_by(
+            "jobcenter_id"
+        )
         return render(request, "bip/analyst.html", {"jobcenters": jcs})
 
 
@@ -418,7 +602,9 @@ class AnalystExportView(RoleView):
                     z.write(f, f"bip-dataset/{f.name}")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        audit(request.user, self.role, "dataset.export", "dataset", "", "all jobcentres, pseudonymous")
+        audit(
+            request.user, self.role, "dataset.export", "dataset", "", "all jobcentres, pseudonymous"
+        )
         buf.seek(0)
         return FileResponse(buf, as_attachment=True, filename=f"bip-dataset-{dt.date.today()}.zip")
 
@@ -430,8 +616,14 @@ class AdminJobcentersView(RoleView):
     roles = (Role.ADMIN,)
 
     def get(self, request, form=None):
-        return render(request, "bip/admin_jobcenters.html",
-                      {"form": form or JobcenterForm(), "jobcenters": Jobcenter.objects.order_by("jobcenter_id")})
+        return render(
+            request,
+            "bip/admin_jobcenters.html",
+            {
+                "form": form or JobcenterForm(),
+                "jobcenters": Jobcenter.objects.order_by("jobcenter_id"),
+            },
+        )
 
     def post(self, request):
         form = JobcenterForm(request.POST)
@@ -459,21 +651,27 @@ class AdminUsersView(RoleView):
         d = form.cleaned_data
         with transaction.atomic():
             first, _sep, last = d["full_name"].partition(" ")
-            user = get_user_model().objects.create_user(d["username"], password=d["password"], first_name=first, last_name=last)
+            user = get_user_model().objects.create_user(
+                d["username"], password=d["password"], first_name=first, last_name=last
+            )
             Profile.objects.create(user=user, role=d["role"], jobcenter=d["jobcenter"])
             if d["role"] == Role.CASEWORKER:
                 cw_id = d["caseworker_id"] or f"cw-{uuid.uuid4().hex[:12]}"
-                cw, _c = Caseworker.objects.get_or_create(caseworker_id=cw_id, defaults={"jobcenter": d["jobcenter"]})
+                cw, _c = Caseworker.objects.get_or_create(
+                    caseworker_id=cw_id, defaults={"jobcenter": d["jobcenter"]}
+                )
                 if cw.jobcenter_id != d["jobcenter"].pk or cw.user_id:
                     transaction.set_rollback(True)
-                    form.add_error("caseworker_id", _("That caseworker id belongs to another jobcentre or login."))
+                    form.add_error(
+                        "caseworker_id",
+                        _("That caseworker id belongs to another jobcentre or login."),
+                    )
                     return self.get(request, form)
                 cw.user = user
                 cw.save(update_fields=["user"])
         audit(request.user, self.role, "user.create", "user", user.username, d["role"])
         messages.success(request, _("User created."))
         return redirect("admin_users")
-
 
     def _toggle(self, request, username):
         """Deactivate or reactivate a login (users are never deleted: the audit log names them)."""
@@ -483,7 +681,13 @@ class AdminUsersView(RoleView):
             return redirect("admin_users")
         user.is_active = not user.is_active
         user.save(update_fields=["is_active"])
-        audit(request.user, self.role, "user.activate" if user.is_active else "user.deactivate", "user", user.username)
+        audit(
+            request.user,
+            self.role,
+            "user.activate" if user.is_active else "user.deactivate",
+            "user",
+            user.username,
+        )
         return redirect("admin_users")
 
 
@@ -492,10 +696,15 @@ class AdminVersionsView(RoleView):
 
     def get(self, request, form=None):
         inst = services.instrument()
-        return render(request, "bip/admin_versions.html", {
-            "form": form or VersionForm(instrument=inst), "current": inst,
-            "versions": QuestionnaireVersion.objects.all(),
-        })
+        return render(
+            request,
+            "bip/admin_versions.html",
+            {
+                "form": form or VersionForm(instrument=inst),
+                "current": inst,
+                "versions": QuestionnaireVersion.objects.all(),
+            },
+        )
 
     def post(self, request):
         inst = services.instrument()
@@ -514,9 +723,20 @@ class AdminVersionsView(RoleView):
         with transaction.atomic():
             if not QuestionnaireVersion.objects.exists():
                 QuestionnaireVersion.objects.create(version=inst.version, yaml=inst.to_yaml())
-            QuestionnaireVersion.objects.create(version=new.version, yaml=new.to_yaml(), published_by=request.user)
-        audit(request.user, self.role, "questionnaire.publish", "questionnaire", str(new.version), ",".join(sorted(changed)))
-        messages.success(request, _("Questionnaire version %(v)d is published.") % {"v": new.version})
+            QuestionnaireVersion.objects.create(
+                version=new.version, yaml=new.to_yaml(), published_by=request.user
+            )
+        audit(
+            request.user,
+            self.role,
+            "questionnaire.publish",
+            "questionnaire",
+            str(new.version),
+            ",".join(sorted(changed)),
+        )
+        messages.success(
+            request, _("Questionnaire version %(v)d is published.") % {"v": new.version}
+        )
         return redirect("admin_versions")
 
 
@@ -542,7 +762,8 @@ class AdminImportView(RoleView):
             with zipfile.ZipFile(upload) as z:
                 names = [n for n in z.namelist() if not n.endswith("/")]
                 if sum(i.file_size for i in z.infolist()) > self.MAX_BYTES or any(
-                        n.startswith("/") or ".." in Path(n).parts for n in names):
+                    n.startswith("/") or ".." in Path(n).parts for n in names
+                ):
                     messages.error(request, _("The zip file is too large or has unsafe paths."))
                     return self.get(request, status=400)
                 for n in names:  # flatten: the tables may sit in a sub-folder of the zip
@@ -590,21 +811,40 @@ class AdminAuditView(RoleView):
             w = csv.writer(resp)
             w.writerow(["at", "username", "role", "action", "object_type", "object_id", "detail"])
             for e in qs.iterator():
-                w.writerow([e.at.isoformat(), e.username, e.role, e.action, e.object_type, e.object_id, e.detail])
-            audit(request.user, self.role, "audit.export", "audit", "", request.GET.urlencode()[:300])
+                w.writerow(
+                    [
+                        e.at.isoformat(),
+                        e.username,
+                        e.role,
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.detail,
+                    ]
+                )
+            audit(
+                request.user, self.role, "audit.export", "audit", "", request.GET.urlencode()[:300]
+            )
             return resp
         page = Paginator(qs, 100).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "bip/admin_audit.html", {"form": form, "page": page, "query": query.urlencode()})
+        return render(
+            request,
+            "bip/admin_audit.html",
+            {"form": form, "page": page, "query": query.urlencode()},
+        )
 
 
 def forbidden(request, exception=None):
     """403 page in the tool's layout."""
-    return render(request, "bip/error.html", {"code": 403, "message": _("You do not have access to this page.")}, status=403)
+    return render(
+        request,
+        "bip/error.html",
+        {"code": 403, "message": _("You do not have access to this page.")},
+        status=403,
+    )
 
 
 def not_found(request, exception=None):
     return render(request, "bip/error.html", {"code": 404, "message": _("Not found.")}, status=404)
-
-

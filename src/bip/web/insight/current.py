@@ -63,8 +63,14 @@ def data_version() -> tuple:
 
 def _read_version() -> tuple:
     m = Measurement.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
-    return (m["n"], m["last"], str(m["changed"]), Citizen.objects.count(), Caseworker.objects.count(),
-            tuple(u.pk for u in _newest_per_table()))
+    return (
+        m["n"],
+        m["last"],
+        str(m["changed"]),
+        Citizen.objects.count(),
+        Caseworker.objects.count(),
+        tuple(u.pk for u in _newest_per_table()),
+    )
 
 
 def write_current_dataset(out: Path, fmt: str = "parquet") -> Path:
@@ -184,7 +190,9 @@ def forget_version() -> None:
     _version[:] = [None, 0.0]
 
 
-def dashboard_panel(version: tuple | None = None) -> tuple[pd.DataFrame, dict, dt.datetime, bool, tuple]:
+def dashboard_panel(
+    version: tuple | None = None,
+) -> tuple[pd.DataFrame, dict, dt.datetime, bool, tuple]:
     """The panel's columns the dashboard uses, each jobcentre's row positions, when the panel
     was built, whether it is current, and its version (the key for :func:`cached`).
 
@@ -194,7 +202,9 @@ def dashboard_panel(version: tuple | None = None) -> tuple[pd.DataFrame, dict, d
     pv, panel, built_at, fresh = panel_state(version)
 
     def build():
-        return panel, {str(k): v for k, v in panel.groupby("jobcenter_id", sort=False).indices.items()}
+        return panel, {
+            str(k): v for k, v in panel.groupby("jobcenter_id", sort=False).indices.items()
+        }
 
     slim, rows = cached(("dashboard_panel",), build, pv)
     return slim, rows, built_at, fresh, pv

@@ -30,11 +30,17 @@ def caseworker_rows(a6: dict, caseworker_ids=None) -> list[dict]:
             continue
         post = se * math.sqrt(max(lam, 0.0))
         small = e["n_citizens"] < MIN_CITIZENS
-        rows.append({
-            "caseworker_id": e["caseworker_id"], "n_citizens": e["n_citizens"], "suppressed": small,
-            "value": None if small else shr, "lo": None if small else shr - Z95 * post,
-            "hi": None if small else shr + Z95 * post, "reliability": None if small else lam,
-        })  # fmt: skip
+        rows.append(
+            {
+                "caseworker_id": e["caseworker_id"],
+                "n_citizens": e["n_citizens"],
+                "suppressed": small,
+                "value": None if small else shr,
+                "lo": None if small else shr - Z95 * post,
+                "hi": None if small else shr + Z95 * post,
+                "reliability": None if small else lam,
+            }
+        )
     return sorted(rows, key=lambda r: r["caseworker_id"])
 
 
@@ -43,11 +49,24 @@ def team_rows(a6: dict, teams: dict[str, list[str]]) -> list[dict]:
     by_id = {e["caseworker_id"]: e for e in a6.get("effects") or []}
     out = []
     for name, members in teams.items():
-        es = [by_id[c] for c in members if c in by_id and by_id[c].get("effect_shrunk") is not None
-              and by_id[c].get("se") is not None and by_id[c].get("reliability") is not None]  # fmt: skip
+        es = [
+            by_id[c]
+            for c in members
+            if c in by_id
+            and by_id[c].get("effect_shrunk") is not None
+            and by_id[c].get("se") is not None
+            and by_id[c].get("reliability") is not None
+        ]
         n_cit = sum(e["n_citizens"] for e in es)
-        row = {"team": name, "n_caseworkers": len(es), "n_citizens": n_cit, "value": None, "lo": None, "hi": None,
-               "suppressed": len(es) < MIN_TEAM_CASEWORKERS or n_cit < MIN_CITIZENS}  # fmt: skip
+        row = {
+            "team": name,
+            "n_caseworkers": len(es),
+            "n_citizens": n_cit,
+            "value": None,
+            "lo": None,
+            "hi": None,
+            "suppressed": len(es) < MIN_TEAM_CASEWORKERS or n_cit < MIN_CITIZENS,
+        }
         if not row["suppressed"]:
             k = len(es)
             mean = sum(e["effect_shrunk"] for e in es) / k

@@ -24,23 +24,48 @@ QUARTER_DAYS = 91
 OUTCOME = "job_or_education_52w"
 OVERDUE_LIST_MAX = 100
 # Panel columns the figures read (current.dashboard_panel keeps only these).
-PANEL_COLUMNS = ("measurement_id", "citizen_id", "caseworker_id", "jobcenter_id", "measured_on", "is_repeat",
-                 "weeks_since_prev", "combination", "cw_changed", "n_cw_changes", OUTCOME,
-                 "B_avg", "S_avg", "d_B_avg", "d_S_avg")  # fmt: skip
+PANEL_COLUMNS = (
+    "measurement_id",
+    "citizen_id",
+    "caseworker_id",
+    "jobcenter_id",
+    "measured_on",
+    "is_repeat",
+    "weeks_since_prev",
+    "combination",
+    "cw_changed",
+    "n_cw_changes",
+    OUTCOME,
+    "B_avg",
+    "S_avg",
+    "d_B_avg",
+    "d_S_avg",
+)
 
 
 def cell(value, n_citizens: int, **extra) -> dict:
     """A figure with its citizen count; ``value`` withheld when fewer than 5 citizens."""
     small = n_citizens < MIN_CITIZENS
-    out = {"value": None if small or value is None or (isinstance(value, float) and np.isnan(value)) else float(value),
-           "n_citizens": int(n_citizens), "suppressed": bool(small and n_citizens > 0)}
+    out = {
+        "value": None
+        if small or value is None or (isinstance(value, float) and np.isnan(value))
+        else float(value),
+        "n_citizens": int(n_citizens),
+        "suppressed": bool(small and n_citizens > 0),
+    }
     for k, v in extra.items():
         out[k] = None if small else v
     return out
 
 
-def subset(panel: pd.DataFrame, *, jobcenter_id: str | None = None, caseworker_ids=None,
-           start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:  # fmt: skip
+def subset(
+    panel: pd.DataFrame,
+    *,
+    jobcenter_id: str | None = None,
+    caseworker_ids=None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
     """Measurements of a jobcentre / caseworkers / period (dates inclusive)."""
     if jobcenter_id is None and caseworker_ids is None and start is None and end is None:
         return panel
@@ -80,9 +105,18 @@ def overdue(p: pd.DataFrame, today: dt.date) -> list[dict]:
     due = last["measured_on"] + pd.Timedelta(weeks=CADENCE_WEEKS)
     late = last[due < pd.Timestamp(today)].assign(due=due).sort_values("due")
     return [
-        {"citizen": c[:10], "caseworker_id": w, "last": d.date(), "weeks_overdue": int((pd.Timestamp(today) - u).days // 7)}
-        for c, w, d, u in zip(late["citizen_id"], late["caseworker_id"], late["measured_on"], late["due"], strict=True)
-    ][:OVERDUE_LIST_MAX] + ([{"more": len(late) - OVERDUE_LIST_MAX}] if len(late) > OVERDUE_LIST_MAX else [])
+        {
+            "citizen": c[:10],
+            "caseworker_id": w,
+            "last": d.date(),
+            "weeks_overdue": int((pd.Timestamp(today) - u).days // 7),
+        }
+        for c, w, d, u in zip(
+            late["citizen_id"], late["caseworker_id"], late["measured_on"], late["due"], strict=True
+        )
+    ][:OVERDUE_LIST_MAX] + (
+        [{"more": len(late) - OVERDUE_LIST_MAX}] if len(late) > OVERDUE_LIST_MAX else []
+    )
 
 
 def overdue_count(p: pd.DataFrame, today: dt.date) -> int:
@@ -94,11 +128,18 @@ def overdue_count(p: pd.DataFrame, today: dt.date) -> int:
 
 def no_activity_last_quarter(p: pd.DataFrame, end: pd.Timestamp) -> dict:
     """Share of measurements in the 13 weeks up to ``end`` whose S1 says no activity (0000)."""
-    q = p[(p["measured_on"] > end - pd.Timedelta(days=QUARTER_DAYS)) & (p["measured_on"] <= end)
-          & p["combination"].notna()]  # fmt: skip
+    q = p[
+        (p["measured_on"] > end - pd.Timedelta(days=QUARTER_DAYS))
+        & (p["measured_on"] <= end)
+        & p["combination"].notna()
+    ]
     share = float((q["combination"] == "0000").mean()) if len(q) else None
-    return {**cell(share, _ncit(q)), "n_measurements": int(len(q)),
-            "from": (end - pd.Timedelta(days=QUARTER_DAYS - 1)).date(), "to": end.date()}
+    return {
+        **cell(share, _ncit(q)),
+        "n_measurements": int(len(q)),
+        "from": (end - pd.Timedelta(days=QUARTER_DAYS - 1)).date(),
+        "to": end.date(),
+    }
 
 
 def activity_mix(p: pd.DataFrame) -> dict[str, dict]:
@@ -108,7 +149,11 @@ def activity_mix(p: pd.DataFrame) -> dict[str, dict]:
     counts = k.groupby("combination")["citizen_id"].agg(["size", "nunique"])
     out = {}
     for code in ALL_COMBINATIONS:
-        n, nc = (int(counts.at[code, "size"]), int(counts.at[code, "nunique"])) if code in counts.index else (0, 0)
+        n, nc = (
+            (int(counts.at[code, "size"]), int(counts.at[code, "nunique"]))
+            if code in counts.index
+            else (0, 0)
+        )
         out[code] = cell(n / total if total else None, nc, n=n)
     # the 16 shares add up to 1: a lone "< 5" share could be worked out from the others
     small = {code for code, c in out.items() if c["suppressed"]}
@@ -163,14 +208,32 @@ def outcomes(p: pd.DataFrame) -> dict | None:
     changes = o["n_cw_changes"].clip(upper=2)
     for k, label in ((0, "0"), (1, "1"), (2, "2+")):
         part = o[changes == k]
-        by.append({"changes": label, **cell(float(part[OUTCOME].astype(float).mean()) if len(part) else None, _ncit(part))})
-    return {"rate": cell(float(y.mean()), _ncit(o)), "by_changes": by, "n_measurements": int(len(o))}
+        by.append(
+            {
+                "changes": label,
+                **cell(
+                    float(part[OUTCOME].astype(float).mean()) if len(part) else None, _ncit(part)
+                ),
+            }
+        )
+    return {
+        "rate": cell(float(y.mean()), _ncit(o)),
+        "by_changes": by,
+        "n_measurements": int(len(o)),
+    }
 
 
-def jobcenter_figures(panel: pd.DataFrame, jobcenter_id: str, *, caseworker_ids=None,
-                      start: dt.date | None = None, end: dt.date | None = None,
-                      today: dt.date | None = None, all_figures: dict | None = None,
-                      rows_by_jobcenter: dict | None = None) -> dict:  # fmt: skip
+def jobcenter_figures(
+    panel: pd.DataFrame,
+    jobcenter_id: str,
+    *,
+    caseworker_ids=None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+    all_figures: dict | None = None,
+    rows_by_jobcenter: dict | None = None,
+) -> dict:
     """Every dashboard figure for the jobcentre (team, period) and, beside it, all jobcentres.
 
     ``rows_by_jobcenter`` (jobcentre id → row positions in ``panel``) spares the scan by id.
@@ -182,11 +245,17 @@ def jobcenter_figures(panel: pd.DataFrame, jobcenter_id: str, *, caseworker_ids=
     else:
         mine_all_time = subset(panel, jobcenter_id=jobcenter_id, caseworker_ids=caseworker_ids)
     mine = subset(mine_all_time, start=start, end=end)
-    out = {"jobcenter": period_figures(mine, end), "n_measurements": int(len(mine)), "n_citizens": _ncit(mine)}
+    out = {
+        "jobcenter": period_figures(mine, end),
+        "n_measurements": int(len(mine)),
+        "n_citizens": _ncit(mine),
+    }
     out["overdue"] = overdue(mine_all_time, today)
     out["overdue_count"] = overdue_count(mine_all_time, today)
     out["n_citizens_all_time"] = _ncit(mine_all_time)
-    out["all"] = all_figures if all_figures is not None else all_jobcenters(panel, start=start, end=end)
+    out["all"] = (
+        all_figures if all_figures is not None else all_jobcenters(panel, start=start, end=end)
+    )
     return out
 
 

@@ -33,7 +33,9 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["jobcenter__jobcenter_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["jobcenter", "name"], name="team_name_per_jobcenter")]
+        constraints = [
+            models.UniqueConstraint(fields=["jobcenter", "name"], name="team_name_per_jobcenter")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -53,7 +55,9 @@ class RegisterUpload(models.Model):
     pseudonymised = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -77,7 +81,9 @@ class AnalysisRun(models.Model):
     step = models.CharField(max_length=200, blank=True)
     steps_done = models.PositiveIntegerField(default=0)
     log = models.TextField(blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     fingerprint = models.CharField(max_length=80, blank=True)  # dataset fingerprint (data version)

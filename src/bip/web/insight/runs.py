@@ -34,6 +34,8 @@ BASE_STEPS = 23
 
 def expected_steps(run: AnalysisRun) -> int:
     return BASE_STEPS + (len(run.registers.split(", ")) if run.registers else 0)
+
+
 DEFAULT_EXPORT_FORMATS = ("csv", "dta")
 DOWNLOADS = {
     "report.html": "report/report.html",
@@ -77,7 +79,11 @@ def start_run(user, *, lang: str = "da", background: bool = True) -> AnalysisRun
     A queued or running run whose process is gone (server stopped) is marked failed first.
     """
     with transaction.atomic():
-        busy = list(AnalysisRun.objects.select_for_update().filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)))
+        busy = list(
+            AnalysisRun.objects.select_for_update().filter(
+                status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+            )
+        )
         for old in busy:
             if old.worker and not _alive(old.worker):
                 old.status = RunStatus.FAILED
@@ -86,14 +92,18 @@ def start_run(user, *, lang: str = "da", background: bool = True) -> AnalysisRun
                 old.save()
         if any(old.status != RunStatus.FAILED for old in busy):
             raise RunBusy("an analysis is already running")
-        run = AnalysisRun.objects.create(started_by=user, lang=lang, step="queued", worker=_worker_id())
+        run = AnalysisRun.objects.create(
+            started_by=user, lang=lang, step="queued", worker=_worker_id()
+        )
     if not background:
         execute(run.pk)
         run.refresh_from_db()
         return run
 
     def launch():
-        t = threading.Thread(target=_thread_main, args=(run.pk,), name=f"bip-analysis-{run.pk}", daemon=True)
+        t = threading.Thread(
+            target=_thread_main, args=(run.pk,), name=f"bip-analysis-{run.pk}", daemon=True
+        )
         _threads[run.pk] = t
         t.start()
 
@@ -144,8 +154,13 @@ def execute(run_id: int) -> None:
         analyze_dataset(dataset, tmp / "results", lang=run.lang, progress=step)
         results = json.loads((tmp / "results" / "results.json").read_text(encoding="utf-8"))
         step("report")
-        written = render_report(results, tmp / "report", lang=run.lang, audience="analyst",
-                                pdf=getattr(settings, "BIP_RUN_PDF", True))  # fmt: skip
+        written = render_report(
+            results,
+            tmp / "report",
+            lang=run.lang,
+            audience="analyst",
+            pdf=getattr(settings, "BIP_RUN_PDF", True),
+        )
         if "pdf" not in written:
             log.append("PDF skipped: Chromium is not available; the HTML report is complete")
         step("exports")

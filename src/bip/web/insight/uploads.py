@@ -52,7 +52,9 @@ def register_dir() -> Path:
 
 def sweep_orphans() -> None:
     """Remove stored folders that no upload row refers to."""
-    known = {Path(n).parts[1] for n in RegisterUpload.objects.values_list("stored_name", flat=True) if n}
+    known = {
+        Path(n).parts[1] for n in RegisterUpload.objects.values_list("stored_name", flat=True) if n
+    }
     for d in register_dir().iterdir():
         if d.is_dir() and d.name not in known:
             shutil.rmtree(d, ignore_errors=True)
@@ -72,7 +74,13 @@ def accept_register_file(src: Path, table: str, original_name: str, user=None) -
 
     label = original_name
     if table not in REGISTER_TABLES:
-        raise UploadRejected([_problem(label, f"unknown register table {table!r}; one of {', '.join(REGISTER_TABLES)}")])
+        raise UploadRejected(
+            [
+                _problem(
+                    label, f"unknown register table {table!r}; one of {', '.join(REGISTER_TABLES)}"
+                )
+            ]
+        )
     suffix = Path(original_name).suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise UploadRejected([_problem(label, "the file must be .csv or .parquet")])
@@ -104,7 +112,9 @@ def accept_register_file(src: Path, table: str, original_name: str, user=None) -
         report = validate_dataset(ds)
         errors = [p for p in report.errors]
         if errors:
-            raise UploadRejected([_relabel(p, label) if Path(str(p.file)).stem == table else p for p in errors])
+            raise UploadRejected(
+                [_relabel(p, label) if Path(str(p.file)).stem == table else p for p in errors]
+            )
         rows = _rows(target)
         folder = uuid.uuid4().hex
         final = register_dir() / folder
@@ -114,8 +124,13 @@ def accept_register_file(src: Path, table: str, original_name: str, user=None) -
             with transaction.atomic():
                 RegisterUpload.objects.filter(table=table, active=True).update(active=False)
                 up = RegisterUpload.objects.create(
-                    table=table, original_name=original_name[:200], stored_name=f"registers/{folder}/{target.name}",
-                    rows=rows, sha256=_sha256(final / target.name), pseudonymised=pseudonymised, uploaded_by=user,
+                    table=table,
+                    original_name=original_name[:200],
+                    stored_name=f"registers/{folder}/{target.name}",
+                    rows=rows,
+                    sha256=_sha256(final / target.name),
+                    pseudonymised=pseudonymised,
+                    uploaded_by=user,
                 )
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)

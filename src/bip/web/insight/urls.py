@@ -10,6 +10,8 @@ urlpatterns = [
     path("teams/", views.TeamsView.as_view(), name="insight_teams"),
     path("analyses/", views.RunsView.as_view(), name="insight_runs"),
     path("analyses/<int:run_id>/", views.RunDetailView.as_view(), name="insight_run"),
-    path("analyses/<int:run_id>/<str:name>", views.RunDownloadView.as_view(), name="insight_download"),
+    path(
+        "analyses/<int:run_id>/<str:name>", views.RunDownloadView.as_view(), name="insight_download"
+    ),
     path("administration/registers/", views.RegisterUploadView.as_view(), name="insight_registers"),
 ]

@@ -29,8 +29,12 @@ class FilterForm(forms.Form):
 
     jobcenter = forms.CharField(required=False)
     team = forms.IntegerField(required=False)
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("From"))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("To"))
+    start = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("From")
+    )
+    end = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("To")
+    )
 
     def clean(self):
         data = super().clean()
@@ -63,22 +67,46 @@ class DashboardView(RoleView):
         start, end = data.get("start"), data.get("end")
         panel, rows, built_at, fresh, version = dashboard_panel()
         members = sorted(team.caseworkers.values_list("caseworker_id", flat=True)) if team else None
-        all_figs = cached(("all", start, end), lambda: figures.all_jobcenters(panel, start=start, end=end), version)
-        f = figures.jobcenter_figures(panel, jc.jobcenter_id, caseworker_ids=members, start=start, end=end,
-                                      all_figures=all_figs, rows_by_jobcenter=rows)  # fmt: skip
+        all_figs = cached(
+            ("all", start, end),
+            lambda: figures.all_jobcenters(panel, start=start, end=end),
+            version,
+        )
+        f = figures.jobcenter_figures(
+            panel,
+            jc.jobcenter_id,
+            caseworker_ids=members,
+            start=start,
+            end=end,
+            all_figures=all_figs,
+            rows_by_jobcenter=rows,
+        )
         labels = (str(team or jc), _("All jobcentres"))
         mine, every = f["jobcenter"], f["all"]
         charts = {
-            "mix": svg.share_bars([(c, mine["mix"][c], every["mix"][c]) for c in ALL_COMBINATIONS],
-                                  title=_("Activity mix (JOSH)"), labels=labels),
+            "mix": svg.share_bars(
+                [(c, mine["mix"][c], every["mix"][c]) for c in ALL_COMBINATIONS],
+                title=_("Activity mix (JOSH)"),
+                labels=labels,
+            ),
         }
         prog_rows = {}
         if mine["progression"] and every["progression"]:
-            for item, name in (("B_avg", _("Citizen average (B)")), ("S_avg", _("Caseworker average (S)"))):
-                rows = [(c, mine["progression"][item][c], every["progression"][item][c]) for c in ALL_COMBINATIONS
-                        if every["progression"][item][c]["n_citizens"] or mine["progression"][item][c]["n_citizens"]]
-                charts[item] = svg.interval_chart(rows, title=_("Progression since previous measurement: %(name)s") % {"name": name},
-                                                  labels=labels)  # fmt: skip
+            for item, name in (
+                ("B_avg", _("Citizen average (B)")),
+                ("S_avg", _("Caseworker average (S)")),
+            ):
+                rows = [
+                    (c, mine["progression"][item][c], every["progression"][item][c])
+                    for c in ALL_COMBINATIONS
+                    if every["progression"][item][c]["n_citizens"]
+                    or mine["progression"][item][c]["n_citizens"]
+                ]
+                charts[item] = svg.interval_chart(
+                    rows,
+                    title=_("Progression since previous measurement: %(name)s") % {"name": name},
+                    labels=labels,
+                )
                 prog_rows[item] = rows
         outcome_rows = []
         if mine["outcomes"] or every["outcomes"]:
@@ -86,14 +114,33 @@ class DashboardView(RoleView):
             a = {r["changes"]: r for r in (mine["outcomes"] or {}).get("by_changes", [])}
             b = {r["changes"]: r for r in (every["outcomes"] or {}).get("by_changes", [])}
             outcome_rows = [(k, a.get(k, empty), b.get(k, empty)) for k in ("0", "1", "2+")]
-        audit(request.user, self.role, "dashboard.view", "jobcenter", jc.jobcenter_id,
-              f"team={team.pk if team else ''} start={start or ''} end={end or ''}")  # fmt: skip
+        audit(
+            request.user,
+            self.role,
+            "dashboard.view",
+            "jobcenter",
+            jc.jobcenter_id,
+            f"team={team.pk if team else ''} start={start or ''} end={end or ''}",
+        )
         ctx = {
-            "jc": jc, "team": team, "teams": Team.objects.filter(jobcenter=jc), "form": form, "jobcenters": allowed,
-            "f": f, "mine": mine, "every": every, "labels": labels, "codes": ALL_COMBINATIONS, "prog_rows": prog_rows, "outcome_rows": outcome_rows,
-            "built_at": built_at, "fresh": fresh,
-            "charts": {k: mark_safe(v) for k, v in charts.items()},  # built from escaped text only (svg.py)
-        }  # fmt: skip
+            "jc": jc,
+            "team": team,
+            "teams": Team.objects.filter(jobcenter=jc),
+            "form": form,
+            "jobcenters": allowed,
+            "f": f,
+            "mine": mine,
+            "every": every,
+            "labels": labels,
+            "codes": ALL_COMBINATIONS,
+            "prog_rows": prog_rows,
+            "outcome_rows": outcome_rows,
+            "built_at": built_at,
+            "fresh": fresh,
+            "charts": {
+                k: mark_safe(v) for k, v in charts.items()
+            },  # built from escaped text only (svg.py)
+        }
         return render(request, self.template, ctx)
 
 
@@ -105,25 +152,42 @@ class EffectivenessView(RoleView):
     def get(self, request):
         jc, _team, form, _data, allowed = _scope(request)
         latest = runs.latest_results()
-        ctx = {"jc": jc, "jobcenters": allowed, "run": latest[0] if latest else None, "rows": [], "teams": []}
+        ctx = {
+            "jc": jc,
+            "jobcenters": allowed,
+            "run": latest[0] if latest else None,
+            "rows": [],
+            "teams": [],
+        }
         if latest:
             a6 = latest[1].get("a6_caseworkers") or {}
             ctx["status"] = a6.get("status")
             ctx["beyond"] = a6.get("beyond") or {}
-            ctx["explanation"] = (ctx["beyond"].get("explanation_da") if get_language() == "da"
-                                  else ctx["beyond"].get("explanation_en"))  # fmt: skip
+            ctx["explanation"] = (
+                ctx["beyond"].get("explanation_da")
+                if get_language() == "da"
+                else ctx["beyond"].get("explanation_en")
+            )
             # An estimated spread of 0 makes every shrunken effect 0 with a zero-width interval:
             # that says "not distinguishable from chance", not "exactly equal", so say it in words.
             ctx["no_spread"] = a6.get("status") == "ok" and ctx["beyond"].get("true_effect_sd") == 0
-            ids = set(Caseworker.objects.filter(jobcenter=jc).values_list("caseworker_id", flat=True))
+            ids = set(
+                Caseworker.objects.filter(jobcenter=jc).values_list("caseworker_id", flat=True)
+            )
             if self.role == Role.ANALYST:
                 rows = effectiveness.caseworker_rows(a6, ids)
                 ctx["rows"] = rows
-                ctx["chart"] = mark_safe(svg.interval_chart(
-                    [(r["caseworker_id"][-8:], r, {}) for r in rows],
-                    title=_("Shrunken caseworker effects, 95 % interval"), labels=(str(jc), "")))
-            teams = {t.name: list(t.caseworkers.values_list("caseworker_id", flat=True))
-                     for t in Team.objects.filter(jobcenter=jc)}  # fmt: skip
+                ctx["chart"] = mark_safe(
+                    svg.interval_chart(
+                        [(r["caseworker_id"][-8:], r, {}) for r in rows],
+                        title=_("Shrunken caseworker effects, 95 % interval"),
+                        labels=(str(jc), ""),
+                    )
+                )
+            teams = {
+                t.name: list(t.caseworkers.values_list("caseworker_id", flat=True))
+                for t in Team.objects.filter(jobcenter=jc)
+            }
             teams[_("Whole jobcentre")] = sorted(ids)
             ctx["teams"] = effectiveness.team_rows(a6, teams)
             ctx["min_team"] = effectiveness.MIN_TEAM_CASEWORKERS
@@ -133,14 +197,18 @@ class EffectivenessView(RoleView):
 
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=100, label=gettext_lazy("Team name"))
-    caseworkers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
-                                            label=gettext_lazy("Caseworkers"))  # fmt: skip
+    caseworkers = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Caseworkers")
+    )
 
     def __init__(self, *args, jobcenter, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["caseworkers"].choices = [
-            (c.caseworker_id, str(c)) for c in Caseworker.objects.filter(jobcenter=jobcenter).select_related("user")
-            .order_by("caseworker_id")]  # fmt: skip
+            (c.caseworker_id, str(c))
+            for c in Caseworker.objects.filter(jobcenter=jobcenter)
+            .select_related("user")
+            .order_by("caseworker_id")
+        ]
 
 
 class TeamsView(RoleView):
@@ -151,7 +219,11 @@ class TeamsView(RoleView):
     def get(self, request, form=None):
         jc = self.profile.jobcenter
         teams = Team.objects.filter(jobcenter=jc).prefetch_related("caseworkers")
-        return render(request, "insight/teams.html", {"jc": jc, "teams": teams, "form": form or TeamForm(jobcenter=jc)})
+        return render(
+            request,
+            "insight/teams.html",
+            {"jc": jc, "teams": teams, "form": form or TeamForm(jobcenter=jc)},
+        )
 
     def post(self, request):
         jc = self.profile.jobcenter
@@ -159,7 +231,11 @@ class TeamsView(RoleView):
         if not form.is_valid():
             return self.get(request, form)
         team, _created = Team.objects.get_or_create(jobcenter=jc, name=form.cleaned_data["name"])
-        team.caseworkers.set(Caseworker.objects.filter(jobcenter=jc, caseworker_id__in=form.cleaned_data["caseworkers"]))
+        team.caseworkers.set(
+            Caseworker.objects.filter(
+                jobcenter=jc, caseworker_id__in=form.cleaned_data["caseworkers"]
+            )
+        )
         audit(request.user, self.role, "team.save", "team", str(team.pk), team.name[:100])
         messages.success(request, _("Team saved."))
         return redirect("insight_teams")
@@ -171,8 +247,14 @@ class RunsView(RoleView):
     roles = (Role.ANALYST,)
 
     def get(self, request):
-        return render(request, "insight/runs.html", {"runs": AnalysisRun.objects.all()[:50],
-                                                    "uploads": RegisterUpload.objects.filter(active=True)})  # fmt: skip
+        return render(
+            request,
+            "insight/runs.html",
+            {
+                "runs": AnalysisRun.objects.all()[:50],
+                "uploads": RegisterUpload.objects.filter(active=True),
+            },
+        )
 
     def post(self, request):
         try:
@@ -191,8 +273,14 @@ class RunDetailView(RoleView):
 
     def get(self, request, run_id):
         run = get_object_or_404(AnalysisRun, pk=run_id)
-        pct = min(99, int(100 * run.steps_done / runs.expected_steps(run))) if not run.finished else 100
-        return render(request, "insight/run.html", {"run": run, "pct": pct, "downloads": runs.available(run)})
+        pct = (
+            min(99, int(100 * run.steps_done / runs.expected_steps(run)))
+            if not run.finished
+            else 100
+        )
+        return render(
+            request, "insight/run.html", {"run": run, "pct": pct, "downloads": runs.available(run)}
+        )
 
 
 class RunDownloadView(RoleView):
@@ -210,7 +298,9 @@ class RunDownloadView(RoleView):
 
 
 class RegisterForm(forms.Form):
-    table = forms.ChoiceField(choices=[(t, t) for t in REGISTER_TABLES], label=gettext_lazy("Register table"))
+    table = forms.ChoiceField(
+        choices=[(t, t) for t in REGISTER_TABLES], label=gettext_lazy("Register table")
+    )
     file = forms.FileField(label=gettext_lazy("File (CSV or Parquet)"))
 
 
@@ -220,7 +310,11 @@ class RegisterUploadView(RoleView):
     roles = (Role.ADMIN,)
 
     def get(self, request, form=None, problems=None, status=200):
-        ctx = {"form": form or RegisterForm(), "problems": problems, "uploads": RegisterUpload.objects.all()[:100]}
+        ctx = {
+            "form": form or RegisterForm(),
+            "problems": problems,
+            "uploads": RegisterUpload.objects.all()[:100],
+        }
         return render(request, "insight/registers.html", ctx, status=status)
 
     def post(self, request):
@@ -232,7 +326,9 @@ class RegisterUploadView(RoleView):
             return self.get(request, form, status=400)
         f = form.cleaned_data["file"]
         if f.size > MAX_BYTES:
-            problem = Problem(f.name, None, None, f"the file is larger than {MAX_BYTES // 1024**3} GiB", "error")
+            problem = Problem(
+                f.name, None, None, f"the file is larger than {MAX_BYTES // 1024**3} GiB", "error"
+            )
             return self.get(request, form, problems=[problem], status=400)
         tmp = Path(tempfile.mkdtemp(prefix="bip-upload-"))
         try:
@@ -243,12 +339,26 @@ class RegisterUploadView(RoleView):
             try:
                 up = accept_register_file(src, form.cleaned_data["table"], f.name, request.user)
             except UploadRejected as exc:
-                audit(request.user, self.role, "register.rejected", "register", form.cleaned_data["table"], f.name[:200])
+                audit(
+                    request.user,
+                    self.role,
+                    "register.rejected",
+                    "register",
+                    form.cleaned_data["table"],
+                    f.name[:200],
+                )
                 return self.get(request, form, problems=exc.problems[:200], status=400)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        audit(request.user, self.role, "register.upload", "register", up.table, f"{up.rows} rows, {f.name}"[:300])
-        messages.success(request, _("%(table)s stored: %(rows)s rows.") % {"table": up.table, "rows": up.rows})
+        audit(
+            request.user,
+            self.role,
+            "register.upload",
+            "register",
+            up.table,
+            f"{up.rows} rows, {f.name}"[:300],
+        )
+        messages.success(
+            request, _("%(table)s stored: %(rows)s rows.") % {"table": up.table, "rows": up.rows}
+        )
         return redirect("insight_registers")
-
-

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,156 +14,334 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('role', models.CharField(max_length=16)),
-                ('action', models.CharField(db_index=True, max_length=40)),
-                ('object_type', models.CharField(max_length=40)),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('detail', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("role", models.CharField(max_length=16)),
+                ("action", models.CharField(db_index=True, max_length=40)),
+                ("object_type", models.CharField(max_length=40)),
+                ("object_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("detail", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Jobcenter',
+            name="Jobcenter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('jobcenter_id', models.CharField(max_length=64, unique=True)),
-                ('name', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("jobcenter_id", models.CharField(max_length=64, unique=True)),
+                ("name", models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='Caseworker',
+            name="Caseworker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('caseworker_id', models.CharField(max_length=64, unique=True)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='caseworker', to=settings.AUTH_USER_MODEL)),
-                ('jobcenter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='caseworkers', to='core.jobcenter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("caseworker_id", models.CharField(max_length=64, unique=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="caseworker",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jobcenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caseworkers",
+                        to="core.jobcenter",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Citizen',
+            name="Citizen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('citizen_id', models.CharField(max_length=64, unique=True)),
-                ('enrolled_on', models.DateField(blank=True, null=True)),
-                ('caseworker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='citizens', to='core.caseworker')),
-                ('jobcenter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citizens', to='core.jobcenter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("citizen_id", models.CharField(max_length=64, unique=True)),
+                ("enrolled_on", models.DateField(blank=True, null=True)),
+                (
+                    "caseworker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citizens",
+                        to="core.caseworker",
+                    ),
+                ),
+                (
+                    "jobcenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citizens",
+                        to="core.jobcenter",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('caseworker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.caseworker')),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.caseworker')),
-                ('citizen', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='core.citizen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "caseworker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.caseworker",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.caseworker",
+                    ),
+                ),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="core.citizen",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_on', 'id'],
+                "ordering": ["started_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('caseworker', 'Caseworker'), ('manager', 'Manager'), ('analyst', 'Analyst'), ('admin', 'Administrator')], max_length=16)),
-                ('jobcenter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.jobcenter')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("caseworker", "Caseworker"),
+                            ("manager", "Manager"),
+                            ("analyst", "Analyst"),
+                            ("admin", "Administrator"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "jobcenter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.jobcenter",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='QuestionnaireVersion',
+            name="QuestionnaireVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('yaml', models.TextField()),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True)),
+                ("yaml", models.TextField()),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='Measurement',
+            name="Measurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measurement_id', models.CharField(max_length=64, unique=True)),
-                ('measured_on', models.DateField()),
-                ('questionnaire_version', models.PositiveIntegerField(default=1)),
-                ('nonanswers', models.JSONField(blank=True, default=dict)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('idempotency_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('B1', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B2', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B3', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B4', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B5', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B6', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B7', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B8', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B9', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B10_status', models.CharField(blank=True, choices=[('searching', 'searching'), ('not_searching', 'not_searching'), ('no_answer', 'no_answer')], max_length=16, null=True)),
-                ('B10_newspapers', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B10_internet', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B10_unsolicited', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B10_network', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B10_internship', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B10_temp_agency', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('B11', models.FloatField(blank=True, null=True)),
-                ('S1_1', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_2', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_3', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_4', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_5', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_6', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_7', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_8', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_9', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_10', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_11', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_12', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_13', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_14', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_15', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_16', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_17', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_18', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_19', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_20', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_21', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_22', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S1_23', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S2', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S3', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S4', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S5', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S6', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S7', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S8', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S9', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S10', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S11', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('S12', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('caseworker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measurements', to='core.caseworker')),
-                ('citizen', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measurements', to='core.citizen')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("measurement_id", models.CharField(max_length=64, unique=True)),
+                ("measured_on", models.DateField()),
+                ("questionnaire_version", models.PositiveIntegerField(default=1)),
+                ("nonanswers", models.JSONField(blank=True, default=dict)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "idempotency_key",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("B1", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B2", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B3", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B4", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B5", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B6", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B7", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B8", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B9", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "B10_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("searching", "searching"),
+                            ("not_searching", "not_searching"),
+                            ("no_answer", "no_answer"),
+                        ],
+                        max_length=16,
+                        null=True,
+                    ),
+                ),
+                ("B10_newspapers", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B10_internet", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B10_unsolicited", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B10_network", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B10_internship", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B10_temp_agency", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("B11", models.FloatField(blank=True, null=True)),
+                ("S1_1", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_2", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_3", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_4", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_5", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_6", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_7", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_8", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_9", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_10", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_11", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_12", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_13", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_14", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_15", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_16", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_17", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_18", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_19", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_20", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_21", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_22", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S1_23", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S2", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S3", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S4", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S5", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S6", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S7", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S8", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S9", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S10", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S11", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("S12", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "caseworker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measurements",
+                        to="core.caseworker",
+                    ),
+                ),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measurements",
+                        to="core.citizen",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['measured_on', 'id'],
-                'indexes': [models.Index(fields=['citizen', 'measured_on'], name='core_measur_citizen_299942_idx')],
+                "ordering": ["measured_on", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["citizen", "measured_on"], name="core_measur_citizen_299942_idx"
+                    )
+                ],
             },
         ),
     ]

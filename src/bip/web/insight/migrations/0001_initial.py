@@ -6,65 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_audit_append_only'),
+        ("core", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnalysisRun',
+            name="AnalysisRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('step', models.CharField(blank=True, max_length=200)),
-                ('steps_done', models.PositiveIntegerField(default=0)),
-                ('log', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('fingerprint', models.CharField(blank=True, max_length=80)),
-                ('n_measurements', models.PositiveIntegerField(blank=True, null=True)),
-                ('registers', models.CharField(blank=True, max_length=300)),
-                ('lang', models.CharField(default='da', max_length=2)),
-                ('worker', models.CharField(blank=True, max_length=100)),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("step", models.CharField(blank=True, max_length=200)),
+                ("steps_done", models.PositiveIntegerField(default=0)),
+                ("log", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("fingerprint", models.CharField(blank=True, max_length=80)),
+                ("n_measurements", models.PositiveIntegerField(blank=True, null=True)),
+                ("registers", models.CharField(blank=True, max_length=300)),
+                ("lang", models.CharField(default="da", max_length=2)),
+                ("worker", models.CharField(blank=True, max_length=100)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RegisterUpload',
+            name="RegisterUpload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=40)),
-                ('original_name', models.CharField(max_length=200)),
-                ('stored_name', models.CharField(max_length=200)),
-                ('rows', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('pseudonymised', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("table", models.CharField(max_length=40)),
+                ("original_name", models.CharField(max_length=200)),
+                ("stored_name", models.CharField(max_length=200)),
+                ("rows", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("pseudonymised", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-id'],
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('caseworkers', models.ManyToManyField(blank=True, related_name='teams', to='core.caseworker')),
-                ('jobcenter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='core.jobcenter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "caseworkers",
+                    models.ManyToManyField(blank=True, related_name="teams", to="core.caseworker"),
+                ),
+                (
+                    "jobcenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="core.jobcenter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['jobcenter__jobcenter_id', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('jobcenter', 'name'), name='team_name_per_jobcenter')],
+                "ordering": ["jobcenter__jobcenter_id", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("jobcenter", "name"), name="team_name_per_jobcenter"
+                    )
+                ],
             },
         ),
     ]

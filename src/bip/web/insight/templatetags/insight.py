@@ -16,8 +16,10 @@ def _small(c) -> bool:
 def _hidden(c):
     """What a hidden cell shows: "< 5", or "x" for a cell hidden to protect a "< 5" one."""
     if c.get("mark") == "x":
-        return format_html('<span class="suppressed" title="{}">x</span>',
-                           "hidden so that a number under 5 cannot be worked out from the others")
+        return format_html(
+            '<span class="suppressed" title="{}">x</span>',
+            "hidden so that a number under 5 cannot be worked out from the others",
+        )
     return format_html('<span class="suppressed" title="{}">&lt; 5</span>', "fewer than 5 citizens")
 
 
