@@ -27,7 +27,6 @@ def _citizen_urls(world, side):
             ("GET", reverse("measurement_edit", args=[m, p]))
             for p in ("both", "citizen", "caseworker")
         ],
-        ("GET", reverse("measurement_done", args=[m])),
         ("POST", reverse("measurement_new", args=[c, "both"])),
         ("POST", reverse("measurement_edit", args=[m, "both"])),
         ("POST", reverse("transfer", args=[c])),

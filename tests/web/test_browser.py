@@ -129,20 +129,20 @@ def test_validation_errors_visible(browser, live_server, world):
 def test_manager_dashboard_and_admin_pages_render(browser, live_server, world, full_values):
     import datetime as dt
 
-    from bip.web.core import services
+    from bip.web.core import selectors, services
     from bip.web.core.forms import MeasurementForm
 
     # a few repeat measurements so the dashboard has progression cells
     form = MeasurementForm(
         full_values(dt.date(2024, 4, 8), b=4, s=4),
-        instrument=services.instrument(),
+        instrument=selectors.instrument(),
         parts={"citizen", "caseworker"},
     )
     assert form.is_valid()
-    services.create_measurement(
-        world.citizens["A"],
-        world.caseworkers["A"].pk,
-        form.values(),
+    services.measurement_create(
+        citizen=world.citizens["A"],
+        caseworker_id=world.caseworkers["A"].pk,
+        values=form.values(),
         version=1,
         idempotency_key=None,
         user=None,

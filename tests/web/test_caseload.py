@@ -1,6 +1,6 @@
 """The caseload page: rows against a reference built measurement by measurement, and its cost.
 
-``services.caseload`` computes the newest measurement and its JOSH code in the database (one
+``selectors.caseload`` computes the newest measurement and its JOSH code in the database (one
 number per row, decoded through ``combination_code``); the reference here uses the model's own
 ``combination`` property and plain Python, so the two are independent. Runs on SQLite and, in
 tests/web/test_postgres.py, on PostgreSQL (where the newest-measurement query differs).
@@ -63,7 +63,7 @@ def _make_citizens(jc, caseworkers, n: int, seed: int = 7):
 
 
 def _reference(citizens) -> dict[str, tuple]:
-    from bip.web.core.services import status_of
+    from bip.web.core.selectors import status_of
 
     out = {}
     for c in citizens:
@@ -83,7 +83,7 @@ def _reference(citizens) -> dict[str, tuple]:
 
 def test_caseload_rows_match_a_measurement_by_measurement_reference(world):
     from bip.web.core.models import Citizen
-    from bip.web.core.services import caseload
+    from bip.web.core.selectors import caseload
 
     jc = world.jc["A"]
     cws = [world.caseworkers["A"], world.caseworkers["A2"]]
@@ -106,7 +106,7 @@ def test_caseload_rows_match_a_measurement_by_measurement_reference(world):
 def test_josh_code_of_every_tick_pattern_agrees_with_the_instrument():
     """The 32-entry table the database result is decoded with, against combination_code on the
     actual ticks, for every subset of one option per group plus the two special options."""
-    from bip.web.core.services import JOSH_OF_BITS
+    from bip.web.core.selectors import JOSH_OF_BITS
 
     reps = {g: sorted(n for n, grp in S1_GROUP.items() if grp == g) for g in GROUPS}
     for bits in range(32):
@@ -122,23 +122,25 @@ def test_josh_code_of_every_tick_pattern_agrees_with_the_instrument():
 @pytest.mark.parametrize("n", [5, 60])
 def test_caseload_page_cost_does_not_grow_with_citizens(login, world, django_assert_num_queries, n):
     """A fixed number of queries whatever the caseload's size (session, user with role,
-    citizens, caseworker names, newest measurements, audit entry, and the transaction)."""
+    citizens, caseworker names, newest measurements, the audit entry with its chain head
+    locked and moved on, and the transaction)."""
     _make_citizens(world.jc["A"], [world.caseworkers["A"], world.caseworkers["A2"]], n, seed=n)
     client = login("caseworker")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         r = client.get(reverse("caseload") + "?scope=all")
     assert r.status_code == 200
     assert len(r.context["rows"]) == n + 1
 
 
-def test_saving_a_measurement_takes_ten_queries(
+def test_saving_a_measurement_takes_fourteen_queries(
     login, world, full_values, django_assert_num_queries
 ):
-    """Session, user (with role and caseworker link), citizen, questionnaire version, the insert
-    in its savepoint, the audit entry, and the transaction: 10 round trips."""
+    """Session, user (with role and caseworker link), citizen, questionnaire version, the
+    service's savepoint, the insert in its own savepoint, the audit entry with its chain head
+    (read locked, moved on), and the transaction: 14 round trips."""
     client = login("caseworker")
     data = {**full_values(TODAY), "idempotency_key": "q1"}
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         r = client.post(
             reverse("measurement_new", args=[world.citizens["A"].citizen_id, "both"]), data
         )

@@ -48,20 +48,23 @@ def test_double_submit_creates_one_measurement(login, world, full_values):
 
 def test_idempotency_key_is_decided_by_the_unique_index(world, full_values):
     """A second create with the same key (e.g. two requests racing) returns the first measurement."""
-    from bip.web.core import services
+    from bip.web.core import selectors, services
     from bip.web.core.forms import MeasurementForm
 
     form = MeasurementForm(
-        full_values(DAY), instrument=services.instrument(), parts={"citizen", "caseworker"}
+        full_values(DAY), instrument=selectors.instrument(), parts={"citizen", "caseworker"}
     )
     assert form.is_valid(), form.errors
     c, cw, u = world.citizens["A"], world.caseworkers["A"], world.users[("caseworker", "A")]
-    m1, created1 = services.create_measurement(
-        c, cw.pk, form.values(), version=1, idempotency_key="race", user=u
-    )
-    m2, created2 = services.create_measurement(
-        c, cw.pk, form.values(), version=1, idempotency_key="race", user=u
-    )
+    args = {
+        "citizen": c,
+        "caseworker_id": cw.pk,
+        "version": 1,
+        "idempotency_key": "race",
+        "user": u,
+    }
+    m1, created1 = services.measurement_create(values=form.values(), **args)
+    m2, created2 = services.measurement_create(values=form.values(), **args)
     assert created1 and not created2 and m1.pk == m2.pk
     assert Measurement.objects.filter(idempotency_key="race").count() == 1
 
@@ -98,15 +101,18 @@ def test_future_date_and_out_of_range_wage_are_refused(login, world, full_values
 
 
 def test_parts_saved_separately(login, world, full_values):
+    """The citizen's part on the kiosk screen, then the caseworker's part on their own form."""
     client = login("caseworker")
     full = full_values(DAY)
     citizen_part = {k: v for k, v in full.items() if not k.startswith("S")}
-    r = client.post(_new(client, world, "citizen"), {**citizen_part, "idempotency_key": "cit"})
-    m = Measurement.objects.get(idempotency_key="cit")
-    assert r.status_code == 302 and r["Location"] == reverse(
-        "measurement_done", args=[m.measurement_id]
-    )
+    client.post(reverse("kiosk_start", args=[world.citizens["A"].citizen_id]))
+    r = client.post(reverse("kiosk"), citizen_part)
+    assert r.status_code == 302 and r["Location"] == reverse("kiosk_done")
+    r = client.post(reverse("kiosk_exit"), {"password": world.password})
+    m = Measurement.objects.exclude(pk=world.measurements["A"].pk).get(citizen=world.citizens["A"])
+    assert r["Location"] == reverse("measurement_edit", args=[m.measurement_id, "caseworker"])
     assert m.has_citizen_part and not m.has_caseworker_part and m.S1_5 is None and m.S2 is None
+    assert m.measured_on == dt.date.today()  # the kiosk's date, not one the tablet chose
     cw_part = {k: v for k, v in full.items() if k.startswith("S") or k == "measured_on"}
     r = client.post(
         reverse("measurement_edit", args=[m.measurement_id, "caseworker"]),
@@ -185,7 +191,7 @@ def test_transfer_is_recorded_as_change_with_warning(login, world):
 
 
 def test_caseload_status(login, world):
-    from bip.web.core.services import status_of
+    from bip.web.core.selectors import status_of
 
     today = dt.date(2024, 6, 1)
     assert status_of(None, today) == "never"

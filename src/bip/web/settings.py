@@ -17,8 +17,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from bip.web.i18n import compiled_locale_dir
-
 
 def _flag(name: str, default: str = "0") -> bool:
     return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
@@ -46,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "bip.web.core",
+    "bip.web.core.apps.CoreConfig",
     "bip.web.insight",
 ]
 
@@ -62,6 +60,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # idle timeout, absolute lifetime, first-login password change (core/session.py)
+    "bip.web.core.session.SessionTimeout",
+    # a session on the citizen's kiosk screen reaches the kiosk pages only (core/kiosk.py)
+    "bip.web.core.kiosk.KioskMiddleware",
 ]
 
 ROOT_URLCONF = "bip.web.urls"
@@ -92,8 +94,12 @@ DATABASES = {
 }
 # One transaction per request: a write and its audit entry are committed together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# on PostgreSQL the test database is test_<database>, so parallel test runs against different
+# databases of one server never share one
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("BIP_TEST_DB_NAME") or (
-    "test_bip_web" if DATABASES["default"]["ENGINE"].endswith("postgresql") else None
+    f"test_{DATABASES['default']['NAME']}"
+    if DATABASES["default"]["ENGINE"].endswith("postgresql")
+    else None
 )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -120,18 +126,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling: this many failures per user name (or per client address) lock it for the window.
+# Login throttling (core/throttle.py): this many failed logins for a user name lock it this long.
 BIP_LOGIN_MAX_FAILURES = int(os.environ.get("BIP_LOGIN_MAX_FAILURES", "5"))
 BIP_LOGIN_LOCK_SECONDS = int(os.environ.get("BIP_LOGIN_LOCK_SECONDS", "900"))
-# The login-throttling counters must be shared by all server processes (bip serve --workers),
-# hence a cache in the database rather than in each process's memory.
+# CPR look-ups per caseworker and hour (core/services/citizens.py)
+BIP_CPR_LOOKUPS_PER_HOUR = int(os.environ.get("BIP_CPR_LOOKUPS_PER_HOUR", "30"))
+# A session unused this long ends (core/session.py); SESSION_COOKIE_AGE is the absolute lifetime.
+BIP_SESSION_IDLE_SECONDS = 60 * int(os.environ.get("BIP_SESSION_IDLE_MINUTES", "30"))
+# Shared by all server processes (bip serve --workers): a cache in the database, not in memory.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bip_cache"}
 }
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
-LOCALE_PATHS = [compiled_locale_dir(Path(os.environ.get("BIP_LOCALE_CACHE", DATA_DIR / "locale")))]
+# core/locale holds the Danish catalogue and its compiled .mo, committed (scripts/i18n.sh)
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -143,7 +152,7 @@ WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic 
 # Security headers and cookies (checked by tests/web/test_security.py).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = 8 * 3600  # absolute: 8 hours after the login (core/session.py)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
@@ -157,9 +166,17 @@ if _flag("BIP_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 BIP_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+# Django's request log names the path of every 4xx/5xx answer; paths hold citizen pseudonyms,
+# so they are logged as route patterns (bip/web/logfilter.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_paths": {"()": "bip.web.logfilter.RedactPaths"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a filter on the logger itself changes the record before any handler (or test) sees it
+    "loggers": {
+        name: {"filters": ["redact_paths"]}
+        for name in ("django.request", "django.server", "django.security")
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("BIP_LOG_LEVEL", "WARNING")},
 }

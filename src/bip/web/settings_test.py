@@ -1,13 +1,11 @@
 """Settings for the test suite: the production settings with test-only overrides."""
 
 import os
-import tempfile
 
 os.environ.setdefault("BIP_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.setdefault("BIP_HMAC_KEY", "test-hmac-key-0123456789abcdef")
 # Tests never touch a configured production database: only BIP_TEST_DATABASE_URL counts.
 os.environ["DATABASE_URL"] = os.environ.get("BIP_TEST_DATABASE_URL", "sqlite://:memory:")
-os.environ.setdefault("BIP_LOCALE_CACHE", os.path.join(tempfile.gettempdir(), "bip-web-locale"))
 
 from bip.web.settings import *  # noqa: E402,F403
 

@@ -11,6 +11,7 @@ register_converter(OpaqueId, "id")  # dataset ids in paths, whatever characters 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", views.HomeView.as_view(), name="home"),
     path("caseload/", views.CaseloadView.as_view(), name="caseload"),
@@ -28,11 +29,16 @@ urlpatterns = [
         views.MeasurementEditView.as_view(),
         name="measurement_edit",
     ),
+    # the citizen's kiosk screen (core/kiosk.py): started by the caseworker, left with the password
+    path("citizen/<id:citizen_id>/kiosk/", views.KioskStartView.as_view(), name="kiosk_start"),
     path(
-        "measurement/<id:measurement_id>/done/",
-        views.MeasurementDoneView.as_view(),
-        name="measurement_done",
+        "measurement/<id:measurement_id>/kiosk/",
+        views.KioskCompleteView.as_view(),
+        name="kiosk_complete",
     ),
+    path("kiosk/", views.KioskView.as_view(), name="kiosk"),
+    path("kiosk/done/", views.KioskDoneView.as_view(), name="kiosk_done"),
+    path("kiosk/exit/", views.KioskExitView.as_view(), name="kiosk_exit"),
     path("analyst/", views.AnalystView.as_view(), name="analyst"),
     path("analyst/dataset.zip", views.AnalystExportView.as_view(), name="analyst_export"),
     path(

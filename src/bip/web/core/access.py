@@ -90,7 +90,7 @@ def refusal(request, status: int):
 class RoleView(LoginRequiredMixin, View):
     """Base of every view: login required and the user's role must be in ``roles``."""
 
-    roles: tuple[str, ...] = ()
+    roles: tuple = ()  # Role members
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from bip.instrument import (
@@ -19,7 +20,10 @@ from bip.instrument import (
     Instrument,
 )
 from bip.web.core.models import Caseworker, Jobcenter, Measurement, Role
-from bip.web.identity import normalise_cpr, validate_cpr
+from bip.web.identity import implausible_age, normalise_cpr, passes_modulus_11, validate_cpr
+
+# The earliest plausible date of a meeting or a caseworker change (BIP started long after).
+FIRST_PLAUSIBLE_DAY = dt.date(2000, 1, 1)
 
 NONANSWER = {"dk": "dont_know", "wa": "wont_answer"}
 NONANSWER_CODE = {v: k for k, v in NONANSWER.items()}
@@ -107,7 +111,7 @@ class MeasurementForm(forms.Form):
         day = self.cleaned_data["measured_on"]
         if day > dt.date.today():
             raise forms.ValidationError(_("The date of the meeting cannot be in the future."))
-        if day.year < 2000:
+        if day < FIRST_PLAUSIBLE_DAY:
             raise forms.ValidationError(_("The date of the meeting is implausibly early."))
         return day
 
@@ -174,23 +178,55 @@ class MeasurementForm(forms.Form):
 
 
 class CprForm(forms.Form):
-    """Find a citizen by CPR number. The number is validated and hashed, never stored."""
+    """Find a citizen by CPR number. The number is validated and hashed, never stored.
+
+    Refused: not 10 digits, not a real date, or an age outside 14-100 years. A number that
+    fails the modulus-11 check is *not* refused (real numbers issued since 2007 may fail it):
+    the caseworker is asked to check it and confirm (``confirmed``).
+    ``refusal`` names why a bound form was refused, for the audit log.
+    """
 
     cpr = forms.CharField(
         label=_("CPR number"),
         max_length=11,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "DDMMÅÅ-XXXX"}
+            attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": _("DDMMYY-XXXX")}
         ),
+    )
+    confirmed = forms.BooleanField(
+        label=_("The number is correct, although it fails the check-digit test"), required=False
     )
 
     def clean_cpr(self):
         cpr = self.cleaned_data["cpr"]
         if validate_cpr(cpr):
+            self.refusal = "not a CPR number or not a real date"
             raise forms.ValidationError(
                 _("Not a valid CPR number: use 10 digits, DDMMYY-XXXX, with a real date of birth.")
             )
-        return normalise_cpr(cpr)
+        digits = normalise_cpr(cpr)
+        if implausible_age(digits):
+            self.refusal = "age outside 14-100 years"
+            raise forms.ValidationError(
+                _("The date of birth in this number gives an age under 14 or over 100; check it.")
+            )
+        return digits
+
+    def clean(self):
+        data = super().clean()
+        digits = data.get("cpr")
+        if digits and not passes_modulus_11(digits) and not data.get("confirmed"):
+            self.refusal = "fails modulus 11, not confirmed"
+            self.needs_confirmation = True
+            self.add_error(
+                "cpr",
+                _(
+                    "This number fails the check-digit test that most CPR numbers pass. Check it; "
+                    "if it is right (some numbers issued since 2007 fail the test), type it again "
+                    "and tick the box."
+                ),
+            )
+        return data
 
 
 class TransferForm(forms.Form):
@@ -204,12 +240,26 @@ class TransferForm(forms.Form):
         error_messages={"required": _("Confirm that you have read the warning.")},
     )
 
-    def __init__(self, *args, caseworkers, current=None, **kwargs):
+    def __init__(self, *args, caseworkers, current=None, since: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         qs = caseworkers.select_related("user")
         if current is not None:
             qs = qs.exclude(pk=current.pk)
         self.fields["caseworker"].queryset = qs
+        self.since = since
+
+    def clean_started_on(self):
+        """A change of caseworker happens today or happened since the current one started."""
+        day = self.cleaned_data["started_on"]
+        if day > dt.date.today():
+            raise forms.ValidationError(_("The date of the change cannot be in the future."))
+        earliest = max(FIRST_PLAUSIBLE_DAY, self.since or FIRST_PLAUSIBLE_DAY)
+        if day < earliest:
+            raise forms.ValidationError(
+                _("The date of the change cannot be before %(day)s.")
+                % {"day": formats.date_format(earliest, "SHORT_DATE_FORMAT")}
+            )
+        return day
 
 
 class JobcenterForm(forms.ModelForm):
@@ -243,8 +293,13 @@ class UserForm(forms.Form):
         if d.get("role") in (Role.CASEWORKER, Role.MANAGER) and not d.get("jobcenter"):
             self.add_error("jobcenter", _("Caseworkers and managers belong to a jobcentre."))
         if d.get("password"):
+            # the would-be user, so the similarity check compares with the name and user name
+            first, _sep, last = (d.get("full_name") or "").partition(" ")
+            candidate = get_user_model()(
+                username=d.get("username") or "", first_name=first, last_name=last
+            )
             try:
-                validate_password(d["password"])
+                validate_password(d["password"], user=candidate)
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return d
@@ -287,3 +342,4 @@ class AuditSearchForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    flagged = forms.BooleanField(label=_("Flagged only"), required=False)

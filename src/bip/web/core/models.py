@@ -62,6 +62,16 @@ class Profile(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     jobcenter = models.ForeignKey(Jobcenter, null=True, blank=True, on_delete=models.PROTECT)
+    # Separation of duties: a login made by an administrator waits for a second one's approval
+    # (the login stays inactive until then) and its first password must be replaced by its owner.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pending_approval = models.BooleanField(default=False)
+    must_change_password = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.role})"
@@ -223,23 +233,32 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditLog(models.Model):
-    """Append-only record of every read and write of citizen data (who, role, what, when).
+    """Append-only record of every read and write of citizen data and every authentication
+    event (who, role, what, when).
 
-    Updates and deletes are refused here and, in the database, by triggers (migration 0002).
+    Updates and deletes are refused here and, in the database, by triggers (migration 0002) and
+    by the privileges of the application's database role (``bip db app-role``). Each entry also
+    carries ``hash``, a SHA-256 over its content and the previous entry's hash, so a changed,
+    removed or inserted entry breaks the chain (``bip audit verify``; ``audit.py``).
+    ``flagged`` marks entries an administrator should look at (see ``docs/security.md``).
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     role = models.CharField(max_length=16)
     action = models.CharField(max_length=40, db_index=True)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64, db_index=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    flagged = models.BooleanField(default=False, db_index=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -248,3 +267,24 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the audit log is append-only")
+
+
+class AuditHead(models.Model):
+    """The newest audit entry's number and hash: one row, locked by every audit write so that
+    entries are chained one after the other, whatever the number of server processes."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+
+class RateCounter(models.Model):
+    """A counter per key for login throttling and CPR look-up limits (``limits.py``).
+
+    Kept in the database, locked row by row, so every server process counts the same attempts
+    and parallel requests cannot slip past the limit.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,57 @@
+"""Logging in and out, the start page of each role, the user's own password change."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from bip.web.core import services
+from bip.web.core.access import RoleView
+from bip.web.core.models import Role
+from bip.web.core.throttle import ThrottledAuthenticationForm
+
+
+class LoginView(auth_views.LoginView):
+    """Login with throttling (the only public view besides logout and language)."""
+
+    form_class = ThrottledAuthenticationForm
+    template_name = "bip/login.html"
+    redirect_authenticated_user = True
+
+
+class HomeView(RoleView):
+    """Sends each role to its first page."""
+
+    roles = tuple(Role.values)
+
+    def get(self, request):
+        target = {
+            Role.CASEWORKER: "caseload",
+            Role.MANAGER: "dashboard",
+            Role.ANALYST: "analyst",
+            Role.ADMIN: "admin_users",
+        }[self.role]
+        return redirect(target)
+
+
+class PasswordChangeView(RoleView, auth_views.PasswordChangeView):
+    """Any user changes their own password (the old one, then the new one twice, checked by
+    the password validators against the user's own name and user name)."""
+
+    roles = tuple(Role.values)
+    template_name = "bip/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves and keeps the session logged in
+        services.password_changed(user=self.request.user)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
