@@ -11,6 +11,7 @@ from bip.dataset.cli import dataset, pseudonymise
 from bip.demo import demo
 from bip.report.cli import export, report
 from bip.synth.cli import synth
+from bip.web.admin_cli import audit, create_admin, db
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
 
 
@@ -31,3 +32,6 @@ main.add_command(calibrate)
 main.add_command(serve)
 main.add_command(export_db_cmd)
 main.add_command(import_db_cmd)
+main.add_command(audit)
+main.add_command(db)
+main.add_command(create_admin)

@@ -27,8 +27,19 @@ def migrate(verbosity: int = 0) -> None:
     db = __import__("django.conf", fromlist=["settings"]).settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3") and db["NAME"] != ":memory:":
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=verbosity)
-    call_command("createcachetable", verbosity=verbosity)  # login throttling (settings.CACHES)
+    from django.db import ProgrammingError
+
+    try:
+        call_command("migrate", interactive=False, verbosity=verbosity)
+        call_command("createcachetable", verbosity=verbosity)  # settings.CACHES
+    except ProgrammingError as exc:
+        if "permission denied" not in str(exc):
+            raise
+        # the least-privileged application role (bip db app-role) may not change the schema
+        raise SystemExit(
+            "the database needs migrating, and this database role may not change the schema: "
+            "run `bip db app-role <role>` with DATABASE_URL of the database owner first"
+        ) from None
 
 
 def demo_secrets(data_dir: Path) -> Path:

@@ -1,0 +1,108 @@
+"""`bip audit verify`, `bip db app-role`, `bip create-admin`: the tool's security chores."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+
+def _setup() -> None:
+    from bip.web import bootstrap
+
+    bootstrap.setup()
+
+
+@click.group("audit")
+def audit() -> None:
+    """The web tool's audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain (DATABASE_URL); exit 1 at the first broken link.
+
+    Prints the newest entry's number and hash: keep them elsewhere to notice later if the
+    newest entries were removed together with the chain's head."""
+    _setup()
+    from bip.web.core.audit import verify
+
+    result = verify()
+    click.echo(result.summary())
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@click.group("db")
+def db() -> None:
+    """The web tool's database."""
+
+
+@db.command("app-role")
+@click.argument("role")
+@click.option(
+    "--password-env",
+    metavar="VAR",
+    default=None,
+    help="Set the role's password from this environment variable.",
+)
+def db_app_role(role: str, password_env: str | None) -> None:
+    """Migrate, then create (or update) ROLE, the least-privileged PostgreSQL role to run the
+    tool as. Run with DATABASE_URL of the database owner; then serve with DATABASE_URL of ROLE."""
+    from bip.web import bootstrap
+
+    _setup()
+    bootstrap.migrate()
+    from django.db import connection
+
+    from bip.web.dbrole import grant_app_role
+
+    password = os.environ.get(password_env) if password_env else None
+    if password_env and not password:
+        raise click.ClickException(f"the environment variable {password_env} is empty or unset")
+    try:
+        for stmt in grant_app_role(connection, role, password=password):
+            click.echo(stmt)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"done: serve with DATABASE_URL=postgres://{role}@<host>/{connection.settings_dict['NAME']}"
+    )
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--name", "full_name", default="", help="The administrator's name.")
+def create_admin(username: str, full_name: str) -> None:
+    """Create an administrator login from the command line (active at once; asks for the
+    password). Create two: a login made on the web waits for a second administrator."""
+    from bip.web import bootstrap
+
+    _setup()
+    bootstrap.migrate()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from bip.web.core.models import Role
+    from bip.web.core.services import user_create
+
+    if get_user_model().objects.filter(username=username).exists():
+        raise click.ClickException(f"the user name {username} is taken")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    first, _sep, last = full_name.partition(" ")
+    try:
+        validate_password(
+            password, user=get_user_model()(username=username, first_name=first, last_name=last)
+        )
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from exc
+    user_create(
+        created_by=None,
+        username=username,
+        password=password,
+        role=Role.ADMIN,
+        full_name=full_name,
+        approved=True,
+    )
+    click.echo(f"administrator {username} created")
