@@ -84,7 +84,6 @@ def create_admin(username: str, full_name: str) -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from bip.web.core.models import Role
     from bip.web.core.services import user_create
 
     if get_user_model().objects.filter(username=username).exists():
@@ -101,7 +100,7 @@ def create_admin(username: str, full_name: str) -> None:
         created_by=None,
         username=username,
         password=password,
-        role=Role.ADMIN,
+        role="admin",
         full_name=full_name,
         approved=True,
     )

@@ -26,7 +26,7 @@ def grant_app_role(connection, role: str, *, password: str | None = None) -> lis
         db, owner = cur.fetchone()
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         exists = cur.fetchone() is not None
-        stmts = []
+        stmts: list[sql.Composable] = []
         if not exists:
             stmts.append(
                 sql.SQL(

@@ -90,9 +90,9 @@ def user_create(
     return new
 
 
-@transaction.atomic
 def user_approve(*, user, username: str):
-    """Approve a pending login; refused for the administrator who created it."""
+    """Approve a pending login; refused (and audited, flagged) for the administrator who
+    created it."""
     target = get_user_model().objects.select_related("profile").get(username=username)
     profile = target.profile
     if not profile.pending_approval:
@@ -100,11 +100,12 @@ def user_approve(*, user, username: str):
     if profile.created_by_id == user.pk:
         audit(user, None, "user.approve", "user", username, "refused: own creation", flagged=True)
         raise StaffError(_("A second administrator must approve the logins you create."))
-    profile.pending_approval, profile.approved_by = False, user
-    profile.save(update_fields=["pending_approval", "approved_by"])
-    target.is_active = True
-    target.save(update_fields=["is_active"])
-    audit(user, None, "user.approve", "user", username, profile.role, flagged=True)
+    with transaction.atomic():
+        profile.pending_approval, profile.approved_by = False, user
+        profile.save(update_fields=["pending_approval", "approved_by"])
+        target.is_active = True
+        target.save(update_fields=["is_active"])
+        audit(user, None, "user.approve", "user", username, profile.role, flagged=True)
     return target
 
 
