@@ -59,12 +59,20 @@ def test_caseworker_finds_citizen_records_measurement_sees_chart(browser, live_s
     assert m.B1 == 2 and m.S2 == 3 and m.combination == "1001" and m.B11 == 140.0
 
 
+def _start_kiosk(page, base, world):
+    """The caseworker hands the tablet over from the citizen page."""
+    page.goto(f"{base}/citizen/{world.citizens['A'].citizen_id}/")
+    with page.expect_navigation():
+        page.click("text=Borgerens spørgeskema på tabletten")
+    assert page.url.endswith("/kiosk/")
+
+
 def test_citizen_questionnaire_keyboard_only(browser, live_server, world):
     from bip.web.core.models import Measurement
 
     page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="da-DK")
     _login(page, live_server.url, "caseworkerA", world.password)
-    page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/measure/citizen/")
+    _start_kiosk(page, live_server.url, world)
     page.screenshot(path=str(ARTIFACTS / "05-tablet-questionnaire.png"))
 
     def focused():
@@ -119,7 +127,7 @@ def test_citizen_questionnaire_keyboard_only(browser, live_server, world):
 def test_validation_errors_visible(browser, live_server, world):
     page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="da-DK")
     _login(page, live_server.url, "caseworkerA", world.password)
-    page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/measure/citizen/")
+    _start_kiosk(page, live_server.url, world)
     with page.expect_navigation():
         page.click("button.primary.big")
     assert page.locator("fieldset.invalid").count() == len(B_ITEMS) + 1
