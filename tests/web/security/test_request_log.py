@@ -6,8 +6,6 @@ import logging
 
 from django.urls import reverse
 
-from bip.web.logfilter import route_of
-
 
 def test_not_found_is_logged_without_the_pseudonym(login, world, caplog):
     caplog.set_level(logging.WARNING, logger="django.request")
@@ -24,5 +22,7 @@ def test_not_found_is_logged_without_the_pseudonym(login, world, caplog):
 
 
 def test_route_of():
+    from bip.web.logfilter import route_of
+
     assert route_of("/citizen/abc/transfer/") == "/citizen/<id:citizen_id>/transfer/"
     assert route_of("/no/such/abc?x=1") == "/no/…"
