@@ -29,6 +29,11 @@ class RedactPaths(logging.Filter):
     """A logging filter: request paths in the message arguments become route patterns."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Django's setup may run twice in a process (a test runner and a conftest both call it),
+        # leaving two instances of this filter on a logger: a path already redacted stays so.
+        if getattr(record, "bip_redacted", False):
+            return True
+        record.bip_redacted = True
         request = getattr(record, "request", None)
         path = getattr(request, "path", None)
         if isinstance(record.args, tuple) and record.args:

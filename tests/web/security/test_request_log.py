@@ -26,3 +26,14 @@ def test_route_of():
 
     assert route_of("/citizen/abc/transfer/") == "/citizen/<id:citizen_id>/transfer/"
     assert route_of("/no/such/abc?x=1") == "/no/…"
+
+
+def test_a_second_filter_leaves_a_redacted_path_alone():
+    """Two setups in one process leave two filters on the logger; the route must survive both."""
+    from bip.web.logfilter import RedactPaths
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/citizen/abc/",), None
+    )
+    assert RedactPaths().filter(record) and RedactPaths().filter(record)
+    assert record.getMessage() == "Not Found: /citizen/<id:citizen_id>/"
