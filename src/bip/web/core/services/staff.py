@@ -110,9 +110,18 @@ def user_approve(*, user, username: str):
 
 
 @transaction.atomic
-def user_set_active(*, user, username: str, active: bool):
-    """Deactivate or reactivate a login (never deleted: the audit log names them)."""
-    target = get_user_model().objects.select_related("profile").get(username=username)
+def user_set_active(*, user, username: str, active: bool | None = None):
+    """Deactivate or reactivate a login (never deleted: the audit log names them); with
+    ``active`` None, the opposite of its state when the row is locked."""
+    target = (
+        # "of": the profile is an outer join, which PostgreSQL cannot lock
+        get_user_model()
+        .objects.select_for_update(of=("self",))
+        .select_related("profile")
+        .get(username=username)
+    )
+    if active is None:
+        active = not target.is_active
     if target == user:
         raise StaffError(_("You cannot deactivate yourself."))
     if getattr(getattr(target, "profile", None), "pending_approval", False):

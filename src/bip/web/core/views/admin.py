@@ -19,15 +19,14 @@ from bip.instrument import InstrumentError
 from bip.web.core import selectors, services
 from bip.web.core.access import RoleView
 from bip.web.core.forms import AuditSearchForm, JobcenterForm, UserForm, VersionForm
-from bip.web.core.models import Jobcenter, QuestionnaireVersion, Role
+from bip.web.core.models import Role
 
 
 class AdminJobcentersView(RoleView):
     roles = (Role.ADMIN,)
 
     def get(self, request, form=None):
-        jobcenters = Jobcenter.objects.order_by("jobcenter_id")
-        ctx = {"form": form or JobcenterForm(), "jobcenters": jobcenters}
+        ctx = {"form": form or JobcenterForm(), "jobcenters": selectors.jobcenters()}
         return render(request, "bip/admin_jobcenters.html", ctx, status=400 if form else 200)
 
     def post(self, request):
@@ -45,8 +44,7 @@ class AdminUsersView(RoleView):
     roles = (Role.ADMIN,)
 
     def get(self, request, form=None, status=200):
-        users = get_user_model().objects.select_related("profile__jobcenter", "profile__created_by")
-        ctx = {"form": form or UserForm(), "users": users.order_by("username")}
+        ctx = {"form": form or UserForm(), "users": selectors.users()}
         return render(request, "bip/admin_users.html", ctx, status=status)
 
     def post(self, request):
@@ -82,8 +80,7 @@ class AdminUsersView(RoleView):
                 services.user_approve(user=request.user, username=username)
                 messages.success(request, _("The login is approved and can log in."))
             else:
-                active = not User.objects.get(username=username).is_active
-                services.user_set_active(user=request.user, username=username, active=active)
+                services.user_set_active(user=request.user, username=username)
         except User.DoesNotExist:
             messages.error(request, _("No such user."))
         except services.StaffError as exc:
@@ -99,7 +96,7 @@ class AdminVersionsView(RoleView):
         ctx = {
             "form": form or VersionForm(instrument=inst),
             "current": inst,
-            "versions": QuestionnaireVersion.objects.all(),
+            "versions": selectors.versions(),
         }
         return render(request, "bip/admin_versions.html", ctx, status=400 if form else 200)
 

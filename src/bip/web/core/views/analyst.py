@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import render
 
 from bip.web.core import selectors
 from bip.web.core.access import RoleView
-from bip.web.core.models import Jobcenter, Role
+from bip.web.core.models import Role
 
 
 class AnalystView(RoleView):
@@ -19,10 +18,7 @@ class AnalystView(RoleView):
     roles = (Role.ANALYST,)
 
     def get(self, request):
-        jcs = Jobcenter.objects.annotate(n_citizens=Count("citizens", distinct=True)).order_by(
-            "jobcenter_id"
-        )
-        return render(request, "bip/analyst.html", {"jobcenters": jcs})
+        return render(request, "bip/analyst.html", {"jobcenters": selectors.jobcenter_counts()})
 
 
 class AnalystExportView(RoleView):

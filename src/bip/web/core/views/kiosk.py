@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 
 from bip.web.core import kiosk, selectors, services
-from bip.web.core.access import CitizenView, MeasurementView, RoleView, citizens_for
+from bip.web.core.access import CitizenView, MeasurementView, RoleView
 from bip.web.core.forms import MeasurementForm
 from bip.web.core.models import Measurement, Role
 from bip.web.core.throttle import PasswordCheckForm
@@ -48,15 +48,13 @@ class _KioskPage(RoleView):
         return super().dispatch(request, *args, **kwargs)
 
     def citizen(self):
-        return citizens_for(self.request.user).get(citizen_id=self.state["citizen"])
+        return selectors.kiosk_citizen(user=self.request.user, citizen_id=self.state["citizen"])
 
     def measurement(self) -> Measurement | None:
         mid = self.state.get("measurement")
         if not mid:
             return None
-        return Measurement.objects.select_related("citizen").get(
-            measurement_id=mid, citizen__in=citizens_for(self.request.user)
-        )
+        return selectors.kiosk_measurement(user=self.request.user, measurement_id=mid)
 
 
 class KioskView(_KioskPage):
