@@ -6,14 +6,14 @@ reliability) with a 95 % interval from the empirical-Bayes posterior, SD = seÂ·â
 by caseworker id, never ranked. Managers see only team means: the mean of the members'
 shrunken effects, its interval treating members' posteriors as independent, and only for
 teams of at least :data:`MIN_TEAM_CASEWORKERS` caseworkers with an estimate (one person's
-effect must not be readable off a team), each resting on at least 5 citizens.
+effect must not be readable off a team), each resting on at least 5 citizens (:mod:`bip.disclosure`).
 """
 
 from __future__ import annotations
 
 import math
 
-from bip.report.tables import MIN_CITIZENS
+from bip.disclosure import MIN_CELL_CITIZENS, is_small
 
 Z95 = 1.959963984540054
 MIN_TEAM_CASEWORKERS = 3
@@ -29,7 +29,7 @@ def caseworker_rows(a6: dict, caseworker_ids=None) -> list[dict]:
         if shr is None or se is None or lam is None:
             continue
         post = se * math.sqrt(max(lam, 0.0))
-        small = e["n_citizens"] < MIN_CITIZENS
+        small = is_small(e["n_citizens"])
         rows.append(
             {
                 "caseworker_id": e["caseworker_id"],
@@ -65,7 +65,7 @@ def team_rows(a6: dict, teams: dict[str, list[str]]) -> list[dict]:
             "value": None,
             "lo": None,
             "hi": None,
-            "suppressed": len(es) < MIN_TEAM_CASEWORKERS or n_cit < MIN_CITIZENS,
+            "suppressed": len(es) < MIN_TEAM_CASEWORKERS or n_cit < MIN_CELL_CITIZENS,
         }
         if not row["suppressed"]:
             k = len(es)
