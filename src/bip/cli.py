@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from bip import __version__
-from bip.analysis.cli import analyze
 from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset, pseudonymise
 from bip.demo import demo
+from bip.pipeline_cli import analyze
 from bip.report.cli import export, report
 from bip.results.cli import results_schema
 from bip.synth.cli import synth
