@@ -58,8 +58,21 @@ def _start(tmp_path, *args: str) -> tuple[subprocess.Popen, str, int]:
             break
         out.append(line)
         if "BIP is running" in line:
+            _wait_listening(port, deadline)
             break
     return proc, "".join(out), port
+
+
+def _wait_listening(port: int, deadline: float) -> None:
+    """The message comes before the server binds its port (gunicorn starts after it)."""
+    import socket
+
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
 
 
 def test_serve_demo(tmp_path):
