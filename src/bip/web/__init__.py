@@ -1,1 +1,1 @@
-"""The measurement web tool (SPEC §8): a Django project for caseworkers, managers, analysts."""
+"""The measurement web tool (docs/web.md): a Django project for caseworkers, managers, analysts."""

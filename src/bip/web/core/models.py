@@ -131,7 +131,7 @@ class Measurement(models.Model):
     )
     measured_on = models.DateField()
     questionnaire_version = models.PositiveIntegerField(default=1)
-    # item -> "dont_know" | "wont_answer": recorded answers that count as missing (SPEC §2)
+    # item -> "dont_know" | "wont_answer": recorded answers that count as missing (docs/web.md)
     nonanswers = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=1)
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
