@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bip.dataset.cprscan import mask_cpr, report_cpr
 from bip.dataset.files import MalformedFile, TableFile, batches, header, locate
 from bip.dataset.parse import Parser
 from bip.dataset.problems import Report
@@ -44,8 +45,13 @@ def scan(
             broken.add(tf.table)
         return
     parser = Parser(tf.label, report, refs)
+    # Columns the format does not know are not read, but they are stored with the file and
+    # handed on: a raw CPR number in any of them refuses the file.
+    extra = [(i, n) for i, n in enumerate(names) if n not in table.column_names]
     try:
         for lines, raw in batches(tf, names, report):
+            for i, n in extra:
+                report_cpr(tf.label, raw.column(i), lines, n or f"#{i + 1}", report)
             arrays = [parser.column(c, raw.column(c.name), lines) for c in table.columns]
             yield lines, pa.RecordBatch.from_arrays(arrays, schema=table.arrow_schema)
     except MalformedFile as exc:
@@ -203,7 +209,7 @@ class _KeyChecker:
     def _report(self, tf: TableFile, key: tuple[str, ...], rows, report: Report) -> None:
         what = "id" if len(key) == 1 else "key (" + ", ".join(key) + ")"
         for line, first, *vals in rows:
-            shown = ", ".join(str(v) for v in vals)
+            shown = mask_cpr(", ".join(str(v) for v in vals))
             report.error(
                 tf.label, line, key[-1], f"duplicate {what} '{shown}' (first on line {first})"
             )
