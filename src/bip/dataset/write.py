@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bip.dataset.schema import TABLES, Table
+from bip.dataset.spreadsheet import neutralise_table
 
 TableData = pd.DataFrame | pa.Table | pa.RecordBatch
 
@@ -107,12 +108,17 @@ def atomic_file(out: Path, overwrite: bool = False):
 
 
 class FileWriter:
-    """Streams batches of any fixed schema into one CSV or Parquet file."""
+    """Streams batches of any fixed schema into one CSV or Parquet file.
+
+    CSV text cells pass through :func:`bip.dataset.spreadsheet.neutralise` (a spreadsheet
+    opening the file must not run a cell as a formula); Parquet is written as it is.
+    """
 
     def __init__(self, path: Path, schema: pa.Schema, fmt: str):
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
         self.schema = schema
+        self.fmt = fmt
         if fmt == "parquet":
             self._w = pq.ParquetWriter(path, schema, compression="zstd")
         else:
@@ -125,6 +131,8 @@ class FileWriter:
         self.rows += batch.num_rows
         if isinstance(batch, pa.RecordBatch):
             batch = pa.Table.from_batches([batch])
+        if self.fmt == "csv":
+            batch = neutralise_table(batch)
         self._w.write_table(batch)
 
     def close(self) -> None:
