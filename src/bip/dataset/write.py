@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
@@ -67,12 +68,21 @@ class TableWriter:
         self.close()
 
 
+def make_parent(out: Path) -> None:
+    """Create the folder ``out`` goes into. A file in the way is NotADirectoryError (naming
+    it), not the FileExistsError that callers take to mean ``out`` itself exists."""
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+
+
 def _staging(out: Path, overwrite: bool, what: str) -> tuple[Path, Path]:
     """``out`` checked (exists and no overwrite → error) and a hidden temporary path beside it."""
     out = Path(out)
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} exists; choose another {what} or allow overwriting")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(out)
     return out, out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 from bip.dataset import open_dataset
 from bip.dataset.schema import TABLES
 from bip.dataset.spreadsheet import neutralise, neutralise_frame
-from bip.dataset.write import atomic_dir
+from bip.dataset.write import atomic_dir, make_parent
 from bip.report.labels import STATA_LABEL_MAX, value_labels, variable_label
 
 FORMATS = ("csv", "parquet", "dta", "sav", "xlsx")
@@ -86,7 +86,7 @@ def _vlabels(df: pd.DataFrame, lang: str) -> dict[str, dict[int, str]]:
 
 
 def _atomic_file(out: Path, write: Callable[[Path], None]) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(out)
     tmp = out.parent / f".{out.stem}.tmp-{uuid.uuid4().hex[:8]}{out.suffix}"
     try:
         write(tmp)
