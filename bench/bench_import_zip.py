@@ -57,19 +57,21 @@ def make_zip(path: Path, mib: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     statuses = ("employed", "cash_benefit", "sickness_benefit", "unemployment_benefit")
     tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        with z.open("bip-dataset/benefit_weeks.csv", "w", force_zip64=True) as fh:
-            fh.write(b"citizen_id,week,status\n")
-            size, i = 0, 0
-            while size < mib * 2**20:
-                block = "".join(
-                    f"c{(i + k) // 500:07d},{2008 + (i + k) % 500 // 52}-W{(i + k) % 52 + 1:02d},"
-                    f"{statuses[(i + k) % 4]}\n"
-                    for k in range(100_000)
-                ).encode()
-                fh.write(block)
-                size += len(block)
-                i += 100_000
+    with (
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z,
+        z.open("bip-dataset/benefit_weeks.csv", "w", force_zip64=True) as fh,
+    ):
+        fh.write(b"citizen_id,week,status\n")
+        size, i = 0, 0
+        while size < mib * 2**20:
+            block = "".join(
+                f"c{(i + k) // 500:07d},{2008 + (i + k) % 500 // 52}-W{(i + k) % 52 + 1:02d},"
+                f"{statuses[(i + k) % 4]}\n"
+                for k in range(100_000)
+            ).encode()
+            fh.write(block)
+            size += len(block)
+            i += 100_000
     tmp.rename(path)
 
 

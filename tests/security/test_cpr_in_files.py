@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from bip.cli import main
 from bip.dataset import DatasetError, validate_dataset
-from bip.dataset.cprscan import cpr_mask, mask_cpr
 from tests.security.conftest import CPRS
 from tests.web.conftest import CPR_A, CPR_B
 
@@ -50,6 +49,8 @@ def _leaks(text: str) -> list[str]:
     ],
 )
 def test_cpr_looking_text_is_found(cell):
+    from bip.dataset.cprscan import cpr_mask, mask_cpr
+
     assert cpr_mask(pa.array([cell])).tolist() == [True]
     assert "<CPR number>" in mask_cpr(cell) and not _leaks(mask_cpr(cell))
 
@@ -73,10 +74,14 @@ def test_cpr_looking_text_is_found(cell):
     ],
 )
 def test_other_text_is_not_a_cpr(cell):
+    from bip.dataset.cprscan import cpr_mask
+
     assert cpr_mask(pa.array([cell])).tolist() == [False]
 
 
 def test_numbers_lost_leading_zero_and_dictionaries():
+    from bip.dataset.cprscan import cpr_mask
+
     assert cpr_mask(pa.array([101701018, 3201701018, 5, None], pa.int64())).tolist() == [
         True,
         False,

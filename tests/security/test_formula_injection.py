@@ -182,3 +182,15 @@ def test_a_neutralised_value_reads_back_as_text_not_formula(world, tmp_path):
     assert names["JCA"] == "'" + PAYLOADS[5]
     assert validate_dataset(out).ok
     assert Jobcenter.objects.get(jobcenter_id="JCA").name == PAYLOADS[5]
+
+
+def test_one_value_check_for_forms_is_the_validators_rule():
+    from bip.dataset.validate import check_value
+
+    assert check_value("jobcenters", "jobcenter_id", "JC7") is None
+    assert check_value("jobcenters", "name", "Faxe") is None
+    assert "formula" in check_value("jobcenters", "name", "=HYPERLINK(1)")
+    assert "formula" in check_value("caseworkers", "caseworker_id", "@x")
+    assert "too long" in check_value("caseworkers", "caseworker_id", "w" * 65)
+    assert "CPR" in check_value("jobcenters", "name", "Faxe 010170-1018")
+    assert "ICD-10" in check_value("diagnoses", "icd10", "=1+1")

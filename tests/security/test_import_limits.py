@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from bip.dataset import DatasetError, validate_dataset
-from bip.dataset.archive import ZipRejected, extract_dataset_zip
-from bip.dataset.schema import ID_MAX_LENGTH, NAME_MAX_LENGTH, TABLES
+from bip.dataset.schema import TABLES
 
+# The database's CharField limits (src/bip/web/core/models.py)
+ID_MAX_LENGTH, NAME_MAX_LENGTH = 64, 200
 # (model, field) of the tool's database <-> (table, column) of the dataset format
 FIELDS = [
     ("Jobcenter", "jobcenter_id", "jobcenters", "jobcenter_id"),
@@ -26,10 +27,12 @@ FIELDS = [
 
 @pytest.mark.parametrize(("model", "field", "table", "column"), FIELDS)
 def test_schema_and_database_agree_on_lengths(model, field, table, column):
+    from bip.dataset import schema
     from bip.web.core import models
 
     limit = getattr(models, model)._meta.get_field(field).max_length
     assert TABLES[table].column(column).max_chars == limit
+    assert (schema.ID_MAX_LENGTH, schema.NAME_MAX_LENGTH) == (ID_MAX_LENGTH, NAME_MAX_LENGTH)
 
 
 def test_every_id_column_has_the_id_limit():
@@ -122,6 +125,8 @@ def _stored_zip(folder) -> bytes:
 
 
 def test_zip_is_unpacked_flat(example, tmp_path):
+    from bip.dataset.archive import extract_dataset_zip
+
     src = tmp_path / "ds.zip"
     src.write_bytes(_zip_of(example))
     out = extract_dataset_zip(src, tmp_path / "out")
@@ -130,6 +135,8 @@ def test_zip_is_unpacked_flat(example, tmp_path):
 
 
 def test_bad_crc_is_one_clear_error(example, tmp_path):
+    from bip.dataset.archive import ZipRejected, extract_dataset_zip
+
     src = tmp_path / "ds.zip"
     src.write_bytes(_corrupt_crc(_stored_zip(example), "bip-dataset/measurements.csv"))
     with pytest.raises(ZipRejected, match=r"ds\.zip: damaged or not a zip file \(Bad CRC-32"):
@@ -146,6 +153,8 @@ def test_bad_crc_is_one_clear_error(example, tmp_path):
     ],
 )
 def test_unsafe_zips_are_refused(tmp_path, names, why):
+    from bip.dataset.archive import ZipRejected, extract_dataset_zip
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for n in names:
@@ -156,6 +165,8 @@ def test_unsafe_zips_are_refused(tmp_path, names, why):
 
 
 def test_unpacked_size_is_counted_not_trusted(tmp_path):
+    from bip.dataset.archive import ZipRejected, extract_dataset_zip
+
     """A member whose header understates its size is stopped at the limit while streaming."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -284,3 +284,17 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
     finally:
         keys.close()
     return report
+
+
+def check_value(table: str, column: str, value: str) -> str | None:
+    """Why ``value`` may not stand in ``table.column`` by the format's rules, or None if it may.
+
+    The validator's own reason (a raw CPR number, a formula-like start, too long, not a code,
+    not an allowed value...), for forms that take one value at a time, so that what a form
+    accepts is what an import accepts. References to other tables are not checked.
+    """
+    report = Report()
+    Parser(f"{table}.csv", report).column(
+        TABLES[table].column(column), pa.array([value], pa.string()), np.array([2])
+    )
+    return report.errors[0].reason if report.errors else None
