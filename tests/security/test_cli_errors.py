@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -30,12 +31,19 @@ def paths(tmp_path_factory) -> dict[str, Path]:
     lines[2] = lines[2].replace('"W1"', '"NOBODY"', 1)  # line 3: an unknown caseworker
     (bad / "measurements.csv").write_text("\n".join(lines) + "\n")
     (root / "file.txt").write_text("not a folder, not a zip\n")
+    (root / "broken").mkdir()
+    (root / "broken" / "results.json").write_text("{not json")
+    (root / "key.txt").write_text("0123456789abcdef0123456789abcdef")
+    (root / "in.csv").write_text("cpr,x\n010170-1018,1\n")
     return {
         "good": good,
         "bad": bad,
         "file": root / "file.txt",
         "unwritable": root / "file.txt" / "out",  # under a regular file
         "missing": root / "missing",
+        "broken": root / "broken",
+        "key": root / "key.txt",
+        "in": root / "in.csv",
         "results": root / "results",
     }
 
@@ -54,16 +62,26 @@ CASES = [
     (["dataset", "convert", "{bad}", "{missing}", "--to", "csv"], "not a valid dataset"),
     (["dataset", "convert", "{good}", "{unwritable}", "--to", "parquet"], "Not a directory"),
     (["dataset", "import-dream", "{file}", "{unwritable}", "--mapping", "{file}"], "nothing"),
+    (["dataset", "import-dream", "{missing}", "{unwritable}"], "does not exist"),
+    (["dataset", "dream-mapping-example", "{file}"], "unexpected extra argument"),
     (["pseudonymise", "{file}", "{unwritable}", "--key-file", "{file}"], "nothing written"),
+    (["pseudonymise", "{in}", "{unwritable}.csv", "--key-file", "{key}"], "Not a directory"),
+    (["pseudonymise", "{in}", "{missing}.xlsx", "--key-file", "{key}"], "nothing written"),
     (["export", "--dataset", "{good}", "{unwritable}", "--to", "csv"], "Not a directory"),
     (["export", "--panel", "{good}", "{unwritable}", "--to", "xlsx"], "Not a directory"),
     (["export", "--panel", "{bad}", "{missing}", "--to", "csv"], "not valid"),
     (["export", "--panel", "{file}", "{missing}", "--to", "csv"], "is a file"),
     (["synth", "{unwritable}", "--scale", "0.02"], "Not a directory"),
+    (["synth", "{missing}", "--scale", "0"], "must be positive"),
+    (["demo", "--out", "{unwritable}", "--scale", "0.02", "--no-serve"], "Not a directory"),
+    (["demo", "--out", "{missing}", "--scale", "-1", "--no-serve"], "not in the range"),
+    (["demo", "--out", "{missing}", "--port", "99999", "--no-serve"], "not in the range"),
+    (["serve", "--port", "99999"], "not in the range"),
     (["analyze", "{bad}", "--out", "{missing}", "--no-report", "--quiet"], None),
     (["analyze", "{missing}", "--out", "{missing}"], "does not exist"),
     (["report", "{missing}"], "does not exist"),
     (["report", "{good}"], "no results.json here"),
+    (["report", "{broken}"], "line 1, column 2: not valid JSON"),
     (["calibrate", "{missing}"], "does not exist"),
 ]
 
@@ -78,6 +96,21 @@ def test_bad_input_is_one_line(paths, args, says):
     line = _one_error_line(r.output)
     if says:
         assert says in line, line
+
+
+def _commands(group, prefix=()):
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def test_every_subcommand_is_tried_with_bad_input():
+    tried = {tuple(a[:2]) for a, _ in CASES} | {tuple(a[:1]) for a, _ in CASES}
+    tried |= {(a[0],) for a, _ in DB_CASES}
+    missing = [" ".join(c) for c in _commands(main) if c not in tried]
+    assert not missing, missing
 
 
 def test_validate_of_a_missing_folder_names_it(paths):
@@ -131,16 +164,16 @@ def test_database_commands_need_no_secret_key(tmp_path, paths):
     assert (tmp_path / "out" / "measurements.csv").is_file()
 
 
-@pytest.mark.parametrize(
-    ("args", "says"),
-    [
-        (["import-db", "{bad}"], "not a valid dataset; nothing was imported"),
-        (["import-db", "{file}"], "damaged or not a zip file"),
-        (["import-db", "{missing}"], "does not exist"),
-        (["export-db", "{unwritable}"], "Not a directory"),
-        (["serve", "--port", "1"], "set BIP_SECRET_KEY"),
-    ],
-)
+DB_CASES = [
+    (["import-db", "{bad}"], "not a valid dataset; nothing was imported"),
+    (["import-db", "{file}"], "damaged or not a zip file"),
+    (["import-db", "{missing}"], "does not exist"),
+    (["export-db", "{unwritable}"], "Not a directory"),
+    (["serve", "--port", "1"], "set BIP_SECRET_KEY"),
+]
+
+
+@pytest.mark.parametrize(("args", "says"), DB_CASES)
 def test_database_command_errors_are_one_line(tmp_path, paths, args, says):
     r = _bip(_env(tmp_path), *[a.format(**paths) for a in args])
     assert r.returncode != 0

@@ -165,9 +165,9 @@ def test_unsafe_zips_are_refused(tmp_path, names, why):
 
 
 def test_unpacked_size_is_counted_not_trusted(tmp_path):
+    """A member whose header understates its size is stopped at the limit while streaming."""
     from bip.dataset.archive import ZipRejected, extract_dataset_zip
 
-    """A member whose header understates its size is stopped at the limit while streaming."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("benefit_weeks.csv", b"0" * 5_000_000)
