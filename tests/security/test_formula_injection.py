@@ -158,13 +158,28 @@ def test_xlsx_has_no_formulas(tmp_path):
     assert ws["B2"].value == -1.5
 
 
-def test_bip_export_to_csv_and_xlsx(example, tmp_path):
+def test_bip_export_to_csv_and_xlsx(example, tmp_path, monkeypatch):
+    """The output is safe by itself: with the validator's formula check off (as it was), a
+    formula-like jobcentre name still leaves ``bip export`` neutralised."""
+    import types
+
+    import numpy as np
+    import pyarrow as pa
+
+    import bip.dataset.parse as parse
+
+    if hasattr(parse, "spreadsheet"):  # the input check, off for this test
+        off = types.SimpleNamespace(formula_like_mask=lambda a: pa.array(np.zeros(len(a), bool)))
+        monkeypatch.setattr(parse, "spreadsheet", off)
+    _edit(example / "jobcenters.csv", 2, "name", PAYLOADS[5])
+    assert validate_dataset(example).ok
     for fmt in ("csv", "xlsx"):
         r = CliRunner().invoke(
             main, ["export", "--dataset", str(example), str(tmp_path / f"out-{fmt}"), "--to", fmt]
         )
         assert r.exit_code == 0, r.output
     assert "<f>" not in _sheet_xml(tmp_path / "out-xlsx.xlsx")
+    assert "'" + PAYLOADS[5] in pd.read_csv(tmp_path / "out-csv" / "jobcenters.csv")["name"].values
     for f in (tmp_path / "out-csv").glob("*.csv"):
         _assert_safe(_cells(f.read_text(encoding="utf-8")))
 
