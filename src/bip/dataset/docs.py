@@ -103,6 +103,12 @@ every problem; `bip dataset convert DIR --to parquet|csv OUT` rewrites it in the
 - **Lengths.** Ids are at most {ID_MAX_LENGTH} characters and names as long as the rule says,
   the limits of the web tool's database, so a dataset that validates imports on SQLite and
   PostgreSQL alike.
+- **Cost of these checks.** The CPR, formula, code and length checks run on the distinct
+  values of a batch where values repeat, and skip columns too short to hold a CPR number.
+  Validating a scale-100 synthetic cohort (370,700 citizens, 193.5 million benefit weeks,
+  Parquet) took 39.6 s of CPU with them and 38.2 s without (ratio 1.035, medians of 3 runs
+  each, alternating; 0.4 s inside the CPR and formula scans; peak memory 870 MiB both ways):
+  `python bench/bench_validate_security.py DATASET --baseline-ref REF`.
 
 ## Types
 
