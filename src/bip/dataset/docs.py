@@ -107,7 +107,7 @@ every problem; `bip dataset convert DIR --to parquet|csv OUT` rewrites it in the
   values of a batch where values repeat, and skip columns too short to hold a CPR number.
   Validating a scale-100 synthetic cohort (370,700 citizens, 193.5 million benefit weeks,
   Parquet) took 39.6 s of CPU with them and 38.2 s without (ratio 1.035, medians of 3 runs
-  each, alternating; 0.4 s inside the CPR and formula scans; peak memory 870 MiB both ways):
+  each, alternating; 0.4 s inside the CPR and formula scans; peak memory 870 and 881 MiB):
   `python bench/bench_validate_security.py DATASET --baseline-ref REF`.
 
 ## Types
