@@ -7,7 +7,11 @@ Every number present in BEFORE must be present in AFTER at the same path and equ
 be identical. ``meta`` (time, paths, version) is not compared. Paths that exist only in AFTER are
 listed as additions (new results), never as failures. ``--expect PATH=REASON`` accepts a listed
 difference (a fix that changes a number on purpose); every accepted path is printed with its
-reason. Exit status 1 when anything else differs.
+reason. ``--v1`` accepts what schema bip-results/2 dropped from a bip-results/1 BEFORE
+(``bip.results.upgrade.DROPPED``: fixed prose, published values, copies of the summaries).
+Exit status 1 when anything else differs.
+
+    python bench/compare_results.py /work/baseline/demo-results /tmp/demo-after --v1
 """
 
 from __future__ import annotations
@@ -75,16 +79,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tol", type=float, default=1e-10)
     ap.add_argument("--expect", action="append", default=[], metavar="PATH=REASON")
     ap.add_argument("--show", type=int, default=30, help="differences printed at most")
+    ap.add_argument("--v1", action="store_true", help="BEFORE is bip-results/1: accept its drops")
     args = ap.parse_args(argv)
 
     def load(p: Path) -> dict:
         return json.loads((p / "results.json" if p.is_dir() else p).read_text(encoding="utf-8"))
 
     expect = dict(e.split("=", 1) for e in args.expect)
+    if args.v1:
+        from bip.results.upgrade import DROPPED
+
+        expect.update({q: "not in bip-results/2" for p in DROPPED for q in (p, p + "/*")})
     diffs, accepted, additions = compare(
         load(args.before), load(args.after), tol=args.tol, expect=expect
     )
-    for path, vb, va, reason in accepted:
+    for path, vb, va, reason in accepted[: args.show]:
         print(f"accepted  {path}: {vb!r} -> {va!r} ({reason})")
     for path, vb, va, _ in diffs[: args.show]:
         print(f"DIFFERENT {path}: {vb!r} -> {va!r}")

@@ -12,12 +12,13 @@ import os
 import click
 
 from bip import __version__
-from bip.analysis.cli import analyze
 from bip.calibration.cli import calibrate
 from bip.dataset.cli import dataset, pseudonymise
 from bip.demo import demo
+from bip.pipeline_cli import analyze
 from bip.private import private_files
 from bip.report.cli import export, report
+from bip.results.cli import results_schema
 from bip.synth.cli import synth
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
 
@@ -76,6 +77,7 @@ main.add_command(dataset)
 main.add_command(pseudonymise)
 main.add_command(analyze)
 main.add_command(report)
+main.add_command(results_schema)
 main.add_command(export)
 main.add_command(synth)
 main.add_command(calibrate)

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from bip import pipeline
 from bip.analysis import a4_combination_effects as a4
-from bip.analysis.run import analyze_dataset
 from bip.calibration.compare import compare
 from bip.dataset import Dataset
 from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
@@ -21,8 +21,8 @@ from bip.synth import generate_cohort
 def default_results(tmp_path_factory):
     root = tmp_path_factory.mktemp("cohort")
     generate_cohort(root / "ds", scale=1.0, seed=0)
-    out = analyze_dataset(root / "ds", root / "out")
-    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+    pipeline.run(root / "ds", root / "out", pipeline.RunOptions(report=False))
+    return json.loads((root / "out" / "results.json").read_text(encoding="utf-8"))
 
 
 def _figures(res: dict) -> dict:

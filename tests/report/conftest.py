@@ -31,10 +31,10 @@ def example_dataset(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def real_results(example_dataset, tmp_path_factory) -> dict:
     """results.json of the analysis engine on the example dataset (real layout, tiny data)."""
-    from bip.analysis.run import analyze_dataset
+    from bip import pipeline
 
     out = tmp_path_factory.mktemp("res") / "results"
-    analyze_dataset(example_dataset, out)
+    pipeline.run(example_dataset, out, pipeline.RunOptions(report=False))
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
 
 

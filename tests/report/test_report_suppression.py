@@ -174,13 +174,13 @@ def results(draw):
 
 def _small(o: dict) -> bool:
     return any(
-        isinstance(o.get(k), int | float) and not isinstance(o.get(k), bool) and o[k] < 5
+        isinstance(o.get(k), int | float) and not isinstance(o.get(k), bool) and 0 < o[k] < 5
         for k in ("n_citizens", "n", "n_citizens_with")
     )
 
 
 def perturb(r: dict, rnd) -> dict:
-    """Change everything a small cell holds (values, and counts within 0-4)."""
+    """Change everything a small cell holds (values, and counts within 1-4)."""
     r = copy.deepcopy(r)
 
     def walk(o):
@@ -192,9 +192,9 @@ def perturb(r: dict, rnd) -> dict:
                     elif (
                         k in ("n_citizens", "n", "n_citizens_with")
                         and isinstance(o[k], int)
-                        and o[k] < 5
+                        and 0 < o[k] < 5
                     ):
-                        o[k] = rnd.randint(0, 4)
+                        o[k] = rnd.randint(1, 4)
             for v in o.values():
                 walk(v)
         elif isinstance(o, list):
@@ -277,7 +277,7 @@ def test_suppress_hides_only_citizen_based_cells_of_small_rows():
 
 
 def test_complementary_hides_the_smallest_other_cell_with_citizens():
-    from bip.report.tables import complementary
+    from bip.disclosure import complementary
 
     assert complementary({"a": 3, "b": 0, "c": 9, "d": 7}, {"a"}) == {
         "a",
@@ -326,10 +326,10 @@ def test_partition_table_hides_a_second_row_marked_x():
 def test_no_small_number_can_be_worked_out_of_a_partition(sizes):
     """The hidden rows' sum (the total minus the shown rows) is at least 5 unless no row with
     citizens is left to hide; small rows say "<5", the one row hidden to protect them "x" and
-    is the smallest; nothing else is hidden."""
+    is the smallest; nothing else is hidden. A row of 0 citizens has nobody to protect."""
     out = suppress(_partition(sizes), "manager")
     shown = [r.values["n"] for r in out.rows]
-    small = [i for i, n in enumerate(sizes) if n < 5]
+    small = [i for i, n in enumerate(sizes) if 0 < n < 5]
     assert all(shown[i] == "<5" for i in small)
     withheld = [i for i, v in enumerate(shown) if v == "x"]
     hidden = small + withheld

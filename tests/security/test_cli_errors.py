@@ -83,6 +83,8 @@ CASES = [
     (["report", "{good}"], "no results.json here"),
     (["report", "{broken}"], "line 1, column 2: not valid JSON"),
     (["calibrate", "{missing}"], "does not exist"),
+    (["results-schema", "--out", "{unwritable}"], "Not a directory"),
+    (["results-schema", "--out", "{broken}"], "is a directory"),
 ]
 
 

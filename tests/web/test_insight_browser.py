@@ -84,7 +84,7 @@ def test_analyst_runs_analysis_and_downloads_report(browser, live_server, loaded
     with page.expect_download() as dl:
         page.click("#downloads a:text-is('results.json')")
     dl.value.save_as(tmp_path / "results.json")
-    assert '"bip-results/1"' in (tmp_path / "results.json").read_text()
+    assert '"bip-results/2"' in (tmp_path / "results.json").read_text()
     # the effectiveness page now reads this run: the caution is always there
     page.goto(f"{live_server.url}/effectiveness/")
     assert page.locator("#caution").is_visible() and page.locator("#no-run").count() == 0

@@ -253,11 +253,11 @@ def test_activity_mix_withholds_a_second_code_and_the_page_shows_x():
     assert mix["0100"]["suppressed"] and mix["0100"]["mark"] == "x" and mix["0100"]["value"] is None
     assert mix["1000"]["value"] == pytest.approx(10 / 39) and not mix["1000"]["suppressed"]
     assert mix["0001"] == {
-        "value": None,
+        "value": 0.0,
         "n_citizens": 0,
         "suppressed": False,
-        "n": None,
-    }  # empty, not hidden
+        "n": 0,
+    }  # nobody: a true 0, nothing to hide
     html = Template("{% load insight %}{{ a|pct }}|{{ a|ncit }}|{{ b|pct }}").render(
         Context({"a": mix["0100"], "b": mix["0010"]})
     )

@@ -99,7 +99,7 @@ def test_invalid_cpr_rejects_the_whole_file(client, world, insight_dir, cohort_d
 def test_analysis_run_end_to_end(client, loaded, cohort_dir, insight_dir, tmp_path):
     from bip.web.insight.current import current_panel
     from bip.web.insight.models import AnalysisRun, RunStatus
-    from bip.web.insight.runs import start_run
+    from bip.web.insight.runs import expected_steps, start_run
     from bip.web.insight.uploads import accept_register_file
 
     for table in ("persons", "employment_months", "benefit_weeks"):
@@ -115,6 +115,7 @@ def test_analysis_run_end_to_end(client, loaded, cohort_dir, insight_dir, tmp_pa
 
     run = start_run(loaded.users["analyst"], background=False)
     assert run.status == RunStatus.DONE, run.log
+    assert run.steps_done <= expected_steps(run)  # the progress bar never runs past its end
     results = json.loads((run.folder / "results" / "results.json").read_text())
     assert run.fingerprint == results["meta"]["dataset_fingerprint"]
     assert run.n_measurements == results["dataset"]["measurements"] == len(panel)
@@ -154,14 +155,14 @@ def test_analysis_run_end_to_end(client, loaded, cohort_dir, insight_dir, tmp_pa
 
 
 def test_failed_run_keeps_log_and_no_output(loaded, monkeypatch):
-    import bip.analysis.run as run_mod
+    import bip.pipeline
     from bip.web.insight.models import RunStatus
     from bip.web.insight.runs import start_run
 
     def boom(*a, **k):
         raise RuntimeError("planted failure")
 
-    monkeypatch.setattr(run_mod, "analyze_dataset", boom)
+    monkeypatch.setattr(bip.pipeline, "analyze", boom)
     run = start_run(None, background=False)
     assert run.status == RunStatus.FAILED and "planted failure" in run.log
     assert not run.folder.exists() and not run.folder.with_name(f"{run.pk}.tmp").exists()
@@ -236,25 +237,24 @@ def test_effectiveness_says_when_caseworkers_cannot_be_told_apart(client, world,
 
     from django.utils import timezone
 
+    from bip.results.caseworkers import CaseworkerEffect
     from bip.web.insight import runs
 
     def results(sd):
-        effect = {
-            "caseworker_id": "WA1",
-            "effect": 0.08,
-            "effect_shrunk": 0.0 if sd == 0 else 0.03,
-            "se": 0.05,
-            "reliability": 0.0 if sd == 0 else 0.4,
-            "n_citizens": 40,
-            "n_measurements": 90,
-        }
-        return {
-            "a6_caseworkers": {
-                "status": "ok",
-                "effects": [effect],
-                "beyond": {"true_effect_sd": sd, "explanation_en": "x", "explanation_da": "x"},
-            }
-        }
+        effect = CaseworkerEffect(
+            caseworker_id="WA1",
+            effect=0.08,
+            effect_shrunk=0.0 if sd == 0 else 0.03,
+            se=0.05,
+            reliability=0.0 if sd == 0 else 0.4,
+            n_citizens=40,
+            n_measurements=90,
+            quartile=4,
+            quartile_shrunk=4,
+        )
+        beyond = types.SimpleNamespace(true_effect_sd=sd, median_citizens_per_caseworker=40.0)
+        a6 = types.SimpleNamespace(status="ok", effects=(effect,), beyond=beyond)
+        return types.SimpleNamespace(a6_caseworkers=a6)
 
     run = types.SimpleNamespace(finished_at=timezone.now(), fingerprint="f" * 40)
     client.force_login(world.users[("analyst", "A")])

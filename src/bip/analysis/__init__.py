@@ -1,5 +1,10 @@
-"""Analyses A1-A9 (SPEC §5): pure functions from the panel to JSON-ready dicts.
+"""Analyses A1-A9: pure functions from the analysis panel (docs/panel.md) to typed results.
 
-Each ``aN_<name>.run(panel, **options) -> dict``; :func:`bip.analysis.run.analyze_dataset`
-assembles them into ``results.json`` (schema ``bip-results/1``, docs/results-schema.md).
+Each ``aN_<name>.run(panel, **options)`` computes one section; :func:`analyze_panel` runs all
+nine and returns :class:`bip.results.Sections`. :mod:`bip.pipeline` owns a whole run. The
+analyses never read a database or the generator and never import the report.
 """
+
+from bip.analysis.analyze import analyze_panel
+
+__all__ = ["analyze_panel"]

@@ -26,6 +26,8 @@ B10_CHANNELS: tuple[str, ...] = (
 GROUPS: tuple[str, ...] = ("J", "O", "S", "H")
 S1_OPTIONS: tuple[int, ...] = tuple(range(1, 24))
 NO_ACTIVITY_OPTION = 22
+# A measurement is due this many weeks after the citizen's previous one (the BIP protocol).
+CADENCE_WEEKS = 13
 DONT_KNOW_OPTION = 23
 # Option number -> group letter for the 21 activities (003 Tabel 2). Kept in code as well as in
 # the YAML because the dataset format and every analysis depend on it; load_instrument checks

@@ -1,5 +1,21 @@
 """The analysis panel: one row per measurement with every derived variable (docs/panel.md)."""
 
-from bip.panel.build import ALL_ITEMS, AVERAGES, ITEMS, OUTCOMES, build_panel
+from bip.panel.build import (
+    ALL_ITEMS,
+    AVERAGES,
+    ITEMS,
+    JOB_OUTCOME,
+    OUTCOMES,
+    QUARTER_JOB_OUTCOME,
+    build_panel,
+)
 
-__all__ = ["ALL_ITEMS", "AVERAGES", "ITEMS", "OUTCOMES", "build_panel"]
+__all__ = [
+    "ALL_ITEMS",
+    "AVERAGES",
+    "ITEMS",
+    "JOB_OUTCOME",
+    "OUTCOMES",
+    "QUARTER_JOB_OUTCOME",
+    "build_panel",
+]

@@ -28,7 +28,11 @@ ITEMS: tuple[str, ...] = (*B_ITEMS, *S_ITEMS)
 AVERAGES: tuple[str, ...] = ("B_avg", "S_avg")
 # The 20 items and both averages, in report order.
 ALL_ITEMS: tuple[str, ...] = (*B_ITEMS, "B_avg", *S_ITEMS, "S_avg")
-OUTCOMES = ("job_or_education_52w", "job_13w")
+# The outcomes from the registers (docs/panel.md): job or education within 52 weeks of the
+# measurement, and employment within 13 weeks (the sources' quarter-ahead job rate).
+JOB_OUTCOME = "job_or_education_52w"
+QUARTER_JOB_OUTCOME = "job_13w"
+OUTCOMES = (JOB_OUTCOME, QUARTER_JOB_OUTCOME)
 
 
 def build_panel(ds: Dataset, *, progress=None) -> pd.DataFrame:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from bip.disclosure import HIDDEN
 from bip.report.style import HATCHES, OURS, OURS_2, PUBLISHED, new_figure, to_svg
-from bip.report.tables import HIDDEN, Table
+from bip.report.tables import Table
 from bip.report.text import is_missing, word
 
 

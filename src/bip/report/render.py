@@ -14,9 +14,10 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bip.disclosure import HIDDEN
 from bip.report.pdf import PdfUnavailable, print_pdf
 from bip.report.sections import BUILDERS, Ctx, Figure, Para, Section
-from bip.report.tables import HIDDEN, Table, suppress
+from bip.report.tables import Table, suppress
 from bip.report.text import LANGS, fmt_value, word
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from bip.disclosure import Counts
 from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
 from bip.report import figures as F
 from bip.report import published as P
@@ -683,7 +684,7 @@ def _a3_tables(rows: list[dict], c: Ctx) -> list:
                 kind_pct = stat == "share" or (isinstance(var, str) and var.startswith("share"))
                 vals[g] = v
                 vals["pub_" + g] = _pub_in_units(pid, gname, stat)
-                cell_n[g] = (x.get("n_citizens"), x.get("n_citizens_with"))
+                cell_n[g] = Counts(x.get("n_citizens"), x.get("n"), x.get("n_citizens_with"))
             vals["_kind"] = "pct" if kind_pct else "d1"
             trows.append(Row(vals, cell_n=cell_n))
         cols = [Col("var", c.t("Variabel", "Variable"), "text", False)]
@@ -1707,9 +1708,9 @@ def _pct(v):
 
 
 def _row_small(o: dict) -> bool:
-    from bip.report.tables import is_small
+    from bip.report.tables import counts
 
-    return is_small(row_from(o, {}))
+    return counts(row_from(o, {})).is_small()
 
 
 # ---------------------------------------------------------------- 8 change and belief (A7)

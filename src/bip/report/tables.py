@@ -1,20 +1,15 @@
-"""The report's tables as data, and the one small-cell suppression rule applied to them.
+"""The report's tables as data, and the small-cell rule of :mod:`bip.disclosure` applied to them.
 
 Every table and every figure of the report is first built as a :class:`Table`; figures are
 drawn from the table after :func:`suppress`, so a manager's output cannot show a cell that
-was built on fewer than :data:`MIN_CITIZENS` citizens, in a table or in a figure.
+:mod:`bip.disclosure` calls small, in a table or in a figure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-MIN_CITIZENS = 5
-SUPPRESSED = "<5"
-# A cell hidden only so that a "<5" cell of the same partition cannot be worked out from the
-# total (it rests on 5 or more citizens, so "<5" would be untrue).
-WITHHELD = "x"
-HIDDEN = (SUPPRESSED, WITHHELD)
+from bip.disclosure import SUPPRESSED, Counts, is_small_count, marks
 
 
 @dataclass(frozen=True)
@@ -58,80 +53,43 @@ class Table:
     partition: bool = False
 
 
-def is_small(row: Row) -> bool:
-    """True if the row rests on fewer than 5 citizens.
-
-    Uses ``n_citizens`` when the results carry it; otherwise a row with fewer than 5
-    observations is small too (observations are at least as many as citizens).
-    """
-    return any(_lt5(n) for n in (row.n_citizens, row.n_obs, row.n_with))
+def counts(row: Row) -> Counts:
+    """The citizens a row rests on, as :mod:`bip.disclosure` reads them."""
+    return Counts(citizens=row.n_citizens, observations=row.n_obs, with_=row.n_with)
 
 
-def _lt5(n) -> bool:
-    if n is None or isinstance(n, bool):
-        return False
-    try:
-        return float(n) < MIN_CITIZENS
-    except (TypeError, ValueError):
-        return False
+def _cell_small(n: Counts | tuple | None) -> bool:
+    """A cell's own counts: :class:`Counts`, or a tuple of counts any of which may be small."""
+    if isinstance(n, Counts):
+        return n.is_small()
+    return any(is_small_count(x) for x in n or ())
 
 
 def suppress(table: Table, audience: str) -> Table:
-    """The suppression rule: for managers, every citizen-based cell of a small row -> "<5".
+    """For managers, every citizen-based cell of a small row becomes "<5".
 
-    A share whose numerator (``n_citizens_with``) is under 5 is small too: it would reveal
-    the few. In a :attr:`Table.partition` table one more row is hidden, so that the hidden
-    rows' sum (the total minus the shown rows) is no small number (:func:`complementary`); it
-    shows "x". Analysts see every cell. Applied to every table and, through the table it is
-    drawn from, to every figure of the manager report.
+    A row is small by :meth:`bip.disclosure.Counts.is_small`; a table whose cells have their
+    own citizen counts (``Row.cell_n``) hides each small cell. In a :attr:`Table.partition`
+    table one more row is hidden (complementary suppression), shown as "x". Analysts see every
+    cell. Applied to every table and, through the table it is drawn from, to every figure of
+    the manager report.
     """
     if audience == "analyst":
         return table
     based = [c.key for c in table.cols if c.citizen_based]
-    hide_rows: dict[int, list[str]] = {}
-    for i, r in enumerate(table.rows):
-        small = is_small(r)
-        cell_n = r.cell_n or {}
-        hide = [
-            k for k in based if k in r.values and (small or any(_lt5(n) for n in cell_n.get(k, ())))
-        ]
-        if hide:
-            hide_rows[i] = hide
-    marks = dict.fromkeys(hide_rows, SUPPRESSED)
-    if table.partition:
-        sizes = {
-            i: r.n_citizens if r.n_citizens is not None else r.n_obs
-            for i, r in enumerate(table.rows)
-        }
-        for i in complementary(sizes, set(hide_rows)) - set(hide_rows):
-            hide_rows[i] = [k for k in based if k in table.rows[i].values]
-            marks[i] = WITHHELD
+    hidden = marks({i: counts(r) for i, r in enumerate(table.rows)}, partition=table.partition)
     rows = list(table.rows)
-    for i, keys in hide_rows.items():
-        rows[i] = replace(rows[i], values={**rows[i].values, **dict.fromkeys(keys, marks[i])})
+    for i, r in enumerate(rows):
+        if i in hidden:
+            keys = [k for k in based if k in r.values]
+            mark = hidden[i]
+        else:
+            cell_n = r.cell_n or {}
+            keys = [k for k in based if k in r.values and _cell_small(cell_n.get(k))]
+            mark = SUPPRESSED
+        if keys:
+            rows[i] = replace(r, values={**r.values, **dict.fromkeys(keys, mark)})
     return replace(table, rows=tuple(rows))
-
-
-def complementary(sizes: dict, hidden: set) -> set:
-    """The cells of a partition to hide so that no small number can be worked out from the total.
-
-    ``sizes`` maps each cell to its size (citizens, or observations), ``hidden`` are the cells
-    hidden for being small. Subtracting the shown cells from the total gives the hidden cells'
-    sum, so when any cell is hidden the smallest other cell with a size above 0 is hidden with
-    it (secondary suppression). Every cell left shown has 5 or more, so the sum that can be
-    worked out is then at least 5 whatever the hidden cells hold, and which cell is taken does
-    not depend on them either. Returns all cells to hide.
-    """
-    hidden = set(hidden)
-
-    def size(k) -> float:
-        n = sizes.get(k)
-        return 0.0 if n is None or isinstance(n, bool) else float(n)
-
-    cover = sorted((size(k), str(k), k) for k in sizes if k not in hidden and size(k) > 0)
-    if hidden and cover:
-        hidden.add(cover[0][2])
-    return hidden
 
 
 def row_from(obj: dict, values: dict) -> Row:

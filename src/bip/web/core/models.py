@@ -13,9 +13,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bip.dataset.schema import MEASUREMENT_COLUMNS
-from bip.instrument import B10_CHANNELS, B_ITEMS, S1_OPTIONS, S_ITEMS, combination_code
-
-CADENCE_WEEKS = 13
+from bip.instrument import (
+    B10_CHANNELS,
+    B_ITEMS,
+    CADENCE_WEEKS,
+    S1_OPTIONS,
+    S_ITEMS,
+    combination_code,
+)
 
 
 class Role(models.TextChoices):

@@ -6,34 +6,35 @@ reliability) with a 95 % interval from the empirical-Bayes posterior, SD = seÂ·â
 by caseworker id, never ranked. Managers see only team means: the mean of the members'
 shrunken effects, its interval treating members' posteriors as independent, and only for
 teams of at least :data:`MIN_TEAM_CASEWORKERS` caseworkers with an estimate (one person's
-effect must not be readable off a team), each resting on at least 5 citizens.
+effect must not be readable off a team), each resting on at least 5 citizens (:mod:`bip.disclosure`).
 """
 
 from __future__ import annotations
 
 import math
 
-from bip.report.tables import MIN_CITIZENS
+from bip.disclosure import MIN_CELL_CITIZENS, is_small
+from bip.results import A6Caseworkers
 
 Z95 = 1.959963984540054
 MIN_TEAM_CASEWORKERS = 3
 
 
-def caseworker_rows(a6: dict, caseworker_ids=None) -> list[dict]:
+def caseworker_rows(a6: A6Caseworkers, caseworker_ids=None) -> list[dict]:
     """Per-caseworker shrunken effects with intervals, by caseworker id (not by rank)."""
     rows = []
-    for e in a6.get("effects") or []:
-        if caseworker_ids is not None and e["caseworker_id"] not in caseworker_ids:
+    for e in a6.effects:
+        if caseworker_ids is not None and e.caseworker_id not in caseworker_ids:
             continue
-        shr, se, lam = e.get("effect_shrunk"), e.get("se"), e.get("reliability")
+        shr, se, lam = e.effect_shrunk, e.se, e.reliability
         if shr is None or se is None or lam is None:
             continue
         post = se * math.sqrt(max(lam, 0.0))
-        small = e["n_citizens"] < MIN_CITIZENS
+        small = is_small(e.n_citizens)
         rows.append(
             {
-                "caseworker_id": e["caseworker_id"],
-                "n_citizens": e["n_citizens"],
+                "caseworker_id": e.caseworker_id,
+                "n_citizens": e.n_citizens,
                 "suppressed": small,
                 "value": None if small else shr,
                 "lo": None if small else shr - Z95 * post,
@@ -44,20 +45,20 @@ def caseworker_rows(a6: dict, caseworker_ids=None) -> list[dict]:
     return sorted(rows, key=lambda r: r["caseworker_id"])
 
 
-def team_rows(a6: dict, teams: dict[str, list[str]]) -> list[dict]:
+def team_rows(a6: A6Caseworkers, teams: dict[str, list[str]]) -> list[dict]:
     """Team means of the shrunken effects: ``teams`` maps a team name to its caseworker ids."""
-    by_id = {e["caseworker_id"]: e for e in a6.get("effects") or []}
+    by_id = {e.caseworker_id: e for e in a6.effects}
     out = []
     for name, members in teams.items():
         es = [
-            by_id[c]
-            for c in members
-            if c in by_id
-            and by_id[c].get("effect_shrunk") is not None
-            and by_id[c].get("se") is not None
-            and by_id[c].get("reliability") is not None
+            e
+            for e in (by_id.get(c) for c in members)
+            if e is not None
+            and e.effect_shrunk is not None
+            and e.se is not None
+            and e.reliability is not None
         ]
-        n_cit = sum(e["n_citizens"] for e in es)
+        n_cit = sum(e.n_citizens for e in es)
         row = {
             "team": name,
             "n_caseworkers": len(es),
@@ -65,12 +66,15 @@ def team_rows(a6: dict, teams: dict[str, list[str]]) -> list[dict]:
             "value": None,
             "lo": None,
             "hi": None,
-            "suppressed": len(es) < MIN_TEAM_CASEWORKERS or n_cit < MIN_CITIZENS,
+            "suppressed": len(es) < MIN_TEAM_CASEWORKERS or n_cit < MIN_CELL_CITIZENS,
         }
         if not row["suppressed"]:
             k = len(es)
-            mean = sum(e["effect_shrunk"] for e in es) / k
-            sd = math.sqrt(sum(e["se"] ** 2 * max(e["reliability"], 0.0) for e in es)) / k
+            mean = sum(float(e.effect_shrunk or 0.0) for e in es) / k
+            sd = (
+                math.sqrt(sum(float(e.se or 0.0) ** 2 * max(e.reliability or 0.0, 0.0) for e in es))
+                / k
+            )
             row.update(value=mean, lo=mean - Z95 * sd, hi=mean + Z95 * sd)
         out.append(row)
     return out

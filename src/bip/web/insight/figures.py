@@ -1,9 +1,10 @@
 """Dashboard figures of one jobcentre (optionally one team, one period) next to all jobcentres.
 
 Pure functions of an analysis panel (docs/panel.md). Every figure that rests on citizens
-carries ``n_citizens``; :func:`cell` marks it ``suppressed`` under 5 citizens (the reports'
-rule, ``bip.report.tables.MIN_CITIZENS``), and the page shows "< 5" instead of the value. A
-cell hidden only to protect such a cell (secondary suppression) also carries ``mark: "x"``.
+carries ``n_citizens`` (and a share of citizens with a characteristic the citizens with it);
+:func:`cell` marks it ``suppressed`` when :mod:`bip.disclosure` calls it small, and the page
+shows "< 5" instead of the value. A cell hidden only to protect such a cell (complementary
+suppression) also carries ``mark: "x"``.
 Progression by combination is A4's naive model (:mod:`bip.analysis.a4_combination_effects`,
 raw answer units, CR1 intervals by citizen) run on the subset - not re-estimated here.
 """
@@ -16,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis import a4_combination_effects
-from bip.instrument import ALL_COMBINATIONS
-from bip.report.tables import MIN_CITIZENS, complementary
+from bip.disclosure import complementary, is_small
+from bip.instrument import ALL_COMBINATIONS, CADENCE_WEEKS
+from bip.panel import JOB_OUTCOME
 
-CADENCE_WEEKS = 13
 QUARTER_DAYS = 91
-OUTCOME = "job_or_education_52w"
+OUTCOME = JOB_OUTCOME
 OVERDUE_LIST_MAX = 100
 # Panel columns the figures read (current.dashboard_panel keeps only these).
 PANEL_COLUMNS = (
@@ -43,15 +44,18 @@ PANEL_COLUMNS = (
 )
 
 
-def cell(value, n_citizens: int, **extra) -> dict:
-    """A figure with its citizen count; ``value`` withheld when fewer than 5 citizens."""
-    small = n_citizens < MIN_CITIZENS
+def cell(value, n_citizens: int, *, with_: int | None = None, **extra) -> dict:
+    """A figure with its citizen count; ``value`` withheld when :mod:`bip.disclosure` says so.
+
+    ``with_`` is, for a share, the number of citizens with the characteristic it counts.
+    """
+    small = is_small(n_citizens, with_=with_)
     out = {
         "value": None
         if small or value is None or (isinstance(value, float) and np.isnan(value))
         else float(value),
         "n_citizens": int(n_citizens),
-        "suppressed": bool(small and n_citizens > 0),
+        "suppressed": bool(small),
     }
     for k, v in extra.items():
         out[k] = None if small else v
@@ -133,9 +137,10 @@ def no_activity_last_quarter(p: pd.DataFrame, end: pd.Timestamp) -> dict:
         & (p["measured_on"] <= end)
         & p["combination"].notna()
     ]
-    share = float((q["combination"] == "0000").mean()) if len(q) else None
+    none = q["combination"] == "0000"
+    share = float(none.mean()) if len(q) else None
     return {
-        **cell(share, _ncit(q)),
+        **cell(share, _ncit(q), with_=_ncit(q[none.to_numpy()])),
         "n_measurements": int(len(q)),
         "from": (end - pd.Timedelta(days=QUARTER_DAYS - 1)).date(),
         "to": end.date(),
@@ -193,8 +198,8 @@ def caseworker_changes(p: pd.DataFrame) -> dict:
     with_change = int(rep.loc[ch, "citizen_id"].nunique())
     return {
         "changes": cell(float(ch.sum()), n),
-        "share_of_repeats": cell(float(ch.mean()) if len(ch) else None, n),
-        "share_citizens": cell(with_change / n if n else None, n),
+        "share_of_repeats": cell(float(ch.mean()) if len(ch) else None, n, with_=with_change),
+        "share_citizens": cell(with_change / n if n else None, n, with_=with_change),
     }
 
 
@@ -204,6 +209,10 @@ def outcomes(p: pd.DataFrame) -> dict | None:
         return None
     o = p[p[OUTCOME].notna()]
     y = o[OUTCOME].astype(float)
+
+    def with_job(part: pd.DataFrame) -> int:
+        return _ncit(part[part[OUTCOME].astype(float).to_numpy() > 0])
+
     by = []
     changes = o["n_cw_changes"].clip(upper=2)
     for k, label in ((0, "0"), (1, "1"), (2, "2+")):
@@ -212,12 +221,14 @@ def outcomes(p: pd.DataFrame) -> dict | None:
             {
                 "changes": label,
                 **cell(
-                    float(part[OUTCOME].astype(float).mean()) if len(part) else None, _ncit(part)
+                    float(part[OUTCOME].astype(float).mean()) if len(part) else None,
+                    _ncit(part),
+                    with_=with_job(part),
                 ),
             }
         )
     return {
-        "rate": cell(float(y.mean()), _ncit(o)),
+        "rate": cell(float(y.mean()), _ncit(o), with_=with_job(o)),
         "by_changes": by,
         "n_measurements": int(len(o)),
     }

@@ -1,10 +1,10 @@
 """``bip analyze`` started from the tool, as a background thread tracked by an AnalysisRun row.
 
-The run exports the database with the active register uploads (:func:`write_current_dataset`),
-runs :func:`bip.analysis.run.analyze_dataset`, renders the report
-(:func:`bip.report.render.render_report`, HTML and - when Chromium is there - PDF) and writes
-the analysis panel as exports. Everything is written into ``runs/<id>.tmp`` and renamed to
-``runs/<id>`` only when all of it worked, so a run is either complete or failed with its log.
+The run exports the database with the active register uploads (:func:`write_current_dataset`)
+and hands it to :func:`bip.pipeline.run`, which validates it, builds the panel once, runs the
+analyses and writes results, report (HTML and - when Chromium is there - PDF) and the panel
+exports in one pass. Everything is written into ``runs/<id>.tmp`` and renamed to ``runs/<id>``
+only when all of it worked, so a run is either complete or failed with its log.
 Progress is written to the row after every step; the page polls it by refreshing itself.
 One run at a time: a second start while one is queued or running is refused.
 """
@@ -12,7 +12,6 @@ One run at a time: a second start while one is queued or running is refused.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import socket
@@ -24,12 +23,13 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
+from bip.results import Results, load_results
 from bip.web.insight.models import AnalysisRun, RunStatus
 
-# Progress steps a run reports without registers (export, validation of the four operational
-# tables, panel, A1-A9, results, report, exports); each register table adds one validation step.
-# Only used to draw the progress bar.
-BASE_STEPS = 23
+# Progress steps a run reports with registers (export, validation of the four operational
+# tables, panel, A1-A9, results, report, two exports, the dataset zip); each register table adds
+# one validation step. Only used to draw the progress bar (measured: 32 with three registers).
+BASE_STEPS = 29
 
 
 def expected_steps(run: AnalysisRun) -> int:
@@ -37,12 +37,16 @@ def expected_steps(run: AnalysisRun) -> int:
 
 
 DEFAULT_EXPORT_FORMATS = ("csv", "dta")
+# Download name -> file in the run's folder (the layout of bip.pipeline.run's output).
 DOWNLOADS = {
-    "report.html": "report/report.html",
-    "report.pdf": "report/report.pdf",
+    "report.html": "results/report.html",
+    "report.pdf": "results/report.pdf",
     "results.json": "results/results.json",
     "tables.html": "results/tables.html",
-    **{f"panel.{f}": f"exports/panel.{f}" for f in ("csv", "dta", "sav", "xlsx", "parquet")},
+    "dataset.zip": "results/exports/dataset.zip",
+    **{
+        f"panel.{f}": f"results/exports/panel.{f}" for f in ("csv", "dta", "sav", "xlsx", "parquet")
+    },
 }
 
 _threads: dict[int, threading.Thread] = {}
@@ -121,12 +125,8 @@ def _thread_main(run_id: int) -> None:
 
 
 def execute(run_id: int) -> None:
-    """Do the run: dataset → analyze_dataset → report → exports; the row follows every step."""
-    from bip.analysis.run import analyze_dataset
-    from bip.dataset import open_dataset
-    from bip.panel import build_panel
-    from bip.report.export import write_frame
-    from bip.report.render import render_report
+    """Do the run: the tool's data as a dataset -> bip.pipeline.run; the row follows every step."""
+    from bip import pipeline
     from bip.web.insight.current import active_uploads, write_current_dataset
 
     run = AnalysisRun.objects.get(pk=run_id)
@@ -151,28 +151,21 @@ def execute(run_id: int) -> None:
         dataset = write_current_dataset(tmp / "dataset", "parquet")
         run.registers = ", ".join(u.table for u in uploads)[:300]
         run.save(update_fields=["registers"])
-        analyze_dataset(dataset, tmp / "results", lang=run.lang, progress=step)
-        results = json.loads((tmp / "results" / "results.json").read_text(encoding="utf-8"))
-        step("report")
-        written = render_report(
-            results,
-            tmp / "report",
-            lang=run.lang,
-            audience="analyst",
+        options = pipeline.RunOptions(
+            lang="en" if run.lang == "en" else "da",
             pdf=getattr(settings, "BIP_RUN_PDF", True),
+            panel_exports=tuple(
+                getattr(settings, "BIP_RUN_EXPORT_FORMATS", DEFAULT_EXPORT_FORMATS)
+            ),
+            dataset_zip=True,
         )
-        if "pdf" not in written:
-            log.append("PDF skipped: Chromium is not available; the HTML report is complete")
-        step("exports")
-        panel = build_panel(open_dataset(dataset))
-        (tmp / "exports").mkdir()
-        for fmt in getattr(settings, "BIP_RUN_EXPORT_FORMATS", DEFAULT_EXPORT_FORMATS):
-            write_frame(panel, tmp / "exports" / f"panel.{fmt}", fmt, run.lang, name="panel")
-        shutil.make_archive(str(tmp / "exports" / "dataset"), "zip", dataset)
+        done = pipeline.run(dataset, tmp / "results", options, progress=step)
+        if done.pdf_missing:
+            log.append(f"PDF skipped: {done.pdf_missing}; the HTML report is complete")
         shutil.rmtree(final, ignore_errors=True)
         tmp.rename(final)
-        run.fingerprint = results["meta"]["dataset_fingerprint"][:80]
-        run.n_measurements = results["dataset"]["measurements"]
+        run.fingerprint = done.results.meta.dataset_fingerprint[:80]
+        run.n_measurements = done.results.dataset.measurements
         run.status = RunStatus.DONE
         log.append("done")
     except Exception as exc:  # the run fails as a whole; its log says why
@@ -188,8 +181,6 @@ def execute(run_id: int) -> None:
 def download_path(run: AnalysisRun, name: str) -> Path | None:
     """The file behind a download name of a finished run, or None."""
     rel = DOWNLOADS.get(name)
-    if name == "dataset.zip":
-        rel = "exports/dataset.zip"
     if rel is None or run.status != RunStatus.DONE:
         return None
     p = run.folder / rel
@@ -198,12 +189,11 @@ def download_path(run: AnalysisRun, name: str) -> Path | None:
 
 def available(run: AnalysisRun) -> list[str]:
     """Download names present for a finished run."""
-    names = [*DOWNLOADS, "dataset.zip"]
-    return [n for n in names if download_path(run, n) is not None]
+    return [n for n in DOWNLOADS if download_path(run, n) is not None]
 
 
-def latest_results() -> tuple[AnalysisRun, dict] | None:
-    """The newest successful run and its results.json (None: no analysis yet)."""
+def latest_results() -> tuple[AnalysisRun, Results] | None:
+    """The newest successful run and its results (None: no analysis yet)."""
     run = AnalysisRun.objects.filter(status=RunStatus.DONE).first()
     if run is None:
         return None
@@ -212,5 +202,5 @@ def latest_results() -> tuple[AnalysisRun, dict] | None:
         return None
     key = (str(path), run.pk)
     if _results_cache.get("key") != key:  # a finished run's files never change: read once
-        _results_cache.update(key=key, results=json.loads(Path(path).read_text(encoding="utf-8")))
+        _results_cache.update(key=key, results=load_results(path))
     return run, _results_cache["results"]

@@ -160,17 +160,14 @@ class EffectivenessView(RoleView):
             "teams": [],
         }
         if latest:
-            a6 = latest[1].get("a6_caseworkers") or {}
-            ctx["status"] = a6.get("status")
-            ctx["beyond"] = a6.get("beyond") or {}
-            ctx["explanation"] = (
-                ctx["beyond"].get("explanation_da")
-                if get_language() == "da"
-                else ctx["beyond"].get("explanation_en")
-            )
+            a6 = latest[1].a6_caseworkers
+            ctx["status"] = a6.status
+            ctx["beyond"] = a6.beyond
+            if a6.beyond and a6.beyond.median_citizens_per_caseworker:
+                ctx["per_caseworker"] = round(a6.beyond.median_citizens_per_caseworker)
             # An estimated spread of 0 makes every shrunken effect 0 with a zero-width interval:
             # that says "not distinguishable from chance", not "exactly equal", so say it in words.
-            ctx["no_spread"] = a6.get("status") == "ok" and ctx["beyond"].get("true_effect_sd") == 0
+            ctx["no_spread"] = a6.status == "ok" and a6.beyond and a6.beyond.true_effect_sd == 0
             ids = set(
                 Caseworker.objects.filter(jobcenter=jc).values_list("caseworker_id", flat=True)
             )

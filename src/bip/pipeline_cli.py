@@ -1,4 +1,4 @@
-"""`bip analyze DATASET --out DIR`: results.json and a tables page from a dataset."""
+"""`bip analyze DATASET --out DIR`: a whole run of :mod:`bip.pipeline` from the command line."""
 
 from __future__ import annotations
 
@@ -45,25 +45,22 @@ def analyze(
     quiet: bool,
 ) -> None:
     """Validate DATASET, build the panel, run the analyses and write OUT (all or nothing)."""
-    from bip.analysis.run import analyze_dataset
+    from bip import pipeline
 
     start = time.monotonic()
 
     def step(text: str) -> None:
-        if not quiet:
+        if not quiet or text.startswith("warning: "):
             click.echo(f"[{time.monotonic() - start:6.1f}s] {text}", err=True)
 
+    options = pipeline.RunOptions(
+        lang="en" if lang == "en" else "da",
+        anonymise_jobcenters=anonymise_jobcenters,
+        report=not no_report,
+        pdf=not no_pdf,
+    )
     try:
-        analyze_dataset(
-            dataset,
-            out,
-            anonymise_jobcenters=anonymise_jobcenters,
-            lang=lang,
-            overwrite=force,
-            progress=step,
-            report=not no_report,
-            pdf=not no_pdf,
-        )
+        done = pipeline.run(dataset, out, options, overwrite=force, progress=step)
     except DatasetError as exc:
         echo_report(exc.report, 200)
         raise click.ClickException(
@@ -71,5 +68,10 @@ def analyze(
         ) from None
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
-    written = ", ".join(p.name for p in sorted(out.iterdir()))
-    click.echo(f"wrote {out}: {written}", err=True)
+    warned = f", {len(done.warnings)} validation warnings (above)" if done.warnings else ""
+    click.echo(f"wrote {out}: {', '.join(done.files)}{warned}", err=True)
+    if done.pdf_missing:
+        raise click.ClickException(
+            f"no PDF written: {done.pdf_missing}. Everything else is in {out}; "
+            "run again, or pass --no-pdf for HTML only"
+        )

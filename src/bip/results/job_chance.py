@@ -1,0 +1,147 @@
+"""A5 Indicators and job chance (000, 001, 002): result models."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from bip.results.base import (
+    CaseworkerItem,
+    CitizenItem,
+    Count,
+    Estimated,
+    Indicator,
+    Num,
+    Record,
+    Share,
+)
+
+Level = Literal[1, 2, 3, 4, 5]
+PsychGroup = Literal["none", "light", "severe"]
+
+
+class LevelRate(Record):
+    """Outcome rates of the measurements with one answer level of an indicator."""
+
+    level: Level
+    n: Count
+    n_citizens: Count
+    job_or_education_52w: Share
+    n_job_or_education_52w: Count = Field(description="measurements with a known outcome")
+    job_13w: Share
+    n_job_13w: Count
+
+
+class JobTerm(Record):
+    """One term (level or progression of an indicator) of the job model."""
+
+    item: Indicator
+    term: Literal["level", "progression"]
+    coef: Num
+    se: Num
+    t: Num
+    p_value: Num
+    ci_low: Num
+    ci_high: Num
+    std_coef: Num = Field(description="coefficient x SD of the regressor")
+    n: Count
+    rank: int = Field(description="by t statistic, largest positive first")
+
+
+class JobModel(Estimated):
+    """Linear probability model of job or education within 52 weeks on every indicator's level
+    and progression plus background, over repeat measurements, CR1 by citizen."""
+
+    n_measurements: Count
+    n_citizens: Count
+    r2: Num = None
+    terms: tuple[JobTerm, ...] = ()
+    n_background_controls: Count | None = None
+
+
+class LevelShare(Record):
+    """Share of answers at one level of B8 (citizen) or S12 (caseworker)."""
+
+    level: Level
+    share: Share
+    n: Count
+    n_citizens: Count
+
+
+class BeliefDistributions(Record):
+    B8: tuple[LevelShare, ...]
+    S12: tuple[LevelShare, ...]
+
+
+class SearchShares(Record):
+    """B10: job search status shares among answers with a status; channels may be several."""
+
+    n: Count
+    n_citizens: Count
+    searching: Share
+    not_searching: Share
+    no_answer: Share
+    newspapers: Share
+    internet: Share
+    unsolicited: Share
+    network: Share
+    internship: Share
+    temp_agency: Share
+
+
+class SearchByBand(SearchShares):
+    band: Literal["<2.5", "2.5-3.5", ">3.5"] = Field(
+        description="mean of the answered B1-B9 of the measurement"
+    )
+
+
+class SearchByPsych(SearchShares):
+    group: PsychGroup = Field(
+        description="psychiatric diagnosis in the 3 years before the first measurement: "
+        "severe (F00-F09, F20-F29, F60-F89) wins over light"
+    )
+
+
+class JobSearch(Record):
+    """Job search (B10) of measurements with a citizen part."""
+
+    overall: SearchShares
+    by_mean_citizen_score: tuple[SearchByBand, ...]
+    by_psych_group: tuple[SearchByPsych, ...]
+
+
+class MeanAnswer(Record):
+    mean: Num
+    n: Count
+
+
+class CitizenAnswersByGroup(Record):
+    group: PsychGroup
+    n: Count
+    n_citizens: Count
+    means: dict[CitizenItem, MeanAnswer]
+
+
+class CaseworkerAnswersByGroup(Record):
+    group: PsychGroup
+    n: Count
+    n_citizens: Count
+    means: dict[CaseworkerItem, MeanAnswer]
+
+
+class AnswersByMentalHealth(Record):
+    """Mean answers by psychiatric diagnosis group (000 Figur 2-3)."""
+
+    citizen: tuple[CitizenAnswersByGroup, ...]
+    caseworker: tuple[CaseworkerAnswersByGroup, ...]
+
+
+class A5JobChance(Record):
+    """A5: outcome rates by answer level, the job model, beliefs, job search."""
+
+    rates_by_level: dict[Indicator, tuple[LevelRate, ...]]
+    job_model: JobModel
+    belief_distributions: BeliefDistributions
+    job_search: JobSearch
+    answers_by_mental_health: AnswersByMentalHealth
