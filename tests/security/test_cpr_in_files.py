@@ -115,6 +115,22 @@ def test_extra_column_of_any_name_is_refused_with_line_and_column(example):
     assert not _leaks(r.output)
 
 
+def test_cpr_as_a_column_name_is_refused_and_not_repeated(example, tmp_path, monkeypatch):
+    """A header cell is a cell: a transposed file must not put CPR numbers in column names."""
+    _add_column(example / "persons.csv", CPRS[1], ["x"])
+    report = validate_dataset(example)
+    assert [(e.file, e.line, e.column) for e in report.errors] == [
+        ("persons.csv", 1, "<CPR number>")
+    ]
+    assert not _leaks("\n".join(str(p) for p in report.problems))
+    monkeypatch.setenv("BIP_HMAC_KEY", KEY)
+    src = tmp_path / "in.csv"
+    src.write_text(f"cpr,{_digits(CPRS[0])}\n{CPRS[2]},1\n")
+    r = CliRunner().invoke(main, ["pseudonymise", str(src), str(tmp_path / "out.csv")])
+    assert r.exit_code == 1 and "in.csv, line 1, column <CPR number>" in r.output
+    assert not (tmp_path / "out.csv").exists() and not _leaks(r.output)
+
+
 def test_cpr_inside_free_text_and_ids_is_refused(example):
     jc = pd.read_csv(example / "jobcenters.csv", dtype=str)
     jc.loc[1, "name"] = f"Horsens (kontakt {CPRS[1]})"

@@ -199,6 +199,19 @@ def test_a_neutralised_value_reads_back_as_text_not_formula(world, tmp_path):
     assert Jobcenter.objects.get(jobcenter_id="JCA").name == PAYLOADS[5]
 
 
+def test_errors_csv_neutralises_names_from_the_files(example, tmp_path):
+    """File and column names in ``--errors-csv`` come from the files checked."""
+    _edit(example / "jobcenters.csv", 2, "name", "ok")
+    df = pd.read_csv(example / "persons.csv", dtype=str, keep_default_na=False)
+    df[PAYLOADS[5]] = "x"
+    df.to_csv(example / "persons.csv", index=False)
+    out = tmp_path / "problems.csv"
+    CliRunner().invoke(main, ["dataset", "validate", str(example), "--errors-csv", str(out)])
+    cells = _cells(out.read_text(encoding="utf-8"))
+    assert "'" + PAYLOADS[5] in cells
+    _assert_safe(cells)
+
+
 def test_one_value_check_for_forms_is_the_validators_rule():
     from bip.dataset.validate import check_value
 

@@ -87,16 +87,17 @@ every problem; `bip dataset convert DIR --to parquet|csv OUT` rewrites it in the
   from the 7th digit, as under *Pseudonymisation*), alone or inside text (as a run of digits
   not touching a letter or another digit, so a hex pseudonym never matches), or a whole cell
   of 9 digits (a CPR number stored as an integer loses the leading zero of days 01–09), and in
-  Parquet integer or float columns whole numbers of 9 or 10 digits. The same rule refuses
+  Parquet integer or float columns whole numbers of 9 or 10 digits; a column name of an
+  unknown column is checked as a cell (line 1, shown as `<CPR number>`). The same rule refuses
   such files in `bip pseudonymise` (columns other than the CPR column), `bip import-db` and
   the web tool's register upload: nothing is written or stored.
 - **No formulas.** An `id` or `text` value may not start with one of
   {_start}
   (unless it is a plain number such as `-1.5`): a spreadsheet opening a CSV file would run it
   as a formula. Codes (`icd10`, `atc`) must have the shape of a code. Every CSV or Excel file
-  BIP writes (`bip export-db`, `bip export`, `bip dataset convert`, the analyst's and a run's
-  downloads) puts an apostrophe before any text cell that starts so; a valid dataset holds
-  none, so BIP reads its own dataset files back exactly as written. (A value that entered the
+  BIP writes (`bip export-db`, `bip export`, `bip dataset convert`, `--errors-csv`, the
+  analyst's and a run's downloads) puts an apostrophe before any text cell that starts so; a
+  valid dataset holds none, so BIP reads its own dataset files back exactly as written. (A value that entered the
   web tool's database another way, e.g. through a form, is exported with the apostrophe and
   read back with it: visibly text.) Numbers, negative ones included, are written and read as
   numbers.

@@ -16,7 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bip.dataset.cprscan import report_cpr
+from bip.dataset.cprscan import REASON as CPR_REASON
+from bip.dataset.cprscan import mask_cpr, report_cpr, text_has_cpr
 from bip.dataset.files import MalformedFile, TableFile, batches, header
 from bip.dataset.problems import Report
 from bip.dataset.pseudonym import Pseudonymiser
@@ -89,6 +90,10 @@ def pseudonymise_file(
     if dupes:
         report.error(label, 1, dupes[0], "column appears twice in the header")
         return PseudonymiseResult(report)
+    in_header = [n for n in names if n != cpr_column and text_has_cpr(n)]
+    if in_header:  # the header is written out as it is
+        report.error(label, 1, mask_cpr(in_header[0]), CPR_REASON)
+        return PseudonymiseResult(report)
     pos = names.index(cpr_column)
     hasher = Pseudonymiser(key)
     invalid = 0
@@ -108,7 +113,7 @@ def pseudonymise_file(
                     # CPR numbers left in other columns would pass into the output unhashed.
                     for j, name in enumerate(names):
                         if j != pos:
-                            report_cpr(label, batch.column(j), lines, name, report)
+                            report_cpr(label, batch.column(j), lines, mask_cpr(name), report)
                     if report.n_errors > other_errors + invalid or (invalid and not drop_invalid):
                         continue  # keep scanning to report every problem, write nothing
                     cols = list(batch.columns)

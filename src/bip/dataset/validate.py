@@ -11,7 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bip.dataset.cprscan import mask_cpr, report_cpr
+from bip.dataset.cprscan import REASON as CPR_REASON
+from bip.dataset.cprscan import mask_cpr, report_cpr, text_has_cpr
 from bip.dataset.files import MalformedFile, TableFile, batches, header, locate
 from bip.dataset.parse import Parser
 from bip.dataset.problems import Report
@@ -51,7 +52,7 @@ def scan(
     try:
         for lines, raw in batches(tf, names, report):
             for i, n in extra:
-                report_cpr(tf.label, raw.column(i), lines, n or f"#{i + 1}", report)
+                report_cpr(tf.label, raw.column(i), lines, mask_cpr(n) or f"#{i + 1}", report)
             arrays = [parser.column(c, raw.column(c.name), lines) for c in table.columns]
             yield lines, pa.RecordBatch.from_arrays(arrays, schema=table.arrow_schema)
     except MalformedFile as exc:
@@ -73,7 +74,10 @@ def _check_header(tf: TableFile, table: Table, names: list[str], report: Report)
             report.error(tf.label, 1, c.name, "missing required column")
             ok = False
     for n in names:
-        if n not in table.column_names and n not in ("",):
+        if n not in table.column_names and text_has_cpr(n):  # a header is a cell too
+            report.error(tf.label, 1, mask_cpr(n), CPR_REASON)
+            ok = False
+        elif n not in table.column_names and n not in ("",):
             report.warning(tf.label, 1, n, "unknown column; ignored")
     return ok
 
