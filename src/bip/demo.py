@@ -23,7 +23,11 @@ import click
     help="Folder for the demo dataset, results, report and web database.",
 )
 @click.option(
-    "--scale", type=float, default=1.0, show_default=True, help="Cohort size (1 ≈ the BIP study)."
+    "--scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Cohort size (1 ≈ the BIP study).",
 )
 @click.option(
     "--seed", type=int, default=1, show_default=True, help="Seed of the synthetic cohort."
@@ -39,7 +43,7 @@ import click
 @click.option(
     "--serve/--no-serve", default=True, show_default=True, help="Start the web tool at the end."
 )
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def demo(
     out: Path, scale: float, seed: int, lang: str, fresh: bool, serve: bool, port: int
 ) -> None:

@@ -1,4 +1,4 @@
-"""The whole web test suite again on PostgreSQL (127.0.0.1:5432, database `test`).
+"""The whole web test suite, and the security tests, again on PostgreSQL (127.0.0.1:5432).
 
 Runs in a subprocess because Django picks its database once per process. Skips visibly when
 PostgreSQL is unreachable, except in CI (CI=true) where it fails (see conftest.postgres_url).
@@ -24,6 +24,7 @@ def test_web_suite_on_postgres(postgres_url):
         "-m",
         "pytest",
         str(HERE),
+        str(HERE.parent / "security"),
         "-q",
         "-p",
         "no:cacheprovider",

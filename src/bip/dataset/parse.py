@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bip.dataset import cprscan, spreadsheet
 from bip.dataset.problems import Report
 from bip.dataset.schema import Column
 
@@ -31,7 +32,8 @@ def _week53_years() -> pa.Array:
 
 
 def _fmt(v) -> str:
-    s = str(v)
+    """A cell's value as shown in a problem: CPR-looking parts masked, long text cut."""
+    s = cprscan.mask_cpr(str(v))
     return s if len(s) <= 40 else s[:37] + "..."
 
 
@@ -113,6 +115,13 @@ class Parser:
         blank = pc.fill_null(_blank(values), False)
         drop = blank  # values that become null in the output
         present = pc.invert(blank)
+        # A raw CPR number is reported as such, and by no other check (whose reason would
+        # quote the value); the cell becomes null.
+        cpr = pa.array(cprscan.cpr_mask(values))
+        if pc.any(cpr).as_py():
+            self._report_rows(rows_of(cpr), shown, lines, col.name, lambda v: cprscan.REASON)
+            drop = pc.or_(drop, cpr)
+            present = pc.and_(present, pc.invert(cpr))
 
         def flag(mask_v: pa.Array, reason, null_out: bool) -> None:
             nonlocal drop
@@ -129,6 +138,30 @@ class Parser:
             lambda v: "line break inside a cell (not allowed in format v1)",
             True,
         )
+        limit = col.max_chars
+        if limit is not None:
+            flag(
+                pc.greater(pc.utf8_length(values), limit),
+                lambda v: f"too long: {len(v)} characters (at most {limit})",
+                True,
+            )
+        if col.pattern is not None:
+            what = col.pattern_doc
+            flag(
+                pc.invert(pc.match_substring_regex(values, col.pattern)),
+                lambda v: f"'{_fmt(v)}' is not {what}",
+                True,
+            )
+        elif col.kind in ("id", "text"):
+            # A spreadsheet would run such a value as a formula when it opens a CSV export.
+            flag(
+                spreadsheet.formula_like_mask(values),
+                lambda v: (
+                    f"'{_fmt(v)}' starts with {v[0]!r}, which a spreadsheet reads as "
+                    "a formula (not allowed in ids and text)"
+                ),
+                True,
+            )
         if col.kind in ("week", "month"):
             ok = pc.match_substring_regex(values, _WEEK_RE if col.kind == "week" else _MONTH_RE)
             if col.kind == "week":

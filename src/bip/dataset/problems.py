@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bip.dataset.spreadsheet import neutralise
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -74,7 +76,11 @@ class Report:
         return self.n_errors + self.n_warnings - len(self.problems)
 
     def write_csv(self, path: Path) -> None:
-        """All kept problems as CSV (severity, file, line, column, reason)."""
+        """All kept problems as CSV (severity, file, line, column, reason).
+
+        File and column names come from the files checked: like every CSV cell BIP writes for
+        people, they pass through :func:`bip.dataset.spreadsheet.neutralise`.
+        """
         with open(path, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["severity", "file", "line", "column", "reason"])
@@ -82,10 +88,10 @@ class Report:
                 w.writerow(
                     [
                         p.severity,
-                        p.file,
+                        neutralise(p.file),
                         p.line if p.line is not None else "",
-                        p.column or "",
-                        p.reason,
+                        neutralise(p.column or ""),
+                        neutralise(p.reason),
                     ]
                 )
 

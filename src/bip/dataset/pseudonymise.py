@@ -2,7 +2,9 @@
 
 Streams batch by batch; each distinct CPR number is validated and hashed once. Every invalid
 CPR number is reported with file, line and column (never with the number itself). By default
-nothing is written if any is invalid; with ``drop_invalid`` the valid rows are written.
+nothing is written if any is invalid; with ``drop_invalid`` the valid rows are written. A
+CPR-looking value in any other column (:mod:`bip.dataset.cprscan`) is an error too: nothing
+is written, whatever ``drop_invalid`` says.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bip.dataset.cprscan import REASON as CPR_REASON
+from bip.dataset.cprscan import mask_cpr, report_cpr, text_has_cpr
 from bip.dataset.files import MalformedFile, TableFile, batches, header
 from bip.dataset.problems import Report
 from bip.dataset.pseudonym import Pseudonymiser
@@ -86,6 +90,10 @@ def pseudonymise_file(
     if dupes:
         report.error(label, 1, dupes[0], "column appears twice in the header")
         return PseudonymiseResult(report)
+    in_header = [n for n in names if n != cpr_column and text_has_cpr(n)]
+    if in_header:  # the header is written out as it is
+        report.error(label, 1, mask_cpr(in_header[0]), CPR_REASON)
+        return PseudonymiseResult(report)
     pos = names.index(cpr_column)
     hasher = Pseudonymiser(key)
     invalid = 0
@@ -102,6 +110,10 @@ def pseudonymise_file(
                         reasons = [hasher(v)[1] for v in cpr.filter(pa.array(bad)).to_pylist()]
                         for line, reason in zip(lines[bad], reasons, strict=True):
                             report.error(label, int(line), cpr_column, reason)
+                    # CPR numbers left in other columns would pass into the output unhashed.
+                    for j, name in enumerate(names):
+                        if j != pos:
+                            report_cpr(label, batch.column(j), lines, mask_cpr(name), report)
                     if report.n_errors > other_errors + invalid or (invalid and not drop_invalid):
                         continue  # keep scanning to report every problem, write nothing
                     cols = list(batch.columns)

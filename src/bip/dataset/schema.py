@@ -32,6 +32,16 @@ ORIGINS: tuple[str, ...] = (
 )
 EDUCATIONS: tuple[str, ...] = ("unskilled", "skilled", "higher")
 
+# Longest id and name the tool's database holds (its CharField max_length): the validator
+# enforces the same limits, so a dataset that validates imports on SQLite and PostgreSQL alike.
+ID_MAX_LENGTH = 64
+NAME_MAX_LENGTH = 200
+# Codes, as the register analyses read them (upper-cased, blanks and dots ignored): an ICD-10
+# code is a letter, two digits and an optional subdivision, after an optional Danish SKS "D";
+# an ATC code is a letter and two digits, then optionally a letter, a letter and two digits.
+ICD10_PATTERN = r"^\s*[A-Za-z]{1,2}[0-9]{2}[0-9A-Za-z. ]{0,8}\s*$"
+ATC_PATTERN = r"^\s*[A-Za-z][0-9]{2}( ?[A-Za-z]( ?[A-Za-z]( ?[0-9]{2})?)?)?\s*$"
+
 # kind -> canonical Arrow type. Small integer widths keep a 2.7-million-row measurements
 # table (about 60 columns) near 200 MB in memory.
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -61,10 +71,20 @@ class Column:
     hi: float | None = None
     ref: str | None = None  # table whose key this column must name
     doc: str = ""
+    max_length: int | None = None  # characters; ids default to ID_MAX_LENGTH
+    pattern: str | None = None  # regular expression every value must match
+    pattern_doc: str = ""  # what the pattern asks for, in words ("an ICD-10 code")
 
     @property
     def arrow_type(self) -> pa.DataType:
         return ARROW_TYPES[self.kind]
+
+    @property
+    def max_chars(self) -> int | None:
+        """The longest value allowed, in characters (None: no limit)."""
+        if self.max_length is not None:
+            return self.max_length
+        return ID_MAX_LENGTH if self.kind == "id" else None
 
 
 @dataclass(frozen=True)
@@ -128,7 +148,7 @@ TABLES: dict[str, Table] = {
             "jobcenters",
             (
                 Column("jobcenter_id", "id", required=True, doc="jobcentre id"),
-                Column("name", "text", doc="jobcentre name"),
+                Column("name", "text", doc="jobcentre name", max_length=NAME_MAX_LENGTH),
             ),
             key=("jobcenter_id",),
             register=False,
@@ -261,6 +281,8 @@ TABLES: dict[str, Table] = {
                     "text",
                     required=True,
                     doc="ICD-10 code, with or without leading D and dot",
+                    pattern=ICD10_PATTERN,
+                    pattern_doc="an ICD-10 code such as DF321, F32.1 or M54",
                 ),
             ),
             key=(),
@@ -280,7 +302,14 @@ TABLES: dict[str, Table] = {
                 Column(
                     "dispensed_on", "date", required=True, doc="date the prescription was dispensed"
                 ),
-                Column("atc", "text", required=True, doc="ATC code, e.g. N06AB04"),
+                Column(
+                    "atc",
+                    "text",
+                    required=True,
+                    doc="ATC code, e.g. N06AB04",
+                    pattern=ATC_PATTERN,
+                    pattern_doc="an ATC code such as N06AB04 or N06A",
+                ),
             ),
             key=(),
             register=True,

@@ -11,6 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bip.dataset.cprscan import REASON as CPR_REASON
+from bip.dataset.cprscan import mask_cpr, report_cpr, text_has_cpr
 from bip.dataset.files import MalformedFile, TableFile, batches, header, locate
 from bip.dataset.parse import Parser
 from bip.dataset.problems import Report
@@ -44,8 +46,13 @@ def scan(
             broken.add(tf.table)
         return
     parser = Parser(tf.label, report, refs)
+    # Columns the format does not know are not read, but they are stored with the file and
+    # handed on: a raw CPR number in any of them refuses the file.
+    extra = [(i, n) for i, n in enumerate(names) if n not in table.column_names]
     try:
         for lines, raw in batches(tf, names, report):
+            for i, n in extra:
+                report_cpr(tf.label, raw.column(i), lines, mask_cpr(n) or f"#{i + 1}", report)
             arrays = [parser.column(c, raw.column(c.name), lines) for c in table.columns]
             yield lines, pa.RecordBatch.from_arrays(arrays, schema=table.arrow_schema)
     except MalformedFile as exc:
@@ -67,7 +74,10 @@ def _check_header(tf: TableFile, table: Table, names: list[str], report: Report)
             report.error(tf.label, 1, c.name, "missing required column")
             ok = False
     for n in names:
-        if n not in table.column_names and n not in ("",):
+        if n not in table.column_names and text_has_cpr(n):  # a header is a cell too
+            report.error(tf.label, 1, mask_cpr(n), CPR_REASON)
+            ok = False
+        elif n not in table.column_names and n not in ("",):
             report.warning(tf.label, 1, n, "unknown column; ignored")
     return ok
 
@@ -203,7 +213,7 @@ class _KeyChecker:
     def _report(self, tf: TableFile, key: tuple[str, ...], rows, report: Report) -> None:
         what = "id" if len(key) == 1 else "key (" + ", ".join(key) + ")"
         for line, first, *vals in rows:
-            shown = ", ".join(str(v) for v in vals)
+            shown = mask_cpr(", ".join(str(v) for v in vals))
             report.error(
                 tf.label, line, key[-1], f"duplicate {what} '{shown}' (first on line {first})"
             )
@@ -278,3 +288,17 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
     finally:
         keys.close()
     return report
+
+
+def check_value(table: str, column: str, value: str) -> str | None:
+    """Why ``value`` may not stand in ``table.column`` by the format's rules, or None if it may.
+
+    The validator's own reason (a raw CPR number, a formula-like start, too long, not a code,
+    not an allowed value...), for forms that take one value at a time, so that what a form
+    accepts is what an import accepts. References to other tables are not checked.
+    """
+    report = Report()
+    Parser(f"{table}.csv", report).column(
+        TABLES[table].column(column), pa.array([value], pa.string()), np.array([2])
+    )
+    return report.errors[0].reason if report.errors else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
@@ -15,6 +16,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bip.dataset.schema import TABLES, Table
+from bip.dataset.spreadsheet import neutralise_table
 
 TableData = pd.DataFrame | pa.Table | pa.RecordBatch
 
@@ -66,12 +68,21 @@ class TableWriter:
         self.close()
 
 
+def make_parent(out: Path) -> None:
+    """Create the folder ``out`` goes into. A file in the way is NotADirectoryError (naming
+    it), not the FileExistsError that callers take to mean ``out`` itself exists."""
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+
+
 def _staging(out: Path, overwrite: bool, what: str) -> tuple[Path, Path]:
     """``out`` checked (exists and no overwrite → error) and a hidden temporary path beside it."""
     out = Path(out)
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} exists; choose another {what} or allow overwriting")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(out)
     return out, out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
 
 
@@ -107,12 +118,17 @@ def atomic_file(out: Path, overwrite: bool = False):
 
 
 class FileWriter:
-    """Streams batches of any fixed schema into one CSV or Parquet file."""
+    """Streams batches of any fixed schema into one CSV or Parquet file.
+
+    CSV text cells pass through :func:`bip.dataset.spreadsheet.neutralise` (a spreadsheet
+    opening the file must not run a cell as a formula); Parquet is written as it is.
+    """
 
     def __init__(self, path: Path, schema: pa.Schema, fmt: str):
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
         self.schema = schema
+        self.fmt = fmt
         if fmt == "parquet":
             self._w = pq.ParquetWriter(path, schema, compression="zstd")
         else:
@@ -125,6 +141,8 @@ class FileWriter:
         self.rows += batch.num_rows
         if isinstance(batch, pa.RecordBatch):
             batch = pa.Table.from_batches([batch])
+        if self.fmt == "csv":
+            batch = neutralise_table(batch)
         self._w.write_table(batch)
 
     def close(self) -> None:

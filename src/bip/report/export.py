@@ -9,7 +9,9 @@ Stata and SPSS files carry variable labels (Danish or English) and value labels 
 columns (scales 1–5, 0/1 flags); Excel gets a ``labels`` sheet. Numbers round-trip: reading
 a ``.dta``/``.sav`` back gives the same values; dates stay dates. Everything is written
 beside the target and renamed into place, so a failed export leaves nothing half-written.
-Exports hold only pseudonymous ids: the dataset format has no CPR column.
+Exports hold only pseudonymous ids: the dataset format has no CPR column. Text cells of CSV
+and Excel files pass through :func:`bip.dataset.spreadsheet.neutralise`: text a spreadsheet
+would run as a formula gets an apostrophe in front (numbers, also negative ones, stay numbers).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import pandas as pd
 
 from bip.dataset import open_dataset
 from bip.dataset.schema import TABLES
-from bip.dataset.write import atomic_dir
+from bip.dataset.spreadsheet import neutralise, neutralise_frame
+from bip.dataset.write import atomic_dir, make_parent
 from bip.report.labels import STATA_LABEL_MAX, value_labels, variable_label
 
 FORMATS = ("csv", "parquet", "dta", "sav", "xlsx")
@@ -83,7 +86,7 @@ def _vlabels(df: pd.DataFrame, lang: str) -> dict[str, dict[int, str]]:
 
 
 def _atomic_file(out: Path, write: Callable[[Path], None]) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(out)
     tmp = out.parent / f".{out.stem}.tmp-{uuid.uuid4().hex[:8]}{out.suffix}"
     try:
         write(tmp)
@@ -99,7 +102,8 @@ def write_frame(
     """Write one frame as ``fmt`` to the file ``out`` (atomically) with labels where supported."""
     out = Path(out)
     if fmt == "csv":
-        return _atomic_file(out, lambda p: df.to_csv(p, index=False, date_format="%Y-%m-%d"))
+        safe = neutralise_frame(df)
+        return _atomic_file(out, lambda p: safe.to_csv(p, index=False, date_format="%Y-%m-%d"))
     if fmt == "parquet":
         return _atomic_file(out, lambda p: df.to_parquet(p, index=False))
     if fmt == "xlsx":
@@ -151,7 +155,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], out: Path, lang: str = "da")
             chunks = max(1, -(-len(df) // EXCEL_MAX_ROWS))
             for k in range(chunks):
                 ws = wb.create_sheet(name if k == 0 else f"{name}_{k + 1}"[:31])
-                ws.append(list(df.columns))
+                ws.append([neutralise(str(c)) for c in df.columns])
                 part = df.iloc[k * EXCEL_MAX_ROWS : (k + 1) * EXCEL_MAX_ROWS]
                 cols = []
                 for c in df.columns:
@@ -167,7 +171,10 @@ def write_workbook(frames: dict[str, pd.DataFrame], out: Path, lang: str = "da")
                             [None if np.isnan(x) else (int(x) if is_int else float(x)) for x in arr]
                         )
                     else:
-                        cols.append([None if pd.isna(x) else str(x) for x in s.astype("object")])
+                        # openpyxl writes text starting with "=" as a formula: neutralise
+                        cols.append(
+                            [None if pd.isna(x) else neutralise(str(x)) for x in s.astype("object")]
+                        )
                 for row in zip(*cols, strict=True):
                     ws.append(list(row))
             for c in df.columns:
@@ -183,7 +190,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], out: Path, lang: str = "da")
         ws = wb.create_sheet("labels")
         ws.append(["table", "variable", "label", "values"])
         for r in label_rows:
-            ws.append(r)
+            ws.append([neutralise(v) for v in r])
         wb.save(p)
 
     return _atomic_file(Path(out), w)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -13,6 +16,19 @@ def _data_dir(data_dir: Path | None) -> Path:
     path = (data_dir or Path(os.environ.get("BIP_DATA_DIR", "bip-data"))).resolve()
     os.environ["BIP_DATA_DIR"] = str(path)
     return path
+
+
+def _database_only() -> None:
+    """Set Django up for database work from the command line (``export-db``, ``import-db``).
+
+    These commands serve no page and sign nothing, so they need no web secret: without
+    ``BIP_SECRET_KEY`` this process gets a random one, used by nothing and gone when it ends.
+    """
+    from bip.web import bootstrap
+
+    os.environ.setdefault("BIP_SECRET_KEY", secrets.token_urlsafe(50))
+    bootstrap.setup()
+    bootstrap.migrate()
 
 
 _DATA_DIR = click.option(
@@ -25,7 +41,7 @@ _DATA_DIR = click.option(
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers",
     default=None,
@@ -107,17 +123,17 @@ def serve(
 def export_db_cmd(out: Path, fmt: str, overwrite: bool, data_dir: Path | None) -> None:
     """Write the tool's database (DATABASE_URL) as a format-v1 dataset folder OUT."""
     from bip.dataset import validate_dataset
-    from bip.web import bootstrap
 
     _data_dir(data_dir)
-    bootstrap.setup()
-    bootstrap.migrate()  # a new, empty database exports as an empty (valid) dataset
+    _database_only()  # a new, empty database exports as an empty (valid) dataset
     from bip.web.exchange import export_db
 
     try:
         export_db(out, fmt, overwrite=overwrite)
     except FileExistsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     report = validate_dataset(out)
     click.echo(f"wrote {out} ({fmt}); {report.summary()}")
     if not report.ok:
@@ -125,26 +141,43 @@ def export_db_cmd(out: Path, fmt: str, overwrite: bool, data_dir: Path | None) -
 
 
 @click.command("import-db")
-@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("dataset", type=click.Path(exists=True, path_type=Path))
 @_DATA_DIR
 def import_db_cmd(dataset: Path, data_dir: Path | None) -> None:
-    """Load DATASET into the tool's database, all or nothing (creates/migrates the database)."""
+    """Load DATASET (a folder, or a zip of one) into the tool's database, all or nothing.
+
+    Creates or migrates the database first."""
     from bip.dataset import DatasetError
-    from bip.web import bootstrap
+    from bip.dataset.archive import ZipRejected, extract_dataset_zip
 
     _data_dir(data_dir)
-    bootstrap.setup()
-    bootstrap.migrate()
-    from bip.web.exchange import ImportConflict, import_db
-
+    tmp = None
+    folder = dataset
+    if dataset.is_file():
+        tmp = Path(tempfile.mkdtemp(prefix="bip-import-"))
+        try:
+            folder = extract_dataset_zip(dataset, tmp / "dataset", label=dataset.name)
+        except ZipRejected as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise click.ClickException(f"{exc}; nothing was imported") from None
     try:
-        counts = import_db(dataset, show_progress=True)
-    except DatasetError as exc:
-        for p in exc.report.errors[:50]:
-            click.echo(str(p), err=True)
-        raise click.ClickException(
-            f"{dataset} is not a valid dataset; nothing was imported"
-        ) from exc
-    except ImportConflict as exc:
-        raise click.ClickException(f"{exc}; nothing was imported") from exc
+        _database_only()
+        from bip.web.exchange import ImportConflict, import_db
+
+        try:
+            counts = import_db(folder, show_progress=True)
+        except DatasetError as exc:
+            for p in exc.report.errors[:50]:
+                click.echo(str(p), err=True)
+            more = exc.report.n_errors - min(50, len(exc.report.errors))
+            if more > 0:
+                click.echo(f"... and {more} more error(s)", err=True)
+            raise click.ClickException(
+                f"{dataset} is not a valid dataset; nothing was imported"
+            ) from None
+        except ImportConflict as exc:
+            raise click.ClickException(f"{exc}; nothing was imported") from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     click.echo("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
+from bip.private import UMASK
+
 
 def default_workers() -> int:
     """One worker process per CPU core, at most 4 (the tool is light; 4 serve a large jobcentre)."""
@@ -62,6 +64,7 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
                 "errorlog": "-",
                 "loglevel": "warning",
                 "proc_name": "bip",
+                "umask": UMASK,  # gunicorn's own files too: private, as everything BIP writes
             }.items():
                 self.cfg.set(key, value)
 

@@ -4,9 +4,12 @@ A file is one register table of dataset format v1 (``employment_months.csv`` …
 a ``cpr`` column instead of ``citizen_id`` it is pseudonymised with the data controller's key
 (:func:`bip.dataset.pseudonymise.pseudonymise_file`); then it is validated together with a
 fresh export of the tool's operational tables (:func:`bip.dataset.validate_dataset`, the SPEC §3
-problems with file, line and column). Only a file without errors is moved into
-``$BIP_DATA_DIR/registers/<uuid>/`` and recorded as a :class:`RegisterUpload`. Folders without
-a row (a request that failed after the move) are swept at the next upload.
+problems with file, line and column). A raw CPR number in any column, of any name, refuses the
+file (:mod:`bip.dataset.cprscan`). Only a file without errors is stored, in
+``$BIP_DATA_DIR/registers/<uuid>/``, and recorded as a :class:`RegisterUpload`; columns the
+format does not know are left out of the stored file (they would reach analysts in a run's
+dataset zip). Folders without a row (a request that failed after the move) are swept at the
+next upload.
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ def accept_register_file(src: Path, table: str, original_name: str, user=None) -
         folder = uuid.uuid4().hex
         final = register_dir() / folder
         final.mkdir()
-        shutil.move(target, final / target.name)
+        _store(target, table, final / target.name)
         try:
             with transaction.atomic():
                 RegisterUpload.objects.filter(table=table, active=True).update(active=False)
@@ -141,6 +144,22 @@ def accept_register_file(src: Path, table: str, original_name: str, user=None) -
         return up
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _store(src: Path, table: str, dest: Path) -> None:
+    """Move the validated file to ``dest``, rewritten with only the format's columns if it has
+    others (the common case, no other columns, is a plain move)."""
+    from bip.dataset import TABLES, TableWriter
+    from bip.dataset.read import Dataset
+
+    tf = TableFile(table, src, src.suffix.lstrip("."))
+    if header(tf) == TABLES[table].column_names:
+        shutil.move(src, dest)
+        return
+    with TableWriter(dest.parent, table, tf.format) as w:
+        for batch in Dataset(src.parent).batches(table):
+            w.write(batch)
+    src.unlink()
 
 
 def _relabel(p: Problem, label: str) -> Problem:
