@@ -189,13 +189,6 @@ def test_cli_import_of_a_damaged_zip_is_one_line(example, tmp_path, monkeypatch)
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    raises=zipfile.BadZipFile,
-    reason="the administrator's import view (web/core/views.py, AdminImportView) still reads "
-    "members whole with zipfile; it is to unpack with bip.dataset.archive.extract_dataset_zip "
-    "and show ZipRejected's line (then remove this mark)",
-)
 def test_web_import_of_a_damaged_zip_is_a_clear_400(client, world, example):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse

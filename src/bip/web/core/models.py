@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bip.dataset.schema import MEASUREMENT_COLUMNS
+from bip.dataset.schema import ID_MAX_LENGTH, MEASUREMENT_COLUMNS, NAME_MAX_LENGTH
 from bip.instrument import (
     B10_CHANNELS,
     B_ITEMS,
@@ -33,8 +33,8 @@ class Role(models.TextChoices):
 class Jobcenter(models.Model):
     """A participating jobcentre."""
 
-    jobcenter_id = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=200, blank=True)
+    jobcenter_id = models.CharField(max_length=ID_MAX_LENGTH, unique=True)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
 
     def __str__(self) -> str:
         return self.name or self.jobcenter_id
@@ -43,7 +43,7 @@ class Jobcenter(models.Model):
 class Caseworker(models.Model):
     """A caseworker as the dataset knows them (pseudonymous id), optionally linked to a login."""
 
-    caseworker_id = models.CharField(max_length=64, unique=True)
+    caseworker_id = models.CharField(max_length=ID_MAX_LENGTH, unique=True)
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="caseworkers")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -85,7 +85,7 @@ class Profile(models.Model):
 class Citizen(models.Model):
     """A citizen in progression measurement, known only by the pseudonym (HMAC of the CPR)."""
 
-    citizen_id = models.CharField(max_length=64, unique=True)
+    citizen_id = models.CharField(max_length=ID_MAX_LENGTH, unique=True)
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="citizens")
     enrolled_on = models.DateField(null=True, blank=True)
     caseworker = models.ForeignKey(
@@ -124,7 +124,7 @@ class Measurement(models.Model):
     makes a repeated submit of the same new-measurement form return the first measurement.
     """
 
-    measurement_id = models.CharField(max_length=64, unique=True)
+    measurement_id = models.CharField(max_length=ID_MAX_LENGTH, unique=True)
     citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="measurements")
     caseworker = models.ForeignKey(
         Caseworker, on_delete=models.PROTECT, related_name="measurements"

@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from bip.dataset.archive import ZipRejected, extract_dataset_zip
 from bip.instrument import InstrumentError
 from bip.web.core import selectors, services
 from bip.web.core.access import RoleView
@@ -120,22 +121,6 @@ class AdminVersionsView(RoleView):
         return redirect("admin_versions")
 
 
-def _unpack(upload, folder: Path, max_bytes: int) -> bool:
-    """The dataset's CSV/Parquet files of the uploaded zip into ``folder`` (flattened: the tables
-    may sit in a sub-folder of the zip); False if the zip is too large or has unsafe paths."""
-    with zipfile.ZipFile(upload) as z:
-        names = [n for n in z.namelist() if not n.endswith("/")]
-        if sum(i.file_size for i in z.infolist()) > max_bytes or any(
-            n.startswith("/") or ".." in Path(n).parts for n in names
-        ):
-            return False
-        for n in names:
-            name = Path(n).name
-            if name.endswith((".csv", ".parquet")):
-                (folder / name).write_bytes(z.read(n))
-    return True
-
-
 class AdminImportView(RoleView):
     """Import a dataset (zip of a format-v1 folder): validated first, then all or nothing."""
 
@@ -155,8 +140,11 @@ class AdminImportView(RoleView):
             return self.get(request, status=400)
         tmp = Path(tempfile.mkdtemp(prefix="bip-import-"))
         try:
-            if not _unpack(upload, tmp, self.MAX_BYTES):
-                messages.error(request, _("The zip file is too large or has unsafe paths."))
+            try:
+                # Streamed member by member, bytes counted as written (bip.dataset.archive).
+                extract_dataset_zip(upload, tmp, max_bytes=self.MAX_BYTES, label=upload.name)
+            except ZipRejected as exc:
+                messages.error(request, f"{exc}. " + _("Nothing was imported."))
                 return self.get(request, status=400)
             try:
                 counts = services.dataset_import(
