@@ -64,6 +64,16 @@ def chromium_path(chromium) -> str:
     return chromium
 
 
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe-core's script (scripts/setup.sh installs it with npm; never fetched by a test)."""
+    from tests.conftest import need
+    from tests.web.axe import AXE_JS
+
+    need(AXE_JS.is_file(), f"axe-core is not installed at {AXE_JS} (run scripts/setup.sh)")
+    return AXE_JS
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
