@@ -129,7 +129,7 @@ def run(
     ``overwrite``. Validation warnings are passed to ``progress`` as they are found, kept in
     ``results.meta.warnings`` and returned.
     """
-    from bip.report import render_report, render_tables_page
+    from bip import report
     from bip.report.export import write_frame
 
     options = options or RunOptions()
@@ -151,14 +151,17 @@ def run(
     step("writing results")
     with atomic_dir(out_dir, overwrite=True) as tmp:
         write_results(results, tmp / "results.json")
-        (tmp / "tables.html").write_text(render_tables_page(results), encoding="utf-8")
+        report.write_tables(results, tmp, lang=options.lang, audience=options.audience)
         if options.report:
             step("writing the report" + (" (HTML and PDF)" if options.pdf else " (HTML)"))
-            written = render_report(
-                results, tmp, lang=options.lang, audience=options.audience, pdf=options.pdf
-            )
-            if options.pdf and "pdf" not in written:
-                pdf_missing = str(written.get("pdf_missing") or "Chromium could not print the PDF")
+            html = report.render_report(
+                results, tmp, lang=options.lang, audience=options.audience, pdf=False
+            )["html"]
+            if options.pdf:
+                try:
+                    report.print_pdf(html, html.with_suffix(".pdf"))
+                except report.PdfUnavailable as exc:
+                    pdf_missing = str(exc)
         if options.panel_exports or options.dataset_zip:
             (tmp / "exports").mkdir()
         for fmt in options.panel_exports:

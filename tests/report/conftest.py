@@ -1,8 +1,8 @@
-"""Shared fixtures for the report tests: a full fixture results dict and real results."""
+"""Shared fixtures of the report tests: real typed results of a small synthetic cohort (with
+small cells, so suppression has something to hide), its renderings, and the example dataset."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,12 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fixture_results import make_results  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def fixture_results() -> dict:
-    return make_results(0)
+EDITIONS = [("da", "analyst"), ("da", "manager"), ("en", "analyst"), ("en", "manager")]
 
 
 @pytest.fixture(scope="session")
@@ -29,21 +24,29 @@ def example_dataset(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_results(example_dataset, tmp_path_factory) -> dict:
-    """results.json of the analysis engine on the example dataset (real layout, tiny data)."""
+def small_results_dir(tmp_path_factory) -> Path:
+    """results.json of the analyses on a synthetic cohort of about 740 citizens (scale 0.2)."""
     from bip import pipeline
+    from bip.synth import generate_cohort
 
-    out = tmp_path_factory.mktemp("res") / "results"
-    pipeline.run(example_dataset, out, pipeline.RunOptions(report=False))
-    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+    root = tmp_path_factory.mktemp("small")
+    cohort = generate_cohort(root / "cohort", scale=0.2, seed=0, fmt="parquet")
+    return pipeline.run(cohort, root / "results", pipeline.RunOptions(report=False)).out_dir
 
 
 @pytest.fixture(scope="session")
-def rendered(fixture_results, tmp_path_factory) -> dict:
-    """HTML (analyst/da, manager/en) of the fixture results, rendered once per session."""
+def small_results(small_results_dir):
+    """The typed results (meta.dataset_path is the cohort's absolute path on this machine)."""
+    from bip.results import load_results
+
+    return load_results(small_results_dir)
+
+
+@pytest.fixture(scope="session")
+def rendered(small_results) -> dict[tuple[str, str], str]:
+    """The report HTML of every edition (language, audience), rendered once per session."""
     from bip.report.render import report_html
 
     return {
-        ("da", "analyst"): report_html(fixture_results, lang="da", audience="analyst"),
-        ("en", "manager"): report_html(fixture_results, lang="en", audience="manager"),
+        (lang, aud): report_html(small_results, lang=lang, audience=aud) for lang, aud in EDITIONS
     }

@@ -80,8 +80,8 @@ CASES = [
     (["analyze", "{bad}", "--out", "{missing}", "--no-report", "--quiet"], None),
     (["analyze", "{missing}", "--out", "{missing}"], "does not exist"),
     (["report", "{missing}"], "does not exist"),
-    (["report", "{good}"], "no results.json here"),
-    (["report", "{broken}"], "line 1, column 2: not valid JSON"),
+    (["report", "{good}"], "no such file; run `bip analyze` first"),
+    (["report", "{broken}"], "line 1: not JSON"),
     (["calibrate", "{missing}"], "does not exist"),
     (["results-schema", "--out", "{unwritable}"], "Not a directory"),
     (["results-schema", "--out", "{broken}"], "is a directory"),
@@ -110,7 +110,7 @@ def _commands(group, prefix=()):
 
 def test_every_subcommand_is_tried_with_bad_input():
     tried = {tuple(a[:2]) for a, _ in CASES} | {tuple(a[:1]) for a, _ in CASES}
-    tried |= {(a[0],) for a, _ in DB_CASES}
+    tried |= {(a[0],) for a, _ in DB_CASES} | {tuple(a[:2]) for a, _ in DB_CASES}
     missing = [" ".join(c) for c in _commands(main) if c not in tried]
     assert not missing, missing
 
@@ -172,6 +172,9 @@ DB_CASES = [
     (["import-db", "{missing}"], "does not exist"),
     (["export-db", "{unwritable}"], "Not a directory"),
     (["serve", "--port", "1"], "set BIP_SECRET_KEY"),
+    (["audit", "verify"], "`bip import-db` or `bip serve` first"),
+    (["db", "app-role", "bip_app"], "exists only on PostgreSQL"),
+    (["create-admin", "bad name!"], "Enter a valid username"),
 ]
 
 

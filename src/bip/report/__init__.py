@@ -1,28 +1,18 @@
-"""The report and the tables page, rendered from typed results (docs/report.md)."""
+"""The report: typed results rendered as HTML and PDF, and the plain tables page.
 
-from __future__ import annotations
+docs/report.md describes both. The public face is below; sections, templates and the text
+catalogue are internals.
+"""
 
-from pathlib import Path
+from bip.report.pdf import PdfUnavailable, print_pdf
+from bip.report.render import render_report, report_html, report_name, tables_html, write_tables
 
-from bip.results import Results
-
-
-def render_report(
-    results: Results,
-    out_dir: Path,
-    *,
-    lang: str = "da",
-    audience: str = "analyst",
-    pdf: bool = True,
-) -> dict[str, Path]:
-    """Write the report into ``out_dir``; see :func:`bip.report.render.render_report`."""
-    from bip.report.render import render_report as render
-
-    return render(results.model_dump(mode="json"), out_dir, lang=lang, audience=audience, pdf=pdf)
-
-
-def render_tables_page(results: Results) -> str:
-    """The plain HTML page of the result tables."""
-    from bip.analysis.tables_html import render_tables
-
-    return render_tables(results.model_dump(mode="json"))
+__all__ = [
+    "PdfUnavailable",
+    "print_pdf",
+    "render_report",
+    "report_html",
+    "report_name",
+    "tables_html",
+    "write_tables",
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -16,7 +15,8 @@ from bip.report.export import FORMATS, ExportError
     "--lang",
     type=click.Choice(["da", "en"]),
     default=None,
-    help="Language of the report [default: the results' meta.lang, else da].",
+    help="Language of the report [default: the results' meta.lang]. Danish is written to "
+    "report.html/report.pdf, English to report.en.html/report.en.pdf.",
 )
 @click.option(
     "--audience",
@@ -26,7 +26,7 @@ from bip.report.export import FORMATS, ExportError
     help="manager: cells built on fewer than 5 citizens are shown as <5.",
 )
 @click.option(
-    "--pdf/--no-pdf", default=True, show_default=True, help="Also print report.pdf with Chromium."
+    "--pdf/--no-pdf", default=True, show_default=True, help="Also print the PDF with Chromium."
 )
 @click.option(
     "--out",
@@ -38,31 +38,24 @@ from bip.report.export import FORMATS, ExportError
 def report(
     results_dir: Path, lang: str | None, audience: str, pdf: bool, out_dir: Path | None
 ) -> None:
-    """Render RESULTS_DIR/results.json as report.html (self-contained) and report.pdf."""
+    """Render RESULTS_DIR/results.json as a self-contained HTML report, its PDF and the
+    tables page (tables.html: every table and the numbers of every figure)."""
     from bip.report.pdf import PdfUnavailable, print_pdf
-    from bip.report.render import render_report
+    from bip.report.render import render_report, report_name, write_tables
+    from bip.results import ResultsError, load_results
 
-    path = results_dir / "results.json" if results_dir.is_dir() else results_dir
     try:
-        results = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise click.ClickException(f"{path}: no results.json here (run bip analyze first)") from e
-    except json.JSONDecodeError as e:
-        raise click.ClickException(
-            f"{path}: line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})"
-        ) from e
-    if not isinstance(results, dict):
-        raise click.ClickException(f"{path}: expected a JSON object at the top level")
-    meta_lang = (
-        (results.get("meta") or {}).get("lang") if isinstance(results.get("meta"), dict) else None
-    )
-    lang = lang or (meta_lang if meta_lang in ("da", "en") else "da")
+        results = load_results(results_dir)
+    except ResultsError as e:
+        raise click.ClickException(str(e)) from None
+    lang = lang or results.meta.lang
     out_dir = out_dir or (results_dir if results_dir.is_dir() else results_dir.parent)
     written = render_report(results, out_dir, lang=lang, audience=audience, pdf=False)
     click.echo(f"wrote {written['html']}")
+    click.echo(f"wrote {write_tables(results, out_dir, lang=lang, audience=audience)}")
     if pdf:
         try:
-            click.echo(f"wrote {print_pdf(written['html'], out_dir / 'report.pdf')}")
+            click.echo(f"wrote {print_pdf(written['html'], out_dir / f'{report_name(lang)}.pdf')}")
         except PdfUnavailable as e:
             click.echo(f"PDF skipped: {e}", err=True)
 

@@ -1,40 +1,72 @@
 """The sources' published numbers (``src/bip/calibration/published.yaml``) for the report.
 
-The YAML is the project's copy of ``calibration/published.yaml`` (every number the five
-seed documents print, with its table reference). The report sets these beside ours.
+The YAML holds every number the five source documents print, with its table reference.
+Results do not carry published values; the report sets these beside ours. An unknown id is
+a bug and raises :class:`KeyError`; a key the entry does not print (a group the source left
+out) is ``None``.
 """
 
 from __future__ import annotations
 
-from bip.calibration import load_published as published  # entries by id, cached
+import re
+from typing import Any
+
+from bip.calibration import load_published
 from bip.calibration.compare import get_path
 
-
-def entry(pid: str) -> dict | None:
-    """One entry, or None if the id is unknown."""
-    return published().get(pid)
+# Units whose values are percents (0-100) of something the results hold as a fraction.
+PERCENT_UNITS = ("percent", "pp", "r2_percent")
 
 
-def value(pid: str, *path):
-    """The entry's value, optionally indexed (``value('t3_combinations', '0000', 'count')``)."""
-    e = entry(pid)
-    if e is None:
+def entry(pid: str) -> dict[str, Any]:
+    """One entry of published.yaml."""
+    return load_published()[pid]
+
+
+def value(pid: str, *path: str) -> float | None:
+    """The entry's number, optionally inside a table (``value('t3_combinations', '0000',
+    'count')``); None where the source prints none."""
+    v = get_path(entry(pid).get("value"), *path)
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def fraction(pid: str, *path: str) -> float | None:
+    """A published percent (or percentage points) as a fraction, as the results hold it."""
+    v = value(pid, *path)
+    if v is None:
         return None
-    return get_path(e.get("value"), *path)
+    unit = entry(pid).get("unit")
+    if unit not in PERCENT_UNITS:
+        raise ValueError(f"{pid}: unit {unit!r} is not a percent")
+    return v / 100
+
+
+def published_n(pid: str) -> float | None:
+    """The number of observations printed beside the value (003 Tabel 1)."""
+    n = entry(pid).get("n_obs")
+    return float(n) if isinstance(n, int | float) else None
 
 
 def ref(pid: str) -> str:
-    """Short seed reference: ``003, Tabel 1`` from the entry's ``source``."""
-    e = entry(pid)
-    if e is None:
-        return ""
-    first = str(e.get("source", "")).split(";")[0].strip()
+    """Short reference of the first source in the source's own words: the document and its
+    table, figure or box (``003, Tabel 1``), else the section or slide title it prints
+    (``002, SAGSBEHANDLER-SKIFT``), else the document alone. published.yaml's English notes
+    on where ("text after", "footnote") are left out, so a Danish page stays Danish."""
+    first = str(entry(pid).get("source", "")).split(";")[0].strip()
     seed, _, where = first.partition(",")
     seed = seed.split("_")[0]
-    return f"{seed}, {where.strip()}" if where else seed
+    label = _LABEL.search(where)
+    if label:
+        return f"{seed}, {label.group(1).capitalize()} {label.group(2)}"
+    title = re.split(r" and |\s\(|, FIGUR", _PREFIX.sub("", where.strip()))[0].strip()
+    return f"{seed}, {title}" if title and not title.startswith("footnote") else seed
 
 
-# A1 Tabel 1 rows of 003 by item id
+_LABEL = re.compile(r"\b(Tabel|Figur|FIGUR|Boks)\s+(\d+(?:-\d+)?)")
+_PREFIX = re.compile(r"^(sections?|slides?):\s*")
+
+
+# 003 Tabel 1 rows by indicator
 T1_IDS = {
     "B_avg": "t1_b_avg",
     "B1": "t1_b1_ide_om_arbejde",

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from bip.report.numbers import num  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Okabe–Ito colours (colour-blind safe) with distinct greyscale lightness
 OURS = "#0b4f8a"
@@ -25,7 +35,7 @@ HATCHES = ("", "///", "...", "xx")
 
 WIDTH_IN = 7.0  # fits an A4 page with 18 mm margins at 100 %
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "font.family": ["DejaVu Sans", "Liberation Sans", "sans-serif"],
     "font.size": 9,
     "axes.titlesize": 10,
@@ -44,7 +54,14 @@ RC = {
 }
 
 
-def new_figure(height_in: float, width_in: float = WIDTH_IN, margins: dict | None = None):
+def drawing() -> AbstractContextManager[None]:
+    """The report style for everything drawn inside (figure, axes, legends, labels)."""
+    return plt.rc_context(RC)
+
+
+def new_figure(
+    height_in: float, width_in: float = WIDTH_IN, margins: dict[str, float] | None = None
+) -> tuple[Figure, Axes]:
     """A figure and axes in the report style.
 
     ``margins`` (``subplots_adjust`` fractions) fixes the layout for figures whose labels
@@ -59,10 +76,37 @@ def new_figure(height_in: float, width_in: float = WIDTH_IN, margins: dict | Non
     return fig, ax
 
 
-def to_svg(fig, salt: str) -> str:
+class LocaleFormatter(ticker.Formatter):
+    """Tick labels in the report's language (``0,05`` in Danish), with as few decimals as the
+    ticks need to differ."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.decimals = 0
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        self.decimals = next(
+            (d for d in range(7) if all(abs(v * 10**d - round(v * 10**d)) < 1e-6 for v in locs)),
+            2,
+        )
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return num(x, self.lang, self.decimals)
+
+
+def localise(ax: Axes, lang: str, *, x: bool = True, y: bool = True) -> None:
+    """Format the numeric axes' tick labels in ``lang`` (category axes keep their labels)."""
+    if x:
+        ax.xaxis.set_major_formatter(LocaleFormatter(lang))
+    if y:
+        ax.yaxis.set_major_formatter(LocaleFormatter(lang))
+
+
+def to_svg(fig: Figure, salt: str) -> str:
     """The figure as an inline ``<svg>`` element (ids salted so figures never share ids)."""
     buf = io.StringIO()
-    with plt.rc_context({**RC, "svg.hashsalt": salt}):
+    with plt.rc_context(RC | {"svg.hashsalt": salt}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()

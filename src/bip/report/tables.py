@@ -7,34 +7,40 @@ drawn from the table after :func:`suppress`, so a manager's output cannot show a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from bip.disclosure import SUPPRESSED, Counts, is_small_count, marks
+from bip.disclosure import SUPPRESSED, Counts, marks
 
 
 @dataclass(frozen=True)
 class Col:
-    """A column: ``kind`` selects the number format (see :func:`bip.report.text.fmt_value`).
+    """A column: ``kind`` selects the number format (:func:`bip.report.numbers.fmt`; ``text``
+    for labels, ``mixed`` for a number whose format is the row's :attr:`Row.kind`).
 
     ``citizen_based`` columns hold numbers computed from citizens (counts, shares, means,
-    estimates); published values and labels are not, and are never suppressed.
+    estimates); published values and labels are not, and are never suppressed. ``published``
+    columns are shaded grey.
     """
 
     key: str
     title: str
     kind: str = "d2"
     citizen_based: bool = True
+    published: bool = False
 
 
 @dataclass(frozen=True)
 class Row:
     """A row: ``values`` by column key, and the number of citizens the row is built on."""
 
-    values: dict
+    values: Mapping[str, Any]
     n_citizens: float | None = None
     n_obs: float | None = None
     n_with: float | None = None  # citizens with the attribute a share counts (its numerator)
-    cell_n: dict | None = None  # per-cell citizen counts, for tables whose cells differ
+    cell_n: Mapping[str, Counts] | None = None  # per-cell counts, for tables whose cells differ
+    kind: str = "d2"  # the number format of the row's ``mixed`` columns
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,9 @@ class Table:
     # The rows split one total (e.g. the 16 activity combinations): a hidden row could be worked
     # out by subtracting the others from the total, so suppression hides more (complementary).
     partition: bool = False
+    # Columns each of whose cells (``Row.cell_n``) split one total over the rows (the shares
+    # of the answers 1-5 of one question): complementary suppression within each column.
+    partition_cols: tuple[str, ...] = ()
 
 
 def counts(row: Row) -> Counts:
@@ -58,19 +67,13 @@ def counts(row: Row) -> Counts:
     return Counts(citizens=row.n_citizens, observations=row.n_obs, with_=row.n_with)
 
 
-def _cell_small(n: Counts | tuple | None) -> bool:
-    """A cell's own counts: :class:`Counts`, or a tuple of counts any of which may be small."""
-    if isinstance(n, Counts):
-        return n.is_small()
-    return any(is_small_count(x) for x in n or ())
-
-
 def suppress(table: Table, audience: str) -> Table:
     """For managers, every citizen-based cell of a small row becomes "<5".
 
     A row is small by :meth:`bip.disclosure.Counts.is_small`; a table whose cells have their
     own citizen counts (``Row.cell_n``) hides each small cell. In a :attr:`Table.partition`
-    table one more row is hidden (complementary suppression), shown as "x". Analysts see every
+    table one more row is hidden (complementary suppression), shown as "x", and in each of the
+    :attr:`Table.partition_cols` one more cell. Analysts see every
     cell. Applied to every table and, through the table it is drawn from, to every figure of
     the manager report.
     """
@@ -85,21 +88,12 @@ def suppress(table: Table, audience: str) -> Table:
             mark = hidden[i]
         else:
             cell_n = r.cell_n or {}
-            keys = [k for k in based if k in r.values and _cell_small(cell_n.get(k))]
+            keys = [k for k in based if k in cell_n and cell_n[k].is_small()]
             mark = SUPPRESSED
         if keys:
             rows[i] = replace(r, values={**r.values, **dict.fromkeys(keys, mark)})
+    for key in table.partition_cols:
+        cells = {i: r.cell_n[key] for i, r in enumerate(rows) if r.cell_n and key in r.cell_n}
+        for i, mark in marks(cells, partition=True).items():
+            rows[i] = replace(rows[i], values={**rows[i].values, key: mark})
     return replace(table, rows=tuple(rows))
-
-
-def row_from(obj: dict, values: dict) -> Row:
-    """A row whose citizen count is read from a results object (``n_citizens`` / ``n``)."""
-    n_cit = obj.get("n_citizens") if isinstance(obj, dict) else None
-    n_obs = None
-    if isinstance(obj, dict):
-        for k in ("n", "n_obs", "n_measurements"):
-            if obj.get(k) is not None:
-                n_obs = obj[k]
-                break
-    n_with = obj.get("n_citizens_with") if isinstance(obj, dict) else None
-    return Row(values=values, n_citizens=n_cit, n_obs=n_obs, n_with=n_with)

@@ -7,10 +7,19 @@ import os
 import click
 
 
-def _setup() -> None:
+def _setup(*, existing: bool = False) -> None:
+    """Django for these commands; ``existing``: the database must be there already."""
     from bip.web import bootstrap
 
-    bootstrap.setup()
+    bootstrap.setup_for_command_line()
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if existing and db["ENGINE"].endswith("sqlite3") and not os.path.exists(db["NAME"]):
+        raise click.ClickException(
+            f"no database at {db['NAME']}: set DATABASE_URL or BIP_DATA_DIR, or run "
+            "`bip import-db` or `bip serve` first"
+        )
 
 
 @click.group("audit")
@@ -24,7 +33,7 @@ def audit_verify() -> None:
 
     Prints the newest entry's number and hash: keep them elsewhere to notice later if the
     newest entries were removed together with the chain's head."""
-    _setup()
+    _setup(existing=True)
     from bip.web.core.audit import verify
 
     result = verify()
@@ -82,10 +91,15 @@ def create_admin(username: str, full_name: str) -> None:
     bootstrap.migrate()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
+    from django.contrib.auth.validators import UnicodeUsernameValidator
     from django.core.exceptions import ValidationError
 
     from bip.web.core.services import user_create
 
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as exc:
+        raise click.ClickException(f"{username!r}: {' '.join(exc.messages)}") from exc
     if get_user_model().objects.filter(username=username).exists():
         raise click.ClickException(f"the user name {username} is taken")
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -20,6 +20,19 @@ def setup(settings_module: str = "bip.web.settings") -> None:
     django.setup()
 
 
+def setup_for_command_line() -> None:
+    """Set Django up for database work from the command line (no page served, nothing signed).
+
+    Such work needs no web secret: without ``BIP_SECRET_KEY`` this process gets a random one,
+    used by nothing and gone when it ends.
+    """
+    os.environ.setdefault("BIP_SECRET_KEY", secrets.token_urlsafe(50))
+    setup()
+    from django.utils import translation
+
+    translation.activate("en")  # the command line speaks English, like every bip command
+
+
 def migrate(verbosity: int = 0) -> None:
     """Create or migrate the database chosen by DATABASE_URL, with its cache table."""
     from django.core.management import call_command

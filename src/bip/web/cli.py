@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -19,15 +18,10 @@ def _data_dir(data_dir: Path | None) -> Path:
 
 
 def _database_only() -> None:
-    """Set Django up for database work from the command line (``export-db``, ``import-db``).
-
-    These commands serve no page and sign nothing, so they need no web secret: without
-    ``BIP_SECRET_KEY`` this process gets a random one, used by nothing and gone when it ends.
-    """
+    """Django for ``export-db``/``import-db``: no web secret needed, database migrated."""
     from bip.web import bootstrap
 
-    os.environ.setdefault("BIP_SECRET_KEY", secrets.token_urlsafe(50))
-    bootstrap.setup()
+    bootstrap.setup_for_command_line()
     bootstrap.migrate()
 
 

@@ -183,6 +183,8 @@ def download_path(run: AnalysisRun, name: str) -> Path | None:
     rel = DOWNLOADS.get(name)
     if rel is None or run.status != RunStatus.DONE:
         return None
+    if run.lang == "en" and name in ("report.html", "report.pdf", "tables.html"):
+        rel = rel.replace("/report.", "/report.en.").replace("/tables.", "/tables.en.")
     p = run.folder / rel
     return p if p.is_file() else None
 

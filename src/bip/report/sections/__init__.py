@@ -1,0 +1,34 @@
+"""The report's sections, in order: one module each, listed once here.
+
+A new section is one new module defining ``SECTION = Spec(key, N_("Title"), build)`` (see
+:mod:`bip.report.sections.base`) and one line in :data:`SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from bip.report.sections import (
+    activities,
+    background,
+    caseworkers,
+    change_belief,
+    combinations,
+    data,
+    job_chance,
+    progression,
+    quality,
+)
+from bip.report.sections.base import AUDIENCES, Ctx, Spec
+
+SECTIONS: tuple[Spec, ...] = (
+    data.SECTION,
+    progression.SECTION,
+    activities.SECTION,
+    background.SECTION,
+    combinations.SECTION,
+    job_chance.SECTION,
+    caseworkers.SECTION,
+    change_belief.SECTION,
+    quality.SECTION,
+)
+
+__all__ = ["AUDIENCES", "SECTIONS", "Ctx", "Spec"]

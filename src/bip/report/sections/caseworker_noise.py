@@ -1,0 +1,244 @@
+"""Section 7, second part (A6 beyond 004): how far the caseworker effects are noise - their
+distribution raw and shrunken, the spread of the true effects, the split-sample check and
+the bootstrap intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bip.disclosure import Counts
+from bip.report import figures as F
+from bip.report import numbers
+from bip.report import published as P
+from bip.report.blocks import Block, Figure, Para
+from bip.report.sections.base import Ctx, Fact, facts_table, lower, upper
+from bip.report.style import OURS, OURS_2
+from bip.report.tables import Col, Row, Table
+from bip.results.caseworkers import A6Caseworkers, Beyond, Bootstrap, SplitSample
+
+BINS = 30
+
+
+def blocks(a6: A6Caseworkers, beyond: Beyond, c: Ctx) -> list[Block]:
+    """The effects' distribution and the noise checks."""
+    out: list[Block] = [_histogram(a6, c), _noise(a6, beyond, c)]
+    out.append(_split(beyond.split_sample, a6, c))
+    if beyond.bootstrap is None:
+        out.append(Para(c._("No bootstrap was run for these results."), "note"))
+    else:
+        out.append(_bootstrap(beyond.bootstrap, a6, c))
+    return out
+
+
+def _histogram(a6: A6Caseworkers, c: Ctx) -> Figure:
+    """Caseworkers per bin of raw and of shrunken effect. The manager edition leaves out a
+    caseworker whose effect rests on few citizens (:mod:`bip.disclosure`)."""
+    kept = [
+        e
+        for e in a6.effects
+        if c.audience == "analyst" or not Counts(e.n_citizens, e.n_measurements).is_small()
+    ]
+    raw = np.array([e.effect for e in kept if e.effect is not None], dtype=float)
+    shr = np.array([e.effect_shrunk for e in kept if e.effect_shrunk is not None], dtype=float)
+    both = np.concatenate([raw, shr])
+    lo, hi = (both.min(), both.max()) if both.size and both.min() < both.max() else (-0.1, 0.1)
+    edges = np.linspace(lo, hi, BINS + 1)
+    n_raw, _ = np.histogram(raw, edges)
+    n_shr, _ = np.histogram(shr, edges)
+    rows = tuple(
+        Row({"from": edges[i], "to": edges[i + 1], "raw": int(n_raw[i]), "shr": int(n_shr[i])})
+        for i in range(BINS)
+    )
+    # counts of caseworkers (each on at least the analysis' minimum of citizens), not citizens
+    t = Table(
+        "tab-cw-effects",
+        c._("Distribution of caseworker effects: raw and shrunken"),
+        c._("Caseworkers whose effect lies in each interval (percentage points)."),
+        (
+            Col("from", c._("From"), "pp", False),
+            Col("to", c._("To"), "pp", False),
+            Col("raw", c._("Raw (source's method)"), "int", False),
+            Col("shr", c._("Shrunken"), "int", False),
+        ),
+        rows,
+    )
+    left_out = len(a6.effects) - len(kept)
+    notes: tuple[str, ...] = ()
+    if left_out:
+        notes = (
+            c.n_(
+                "{n} caseworker whose effect rests on fewer than 5 citizens is left out.",
+                "{n} caseworkers whose effects rest on fewer than 5 citizens are left out.",
+                left_out,
+            ).format(n=left_out),
+        )
+    return Figure(
+        "fig-cw-effects",
+        t.caption,
+        c._(
+            "The raw effects (shaded) spread far more than the shrunken ones (dashed line), "
+            "because they contain noise."
+        ),
+        t,
+        lambda st: F.histogram_bins(
+            st,
+            "fcwe",
+            c.lang,
+            series=(
+                F.Series("raw", c._("Raw (source's method)"), OURS, ""),
+                F.Series("shr", c._("Shrunken"), OURS_2, "", ls="--"),
+            ),
+            xlabel=c._("Effect (percentage points)"),
+            ylabel=c._("Caseworkers"),
+        ),
+        notes=notes,
+    )
+
+
+def _noise(a6: A6Caseworkers, b: Beyond, c: Ctx) -> Table:
+    n = Counts(citizens=a6.n_citizens, observations=a6.n_measurements)
+    gap = "cw_gap_raw_pp"
+    ss = b.split_sample
+    return facts_table(
+        c,
+        "tab-cw-noise",
+        c._("How much of the differences between caseworkers is noise?"),
+        c._(
+            "The raw effects spread as much as the true effects and the noise of estimating "
+            "each from few citizens together; reliability is the share of a raw effect's "
+            "variance that is true."
+        ),
+        (
+            Fact(c._("SD of the raw effects (percentage points)"), b.raw_effect_sd, "pp", n),
+            Fact(c._("Mean standard error of an effect (percentage points)"), b.mean_se, "pp", n),
+            Fact(c._("SD of the true effects (percentage points)"), b.true_effect_sd, "pp", n),
+            Fact(c._("Mean reliability (0–1)"), b.mean_reliability, "d2", n),
+            Fact(
+                c._("Gap between quartile 4 and 1, raw (percentage points)"),
+                b.gap_top_bottom_raw,
+                "pp",
+                n,
+                P.fraction(gap),
+                P.ref(gap),
+            ),
+            Fact(
+                c._("Gap between quartile 4 and 1, shrunken (percentage points)"),
+                b.gap_top_bottom_shrunk,
+                "pp",
+                n,
+            ),
+            Fact(c._("Residual SD of the outcome"), b.residual_sd, "d3", n),
+            Fact(c._("Correlation within a citizen"), b.within_citizen_correlation, "d2", n),
+            Fact(c._("Correlation of the two halves' effects"), ss.correlation, "d2", n),
+            Fact(
+                c._("Reliability of a whole caseload (Spearman–Brown)"), ss.spearman_brown, "d2", n
+            ),
+        ),
+        notes=(
+            c._(
+                "The true spread is a method-of-moments estimate; the shrunken effects are "
+                "empirical-Bayes estimates (each raw effect times its reliability)."
+            ),
+        ),
+    )
+
+
+def _split(ss: SplitSample, a6: A6Caseworkers, c: Ctx) -> Table:
+    direction = {"a_to_b": c._("half A → half B"), "b_to_a": c._("half B → half A")}
+    rows = tuple(
+        Row(
+            {
+                "dir": direction[x.direction],
+                "q": str(x.quartile),
+                "ncw": x.n_caseworkers,
+                "form": x.mean_effect_forming_half,
+                "other": x.mean_effect_other_half,
+            },
+            n_citizens=a6.n_citizens,
+        )
+        for x in ss.quartiles_cross_half
+    )
+    return Table(
+        "tab-cw-split",
+        c._("Do the quartiles hold on the other half of each caseload?"),
+        c._(
+            "Each caseload is split at random into two halves; quartiles are formed on one half "
+            "and their mean effect measured on the other. Noise shows as a smaller gap there."
+        ),
+        (
+            Col("dir", c._("Quartiles formed on"), "text", False),
+            Col("q", c._("Quartile"), "text", False),
+            Col("ncw", c._("Caseworkers"), "int"),
+            Col("form", c._("Mean effect, forming half"), "pp"),
+            Col("other", c._("Mean effect, other half"), "pp"),
+        ),
+        rows,
+        notes=(
+            c._(
+                "Gap between quartile 4 and 1: {a} percentage points on the forming half, {b} "
+                "on the other half ({n} caseworkers)."
+            ).format(
+                a=numbers.pp(ss.gap_top_bottom_forming_half, c.lang),
+                b=numbers.pp(ss.gap_top_bottom_other_half, c.lang),
+                n=numbers.integer(ss.n_caseworkers, c.lang),
+            ),
+        ),
+    )
+
+
+def _bootstrap(bs: Bootstrap, a6: A6Caseworkers, c: Ctx) -> Table:
+    b, pe = a6.beyond, a6.policy_experiment
+    assert b is not None and pe is not None  # the section builds these blocks only then
+    ps = b.policy_experiment_shrunk
+    rows = (  # label, estimate, interval, kind
+        (c._("Increase, shrunken (percentage points)"), ps.increase, bs.increase_shrunk_ci, "pp"),
+        (
+            c._("Share if all were like the top quartile, shrunken"),
+            ps.counterfactual,
+            bs.counterfactual_shrunk_ci,
+            "pct",
+        ),
+        (c._("Increase, raw (percentage points)"), pe.increase, bs.increase_raw_ci, "pp"),
+        (
+            c._("Share if all were like the top quartile, raw"),
+            pe.counterfactual,
+            bs.counterfactual_raw_ci,
+            "pct",
+        ),
+        (
+            c._("SD of the true effects (percentage points)"),
+            b.true_effect_sd,
+            bs.true_effect_sd_ci,
+            "pp",
+        ),
+    )
+    method = (
+        c._("slopes re-estimated in every replication")
+        if bs.slopes_refitted
+        else c._("slopes held at their estimate")
+    )
+    return Table(
+        "tab-cw-bootstrap",
+        c._("Bootstrap intervals of the policy experiment"),
+        c._(
+            "Citizens resampled with all their measurements; the interval holds the middle "
+            "{share} of the replications."
+        ).format(share=numbers.pct(0.95, c.lang, 0)),
+        (
+            Col("q", c._("Quantity"), "text", False),
+            Col("est", c._("Estimate"), "mixed"),
+            Col("lo", lower(c), "mixed"),
+            Col("hi", upper(c), "mixed"),
+        ),
+        tuple(
+            Row({"q": q, "est": est, "lo": ci[0], "hi": ci[1]}, n_citizens=a6.n_citizens, kind=k)
+            for q, est, ci, k in rows
+        ),
+        notes=(
+            c.n_(
+                "{n} replication, {method}.",
+                "{n} replications, {method}.",
+                bs.n_boot,
+            ).format(n=numbers.integer(bs.n_boot, c.lang), method=method),
+        ),
+    )
