@@ -72,7 +72,7 @@ def test_removing_the_newest_entries_is_found_through_the_head(world, audit_guar
 def test_bip_audit_verify_command(world, audit_guards, monkeypatch):
     from bip.cli import main
 
-    monkeypatch.setattr("bip.web.admin_cli._setup", lambda: None)
+    monkeypatch.setattr("bip.web.admin_cli._setup", lambda **_: None)
     es = _entries()
     ok = CliRunner().invoke(main, ["audit", "verify"])
     assert ok.exit_code == 0 and "intact" in ok.output and es[-1].hash in ok.output
