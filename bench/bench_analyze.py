@@ -7,7 +7,7 @@
 Each run is a separate `bip analyze` process; its peak RSS is that child's own rusage
 (os.wait4). Cohorts are generated once into bench/out/ and reused. The
 baseline in the same run is scale 1: later scales are reported as ratios to it, so numbers
-from different machines compare. Target (issue 4): scale 100 under 5 minutes and 8 GiB on
+from different machines compare. Target: scale 100 under 5 minutes and 8 GiB on
 2 cores. Results go to stdout and bench/out/bench_analyze.json.
 
 Measured 2026-11-22 on the shared 2-core / 24 GiB machine (parquet cohorts, seed 0; other

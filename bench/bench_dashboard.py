@@ -1,4 +1,4 @@
-"""Dashboard page latency at scale-10 synthetic data on PostgreSQL (issue 8: p95 ≤ 300 ms).
+"""Dashboard page latency at scale-10 synthetic data on PostgreSQL (target p95 ≤ 300 ms).
 
     python bench/bench_dashboard.py [--scale 10] [--requests 40] [--keep]
 

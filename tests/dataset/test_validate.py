@@ -1,4 +1,4 @@
-"""Every validation error kind, with its exact file, line and column (SPEC §3)."""
+"""Every validation error kind, with its exact file, line and column (docs/dataset-format.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dataset format v1 (SPEC §3): schema, validation, reading and writing CSV/Parquet."""
+"""Dataset format v1 (docs/dataset-format.md): schema, validation, reading and writing CSV/Parquet."""
 
 from bip.dataset.problems import DatasetError, Problem, Report
 from bip.dataset.read import Dataset, convert_dataset, open_dataset, to_pandas

@@ -1,4 +1,4 @@
-"""Dataset format v1 (SPEC §3): every table, every column, its type and its rules.
+"""Dataset format v1 (docs/dataset-format.md): every table, every column, its type and its rules.
 
 This module is the single description of the format. Readers, writers, the validator, the
 synthetic generator, the web export and ``docs/dataset-format.md`` all follow it.

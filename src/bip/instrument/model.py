@@ -235,7 +235,7 @@ def derive_version(
 
 
 def combination_code(ticked: Iterable[int]) -> str | None:
-    """The ``JOSH`` code of a set of ticked S1 options (SPEC §4), or None when unknown.
+    """The ``JOSH`` code of a set of ticked S1 options (docs/panel.md), or None when unknown.
 
     Any of activities 1-21 ticked gives their code (a contradictory 22/23 is ignored);
     only 22 gives ``"0000"``; only 23, or nothing, is unknown.

@@ -1,1 +1,1 @@
-"""Jobcentre dashboards, caseworker effectiveness, analysis runs and register uploads (issue 8)."""
+"""Jobcentre dashboards, caseworker effectiveness, analysis runs and register uploads."""

@@ -3,9 +3,9 @@
 A file is one register table of dataset format v1 (``employment_months.csv`` …). If it carries
 a ``cpr`` column instead of ``citizen_id`` it is pseudonymised with the data controller's key
 (:func:`bip.dataset.pseudonymise.pseudonymise_file`); then it is validated together with a
-fresh export of the tool's operational tables (:func:`bip.dataset.validate_dataset`, the SPEC §3
-problems with file, line and column). A raw CPR number in any column, of any name, refuses the
-file (:mod:`bip.dataset.cprscan`). Only a file without errors is stored, in
+fresh export of the tool's operational tables (:func:`bip.dataset.validate_dataset`: problems
+with file, line and column, as docs/dataset-format.md lists them). A raw CPR number in any
+column, of any name, refuses the file (:mod:`bip.dataset.cprscan`). Only a file without errors is stored, in
 ``$BIP_DATA_DIR/registers/<uuid>/``, and recorded as a :class:`RegisterUpload`; columns the
 format does not know are left out of the stored file (they would reach analysts in a run's
 dataset zip). Folders without a row (a request that failed after the move) are swept at the
