@@ -33,11 +33,9 @@ SOURCES = (
 
 def build(r: Results, c: Ctx) -> list[Block]:
     """The blocks of section 1."""
-    blocks: list[Block] = [_size(r, c)]
     coverage = _coverage(r, c)
-    if coverage is not None:
-        blocks.append(coverage)
-    return [*blocks, _cohort_text(r, c), _cohort(r, c), _sources(c)]
+    extra = [coverage] if coverage is not None else []
+    return [_size(r, c), _cohort_text(r, c), *extra, _cohort(r, c), _sources(c)]
 
 
 def _coverage(r: Results, c: Ctx) -> Para | None:
