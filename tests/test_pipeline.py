@@ -35,6 +35,13 @@ def test_results_are_typed_and_written(example):
         "citizen_parts": 8,
         "caseworker_parts": 7,
         "citizens_measured": 4,
+        # The example's registers end with 2014, the year of its measurements: every 52-week
+        # window reaches past them; the last 13-week window ends 2014-12-01 (M3, 2014-09-01).
+        "outcome_coverage": {
+            "employment_months_last": "2014-12",
+            "benefit_weeks_last": "2014-W52",
+            "censored": {"job_or_education_52w": 8, "job_13w": 0},
+        },
     }
     assert set(res.progression) >= {"B1", "S12", "B_avg", "S_avg"}
     assert set(res.combinations) == {f"{i:04b}" for i in range(16)}

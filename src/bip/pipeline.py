@@ -30,8 +30,8 @@ from bip import __version__
 from bip.analysis import analyze_panel
 from bip.dataset import Dataset, open_dataset
 from bip.dataset.write import atomic_dir
-from bip.panel import build_panel
-from bip.results import DatasetCounts, Meta, Results, write_results
+from bip.panel import build_panel, censored_counts
+from bip.results import DatasetCounts, Meta, OutcomeCoverage, Results, write_results
 
 Progress = Callable[[str], None]
 Lang = Literal["da", "en"]
@@ -77,10 +77,23 @@ def dataset_fingerprint(ds: Dataset) -> str:
 
 
 def dataset_counts(ds: Dataset, panel: pd.DataFrame) -> DatasetCounts:
-    """Rows of the operational tables and the measurement parts present."""
+    """Rows of the operational tables, the measurement parts present, and outcome coverage."""
 
     def rows(name: str) -> int:
         return sum(b.num_rows for b in ds.batches(name))
+
+    cover = panel.attrs.get("register_coverage")  # set by build_panel
+    coverage = (
+        OutcomeCoverage.model_validate(
+            {
+                "employment_months_last": cover["employment_months"],
+                "benefit_weeks_last": cover["benefit_weeks"],
+                "censored": censored_counts(panel),
+            }
+        )
+        if cover is not None
+        else None
+    )
 
     return DatasetCounts(
         jobcenters=rows("jobcenters"),
@@ -90,6 +103,7 @@ def dataset_counts(ds: Dataset, panel: pd.DataFrame) -> DatasetCounts:
         citizen_parts=int(panel["has_citizen_part"].sum()),
         caseworker_parts=int(panel["has_caseworker_part"].sum()),
         citizens_measured=int(panel["citizen_id"].nunique()),
+        outcome_coverage=coverage,
     )
 
 

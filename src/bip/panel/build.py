@@ -33,6 +33,13 @@ ALL_ITEMS: tuple[str, ...] = (*B_ITEMS, "B_avg", *S_ITEMS, "S_avg")
 JOB_OUTCOME = "job_or_education_52w"
 QUARTER_JOB_OUTCOME = "job_13w"
 OUTCOMES = (JOB_OUTCOME, QUARTER_JOB_OUTCOME)
+# Per outcome, the column that is True where its window reaches past a register's coverage.
+CENSORED = registers.CENSORED
+
+
+def censored_counts(panel: pd.DataFrame) -> dict[str, int]:
+    """Measurements whose outcome is missing because its window is not fully covered."""
+    return {o: int(panel[CENSORED[o]].sum()) if CENSORED[o] in panel else 0 for o in OUTCOMES}
 
 
 def build_panel(ds: Dataset, *, progress=None) -> pd.DataFrame:
@@ -56,7 +63,8 @@ def build_panel(ds: Dataset, *, progress=None) -> pd.DataFrame:
         con.execute("SET preserve_insertion_order=false")
         ds.register(con, list(REGISTER_TABLES))
         step("panel: outcomes from registers")
-        out = registers.outcomes(con, panel, present)
+        cover = registers.coverage(con)
+        out = registers.outcomes(con, panel, present, cover)
         step("panel: background from registers")
         firsts = panel.loc[panel["meas_no"] == 1, ["citizen_id", "measured_on"]].rename(
             columns={"measured_on": "first_on"}
@@ -64,7 +72,10 @@ def build_panel(ds: Dataset, *, progress=None) -> pd.DataFrame:
         bg = registers.background(con, firsts, present)
     finally:
         con.close()
-    return assemble(panel, out, bg)
+    result = assemble(panel, out, bg)
+    # How far each outcome register reaches: the report states it beside the censored counts.
+    result.attrs["register_coverage"] = cover
+    return result
 
 
 def derive_operational(m: pd.DataFrame, citizens: pd.DataFrame) -> pd.DataFrame:
@@ -175,8 +186,9 @@ def _combination(p: pd.DataFrame, m: pd.DataFrame) -> None:
 def assemble(panel: pd.DataFrame, outcomes: pd.DataFrame, bg: pd.DataFrame) -> pd.DataFrame:
     """Join outcomes (per measurement) and background (per citizen) in contract dtypes."""
     out = panel.merge(outcomes, on="measurement_id", how="left", validate="one_to_one")
-    for c in ("job_or_education_52w", "job_13w"):
+    for c in OUTCOMES:
         out[c] = pd.array(pd.to_numeric(out[c]), dtype="Int8")
+        out[CENSORED[c]] = out[CENSORED[c]].fillna(False).astype(bool)
     bg = bg.copy()
     has_person = bg.pop("_has_person").astype(bool)
     psychmed = bg.pop("_psychmed")

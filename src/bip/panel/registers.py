@@ -7,7 +7,7 @@ in Python, so the same code serves 3,700 citizens and 370,000.
 
 Windows "before" a date are half-open ``[date - span, date)``: the day of the first
 measurement itself is not "before". Outcome windows are ``(measured_on, measured_on + k]``
-(SPEC §4).
+(SPEC §4); an outcome needs its whole window inside every defining register's coverage.
 """
 
 from __future__ import annotations
@@ -209,15 +209,43 @@ def _crime(con) -> pd.DataFrame:
     """).df()
 
 
+# The registers that define each outcome (docs/panel.md): its window must lie within the
+# coverage of every one of them, else the outcome is missing whatever the window holds.
+OUTCOME_REGISTERS: dict[str, tuple[str, ...]] = {
+    "job_or_education_52w": ("employment_months", "benefit_weeks"),
+    "job_13w": ("employment_months",),
+}
+# Per outcome, the panel column that says its window reaches past a register's coverage.
+CENSORED = {name: f"{name}_censored" for name in OUTCOME_REGISTERS}
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Each outcome register's own last period: the latest month (week) in the table, or None.
+
+    An absent or empty register covers no period. Labels sort chronologically, so the
+    coverage of a window is a string comparison.
+    """
+    ((month, week),) = con.execute(
+        "SELECT (SELECT max(month) FROM employment_months), (SELECT max(week) FROM benefit_weeks)"
+    ).fetchall()
+    return {"employment_months": month, "benefit_weeks": week}
+
+
 def outcomes(
-    con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, present: set[str]
+    con: duckdb.DuckDBPyConnection,
+    windows: pd.DataFrame,
+    present: set[str],
+    cover: dict[str, str | None] | None = None,
 ) -> pd.DataFrame:
     """``job_or_education_52w`` and ``job_13w`` per measurement (SPEC §4 windows).
 
     A month counts if any of its days lies in ``(measured_on, measured_on + k]``; an ISO week
-    likewise. The outcome is NA when neither ``employment_months`` nor ``benefit_weeks`` is in
-    the dataset, and when its window reaches past the last month the employment register
-    covers (a censored window would otherwise read as "no job").
+    likewise. An outcome is NA unless every register that defines it (``OUTCOME_REGISTERS``)
+    covers its whole window, i.e. the month (week) of ``measured_on + k`` is at or before that
+    register's last period (``cover``, from :func:`coverage` when not given): a censored
+    window is missing whether or not it already shows a job, since keeping only its 1s would
+    inflate the rate. ``<outcome>_censored`` is True where the outcome is NA for that reason
+    (every defining register has data, but the window reaches past one's last period).
     """
     con.register("win_df", windows[["measurement_id", "citizen_id", "measured_on"]])
     con.execute(
@@ -226,20 +254,29 @@ def outcomes(
     con.unregister("win_df")
     if not ({"employment_months", "benefit_weeks"} & present):
         res = windows[["measurement_id"]].copy()
-        res["job_or_education_52w"] = pd.NA
-        res["job_13w"] = pd.NA
+        for name, flag in CENSORED.items():
+            res[name] = pd.NA
+            res[flag] = False
         return res
+    cover = coverage(con) if cover is None else cover
+    last_month, last_week = cover["employment_months"], cover["benefit_weeks"]
     # Month and ISO-week labels sort chronologically, so "any day of the month (week) in
-    # (d, d + k]" is "label between the label of d + 1 and the label of d + k".
-    res = con.execute(f"""
+    # (d, d + k]" is "label between the label of d + 1 and the label of d + k", and "the
+    # register covers the window" is "label of d + k <= the register's last label".
+    res = con.execute(
+        f"""
         WITH w AS (
             SELECT measurement_id, citizen_id, d,
                    strftime(d + 1, '%Y-%m') AS m_lo, strftime(d + 364, '%Y-%m') AS m_hi52,
                    strftime(d + 91, '%Y-%m') AS m_hi13,
                    {_isoweek("d + 1")} AS w_lo, {_isoweek("d + 364")} AS w_hi52
             FROM win
-        ), cover AS (
-            SELECT max(month) AS last_month FROM employment_months
+        ), c AS (
+            SELECT measurement_id,
+                   coalesce(m_hi52 <= CAST($lm AS VARCHAR), false)
+                       AND coalesce(w_hi52 <= CAST($lw AS VARCHAR), false) AS ok52,
+                   coalesce(m_hi13 <= CAST($lm AS VARCHAR), false) AS ok13
+            FROM w
         ), emp AS (
             SELECT w.measurement_id, max(CASE WHEN e.month <= w.m_hi13 THEN 1 ELSE 0 END) AS j13
             FROM w JOIN employment_months e ON e.citizen_id = w.citizen_id
@@ -250,15 +287,22 @@ def outcomes(
             FROM w JOIN benefit_weeks b ON b.citizen_id = w.citizen_id
             WHERE b.status = 'education_su' AND b.week >= w.w_lo AND b.week <= w.w_hi52
         )
-        SELECT w.measurement_id,
-               CASE WHEN emp.measurement_id IS NOT NULL OR edu.measurement_id IS NOT NULL THEN 1
-                    WHEN cover.last_month IS NULL OR w.m_hi52 > cover.last_month THEN NULL
+        SELECT c.measurement_id,
+               CASE WHEN NOT c.ok52 THEN NULL
+                    WHEN emp.measurement_id IS NOT NULL OR edu.measurement_id IS NOT NULL THEN 1
                     ELSE 0 END AS job_or_education_52w,
-               CASE WHEN emp.j13 = 1 THEN 1
-                    WHEN cover.last_month IS NULL OR w.m_hi13 > cover.last_month THEN NULL
-                    ELSE 0 END AS job_13w
-        FROM w CROSS JOIN cover
-        LEFT JOIN emp ON emp.measurement_id = w.measurement_id
-        LEFT JOIN edu ON edu.measurement_id = w.measurement_id
-    """).df()
+               CASE WHEN NOT c.ok13 THEN NULL WHEN emp.j13 = 1 THEN 1 ELSE 0 END AS job_13w,
+               NOT c.ok52 AND $both AS job_or_education_52w_censored,
+               NOT c.ok13 AND $emp AS job_13w_censored
+        FROM c
+        LEFT JOIN emp ON emp.measurement_id = c.measurement_id
+        LEFT JOIN edu ON edu.measurement_id = c.measurement_id
+        """,
+        {
+            "lm": last_month,
+            "lw": last_week,
+            "both": last_month is not None and last_week is not None,
+            "emp": last_month is not None,
+        },
+    ).df()
     return res

@@ -45,6 +45,14 @@ _L = {  # fixed column -> (da, en)
         "Job or SU education within 52 weeks",
     ),
     "job_13w": ("Beskæftiget måned inden 13 uger", "Employed month within 13 weeks"),
+    "job_or_education_52w_censored": (
+        "52-ugersvindue går ud over registrenes slut",
+        "52-week window reaches past the registers' end",
+    ),
+    "job_13w_censored": (
+        "13-ugersvindue går ud over registrenes slut",
+        "13-week window reaches past the registers' end",
+    ),
     "age": ("Alder ved første måling (år)", "Age at first measurement (years)"),
     "female": ("Kvinde", "Female"),
     "married": ("Gift", "Married"),
@@ -184,7 +192,7 @@ def value_labels(col: str, lang: str = "da") -> dict[int, str] | None:
     yes_no = {0: "Nej", 1: "Ja"} if lang == "da" else {0: "No", 1: "Yes"}
     flag = re.fullmatch(
         r"(S1_\d+|B10_(?!status)\w+|act_[JOSH]|female|married|single_parent|employed|job_13w|"
-        r"job_or_education_52w|psych_\w+|som_\w+|med_\w+|(charge|conviction)_\w+_5y)",
+        r"job_or_education_52w|(job_13w|job_or_education_52w)_censored|psych_\w+|som_\w+|med_\w+|(charge|conviction)_\w+_5y)",
         col,
     )
     return yes_no if flag else None

@@ -17,6 +17,7 @@ from bip.results.document import (
     SUMMARY_KEYS,
     DatasetCounts,
     Meta,
+    OutcomeCoverage,
     Results,
     Sections,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "A9DataQuality",
     "DatasetCounts",
     "Meta",
+    "OutcomeCoverage",
     "Record",
     "Results",
     "ResultsError",

@@ -30,6 +30,25 @@ class Meta(Record):
     warnings: tuple[str, ...] = Field(default=(), description="validation warnings, first 50")
 
 
+# The panel's two register outcomes (docs/panel.md).
+Outcome = Literal["job_or_education_52w", "job_13w"]
+
+
+class OutcomeCoverage(Record):
+    """How far the registers that define the outcomes reach, and the outcomes that removes."""
+
+    employment_months_last: str | None = Field(
+        description="last month (YYYY-MM) in employment_months; null when absent or empty"
+    )
+    benefit_weeks_last: str | None = Field(
+        description="last ISO week (YYYY-Www) in benefit_weeks; null when absent or empty"
+    )
+    censored: dict[Outcome, Count] = Field(
+        description="per outcome, the measurements whose window reaches past the last period "
+        "of a register that defines it: their outcome is missing (docs/panel.md)"
+    )
+
+
 class DatasetCounts(Record):
     """Rows of the operational tables and the measurement parts present."""
 
@@ -40,6 +59,9 @@ class DatasetCounts(Record):
     citizen_parts: Count
     caseworker_parts: Count
     citizens_measured: Count
+    outcome_coverage: OutcomeCoverage | None = Field(
+        default=None, description="register coverage of the outcome windows; null in older results"
+    )
 
 
 class Sections(Record):

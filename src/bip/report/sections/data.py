@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_date
+
 from bip.disclosure import Counts
 from bip.report import names, numbers
 from bip.report import published as P
@@ -29,7 +33,70 @@ SOURCES = (
 
 def build(r: Results, c: Ctx) -> list[Block]:
     """The blocks of section 1."""
-    return [_size(r, c), _cohort_text(r, c), _cohort(r, c), _sources(c)]
+    coverage = _coverage(r, c)
+    extra = [coverage] if coverage is not None else []
+    return [_size(r, c), _cohort_text(r, c), *extra, _cohort(r, c), _sources(c)]
+
+
+def _coverage(r: Results, c: Ctx) -> Para | None:
+    """How far the outcome registers reach and how many outcomes their end removes."""
+    cov = r.dataset.outcome_coverage
+    if cov is None:  # results written before coverage was recorded
+        return None
+    month, week = cov.employment_months_last, cov.benefit_weeks_last
+    if month is None:
+        return Para(
+            c._(
+                "The dataset has no employment months, so both job outcomes are missing for "
+                "every measurement."
+            )
+        )
+    if week is None:
+        text = c._(
+            "The dataset has no DREAM weeks, so job or education within 52 weeks is missing for "
+            "every measurement; employment runs up to and including {month}."
+        ).format(month=_month(month, c.lang))
+    else:
+        text = c._(
+            "The registers behind the outcomes run up to and including {month} (employment) "
+            "and {week} (DREAM weeks)."
+        ).format(month=_month(month, c.lang), week=_week(week, c))
+    n52 = cov.censored.get("job_or_education_52w", 0)
+    n13 = cov.censored.get("job_13w", 0)
+    if week is not None and n52 == 0 and n13 == 0:
+        return Para(text + " " + c._("No outcome window reaches past the registers' end."))
+    if week is not None:
+        text += " " + c.n_(
+            "{n} measurement is left out of the outcome job or education within 52 weeks because its window "
+            "reaches past the end of a register; it counts as missing even if the window already "
+            "shows a job.",
+            "{n} measurements are left out of the outcome job or education within 52 weeks because their "
+            "window reaches past the end of a register; they count as missing even if the window "
+            "already shows a job.",
+            n52,
+        ).format(n=_count(n52, c))
+    text += " " + c.n_(
+        "The same rule leaves {n} measurement out of the outcome employed within 13 weeks.",
+        "The same rule leaves {n} measurements out of the outcome employed within 13 weeks.",
+        n13,
+    ).format(n=_count(n13, c))
+    return Para(text)
+
+
+def _count(n: int, c: Ctx) -> str:
+    return c.shown(numbers.integer(n, c.lang), Counts(observations=n))
+
+
+def _month(label: str, lang: str) -> str:
+    """``2017-12`` as ``december 2017`` / ``December 2017``."""
+    year, month = (int(x) for x in label.split("-"))
+    return format_date(dt.date(year, month, 1), format="MMMM y", locale=numbers.LOCALES[lang])
+
+
+def _week(label: str, c: Ctx) -> str:
+    """``2017-W52`` as ``uge 52 i 2017`` / ``week 52 of 2017``."""
+    year, week = label.split("-W")
+    return c._("week {week} of {year}").format(week=int(week), year=year)
 
 
 def _size(r: Results, c: Ctx) -> Table:
