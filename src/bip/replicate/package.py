@@ -2,7 +2,8 @@
 
 The package holds the analysis panel the results came from (CSV for R, Stata ``.dta`` with
 variable and value labels, Parquet), its codebook, BIP's estimates of the replicated models,
-an R script and a Stata do-file that re-estimate them from the panel, and a README. The
+an R script and a Stata do-file that re-estimate them from the panel, the regression tables
+(Markdown, LaTeX, Word) and a README. The
 dataset is the one named in ``results.json`` (``meta.dataset_path``) unless another is given;
 its fingerprint must equal the one recorded, so the panel is the one analysed.
 """
@@ -22,6 +23,7 @@ from bip.replicate.codebook import codebook, codebook_markdown
 from bip.replicate.estimates import bip_estimates
 from bip.replicate.readme import readme
 from bip.replicate.scripts import do_file, r_script
+from bip.replicate.tables import write_tables
 from bip.results import Results, load_results
 
 FILES = (
@@ -35,6 +37,9 @@ FILES = (
     "results.json",
     "replicate.R",
     "replicate.do",
+    "regression_tables.md",
+    "regression_tables.tex",
+    "regression_tables.docx",
 )
 
 
@@ -112,5 +117,6 @@ def build_package(
         shutil.copyfile(src, tmp / "results.json")
         (tmp / "replicate.R").write_text(r_script(panel), "utf-8")
         (tmp / "replicate.do").write_text(do_file(panel), "utf-8")
+        write_tables(results, tmp, "regression_tables")
         (tmp / "README.md").write_text(readme(results, panel, lang), "utf-8")
     return out

@@ -24,6 +24,7 @@ citizens and {cols} variables.
 | `bip_estimates.csv` | BIP's numbers for the models below, one per row: `model, item, term, stat, value` |
 | `results.json` | all of BIP's results of this run (schema `bip-results/2`) |
 | `replicate.R` | re-estimates the models in base R + `sandwich` + `lmtest`; prints the tables, writes `r_estimates.csv` and compares it with `bip_estimates.csv` |
+| `regression_tables.md`, `regression_tables.tex`, `regression_tables.docx` | the models as published tables: coefficients over clustered SEs, fixed-effect and control rows, N, clusters, R² (no stars: p-values unadjusted for the many comparisons) |
 | `replicate.do` | the same in Stata with built-in commands (`regress`, `areg`); writes `stata_estimates.csv` |
 
 Run `Rscript replicate.R` (or `do replicate.do` in Stata) in this folder.
