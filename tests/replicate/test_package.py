@@ -90,3 +90,16 @@ def test_existing_output_needs_force(results_dir, package, tmp_path):
     r = CliRunner().invoke(main, ["replicate", str(results_dir), "--out", str(out)])
     assert r.exit_code == 1 and "Error: " in r.output
     assert (out / "keep").exists()
+
+
+def test_compare_finds_a_changed_and_a_missing_number(results_dir):
+    from bip.replicate import bip_estimates, compare
+
+    ours = bip_estimates(load_results(results_dir))
+    theirs = ours.copy()
+    theirs.loc[5, "value"] += 1e-5
+    theirs = theirs.drop(index=7)
+    m = compare(ours, theirs)
+    assert (m["diff"].abs() > 1e-6).sum() == 1
+    assert (m["_merge"] == "left_only").sum() == 1
+    assert m["diff"].abs().max() == pytest.approx(1e-5)

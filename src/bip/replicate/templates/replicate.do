@@ -63,22 +63,27 @@ local a4x `a4x' `jcs'
 egen byte a4miss = rowmiss(`a4x')
 foreach it of local items_all {
     foreach model in naive adjusted {
-        capture drop y s c_*
+        capture drop y
+        capture drop s
+        capture drop c_*
         gen byte s = !missing(d_`it')
         gen double c_prev = `it' - d_`it'
         if "`model'" == "adjusted" replace s = s & a4miss == 0 & !missing(c_prev)
         quietly summarize d_`it' if s
         if r(N) < 3 | r(sd) == 0 continue
+        local mu = r(mean)
+        local sd = r(sd)
         * effect sizes: the outcome standardised over the model's own sample
-        gen double y = (d_`it' - r(mean)) / r(sd) if s
+        gen double y = (d_`it' - `mu') / `sd' if s
         local ctrl ""
         if "`model'" == "adjusted" {
             foreach v in prev `a4x' {
                 local src = cond("`v'" == "prev", "c_prev", "`v'")
                 quietly summarize `src' if s
+                local mu = r(mean)
                 capture confirm variable c_`v'
-                if _rc gen double c_`v' = `src' - r(mean) if s
-                else replace c_`v' = `src' - r(mean) if s
+                if _rc gen double c_`v' = `src' - `mu' if s
+                else replace c_`v' = `src' - `mu' if s
                 local ctrl `ctrl' c_`v'
             }
         }
@@ -111,11 +116,12 @@ program define bip_impute, rclass
         local nm = r(N)
         quietly summarize `v'
         if r(N) == 0 continue
+        local mu = r(mean)
         if `nm' > 0 {
             gen byte m_`v' = missing(`v')
             local out `out' m_`v'
         }
-        gen double i_`v' = cond(missing(`v'), r(mean), `v')
+        gen double i_`v' = cond(missing(`v'), `mu', `v')
         local out `out' i_`v'
     }
     return local vars `out'
