@@ -27,7 +27,7 @@ def _read(path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def r_estimates(package, tmp_path_factory) -> pd.DataFrame:
+def r_estimates(request, tmp_path_factory) -> pd.DataFrame:
     rscript = shutil.which("Rscript")
     need(rscript is not None, "Rscript is not installed (apt-get install r-base-core)")
     ok = (
@@ -39,6 +39,7 @@ def r_estimates(package, tmp_path_factory) -> pd.DataFrame:
     need(
         ok, "R packages sandwich/lmtest are missing (apt-get install r-cran-sandwich r-cran-lmtest)"
     )
+    package = request.getfixturevalue("package")  # built only once R is known to be there
     work = tmp_path_factory.mktemp("r-run")
     for name in ("panel.csv", "replicate.R", "bip_estimates.csv"):
         shutil.copy(package / name, work / name)
@@ -54,7 +55,7 @@ def r_estimates(package, tmp_path_factory) -> pd.DataFrame:
     return _read(work / "r_estimates.csv")
 
 
-def test_r_equals_bip_to_1e6(package, results_dir, r_estimates):
+def test_r_equals_bip_to_1e6(r_estimates, results_dir):
     ours = bip_estimates(load_results(results_dir))
     m = compare(ours, r_estimates)
     # every model is there, with the numbers that matter
