@@ -8,6 +8,7 @@ and stars on unadjusted p-values would mark chance findings; the p-values are in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,12 +147,28 @@ def all_tables(results: Results) -> list[RegressionTable]:
     return out
 
 
+def decimals(se: float | None) -> int:
+    """Decimals of a coefficient and its SE: at least 3, and enough for two significant
+    digits of the SE (a per-week slope of 0.0033 with SE 0.0008 is not 0.003 (0.001))."""
+    if se is None or se <= 0:
+        return 3
+    return int(min(6, max(3, 1 - math.floor(math.log10(se)))))
+
+
 def _cells(t: RegressionTable) -> list[list[str]]:
     """Body rows as text: a coefficient row and an (se) row per term, then the stats."""
     rows = []
     for term, cells in t.coefs.items():
-        rows.append([term] + ["" if c is None or c[0] is None else f"{c[0]:.3f}" for c in cells])
-        rows.append([""] + ["" if c is None or c[1] is None else f"({c[1]:.3f})" for c in cells])
+        coef, se = [term], [""]
+        for c in cells:
+            if c is None:
+                coef.append("")
+                se.append("")
+                continue
+            k = decimals(c[1])
+            coef.append("" if c[0] is None else f"{c[0]:.{k}f}")
+            se.append("" if c[1] is None else f"({c[1]:.{k}f})")
+        rows += [coef, se]
     return rows
 
 
