@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything BIP needs into ./.venv (idempotent; safe to run again).
-# System packages (Debian's chromium for the PDF report and the browser tests) are installed
-# with apt-get when running as root; otherwise the script says what is missing.
+# System packages (Debian's chromium for the PDF report and the browser tests, R for the
+# replication tests) are installed with apt-get when running as root; otherwise the script says
+# what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,19 @@ if ! command -v chromium >/dev/null 2>&1; then
   else
     echo "note: chromium is not installed; the PDF report and the browser tests need it" >&2
     echo "      (Debian/Ubuntu: sudo apt-get install chromium)" >&2
+  fi
+fi
+# R from Debian (base R with sandwich and lmtest): runs the replication package's R script in
+# the tests (`bip replicate`; fixest is not packaged in Debian, so the script needs only these).
+if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(sandwich); library(lmtest)' >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing R (r-base-core, r-cran-sandwich, r-cran-lmtest) from Debian (replication tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends r-base-core r-cran-sandwich r-cran-lmtest >/dev/null
+  else
+    echo "note: R is not installed; the replication tests need it" >&2
+    echo "      (Debian/Ubuntu: sudo apt-get install r-base-core r-cran-sandwich r-cran-lmtest)" >&2
   fi
 fi
 # JavaScript tools of the browser tests (axe-core for the accessibility checks), pinned in

@@ -17,6 +17,7 @@ from bip.dataset.cli import dataset, pseudonymise
 from bip.demo import demo
 from bip.pipeline_cli import analyze
 from bip.private import private_files
+from bip.replicate.cli import replicate
 from bip.report.cli import export, report
 from bip.results.cli import results_schema
 from bip.synth.cli import synth
@@ -78,6 +79,7 @@ main.add_command(dataset)
 main.add_command(pseudonymise)
 main.add_command(analyze)
 main.add_command(report)
+main.add_command(replicate)
 main.add_command(results_schema)
 main.add_command(export)
 main.add_command(synth)

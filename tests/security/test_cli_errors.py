@@ -83,6 +83,9 @@ CASES = [
     (["report", "{good}"], "no such file; run `bip analyze` first"),
     (["report", "{broken}"], "line 1: not JSON"),
     (["calibrate", "{missing}"], "does not exist"),
+    (["replicate", "{missing}", "--out", "{missing}"], "does not exist"),
+    (["replicate", "{good}", "--out", "{missing}"], "no such file; run `bip analyze` first"),
+    (["replicate", "{broken}", "--out", "{missing}"], "line 1: not JSON"),
     (["results-schema", "--out", "{unwritable}"], "Not a directory"),
     (["results-schema", "--out", "{broken}"], "is a directory"),
 ]

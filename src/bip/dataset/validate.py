@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,7 +128,10 @@ class _KeyChecker:
         self.con.execute(f"SET temp_directory='{self._tmp.name}'")
         self.con.execute("SET memory_limit='3GB'")
         self.con.execute("SET preserve_insertion_order=false")
-        self.con.execute("SET enable_progress_bar=false")
+        # Inside Jupyter DuckDB refuses to touch the setting without ipywidgets; its
+        # progress bar is then off anyway.
+        with contextlib.suppress(duckdb.InvalidInputException):
+            self.con.execute("SET enable_progress_bar=false")
 
     def check(
         self,
