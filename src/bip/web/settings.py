@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "bip.web.core.apps.CoreConfig",
     "bip.web.insight",
+    "ninja",  # the API's docs page serves its script and styles from here, not from a CDN
+    "bip.web.api.apps.ApiConfig",
 ]
 
 MIDDLEWARE = [
