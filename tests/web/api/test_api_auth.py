@@ -120,3 +120,32 @@ def test_the_system_user_reaches_no_web_page(client, make_token):
     client.force_login(ApiToken.objects.get().user)
     assert client.get("/caseload/").status_code == 403
     assert client.get("/analyst/").status_code == 403
+
+
+def test_every_api_operation_needs_a_token_and_data_needs_its_one_scope(client, api, world):
+    """The API's counterpart of the web pages' role check, walking the OpenAPI schema: no
+    operation answers without a token, and each but the questionnaire answers to exactly one
+    scope (the others get 403)."""
+    from bip.web.api.scopes import SCOPES
+
+    schema = client.get("/api/v1/openapi.json").json()
+    callers = {s: api.with_scopes(s) for s in SCOPES}
+    ids = {"citizen_id": world.citizens["A"].citizen_id, "measurement_id": "MA1"}
+    checked = 0
+    for path, ops in schema["paths"].items():
+        url = path.removeprefix("/api/v1").format(**ids)
+        for method in ops:
+
+            def call(c, url=url, method=method):
+                if c is None:
+                    return getattr(client, method)(
+                        f"/api/v1{url}", {}, content_type="application/json"
+                    )
+                return c.get(url) if method == "get" else getattr(c, method)(url, {})
+
+            assert call(None).status_code == 401, (method, path)
+            allowed = [s for s, c in callers.items() if call(c).status_code != 403]
+            expected = list(SCOPES) if path.endswith("/questionnaire") else allowed[:1]
+            assert len(expected) >= 1 and allowed == expected, (method, path, allowed)
+            checked += 1
+    assert checked == 9

@@ -67,6 +67,18 @@ ERRORS: dict[int, Any] = {400: Errors, 401: Errors, 403: Errors, 404: Errors}
 
 
 class Api(NinjaAPI):
+    _schemas: dict = {}
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # built once per prefix: generating it takes about as long as a hundred creates, and
+        # the view is open to anyone
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        if key not in self._schemas:
+            self._schemas[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return self._schemas[key]
+
     def validation_error_from_error_contexts(self, error_contexts) -> ValidationError:
         # ninja drops the offending value; the reasons name it, as the dataset validator does
         errors = []
