@@ -279,9 +279,11 @@ def main() -> None:
         "rows_created": created,
         # an acknowledged create whose measurement is not stored
         "lost": sum(1 for ids in acked.values() if not ids & stored),
-        # a client key answered with two measurements, or more rows than acknowledged keys
-        "duplicated": sum(1 for ids in acked.values() if len(ids) > 1)
-        + max(0, created - len(acked)),
+        # a client key answered with two measurements, or a key stored twice
+        "duplicated": sum(1 for ids in acked.values() if len(ids) > 1) + duplicated_keys(),
+        # rows no answer acknowledged (a create whose every attempt timed out)
+        "unacknowledged_rows": created - len(acked),
+        "timeouts_retried": rec["timeouts"],
         "errors": len(rec["errors"]),
         "error_samples": rec["errors"][:10],
         "creates_per_s": round(len(acked) / args.duration, 1),

@@ -193,3 +193,19 @@ def test_the_audit_chain_holds_after_api_calls(api, world, complete):
     api.get("/citizens")
     api.patch("/measurements/MA1", {"revision": 7, "B1": 2})
     assert verify().ok
+
+
+def test_the_readme_curl_example_is_a_valid_create(api, world):
+    """README's "Connecting your case-management system" body, sent as curl would send it."""
+    import json
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("## Connecting your case-management system", 1)[1].split("\n## ", 1)[0]
+    raw = re.search(r"-d '(\{.*?\})'", section, re.S).group(1)
+    body = json.loads(raw.replace("\\\n", ""))
+    r = api.post(f"/citizens/{world.citizens['A'].citizen_id}/measurements", body)
+    assert r.status_code == 201, r.content
+    assert "/api/v1/citizens?status=overdue" in section
+    assert api.get("/citizens", status="overdue").status_code == 200
