@@ -157,3 +157,29 @@ def test_openapi_schema_and_docs_page(client, world):
     assert page.status_code == 200
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html
+
+
+def test_right_of_access_record_holds_everything_about_the_citizen(api, world):
+    from bip.web.core.models import AuditLog
+
+    a = world.citizens["A"]
+    api.get("/measurements/MA1")  # a read that the record must show
+    r = api.get(f"/citizens/{a.citizen_id}/record")
+    assert r.status_code == 200
+    rec = r.json()
+    assert rec["citizen"] == {
+        "citizen_id": a.citizen_id,
+        "jobcenter_id": "JCA",
+        "enrolled_on": "2024-01-08",
+        "caseworker_id": "WA1",
+    }
+    (m,) = rec["measurements"]
+    assert m["measurement_id"] == "MA1" and m["answers"]["B1"] == 1 and len(m["answers"]) == 51
+    assert [p["caseworker_id"] for p in rec["caseworker_periods"]] == ["WA1"]
+    assert any(e["action"] == "measurement.view" and e["object_id"] == "MA1" for e in rec["audit"])
+    assert (
+        "MB1" not in r.content.decode() and world.citizens["B"].citizen_id not in r.content.decode()
+    )
+    last = AuditLog.objects.order_by("-seq").first()
+    assert (last.action, last.object_id) == ("citizen.record", a.citizen_id)
+    assert api.get(f"/citizens/{world.citizens['B'].citizen_id}/record").status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -163,6 +164,22 @@ def citizen_measurements(request: HttpRequest, citizen_id: str):
         {"measurement_id": m.measurement_id, "measured_on": m.measured_on, "revision": m.revision}
         for m in rows
     ]
+
+
+@router.get(
+    "/citizens/{citizen_id}/record",
+    response={200: dict[str, Any], **ERRORS},
+    tags=TAGS,
+    auth=scope("caseload:read"),
+)
+def citizen_record(request: HttpRequest, citizen_id: str):
+    """Right of access: everything stored about the citizen (pseudonym, jobcentre, every
+    measurement and answer, caseworker periods, and the audit entries naming them)."""
+    from bip.web.core.selectors.record import citizen_record as record
+
+    token = caller(request)
+    citizen = citizen_of(request, token, citizen_id)
+    return record(citizen=citizen, fetched_by=token.user, role=API_ROLE)
 
 
 def _transfer_body(a: Assignment) -> dict:
