@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "bip.web.insight",
     "ninja",  # the API's docs page serves its script and styles from here, not from a CDN
     "bip.web.api.apps.ApiConfig",
+    "bip.web.lifecycle.apps.LifecycleConfig",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,21 @@ def token(make_token):
     return make_token()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django's WSGI handler closes the database connection after each request when it is
+    inside a transaction, as the test's is; Django's own test client suspends that, so do
+    the same here (else PostgreSQL loses the test's transaction after the first call)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=15,

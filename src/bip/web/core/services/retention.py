@@ -85,6 +85,16 @@ def _count(ids: list[int]) -> list[Erasable]:
     return out
 
 
+def erase_citizens(ids: list[int]) -> list[Erasable]:
+    """Delete the citizens ``ids`` with their measurements and caseworker periods (inside the
+    caller's transaction); returns what was deleted, per jobcentre."""
+    done = _count(ids)
+    Measurement.objects.filter(citizen__in=ids).delete()
+    Assignment.objects.filter(citizen__in=ids).delete()
+    Citizen.objects.filter(pk__in=ids).delete()
+    return done
+
+
 @transaction.atomic
 def retention_apply(*, cutoff: dt.date, actor: str, months: int) -> list[Erasable]:
     """Erase every citizen whose last contact is before ``cutoff``, all or nothing, and write
@@ -93,10 +103,7 @@ def retention_apply(*, cutoff: dt.date, actor: str, months: int) -> list[Erasabl
     # lock them, then look again: a measurement saved meanwhile is a contact, and keeps them
     list(Citizen.objects.filter(pk__in=ids).select_for_update().values_list("pk", flat=True))
     ids = list(expired_citizens(cutoff).filter(pk__in=ids).values_list("pk", flat=True))
-    done = _count(ids)
-    Measurement.objects.filter(citizen__in=ids).delete()
-    Assignment.objects.filter(citizen__in=ids).delete()
-    Citizen.objects.filter(pk__in=ids).delete()
+    done = erase_citizens(ids)
     for e in done:
         detail = (
             f"{e.citizens} citizens, {e.measurements} measurements, {e.assignments} caseworker "
