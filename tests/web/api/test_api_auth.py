@@ -148,4 +148,4 @@ def test_every_api_operation_needs_a_token_and_data_needs_its_one_scope(client, 
             expected = list(SCOPES) if path.endswith("/questionnaire") else allowed[:1]
             assert len(expected) >= 1 and allowed == expected, (method, path, allowed)
             checked += 1
-    assert checked == 10
+    assert checked == 11

@@ -183,3 +183,27 @@ def test_right_of_access_record_holds_everything_about_the_citizen(api, world):
     last = AuditLog.objects.order_by("-seq").first()
     assert (last.action, last.object_id) == ("citizen.record", a.citizen_id)
     assert api.get(f"/citizens/{world.citizens['B'].citizen_id}/record").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("da", ["Indsigt", "Idé om arbejde", "130", "Søger job"]),
+        ("en", ["Right of access", "Idea of work", "Searching"]),
+    ],
+)
+def test_right_of_access_pdf_in_danish_and_english(api, world, chromium, complete, lang, words):
+    import pypdfium2 as pdfium
+
+    a = world.citizens["A"]
+    body = {**complete(TODAY), "B11": 130.5}
+    assert api.post(f"/citizens/{a.citizen_id}/measurements", body).status_code == 201
+    r = api.get(f"/citizens/{a.citizen_id}/record.pdf", lang=lang)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    doc = pdfium.PdfDocument(r.content)
+    text = " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    text = " ".join(text.split())
+    for word in words:
+        assert word in text, word
+    assert ("130,5" if lang == "da" else "130.5") in text
+    assert a.citizen_id[:20] in text and "MB1" not in text

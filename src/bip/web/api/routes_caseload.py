@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -14,6 +14,7 @@ from bip.web.api.api import ERRORS, ApiError, caller, refuse, router, scope
 from bip.web.api.models import API_ROLE, ApiToken
 from bip.web.api.schemas import (
     CitizenRow,
+    Errors,
     MeasurementRef,
     Questionnaire,
     TransferIn,
@@ -180,6 +181,38 @@ def citizen_record(request: HttpRequest, citizen_id: str):
     token = caller(request)
     citizen = citizen_of(request, token, citizen_id)
     return record(citizen=citizen, fetched_by=token.user, role=API_ROLE)
+
+
+@router.get(
+    "/citizens/{citizen_id}/record.pdf",
+    response={**ERRORS, 503: Errors},
+    tags=TAGS,
+    auth=scope("caseload:read"),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the record as a PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def citizen_record_pdf(request: HttpRequest, citizen_id: str, lang: Literal["da", "en"] = "da"):
+    """Right of access as a PDF, in Danish (``lang=da``) or English, to hand to the citizen."""
+    from django.http import HttpResponse
+
+    from bip.report.pdf import PdfUnavailable
+    from bip.web.core.selectors.record import citizen_record as record
+    from bip.web.lifecycle.record_pdf import record_pdf
+
+    token = caller(request)
+    citizen = citizen_of(request, token, citizen_id)
+    rec = record(citizen=citizen, fetched_by=token.user, role=API_ROLE)
+    try:
+        body = record_pdf(rec, selectors.instrument(), lang)
+    except PdfUnavailable as exc:
+        raise refuse(503, None, f"the PDF cannot be printed here: {exc}") from None
+    return HttpResponse(body, content_type="application/pdf")
 
 
 def _transfer_body(a: Assignment) -> dict:
