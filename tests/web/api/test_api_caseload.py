@@ -207,3 +207,11 @@ def test_right_of_access_pdf_in_danish_and_english(api, world, chromium, complet
         assert word in text, word
     assert ("130,5" if lang == "da" else "130.5") in text
     assert a.citizen_id[:20] in text and "MB1" not in text
+    from bip.web.core.models import AuditLog
+
+    last = AuditLog.objects.order_by("-seq").first()
+    assert (last.action, last.object_id, last.detail) == (
+        "citizen.record",
+        a.citizen_id,
+        f"PDF, {lang}",
+    )

@@ -207,11 +207,13 @@ def citizen_record_pdf(request: HttpRequest, citizen_id: str, lang: Literal["da"
 
     token = caller(request)
     citizen = citizen_of(request, token, citizen_id)
-    rec = record(citizen=citizen, fetched_by=token.user, role=API_ROLE)
+    rec = record(citizen=citizen, fetched_by=None)
     try:
         body = record_pdf(rec, selectors.instrument(), lang)
     except PdfUnavailable as exc:
         raise refuse(503, None, f"the PDF cannot be printed here: {exc}") from None
+    # audited after printing: the audit chain's lock is held from here to the commit
+    audit(token.user, API_ROLE, "citizen.record", "citizen", citizen.citizen_id, f"PDF, {lang}")
     return HttpResponse(body, content_type="application/pdf")
 
 

@@ -84,5 +84,6 @@ def citizen_record(*, citizen: Citizen, fetched_by, role: str | None = None) -> 
             for e in seen
         ],
     }
-    audit(fetched_by, role, "citizen.record", "citizen", citizen.citizen_id, "right of access")
+    if fetched_by is not None:
+        audit(fetched_by, role, "citizen.record", "citizen", citizen.citizen_id, "right of access")
     return record
