@@ -149,3 +149,18 @@ def test_every_api_operation_needs_a_token_and_data_needs_its_one_scope(client, 
             assert len(expected) >= 1 and allowed == expected, (method, path, allowed)
             checked += 1
     assert checked == 11
+
+
+def test_a_flood_of_bad_tokens_is_limited_and_not_audited_beyond_the_limit(client, world, settings):
+    from bip.web.core.models import AuditLog
+
+    settings.BIP_API_DENIED_PER_MINUTE = 3
+    answers = [
+        client.get("/api/v1/citizens", headers={"Authorization": "Bearer wrong"}).status_code
+        for _ in range(6)
+    ]
+    assert answers == [401, 401, 401, 429, 429, 429]
+    assert AuditLog.objects.filter(action="api.denied").count() == 3
+    r = client.get("/api/v1/citizens")
+    assert r.status_code == 429 and int(r["Retry-After"]) > 0
+    assert r.json()["errors"][0]["reason"].startswith("too many refused calls")

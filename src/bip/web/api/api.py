@@ -63,7 +63,7 @@ def scope(name: str) -> TokenAuth:
 
 
 # shared by every operation's ``response=``: the documented error answers
-ERRORS: dict[int, Any] = {400: Errors, 401: Errors, 403: Errors, 404: Errors}
+ERRORS: dict[int, Any] = {400: Errors, 401: Errors, 403: Errors, 404: Errors, 429: Errors}
 
 
 class Api(NinjaAPI):
@@ -121,7 +121,21 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    from django.conf import settings
+
+    from bip.web.core import limits
+
     why = getattr(request, "bip_denied", "no token")
+    # each refusal is audited, up to a limit per address and minute: beyond it a flood of bad
+    # tokens would fill the log and hold its lock, so it is answered 429 and only counted
+    ip = request.META.get("REMOTE_ADDR", "-")
+    wait = limits.hit(f"api-denied:{ip}", limit=settings.BIP_API_DENIED_PER_MINUTE, window_s=60)
+    if wait:
+        response = errors_response(
+            request, 429, [Problem(None, f"too many refused calls; wait {wait} s")]
+        )
+        response["Retry-After"] = str(wait)
+        return response
     audit("-", API_ROLE, "api.denied", "path", "", f"{why}: {request.path[:240]}", flagged=True)
     return errors_response(request, 401, [Problem(None, f"{why}: send a valid token")])
 
