@@ -22,7 +22,9 @@ from bip.report.cli import export, report
 from bip.results.cli import results_schema
 from bip.synth.cli import synth
 from bip.web.admin_cli import audit, create_admin, db
+from bip.web.api.cli import api_token
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
+from bip.web.lifecycle_cli import retention
 
 TRACEBACK_ENV = "BIP_TRACEBACK"
 # Errors whose message is meant for the user as it is (a missing setting, not a bug).
@@ -90,3 +92,5 @@ main.add_command(import_db_cmd)
 main.add_command(audit)
 main.add_command(db)
 main.add_command(create_admin)
+main.add_command(api_token)
+main.add_command(retention)

@@ -178,6 +178,13 @@ DB_CASES = [
     (["audit", "verify"], "`bip import-db` or `bip serve` first"),
     (["db", "app-role", "bip_app"], "exists only on PostgreSQL"),
     (["create-admin", "bad name!"], "Enter a valid username"),
+    (
+        ["api-token", "create", "sys", "--jobcentre", "nowhere", "--scope", "exports:read"],
+        "no jobcentre 'nowhere'",
+    ),
+    (["api-token", "list", "--jobcentre", "nowhere"], "no jobcentre 'nowhere'"),
+    (["api-token", "revoke", "nothing"], "no token named 'nothing'"),
+    (["retention", "apply"], "`bip import-db` or `bip serve` first"),
 ]
 
 

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "bip.web.core.apps.CoreConfig",
     "bip.web.insight",
+    "ninja",  # the API's docs page serves its script and styles from here, not from a CDN
+    "bip.web.api.apps.ApiConfig",
+    "bip.web.lifecycle.apps.LifecycleConfig",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,9 @@ BIP_LOGIN_MAX_FAILURES = int(os.environ.get("BIP_LOGIN_MAX_FAILURES", "5"))
 BIP_LOGIN_LOCK_SECONDS = int(os.environ.get("BIP_LOGIN_LOCK_SECONDS", "900"))
 # CPR look-ups per caseworker and hour (core/services/citizens.py)
 BIP_CPR_LOOKUPS_PER_HOUR = int(os.environ.get("BIP_CPR_LOOKUPS_PER_HOUR", "30"))
+# API calls refused for want of a valid token, audited per client address and minute; beyond
+# this they are answered 429 and not audited (bip/web/api/api.py)
+BIP_API_DENIED_PER_MINUTE = int(os.environ.get("BIP_API_DENIED_PER_MINUTE", "60"))
 # A session unused this long ends (core/session.py); SESSION_COOKIE_AGE is the absolute lifetime.
 BIP_SESSION_IDLE_SECONDS = 60 * int(os.environ.get("BIP_SESSION_IDLE_MINUTES", "30"))
 # Shared by all server processes (bip serve --workers): a cache in the database, not in memory.

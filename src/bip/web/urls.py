@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from bip.web.api.api import api
 from bip.web.converters import OpaqueId
 from bip.web.core import views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # the JSON API for case-management systems (token-authenticated; docs/api.md)
+    path("api/v1/", api.urls),
     path("", views.HomeView.as_view(), name="home"),
     path("caseload/", views.CaseloadView.as_view(), name="caseload"),
     path("find/", views.FindCitizenView.as_view(), name="find"),

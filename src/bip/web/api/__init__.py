@@ -1,0 +1,1 @@
+"""The JSON API for case-management systems: ``/api/v1/`` (django-ninja), per-system tokens."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "bip.web.api"
+    label = "bip_api"
+    verbose_name = "BIP API"
