@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bip.dataset.schema import REGISTER_TABLES
-from bip.instrument import ALL_COMBINATIONS
+from bip.instrument import ALL_COMBINATIONS, GROUPS
 from bip.web.core.access import RoleView, jobcenters_for
 from bip.web.core.audit import audit
 from bip.web.core.models import Caseworker, Role
@@ -41,6 +41,15 @@ class FilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The period starts after it ends."))
         return data
+
+
+def josh_legend() -> str:
+    """ "J Job-focused, O Up-skilling, S Social, H Health" from the questionnaire's own group
+    labels (in the page's language), so that the legend cannot disagree with the S1 groups."""
+    from bip.web.core.selectors.questionnaire import instrument
+
+    inst, lang = instrument(), (get_language() or "da")[:2]
+    return ", ".join(f"{g} {inst.group_label(g, lang)}" for g in GROUPS)
 
 
 def _scope(request):
@@ -137,6 +146,7 @@ class DashboardView(RoleView):
             "outcome_rows": outcome_rows,
             "built_at": built_at,
             "fresh": fresh,
+            "josh_groups": josh_legend(),
             "charts": {
                 k: mark_safe(v) for k, v in charts.items()
             },  # built from escaped text only (svg.py)

@@ -25,15 +25,13 @@ def citizen_overview(*, citizen: Citizen, lang: str, fetched_by) -> dict:
     def pts(attr):
         return [(m.measured_on, getattr(m, attr)) for m in ms]
 
-    avg_chart = line_chart(
-        [
-            (_("Citizen (B average)"), [(m.measured_on, m.b_avg) for m in ms]),
-            (_("Caseworker (S average)"), [(m.measured_on, m.s_avg) for m in ms]),
-        ],
-        title=_("Averages"),
-        width=660,
-        height=240,
-    )
+    averages = [
+        (_("Citizen (B average)"), [(m.measured_on, m.b_avg) for m in ms]),
+        (_("Caseworker (S average)"), [(m.measured_on, m.s_avg) for m in ms]),
+    ]
+    avg_chart = line_chart(averages, title=_("Averages"), width=660, height=240)
+    # a phone shows this one instead: the wide chart scaled to 360 px has 5 px text
+    avg_chart_narrow = line_chart(averages, title=_("Averages"), width=340, height=220)
     who_b, who_s = _("citizen"), _("caseworker")
     pair_charts = [
         line_chart(
@@ -81,6 +79,7 @@ def citizen_overview(*, citizen: Citizen, lang: str, fetched_by) -> dict:
             {"m": m, "combination": m.combination, "b": m.b_avg, "s": m.s_avg} for m in reversed(ms)
         ],
         "avg_chart": avg_chart,
+        "avg_chart_narrow": avg_chart_narrow,
         "pair_charts": pair_charts,
         "item_charts": item_charts,
         "changes": changes,

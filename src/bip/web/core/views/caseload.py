@@ -140,6 +140,10 @@ class EnrolView(RoleView):
 
     roles = (Role.CASEWORKER,)
 
+    def get(self, request):
+        """A bookmarked or reloaded enrolment address: back to finding the citizen, not a bare 405."""
+        return redirect("find")
+
     def post(self, request):
         cid = request.session.pop(PENDING, None)
         if not cid:
