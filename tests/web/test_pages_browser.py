@@ -82,10 +82,27 @@ def _open(browser, live_server, world, user, lang, size):
 @pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("size", SIZES)
 def test_caseworker_pages(browser, live_server, world, axe_js, lang, size):
+    from bip.web.core.models import Citizen
+
     add_history(world)
+    Citizen.objects.bulk_create(  # enough for a second page, so the pager is checked too
+        Citizen(
+            citizen_id=f"{k:03d}" + "e" * 61,
+            jobcenter=world.jc["A"],
+            caseworker=world.caseworkers["A"],
+        )
+        for k in range(60)
+    )
     page = _open(browser, live_server, world, "caseworkerA", lang, size)
     problems: list[str] = []
     _check(page, "caseload", lang, size, problems)
+    assert page.locator("nav.pager a[aria-current=page]").count() == 1
+    page.fill("input[name=q]", "00")
+    page.select_option("select[name=status]", "never")
+    with page.expect_navigation():
+        page.click("#caseload-filters button")
+    assert page.locator("table.caseload tbody tr").count() == 10  # 000-009
+    _check(page, "caseload-filtered", lang, size, problems)
     page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/")
     page.click("details summary")  # every indicator
     _check(page, "citizen", lang, size, problems)
