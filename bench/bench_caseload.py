@@ -150,7 +150,7 @@ def main() -> None:
         if r.status_code != 200:
             sys.exit(f"{kind} {url}: HTTP {r.status_code}")
 
-    for warm in range(3):
+    for _warm in range(3):
         get("warm", big, "/caseload/")
     sorts = ["name", "last", "caseworker", "due"]
     filters = ["overdue", "due", "never", "quiet"]

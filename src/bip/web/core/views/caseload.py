@@ -148,11 +148,16 @@ def _caseload_rows_html(rows, can_open: bool) -> str:
     out = []
     for r in rows:
         short = html.escape(r.citizen_id[:10])
+        shown = (
+            f'{html.escape(r.name)} <span class="code sub">{short}</span>'
+            if r.name
+            else f'<span class="code">{short}</span>'
+        )
         # the converter's output is URL-safe characters only, none of which needs HTML escaping
         name = (
-            f'<a href="{link.replace("CITIZEN", in_url(r.citizen_id))}">{short}</a>'
+            f'<a href="{link.replace("CITIZEN", in_url(r.citizen_id))}">{shown}</a>'
             if can_open
-            else short
+            else shown
         )
         last = r.last.isoformat() if r.last else "–"
         weeks = "–" if r.weeks is None else r.weeks
@@ -225,7 +230,9 @@ class EnrolView(RoleView):
             messages.error(request, _("Look the citizen up by CPR number first."))
             return redirect("find")
         try:
-            services.citizen_enrol(user=request.user, citizen_id=cid)
+            services.citizen_enrol(
+                user=request.user, citizen_id=cid, name=request.POST.get("name", "")[:200]
+            )
         except services.EnrolledElsewhere:
             messages.error(
                 request,

@@ -22,6 +22,15 @@ class CitizenDetailView(CitizenView):
         ctx = selectors.citizen_overview(citizen=citizen, lang=lang(), fetched_by=request.user)
         return render(request, "bip/citizen.html", ctx)
 
+    def post(self, request, citizen_id):
+        """The citizen's name (stored encrypted), set or cleared from the citizen page."""
+        citizen = self.get_citizen()
+        services.citizen_set_name(
+            user=request.user, citizen=citizen, name=request.POST.get("name", "")[:200]
+        )
+        messages.success(request, _("The name is saved."))
+        return redirect("citizen", citizen_id=citizen.citizen_id)
+
 
 class TransferView(CitizenView):
     """Transfer to another caseworker of the jobcentre, recorded as a caseworker change."""
