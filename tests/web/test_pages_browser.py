@@ -104,8 +104,10 @@ def test_caseworker_pages(browser, live_server, world, axe_js, lang, size):
     assert page.locator("table.caseload tbody tr").count() == 10  # 000-009
     _check(page, "caseload-filtered", lang, size, problems)
     page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/")
-    page.click("details summary")  # every indicator
+    page.click("#every-indicator summary")
     _check(page, "citizen", lang, size, problems)
+    page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/summary/")
+    _check(page, "summary", lang, size, problems)
     page.goto(f"{live_server.url}/find/")
     _check(page, "find", lang, size, problems)
     assert problems == [], "\n".join(problems)
