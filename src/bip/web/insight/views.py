@@ -18,6 +18,7 @@ from bip.dataset.schema import REGISTER_TABLES
 from bip.instrument import ALL_COMBINATIONS, GROUPS
 from bip.web.core.access import RoleView, jobcenters_for
 from bip.web.core.audit import audit
+from bip.web.core.labels import REGISTERS
 from bip.web.core.models import Caseworker, Role
 from bip.web.insight import effectiveness, figures, runs, svg
 from bip.web.insight.current import cached, dashboard_panel
@@ -306,7 +307,8 @@ class RunDownloadView(RoleView):
 
 class RegisterForm(forms.Form):
     table = forms.ChoiceField(
-        choices=[(t, t) for t in REGISTER_TABLES], label=gettext_lazy("Register table")
+        choices=[(t, REGISTERS.get(t, t)) for t in REGISTER_TABLES],
+        label=gettext_lazy("Register table"),
     )
     file = forms.FileField(label=gettext_lazy("File (CSV or Parquet)"))
 

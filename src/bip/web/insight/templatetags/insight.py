@@ -69,3 +69,11 @@ def ncit(c):
 @register.filter
 def get(d, key):
     return d.get(key) if isinstance(d, dict) else None
+
+
+@register.filter
+def register_name(table):
+    """A register table's name in the interface language ("employment_months" in words)."""
+    from bip.web.core.labels import register_label
+
+    return register_label(str(table))
