@@ -82,14 +82,20 @@ def _open(browser, live_server, world, user, lang, size):
 @pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("size", SIZES)
 def test_caseworker_pages(browser, live_server, world, axe_js, lang, size):
+    from bip.web.core import fieldcrypt
     from bip.web.core.models import Citizen
 
     add_history(world)
+    first = ["Anna", "Bo", "Camilla", "Dennis", "Emma", "Frederik", "Gitte", "Hans", "Ida", "Jonas"]
+    last = ["Hansen", "Jensen", "Nielsen", "Pedersen", "Andersen", "Kristensen"]
+    names = [f"{first[k % 10]} {last[k % 6]}" for k in range(60)]
     Citizen.objects.bulk_create(  # enough for a second page, so the pager is checked too
         Citizen(
             citizen_id=f"{k:03d}" + "e" * 61,
             jobcenter=world.jc["A"],
             caseworker=world.caseworkers["A"],
+            name_enc=fieldcrypt.encrypt(names[k]),
+            name_index=fieldcrypt.name_index(names[k]),
         )
         for k in range(60)
     )
@@ -103,6 +109,12 @@ def test_caseworker_pages(browser, live_server, world, axe_js, lang, size):
         page.click("#caseload-filters button")
     assert page.locator("table.caseload tbody tr").count() == 10  # 000-009
     _check(page, "caseload-filtered", lang, size, problems)
+    page.fill("input[name=q]", "jensen")
+    page.select_option("select[name=status]", "")
+    with page.expect_navigation():
+        page.click("#caseload-filters button")
+    assert page.locator("table.caseload tbody tr").count() == 10  # every sixth of 60
+    assert "Bo Jensen" in page.content()
     page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/")
     page.click("#every-indicator summary")
     _check(page, "citizen", lang, size, problems)

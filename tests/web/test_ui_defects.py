@@ -160,3 +160,16 @@ def test_register_tables_named_in_danish(client, world, insight_dir):
     client.force_login(world.users[("admin", "A")])
     html = client.get(reverse("insight_registers"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Beskæftigelsesmåneder" in html and ">employment_months<" not in html
+
+
+def test_dashboard_names_caseworkers_as_the_caseload_does(client, world, insight_dir):
+    """A manager's overdue list names the caseworker as the caseload does (the login's name)."""
+    u = world.users[("caseworker", "A")]
+    u.first_name, u.last_name = "Karen", "Lund"
+    u.save()
+    client.force_login(world.users[("manager", "A")])
+    html = client.get(reverse("dashboard")).content.decode()
+    overdue = html.split('id="overdue"')[1].split("</table>")[0]
+    assert "Karen Lund" in overdue and ">WA1<" not in overdue
+    caseload = client.get(reverse("caseload") + "?scope=all").content.decode()
+    assert "Karen Lund" in caseload

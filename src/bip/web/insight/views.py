@@ -148,6 +148,13 @@ class DashboardView(RoleView):
             "built_at": built_at,
             "fresh": fresh,
             "josh_groups": josh_legend(),
+            # managers see their caseworkers named as on the caseload; analysts keep the ids
+            "cw_names": {
+                c.caseworker_id: str(c)
+                for c in Caseworker.objects.filter(jobcenter=jc).select_related("user")
+            }
+            if self.role == Role.MANAGER
+            else {},
             "charts": {
                 k: mark_safe(v) for k, v in charts.items()
             },  # built from escaped text only (svg.py)
