@@ -171,3 +171,17 @@ def test_analyst_and_admin_pages(browser, live_server, world, insight_dir, axe_j
         admin.goto(f"{live_server.url}{path}")
         _check(admin, name, lang, size, problems)
     assert problems == [], "\n".join(problems)
+
+
+def test_s1_checkboxes_are_the_same_size_whatever_the_label(browser, live_server, world, axe_js):
+    page = _open(browser, live_server, world, "caseworkerA", "da", "390")
+    page.goto(f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/measure/caseworker/")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('input[name=S1]')].map(e => {
+            const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)];
+        })"""
+    )
+    assert len(sizes) == 23 and len({tuple(s) for s in sizes}) == 1, sizes
+    problems: list[str] = []
+    _check(page, "measurement-caseworker", "da", "390", problems)
+    assert problems == [], "\n".join(problems)
