@@ -1,4 +1,5 @@
-"""`bip audit verify`, `bip db app-role`, `bip create-admin`: the tool's security chores."""
+"""`bip audit verify`, `bip db app-role`, `bip db rotate-field-key`, `bip create-admin`: the
+tool's security chores."""
 
 from __future__ import annotations
 
@@ -77,6 +78,23 @@ def db_app_role(role: str, password_env: str | None) -> None:
     click.echo(
         f"done: serve with DATABASE_URL=postgres://{role}@<host>/{connection.settings_dict['NAME']}"
     )
+
+
+@db.command("rotate-field-key")
+def db_rotate_field_key() -> None:
+    """Re-encrypt citizens' names with the first field key and rebuild their search index.
+
+    Put the new key first in BIP_FIELD_KEY (or the key file), keep the old one after it, run
+    this, then remove the old key (docs/security.md).
+    """
+    _setup(existing=True)
+    from bip.web.core import fieldcrypt
+
+    try:
+        n = fieldcrypt.rotate_all()
+    except fieldcrypt.FieldKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{n} citizens' names re-encrypted with the current field key")
 
 
 @click.command("create-admin")

@@ -154,6 +154,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = os.environ.get("BIP_STATIC_ROOT") or None  # only needed for collectstatic
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+# files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise
+WHITENOISE_ROOT = str(Path(__file__).resolve().parent / "core" / "root")
 
 # Security headers and cookies (checked by tests/web/test_security.py).
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("BIP_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.setdefault("BIP_HMAC_KEY", "test-hmac-key-0123456789abcdef")
+# citizens' names are encrypted with this (core/fieldcrypt.py); a test key, never a key file
+os.environ.setdefault("BIP_FIELD_KEY", "dGVzdC1maWVsZC1rZXktbm90LWZvci1wcm9kdWN0aW8=")
 # Tests never touch a configured production database: only BIP_TEST_DATABASE_URL counts.
 os.environ["DATABASE_URL"] = os.environ.get("BIP_TEST_DATABASE_URL", "sqlite://:memory:")
 

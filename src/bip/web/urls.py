@@ -23,6 +23,11 @@ urlpatterns = [
     path("citizen/<id:citizen_id>/", views.CitizenDetailView.as_view(), name="citizen"),
     path("citizen/<id:citizen_id>/transfer/", views.TransferView.as_view(), name="transfer"),
     path(
+        "citizen/<id:citizen_id>/summary/",
+        views.CitizenSummaryView.as_view(),
+        name="citizen_summary",
+    ),
+    path(
         "citizen/<id:citizen_id>/measure/<str:part>/",
         views.MeasurementCreateView.as_view(),
         name="measurement_new",

@@ -5,7 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from django.utils.formats import number_format
+
 COLOURS = ("#1f5fa8", "#c0502a", "#2e7d32", "#6a3d9a")
+
+
+def dec(value: float, digits: int = 1) -> str:
+    """``value`` with ``digits`` decimals in the page's language: "2,5" in Danish, "2.5" in
+    English (Django's locale formats; no thousands separator)."""
+    # + 0.0 turns a rounded -0.0 into 0.0 (never "-0,0")
+    return number_format(round(value, digits) + 0.0, digits, use_l10n=True, force_grouping=False)
+
+
+# Width of one character of 12 px bold system-ui text, generously (wide letters such as "m" and
+# "W" are about 9 px, most lower-case letters 6-7 px): a title wrapped to this never overruns.
+TITLE_CHAR_PX = 7.4
+
+
+def wrap_title(title: str, width: int, indent: int = 4) -> list[str]:
+    """``title`` broken at spaces into lines that fit ``width`` px of 12 px bold text (two lines
+    at most; a word longer than a line is cut with "…")."""
+    per_line = max(8, int((width - indent - 6) / TITLE_CHAR_PX))
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return [ln if len(ln) <= per_line else ln[: per_line - 1] + "…" for ln in lines]
 
 
 def line_chart(
@@ -23,13 +52,31 @@ def line_chart(
     accessible name (``role="img"`` + ``<title>``).
     """
     left, right, bottom = 28, 10, 24
-    top = 36 if len(series) > 1 else 22
+    # a title too long for the chart's width takes a second line instead of being clipped
+    lines = wrap_title(title, width)
+    # legend entries (10 px text, about 6.2 px a character) flow onto a new row when the next
+    # one would pass the right edge
+    legend: list[tuple[float, int]] = []  # (x, row) of each series' entry
+    lx, row = 4.0, 0
+    for name, _pts in series if len(series) > 1 else []:
+        w = 22 + 6.2 * len(name)
+        if legend and lx + w > width - 4:
+            lx, row = 4.0, row + 1
+        legend.append((lx, row))
+        lx += w + 10
+    extra = 14 * (len(lines) - 1) + 14 * (legend[-1][1] if legend else 0)
+    height += extra
+    top = (38 if len(series) > 1 else 22) + extra
     pw, ph = width - left - right, height - top - bottom
     days = [d for _, pts in series for d, v in pts if v is not None]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>',
-        f'<text x="{left}" y="14" font-size="12" font-weight="bold" fill="#222">{escape(title)}</text>',
+        *(
+            f'<text x="4" y="{14 + 14 * i}" font-size="12" font-weight="bold" fill="#222" '
+            f'class="chart-title">{escape(line)}</text>'
+            for i, line in enumerate(lines)
+        ),
     ]
     for tick in range(int(lo), int(hi) + 1):
         y = top + ph - (tick - lo) / (hi - lo) * ph
@@ -56,7 +103,6 @@ def line_chart(
             f'<text x="{x(label_day):.1f}" y="{height - 8}" font-size="10" text-anchor="{anchor}" fill="#555">'
             f"{label_day.isoformat()}</text>"
         )
-    legend_x = left + 4
     for k, (name, pts) in enumerate(series):
         colour = COLOURS[k % len(COLOURS)]
         dash = ' stroke-dasharray="5 3"' if k % 2 else ""
@@ -71,7 +117,7 @@ def line_chart(
             y = top + ph - (v - lo) / (hi - lo) * ph
             run.append(f"{x(d):.1f},{y:.1f}")
             parts.append(
-                f'<circle cx="{x(d):.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{escape(name)} {d}: {v:.2g}</title></circle>'
+                f'<circle cx="{x(d):.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{escape(name)} {d}: {dec(v, 1)}</title></circle>'
             )
         if run:
             segments.append(run)
@@ -80,14 +126,14 @@ def line_chart(
                 parts.append(
                     f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
                 )
-        if len(series) > 1:
-            lx = legend_x
-            legend_x += 30 + int(5.6 * len(name))  # rough width of 10px text
+        if legend:
+            ex, erow = legend[k]
+            ey = 14 * len(lines) + 12 + 14 * erow
             parts.append(
-                f'<line x1="{lx}" x2="{lx + 14}" y1="{top - 10}" y2="{top - 10}" stroke="{colour}" stroke-width="2"{dash}/>'
+                f'<line x1="{ex}" x2="{ex + 14}" y1="{ey - 4}" y2="{ey - 4}" stroke="{colour}" stroke-width="2"{dash}/>'
             )
             parts.append(
-                f'<text x="{lx + 18}" y="{top - 6}" font-size="10" fill="#222">{escape(name)}</text>'
+                f'<text x="{ex + 18}" y="{ey}" font-size="10" fill="#222">{escape(name)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)

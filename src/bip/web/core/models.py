@@ -91,6 +91,17 @@ class Citizen(models.Model):
     caseworker = models.ForeignKey(
         Caseworker, null=True, blank=True, on_delete=models.PROTECT, related_name="citizens"
     )
+    # The name, encrypted (core/fieldcrypt.py), and the keyed blind index of its words for
+    # search; neither is in the dataset format, so no export, dataset or analysis carries them.
+    name_enc = models.TextField(blank=True, default="")
+    name_index = models.CharField(max_length=400, blank=True, default="")
+
+    @property
+    def name(self) -> str:
+        """The decrypted name ("" when none is recorded)."""
+        from bip.web.core.fieldcrypt import decrypt
+
+        return decrypt(self.name_enc)
 
     @property
     def short_id(self) -> str:

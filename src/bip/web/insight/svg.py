@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bip.web.core.charts import COLOURS
+from bip.web.core.charts import COLOURS, dec
 
 ROW_H = 18
 
@@ -23,7 +23,11 @@ def _head(width: int, height: int, title: str) -> list[str]:
 
 
 def _legend(parts: list[str], x: int, labels: tuple[str, str]) -> None:
+    """One marker and name per series; a series without a name (the effectiveness chart has only
+    the jobcentre) gets no marker, which would otherwise stand unexplained in the legend."""
     for k, name in enumerate(labels):
+        if not name:
+            continue
         fill = COLOURS[k] if k == 0 else "white"
         parts.append(
             f'<circle cx="{x}" cy="27" r="4" fill="{fill}" stroke="{COLOURS[k]}" stroke-width="2"/>'
@@ -61,7 +65,7 @@ def interval_chart(
     )
     for tick in (lo + pad, 0.0, hi - pad):
         parts.append(
-            f'<text x="{x(tick):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" fill="#555">{tick:.2f}</text>'
+            f'<text x="{x(tick):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" fill="#555">{dec(tick, 2)}</text>'
         )
     for i, (label, *cells) in enumerate(rows):
         y0 = top + i * 2 * ROW_H
@@ -87,9 +91,9 @@ def interval_chart(
                     f'stroke="{colour}" stroke-width="2"/>'
                 )
             fill = colour if k == 0 else "white"
-            tip = f"{labels[k]} {label}: {c['value']:.2f}"
+            tip = f"{labels[k]} {label}: {dec(c['value'], 2)}"
             if c.get("lo") is not None:
-                tip += f" [{c['lo']:.2f}; {c['hi']:.2f}]"
+                tip += f" [{dec(c['lo'], 2)}; {dec(c['hi'], 2)}]"
             parts.append(
                 f'<circle cx="{x(c["value"]):.1f}" cy="{y:.1f}" r="4" fill="{fill}" stroke="{colour}" '
                 f'stroke-width="2"><title>{escape(tip)}</title></circle>'
@@ -132,7 +136,7 @@ def share_bars(
             )
             parts.append(
                 f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{ROW_H - 6}" {style}>'
-                f"<title>{escape(labels[k])} {escape(label)}: {100 * c['value']:.1f} %</title></rect>"
+                f"<title>{escape(labels[k])} {escape(label)}: {dec(100 * c['value'], 1)} %</title></rect>"
             )
             parts.append(
                 f'<text x="{left + w + 4:.1f}" y="{y + 11}" font-size="10" fill="#333">{100 * c["value"]:.0f} %</text>'

@@ -15,9 +15,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bip.dataset.schema import REGISTER_TABLES
-from bip.instrument import ALL_COMBINATIONS
+from bip.instrument import ALL_COMBINATIONS, GROUPS
 from bip.web.core.access import RoleView, jobcenters_for
 from bip.web.core.audit import audit
+from bip.web.core.labels import REGISTERS
 from bip.web.core.models import Caseworker, Role
 from bip.web.insight import effectiveness, figures, runs, svg
 from bip.web.insight.current import cached, dashboard_panel
@@ -41,6 +42,15 @@ class FilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The period starts after it ends."))
         return data
+
+
+def josh_legend() -> str:
+    """ "J Job-focused, O Up-skilling, S Social, H Health" from the questionnaire's own group
+    labels (in the page's language), so that the legend cannot disagree with the S1 groups."""
+    from bip.web.core.selectors.questionnaire import instrument
+
+    inst, lang = instrument(), (get_language() or "da")[:2]
+    return ", ".join(f"{g} {inst.group_label(g, lang)}" for g in GROUPS)
 
 
 def _scope(request):
@@ -137,6 +147,14 @@ class DashboardView(RoleView):
             "outcome_rows": outcome_rows,
             "built_at": built_at,
             "fresh": fresh,
+            "josh_groups": josh_legend(),
+            # managers see their caseworkers named as on the caseload; analysts keep the ids
+            "cw_names": {
+                c.caseworker_id: str(c)
+                for c in Caseworker.objects.filter(jobcenter=jc).select_related("user")
+            }
+            if self.role == Role.MANAGER
+            else {},
             "charts": {
                 k: mark_safe(v) for k, v in charts.items()
             },  # built from escaped text only (svg.py)
@@ -296,7 +314,8 @@ class RunDownloadView(RoleView):
 
 class RegisterForm(forms.Form):
     table = forms.ChoiceField(
-        choices=[(t, t) for t in REGISTER_TABLES], label=gettext_lazy("Register table")
+        choices=[(t, REGISTERS.get(t, t)) for t in REGISTER_TABLES],
+        label=gettext_lazy("Register table"),
     )
     file = forms.FileField(label=gettext_lazy("File (CSV or Parquet)"))
 

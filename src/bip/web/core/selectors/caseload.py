@@ -6,13 +6,28 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OrderBy,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, NullIf, RowNumber, Trim
 
 from bip.instrument import GROUPS, NO_ACTIVITY_OPTION, S1_GROUP, combination_code
 from bip.web.core.access import caseload_citizens_for, own_caseworker
 from bip.web.core.audit import audit
-from bip.web.core.models import CADENCE_WEEKS, Caseworker, Measurement
+from bip.web.core.fieldcrypt import decrypt, word_index
+from bip.web.core.models import CADENCE_WEEKS, Citizen, Measurement
 
 # The caseload marks a citizen "due" this long before the cadence makes them overdue.
 DUE_SOON = dt.timedelta(weeks=2)
@@ -38,6 +53,7 @@ class CaseloadRow:
     weeks: int | None
     status: str  # "overdue" | "due" | "ok" | "never"
     combination: str | None
+    name: str = ""  # decrypted for this page only; never leaves the user's jobcentre
 
     @property
     def short_id(self) -> str:
@@ -84,53 +100,223 @@ def latest_measurements(measurements: QuerySet[Measurement]) -> QuerySet[Measure
     return measurements.annotate(newest_first=newest_first).filter(newest_first=1)
 
 
-def caseload(citizens, today: dt.date | None = None) -> list[CaseloadRow]:
-    """Caseload rows of ``citizens``: last measurement, cadence status, last activity combination.
+# Page size of the caseload; sort keys and filters the page offers (the view checks them).
+PAGE_SIZE = 50
+SORTS = ("due", "name", "last", "caseworker")
+FILTERS = ("overdue", "due", "never", "quiet")
 
-    Three small queries and plain tuples (no model instances): the page must stay fast at
-    1,000 citizens and more.
-    """
-    today = today or dt.date.today()
-    rows = list(citizens.values_list("citizen_id", "caseworker_id", "pk"))
-    # a caseworker without a login has no user: the names are NULL, not ""
-    names = {
-        pk: " ".join(n for n in (first, last) if n) or username or cw_id
-        for pk, cw_id, username, first, last in Caseworker.objects.filter(
-            pk__in={r[1] for r in rows if r[1]}
-        ).values_list(
-            "pk", "caseworker_id", "user__username", "user__first_name", "user__last_name"
+
+def _annotated(citizens: QuerySet[Citizen], today: dt.date) -> QuerySet[Citizen]:
+    """Citizens with ``last_on`` (newest measurement), ``rank`` (cadence status as a number in
+    the page's order: overdue 0, never 1, due 2, ok 3) and ``cw_name`` – all in the database,
+    so that sorting, filtering and paging never load the whole jobcentre into Python."""
+    overdue_before = today - dt.timedelta(weeks=CADENCE_WEEKS)
+    due_until = overdue_before + DUE_SOON
+    # "first last", or the login name, or the dataset's caseworker id (no login): as
+    # Caseworker.__str__ names them everywhere else
+    name = NullIf(
+        Trim(
+            Concat(
+                Coalesce("caseworker__user__first_name", Value("")),
+                Value(" "),
+                Coalesce("caseworker__user__last_name", Value("")),
+            )
+        ),
+        Value(""),
+    )
+    # one grouped join (PostgreSQL: a hash aggregate over the jobcentre's measurements) instead
+    # of a subquery per citizen, which the CASE below and each count would repeat
+    return citizens.annotate(
+        last_on=Max("measurements__measured_on"),
+        cw_name=Coalesce(name, "caseworker__user__username", "caseworker__caseworker_id"),
+    ).annotate(
+        rank=Case(
+            When(last_on__isnull=True, then=Value(1)),
+            When(last_on__lt=overdue_before, then=Value(0)),
+            When(last_on__lte=due_until, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
         )
-    }
-    lasts = {
-        cit: (day, bits)
-        for cit, day, bits in latest_measurements(
-            Measurement.objects.filter(citizen__in=citizens.values("pk"))
-        )
+    )
+
+
+STATUS_OF_RANK = {0: "overdue", 1: "never", 2: "due", 3: "ok"}
+RANK_OF_FILTER = {"overdue": 0, "never": 1, "due": 2}
+# JOSH bit patterns that mean "no activity" (the code 0000)
+NO_ACTIVITY_BITS = sorted(b for b, code in JOSH_OF_BITS.items() if code == "0000")
+
+
+def _ordered(qs: QuerySet[Citizen], sort: str, descending: bool) -> QuerySet[Citizen]:
+    """``qs`` in the order of ``sort``; the citizen id breaks ties so pages never overlap."""
+    last = F("last_on")
+    keys = {
+        # due: overdue (longest first), never measured, due soon, ok – or the reverse
+        "due": [F("rank").asc(), last.asc(nulls_first=True)],
+        "last": [last.desc(nulls_last=True)],  # newest measurement first
+        "caseworker": [F("cw_name").asc(nulls_last=True)],
+        "name": [],  # the citizen id (pseudonym), the tie-breaker below
+    }[sort]
+    tie = F("citizen_id").asc()
+    if descending:
+        keys = [_flip(k) for k in keys]
+        tie = F("citizen_id").desc()
+    return qs.order_by(*keys, tie)
+
+
+def _flip(key: OrderBy) -> OrderBy:
+    """The reverse ordering (a NULL placed first goes last and the other way round)."""
+    return OrderBy(
+        key.expression,
+        descending=not key.descending,
+        nulls_first=True if key.nulls_last else None,
+        nulls_last=True if key.nulls_first else None,
+    )
+
+
+@dataclass
+class CaseloadPage:
+    """One page of a caseload: its rows, the counts over the whole selection, paging."""
+
+    rows: list[CaseloadRow]
+    counts: dict[str, int]
+    total: int  # citizens matching search and filter
+    page: int
+    pages: int
+    sort: str
+    descending: bool
+
+
+def caseload_rows(qs: QuerySet[Citizen], today: dt.date) -> list[CaseloadRow]:
+    """Rows of an annotated, ordered (and usually sliced) queryset: one query for the rows,
+    one for their newest measurements' JOSH codes."""
+    rows = list(qs.values_list("pk", "citizen_id", "cw_name", "last_on", "rank", "name_enc"))
+    bits = dict(
+        latest_measurements(Measurement.objects.filter(citizen__in=[r[0] for r in rows]))
         .annotate(josh_bits=_josh_bits())
-        .values_list("citizen", "measured_on", "josh_bits")
-    }
-    status: dict[dt.date | None, str] = {}
+        .values_list("citizen", "josh_bits")
+    )
     out = []
-    for cid, cw_pk, pk in rows:
-        day, bits = lasts.get(pk, (None, None))
-        if day not in status:
-            status[day] = status_of(day, today)
-        weeks = (today - day).days // 7 if day else None
-        combination = JOSH_OF_BITS[bits] if bits is not None else None
-        out.append(CaseloadRow(cid, names.get(cw_pk, ""), day, weeks, status[day], combination))
-    order = {"overdue": 0, "never": 1, "due": 2, "ok": 3}
-    out.sort(key=lambda r: (order[r.status], r.last or dt.date.min, r.citizen_id))
+    for pk, cid, cw_name, day, rank, name_enc in rows:
+        b = bits.get(pk)
+        out.append(
+            CaseloadRow(
+                cid,
+                cw_name or "",
+                day,
+                (today - day).days // 7 if day else None,
+                STATUS_OF_RANK[rank],
+                JOSH_OF_BITS[b] if b is not None else None,
+                decrypt(name_enc),
+            )
+        )
     return out
 
 
-def caseload_page(*, user, role: str, scope: str, caseworker_id: str | None) -> list[CaseloadRow]:
-    """The caseload rows a caseworker or manager asked for, the read audited."""
+def caseload(citizens, today: dt.date | None = None) -> list[CaseloadRow]:
+    """Every caseload row of ``citizens`` in the page's default order (overdue first)."""
+    today = today or dt.date.today()
+    return caseload_rows(_ordered(_annotated(citizens, today), "due", False), today)
+
+
+def caseload_select(
+    citizens: QuerySet[Citizen],
+    *,
+    today: dt.date,
+    search: str = "",
+    status: str = "",
+    sort: str = "due",
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> CaseloadPage:
+    """Search, filter, count, sort and page ``citizens`` in the database.
+
+    ``search`` matches the start of the citizen id or whole words of the name; ``status`` is one of :data:`FILTERS`
+    (``quiet``: the newest measurement is from the last quarter and records no activity).
+    Three queries whatever the jobcentre's size: counts, the page's rows, their JOSH codes.
+    """
+    qs = _annotated(citizens, today)
+    if search.strip():
+        qs = qs.filter(_search(search))
+    overdue_before = today - dt.timedelta(weeks=CADENCE_WEEKS)
+    counts = qs.aggregate(
+        all=Count("pk"),
+        overdue=Count("pk", filter=Q(rank=0)),
+        never=Count("pk", filter=Q(rank=1)),
+        due=Count("pk", filter=Q(rank=2)),
+    )
+    if status in RANK_OF_FILTER:
+        qs = qs.filter(rank=RANK_OF_FILTER[status])
+        total = counts[status]
+    elif status == "quiet":
+        qs = qs.annotate(last_bits=_newest_bits()).filter(
+            last_on__gte=overdue_before, last_bits__in=NO_ACTIVITY_BITS
+        )
+        total = qs.count()
+    else:
+        total = counts["all"]
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    start = (page - 1) * page_size
+    ordered = _ordered(qs, sort if sort in SORTS else "due", descending)
+    rows = caseload_rows(ordered[start : start + page_size], today)
+    return CaseloadPage(rows, counts, total, page, pages, sort, descending)
+
+
+def _search(text: str) -> Q:
+    """Citizens whose id starts with ``text`` or whose name holds every word of it (through the
+    blind index: the database compares keyed hashes, never names)."""
+    by_name = Q()
+    for word in text.split():
+        by_name &= Q(name_index__contains=f" {word_index(word)} ")
+    return Q(citizen_id__startswith=text.strip()) | by_name
+
+
+def _newest_bits():
+    """Subquery: the JOSH bits (see :func:`_josh_bits`) of the citizen's newest measurement."""
+    newest = (
+        Measurement.objects.filter(citizen=OuterRef("pk"))
+        .order_by("-measured_on", "-id")
+        .annotate(josh_bits=_josh_bits())
+    )
+    return Subquery(newest.values("josh_bits")[:1])
+
+
+def caseload_page(
+    *,
+    user,
+    role: str,
+    scope: str,
+    caseworker_id: str | None,
+    search: str = "",
+    status: str = "",
+    sort: str = "due",
+    descending: bool = False,
+    page: int = 1,
+    today: dt.date | None = None,
+) -> CaseloadPage:
+    """The caseload page a caseworker or manager asked for, the read audited."""
     citizens = caseload_citizens_for(user)
     me = own_caseworker(user)
     if scope == "mine" and me:
         citizens = citizens.filter(caseworker=me)
     elif caseworker_id:
         citizens = citizens.filter(caseworker__caseworker_id=caseworker_id)
-    rows = caseload(citizens)
-    audit(user, role, "caseload.view", "caseload", caseworker_id or scope, f"{len(rows)} citizens")
-    return rows
+    result = caseload_select(
+        citizens,
+        today=today or dt.date.today(),
+        search=search,
+        status=status,
+        sort=sort,
+        descending=descending,
+        page=page,
+    )
+    audit(
+        user,
+        role,
+        "caseload.view",
+        "caseload",
+        caseworker_id or scope,
+        f"{result.total} citizens, page {result.page}",
+    )
+    return result

@@ -25,15 +25,13 @@ def citizen_overview(*, citizen: Citizen, lang: str, fetched_by) -> dict:
     def pts(attr):
         return [(m.measured_on, getattr(m, attr)) for m in ms]
 
-    avg_chart = line_chart(
-        [
-            (_("Citizen (B average)"), [(m.measured_on, m.b_avg) for m in ms]),
-            (_("Caseworker (S average)"), [(m.measured_on, m.s_avg) for m in ms]),
-        ],
-        title=_("Averages"),
-        width=660,
-        height=240,
-    )
+    averages = [
+        (_("Citizen (B average)"), [(m.measured_on, m.b_avg) for m in ms]),
+        (_("Caseworker (S average)"), [(m.measured_on, m.s_avg) for m in ms]),
+    ]
+    avg_chart = line_chart(averages, title=_("Averages"), width=660, height=240)
+    # a phone shows this one instead: the wide chart scaled to 360 px has 5 px text
+    avg_chart_narrow = line_chart(averages, title=_("Averages"), width=340, height=220)
     who_b, who_s = _("citizen"), _("caseworker")
     pair_charts = [
         line_chart(
@@ -46,6 +44,7 @@ def citizen_overview(*, citizen: Citizen, lang: str, fetched_by) -> dict:
         line_chart([(i, pts(i))], title=f"{i} {inst.items[i].text(lang)}", width=210, height=140)
         for i in (*B_ITEMS, *S_ITEMS)
     ]
+    stars = _stars(ms, inst, lang)
     changes = [
         {
             "on": cur.measured_on,
@@ -81,6 +80,8 @@ def citizen_overview(*, citizen: Citizen, lang: str, fetched_by) -> dict:
             {"m": m, "combination": m.combination, "b": m.b_avg, "s": m.s_avg} for m in reversed(ms)
         ],
         "avg_chart": avg_chart,
+        "avg_chart_narrow": avg_chart_narrow,
+        "stars": stars,
         "pair_charts": pair_charts,
         "item_charts": item_charts,
         "changes": changes,
@@ -89,6 +90,59 @@ def citizen_overview(*, citizen: Citizen, lang: str, fetched_by) -> dict:
         "due_on": last + dt.timedelta(weeks=CADENCE_WEEKS) if last else None,
         "group_labels": [(g, inst.group_label(g, lang)) for g in GROUPS],
     }
+
+
+def _stars(ms, inst, lang: str) -> list[dict]:
+    """Star charts of the citizen's view (B1-B9) and the caseworker's (the eleven topics
+    S2-S12): the first and the latest measurement with answers, and the same as a table."""
+    from django.utils.translation import gettext as _
+
+    from bip.instrument import B_ITEMS, S_ITEMS
+    from bip.web.core.radar import radar_chart
+
+    out = []
+    for items, title in (
+        (B_ITEMS, _("The citizen's view (B1–B9)")),
+        (S_ITEMS, _("The caseworker's view (S2–S12)")),
+    ):
+        answered = [m for m in ms if any(getattr(m, i) is not None for i in items)]
+        if not answered:
+            continue
+        chosen = [answered[0], answered[-1]] if len(answered) > 1 else [answered[0]]
+        readings = [
+            (
+                (_("First, %(day)s") if k == 0 and len(chosen) > 1 else _("Latest, %(day)s"))
+                % {"day": m.measured_on.isoformat()},
+                [getattr(m, i) for i in items],
+            )
+            for k, m in enumerate(chosen)
+        ]
+        topics = [(i, inst.items[i].text(lang)) for i in items]
+        out.append(
+            {
+                "title": title,
+                "svg": radar_chart(topics, readings, title=title),
+                "names": [name for name, _vals in readings],
+                "rows": [
+                    (code, label, [vals[k] for _n, vals in readings], _change(readings, k))
+                    for k, (code, label) in enumerate(topics)
+                ],
+                "compared": len(readings) > 1,
+            }
+        )
+    return out
+
+
+def _change(readings, k: int) -> str:
+    """The change from the first to the latest reading of topic ``k``, in words."""
+    from django.utils.translation import gettext as _
+
+    if len(readings) < 2:
+        return ""
+    a, b = readings[0][1][k], readings[-1][1][k]
+    if a is None or b is None:
+        return "–"
+    return _("higher") if b > a else _("lower") if b < a else _("the same")
 
 
 def transfer_since(*, citizen: Citizen, fetched_by=None) -> dt.date | None:

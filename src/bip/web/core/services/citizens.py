@@ -11,6 +11,7 @@ from django.db import transaction
 from bip.web.core import limits
 from bip.web.core.access import citizens_for, own_caseworker, profile_of
 from bip.web.core.audit import audit
+from bip.web.core.fieldcrypt import encrypt, name_index
 from bip.web.core.models import Assignment, Caseworker, Citizen
 from bip.web.identity import citizen_id_for
 
@@ -64,14 +65,14 @@ def citizen_lookup(*, user, cpr: str) -> Lookup:
     return Lookup("absent", cid)
 
 
-def citizen_enrol(*, user, citizen_id: str) -> Citizen:
+def citizen_enrol(*, user, citizen_id: str, name: str = "") -> Citizen:
     """Enrol the looked-up citizen in the user's jobcentre with the user as caseworker.
 
     A citizen already enrolled here is returned as is; one enrolled at another jobcentre
     raises :class:`EnrolledElsewhere` (audited, flagged) and nothing is written.
     """
     try:
-        return _enrol(user, citizen_id)
+        return _enrol(user, citizen_id, name.strip())
     except EnrolledElsewhere:
         detail = "refused: enrolled at another jobcentre"
         audit(user, None, "citizen.enrol", "citizen", citizen_id, detail, flagged=True)
@@ -79,7 +80,7 @@ def citizen_enrol(*, user, citizen_id: str) -> Citizen:
 
 
 @transaction.atomic
-def _enrol(user, citizen_id: str) -> Citizen:
+def _enrol(user, citizen_id: str, name: str = "") -> Citizen:
     profile = profile_of(user)
     if profile is None or profile.jobcenter_id is None:
         raise PermissionError("only a caseworker of a jobcentre enrols citizens")
@@ -88,7 +89,13 @@ def _enrol(user, citizen_id: str) -> Citizen:
     today = dt.date.today()
     citizen, created = Citizen.objects.get_or_create(
         citizen_id=citizen_id,
-        defaults={"jobcenter_id": jobcenter_id, "enrolled_on": today, "caseworker": me},
+        defaults={
+            "jobcenter_id": jobcenter_id,
+            "enrolled_on": today,
+            "caseworker": me,
+            "name_enc": encrypt(name),
+            "name_index": name_index(name),
+        },
     )
     if citizen.jobcenter_id != jobcenter_id:
         raise EnrolledElsewhere(citizen_id)
@@ -97,6 +104,18 @@ def _enrol(user, citizen_id: str) -> Citizen:
             caseworker=me, started_on=today, reason="enrolled", created_by=user
         )
     audit(user, None, "citizen.enrol", "citizen", citizen_id, "" if created else "already enrolled")
+    return citizen
+
+
+@transaction.atomic
+def citizen_set_name(*, user, citizen: Citizen, name: str) -> Citizen:
+    """Record (or clear) the citizen's name, encrypted, with its search index; audited without
+    the name itself."""
+    name = name.strip()
+    citizen.name_enc = encrypt(name)
+    citizen.name_index = name_index(name)
+    citizen.save(update_fields=["name_enc", "name_index"])
+    audit(user, None, "citizen.name", "citizen", citizen.citizen_id, "set" if name else "cleared")
     return citizen
 
 

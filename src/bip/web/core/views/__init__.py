@@ -12,7 +12,7 @@ from bip.web.core.views.admin import (
 from bip.web.core.views.analyst import AnalystExportView, AnalystView
 from bip.web.core.views.auth import HomeView, LoginView, PasswordChangeView
 from bip.web.core.views.caseload import CaseloadView, EnrolView, FindCitizenView
-from bip.web.core.views.citizen import CitizenDetailView, TransferView
+from bip.web.core.views.citizen import CitizenDetailView, CitizenSummaryView, TransferView
 from bip.web.core.views.errors import forbidden, not_found
 from bip.web.core.views.kiosk import (
     KioskCompleteView,
@@ -33,6 +33,7 @@ __all__ = [
     "AnalystView",
     "CaseloadView",
     "CitizenDetailView",
+    "CitizenSummaryView",
     "EnrolView",
     "FindCitizenView",
     "HomeView",

@@ -20,6 +20,7 @@ from bip.instrument import InstrumentError
 from bip.web.core import selectors, services
 from bip.web.core.access import RoleView
 from bip.web.core.forms import AuditSearchForm, JobcenterForm, UserForm, VersionForm
+from bip.web.core.labels import action_label, role_label
 from bip.web.core.models import Role
 
 
@@ -193,5 +194,7 @@ class AdminAuditView(RoleView):
             query=request.GET.urlencode(),
             fetched_by=request.user,
         )
+        for e in page:  # the codes in words, in the interface language
+            e.action_label, e.role_label = action_label(e.action), role_label(e.role)
         ctx = {"form": form, "page": page, "query": query.urlencode()}
         return render(request, "bip/admin_audit.html", ctx)

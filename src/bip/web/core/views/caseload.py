@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -34,25 +34,100 @@ class CaseloadView(RoleView):
         me = own_caseworker(request.user)
         scope = request.GET.get("scope", "mine" if me and self.role == Role.CASEWORKER else "all")
         selected = request.GET.get("caseworker")
-        rows = selectors.caseload_page(
-            user=request.user, role=self.role, scope=scope, caseworker_id=selected
+        sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "due"
+        status = request.GET.get("status") if request.GET.get("status") in selectors.FILTERS else ""
+        descending = request.GET.get("dir") == "desc"
+        search = request.GET.get("q", "").strip()[:100]
+        try:
+            page_no = int(request.GET.get("page", "1"))
+        except ValueError:
+            page_no = 1
+        result = selectors.caseload_page(
+            user=request.user,
+            role=self.role,
+            scope=scope,
+            caseworker_id=selected,
+            search=search,
+            status=status,
+            sort=sort,
+            descending=descending,
+            page=page_no,
         )
         cw_choices = caseworkers_for(request.user).select_related("user").order_by("caseworker_id")
+        keep = {"scope": scope, "caseworker": selected or "", "q": search, "status": status}
         return render(
             request,
             "bip/caseload.html",
             {
-                "rows": rows,
-                "rows_html": _caseload_rows_html(rows, self.role == Role.CASEWORKER),
+                "result": result,
+                "rows": result.rows,
+                "rows_html": _caseload_rows_html(result.rows, self.role == Role.CASEWORKER),
                 "scope": scope,
-                "counts": Counter(r.status for r in rows),
+                "counts": result.counts,
                 "caseworkers": cw_choices,
                 "selected": selected,
+                "search": search,
+                "status": status,
+                "statuses": _status_choices(),
+                "headers": _headers(keep, sort, descending),
+                "pager": _pager(keep | {"sort": sort, "dir": "desc" if descending else ""}, result),
                 "can_open": self.role == Role.CASEWORKER,
                 "cpr_form": CprForm(),
                 "me": me,
             },
         )
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    return [
+        ("", _("All")),
+        ("overdue", _("Overdue")),
+        ("due", _("Due within 14 days")),
+        ("never", _("Never measured")),
+        ("quiet", _("No activity last quarter")),
+    ]
+
+
+def _query(params: dict) -> str:
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def _headers(keep: dict, sort: str, descending: bool) -> list[dict]:
+    """Column headers; the sortable ones link to the page sorted by them (again: reversed)."""
+    cols = [
+        (_("Citizen"), "name"),
+        (_("Caseworker"), "caseworker"),
+        (_("Last measurement"), "last"),
+        (_("Weeks since"), None),
+        (_("Status"), "due"),
+        (_("Activities (JOSH)"), None),
+    ]
+    out = []
+    for label, key in cols:
+        h: dict = {"label": label, "sort": key}
+        if key:
+            active = key == sort
+            flip = active and not descending
+            h["href"] = "?" + _query(keep | {"sort": key, "dir": "desc" if flip else ""})
+            h["aria_sort"] = ("descending" if descending else "ascending") if active else "none"
+        out.append(h)
+    return out
+
+
+def _pager(params: dict, result) -> dict:
+    """Links to the previous and next page and a few page numbers around the current one."""
+
+    def href(n: int) -> str:
+        return "?" + _query(params | {"page": n if n > 1 else ""})
+
+    around = range(max(1, result.page - 2), min(result.pages, result.page + 2) + 1)
+    return {
+        "prev": href(result.page - 1) if result.page > 1 else None,
+        "next": href(result.page + 1) if result.page < result.pages else None,
+        "numbers": [(n, href(n), n == result.page) for n in around],
+        "first": href(1) if result.page > 3 else None,
+        "last": href(result.pages) if result.page < result.pages - 2 else None,
+    }
 
 
 def _caseload_rows_html(rows, can_open: bool) -> str:
@@ -73,11 +148,16 @@ def _caseload_rows_html(rows, can_open: bool) -> str:
     out = []
     for r in rows:
         short = html.escape(r.citizen_id[:10])
+        shown = (
+            f'{html.escape(r.name)} <span class="code sub">{short}</span>'
+            if r.name
+            else f'<span class="code">{short}</span>'
+        )
         # the converter's output is URL-safe characters only, none of which needs HTML escaping
         name = (
-            f'<a href="{link.replace("CITIZEN", in_url(r.citizen_id))}">{short}</a>'
+            f'<a href="{link.replace("CITIZEN", in_url(r.citizen_id))}">{shown}</a>'
             if can_open
-            else short
+            else shown
         )
         last = r.last.isoformat() if r.last else "–"
         weeks = "–" if r.weeks is None else r.weeks
@@ -140,13 +220,19 @@ class EnrolView(RoleView):
 
     roles = (Role.CASEWORKER,)
 
+    def get(self, request):
+        """A bookmarked or reloaded enrolment address: back to finding the citizen, not a bare 405."""
+        return redirect("find")
+
     def post(self, request):
         cid = request.session.pop(PENDING, None)
         if not cid:
             messages.error(request, _("Look the citizen up by CPR number first."))
             return redirect("find")
         try:
-            services.citizen_enrol(user=request.user, citizen_id=cid)
+            services.citizen_enrol(
+                user=request.user, citizen_id=cid, name=request.POST.get("name", "")[:200]
+            )
         except services.EnrolledElsewhere:
             messages.error(
                 request,

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from bip.report.pdf import PdfUnavailable, print_pdf
 from bip.web.core import selectors, services
 from bip.web.core.access import CitizenView, caseworkers_for
 from bip.web.core.forms import TransferForm
@@ -21,6 +26,47 @@ class CitizenDetailView(CitizenView):
         citizen = self.get_citizen()
         ctx = selectors.citizen_overview(citizen=citizen, lang=lang(), fetched_by=request.user)
         return render(request, "bip/citizen.html", ctx)
+
+    def post(self, request, citizen_id):
+        """The citizen's name (stored encrypted), set or cleared from the citizen page."""
+        citizen = self.get_citizen()
+        services.citizen_set_name(
+            user=request.user, citizen=citizen, name=request.POST.get("name", "")[:200]
+        )
+        messages.success(request, _("The name is saved."))
+        return redirect("citizen", citizen_id=citizen.citizen_id)
+
+
+class CitizenSummaryView(CitizenView):
+    """One printable page to hand to the citizen: star charts, first and latest readings in
+    plain words, the averages over time (the browser's Print makes the PDF)."""
+
+    def get(self, request, citizen_id):
+        citizen = self.get_citizen()
+        ctx = selectors.citizen_overview(citizen=citizen, lang=lang(), fetched_by=request.user)
+        ctx["today"] = dt.date.today()
+        if request.GET.get("format") == "pdf":
+            try:
+                return _summary_pdf(request, ctx)
+            except PdfUnavailable:
+                messages.error(request, _("The PDF could not be made here; use Print instead."))
+        return render(request, "bip/citizen_summary.html", ctx)
+
+
+def _summary_pdf(request, ctx) -> HttpResponse:
+    """The summary printed by Chromium (bip.report's helper) from a private temporary folder
+    that is removed at once (the page holds the citizen's name)."""
+    css = (Path(__file__).resolve().parents[1] / "static" / "bip" / "bip.css").read_text()
+    html = render_to_string(
+        "bip/citizen_summary.html", {**ctx, "inline_css": css, "for_pdf": True}, request
+    )
+    with tempfile.TemporaryDirectory(prefix="bip-summary-") as tmp:
+        src = Path(tmp) / "summary.html"
+        src.write_text(html, encoding="utf-8")
+        pdf = print_pdf(src, Path(tmp) / "summary.pdf", timeout=60).read_bytes()
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = 'attachment; filename="bip-summary.pdf"'
+    return resp
 
 
 class TransferView(CitizenView):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from bip.web.core.charts import dec
 
 register = template.Library()
 DASH = "–"
@@ -18,9 +21,11 @@ def _hidden(c):
     if c.get("mark") == "x":
         return format_html(
             '<span class="suppressed" title="{}">x</span>',
-            "hidden so that a number under 5 cannot be worked out from the others",
+            _("hidden so that a number under 5 cannot be worked out from the others"),
         )
-    return format_html('<span class="suppressed" title="{}">&lt; 5</span>', "fewer than 5 citizens")
+    return format_html(
+        '<span class="suppressed" title="{}">&lt; 5</span>', _("fewer than 5 citizens")
+    )
 
 
 @register.filter
@@ -29,7 +34,7 @@ def pct(c):
     if _small(c):
         return _hidden(c)
     v = c.get("value") if isinstance(c, dict) else c
-    return DASH if v is None else f"{100 * v:.0f} %"
+    return DASH if v is None else f"{dec(100 * v, 0)} %"
 
 
 @register.filter
@@ -38,19 +43,19 @@ def num(c, digits=1):
     if _small(c):
         return _hidden(c)
     v = c.get("value") if isinstance(c, dict) else c
-    return DASH if v is None else f"{v:.{int(digits)}f}"
+    return DASH if v is None else dec(v, int(digits))
 
 
 @register.filter
 def interval(c):
-    """'0.12 [0.03; 0.21]' ('< 5' when suppressed)."""
+    """'0.12 [0.03; 0.21]' ('0,12 [0,03; 0,21]' in Danish; '< 5' when suppressed)."""
     if _small(c):
         return _hidden(c)
     if not isinstance(c, dict) or c.get("value") is None:
         return DASH
     if c.get("lo") is None:
-        return f"{c['value']:.2f}"
-    return f"{c['value']:.2f} [{c['lo']:.2f}; {c['hi']:.2f}]"
+        return dec(c["value"], 2)
+    return f"{dec(c['value'], 2)} [{dec(c['lo'], 2)}; {dec(c['hi'], 2)}]"
 
 
 @register.filter
@@ -64,3 +69,11 @@ def ncit(c):
 @register.filter
 def get(d, key):
     return d.get(key) if isinstance(d, dict) else None
+
+
+@register.filter
+def register_name(table):
+    """A register table's name in the interface language ("employment_months" in words)."""
+    from bip.web.core.labels import register_label
+
+    return register_label(str(table))
