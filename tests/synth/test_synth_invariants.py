@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from bip.calibration.figures import prepare
+from bip.calibration.prepare import prepare
 from bip.cli import main
 from bip.dataset import TABLES, open_dataset, validate_dataset
 from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
