@@ -25,7 +25,7 @@ class Mechanisms:
     # Share of caseworker parts that repeat the previous assessment unchanged (003: 8-12 % of
     # the S average's progressions are 0, which correlated shocks alone make rarer).
     caseworker_repeat_share: float = 0.05
-    # Caseworker caseload weights: "lognormal" (sigma 1.5) or "dispersed" (sigma 1.3, 004 Fig 3).
+    # Caseworker caseload weights: "lognormal" (sigma 1.5) or "dispersed" (sigma 1.4, 004 Fig 3).
     caseload: str = "dispersed"
     # Outcome: "s12" (the caseworker's belief level only) or "observed" (also the citizen's own
     # answers and employment history, as 004's R² needs; it also weakens A7's change
@@ -62,7 +62,10 @@ class Mechanisms:
     def legacy(cls) -> Mechanisms:
         """The generator before these mechanisms (format bip-synth/1)."""
         return cls(
-            item_shock_corr=0.2, caseworker_repeat_share=0.0, caseload="lognormal", outcome="s12"
+            item_shock_corr=0.2,
+            caseworker_repeat_share=0.0,
+            caseload="lognormal",
+            outcome="s12",
         )
 
     @classmethod

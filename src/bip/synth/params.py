@@ -201,7 +201,7 @@ PARAMETERS: dict = {
     "caseworkers": {
         "per_scale": 310,
         "caseload_lognormal_sigma": 1.5,  # legacy (Mechanisms.caseload = "lognormal")
-        "caseload_sigma": 1.3,  # "dispersed": 004 Figur 3's flatter caseloads
+        "caseload_sigma": 1.4,  # "dispersed": 004 Figur 3's flatter caseloads
         "belief_leniency": 0.75,
         "belief_leniency_sd": 0.08,
         "effect_sd_nominal": 0.02,
