@@ -6,6 +6,11 @@ the same run (no absolute thresholds: the machine is shared).
 
     python bench/bench_synth.py                 # scales 1 and 10
     python bench/bench_synth.py --scales 1,10,100
+    python bench/bench_synth.py --scales 1 --mechanisms legacy,default,dynamic_selection=true
+
+With ``--mechanisms`` each scale runs once per mechanism set (``legacy`` = the bip-synth/1
+generator, ``default``, or NAME=VALUE pairs joined by ``+``) and prints its time as a ratio
+to the first set of the same run.
 """
 
 from __future__ import annotations
@@ -21,19 +26,23 @@ from pathlib import Path
 
 CHILD = """
 import resource, sys, time, json
-from bip.synth import generate_cohort
+from bip.synth import Mechanisms, generate_cohort
+spec = sys.argv[4]
+mech = Mechanisms() if spec == "default" else Mechanisms.parse(spec.split("+"))
 t = time.perf_counter()
-generate_cohort(sys.argv[1], scale=float(sys.argv[2]), seed=0, fmt=sys.argv[3], overwrite=True)
+generate_cohort(
+    sys.argv[1], scale=float(sys.argv[2]), seed=0, fmt=sys.argv[3], overwrite=True, mechanisms=mech
+)
 dt = time.perf_counter() - t
 print(json.dumps({"seconds": dt, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
-def run(scale: float, fmt: str, out_root: Path, keep: bool) -> dict:
+def run(scale: float, fmt: str, out_root: Path, keep: bool, mech: str = "default") -> dict:
     out = out_root / f"synth-{scale:g}"
     t = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(out), str(scale), fmt],
+        [sys.executable, "-c", CHILD, str(out), str(scale), fmt, mech],
         capture_output=True,
         text=True,
         check=True,
@@ -59,9 +68,25 @@ def main() -> None:
     ap.add_argument("--format", default="parquet", choices=["csv", "parquet"])
     ap.add_argument("--out", default=str(Path(__file__).parent / "out"))
     ap.add_argument("--keep", action="store_true", help="keep the generated cohorts")
+    ap.add_argument(
+        "--mechanisms", default=None, help="compare mechanism sets, e.g. legacy,default"
+    )
     args = ap.parse_args()
     out_root = Path(args.out)
     out_root.mkdir(parents=True, exist_ok=True)
+    if args.mechanisms:
+        for s in [float(x) for x in args.scales.split(",")]:
+            first = None
+            for mech in args.mechanisms.split(","):
+                r = run(s, args.format, out_root, False, mech)
+                first = first or r
+                print(
+                    f"scale {s:>6g} {mech:<40} {r['seconds']:8.1f} s  "
+                    f"time x{r['seconds'] / first['seconds']:.2f} of {args.mechanisms.split(',')[0]}  "
+                    f"peak RSS {r['peak_rss_mb']:6.0f} MB",
+                    flush=True,
+                )
+        return
     base = None
     for s in [float(x) for x in args.scales.split(",")]:
         r = run(s, args.format, out_root, args.keep)

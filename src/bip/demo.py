@@ -1,9 +1,9 @@
 """`bip demo`: the main job on the embedded default, end to end.
 
-Synthetic cohort → validation → calibration against the published figures → analysis
-(results.json, report) → the web tool with demo logins. Each step is the same code a user
-runs one by one (`bip synth`, `bip dataset validate`, `bip calibrate`, `bip analyze`,
-`bip serve --demo`).
+Synthetic cohort → validation → analysis (results.json, report) → calibration of the cohort
+and the results against the published figures → the web tool with demo logins. Each step is
+the same code a user runs one by one (`bip synth`, `bip dataset validate`, `bip analyze`,
+`bip calibrate DATASET --results RESULTS`, `bip serve --demo`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def demo(
     """Generate a synthetic cohort, validate, calibrate, analyse, report, and serve the web tool."""
     from bip import pipeline
     from bip.calibration import calibrate
+    from bip.calibration.cli import print_summary
     from bip.dataset import validate_dataset
     from bip.synth import generate_cohort
 
@@ -73,18 +74,8 @@ def demo(
         raise click.ClickException(f"{dataset}: {report.summary()}")
     say(f"    {dataset}: {report.summary()}")
 
-    say("3/5 comparing with the published BIP figures (bip calibrate)")
-    rows = calibrate(dataset)
-    n_ok = sum(r.status == "OK" for r in rows)
-    failed = [r for r in rows if r.status == "FAIL"]
-    say(f"    {n_ok} of {len(rows)} figures within tolerance, {len(failed)} outside")
-    for r in failed[:20]:
-        click.echo(
-            f"    FAIL {r.figure}: published {r.published}, ours {r.value} ({r.source})", err=True
-        )
-
     if fresh or not (results / "results.json").exists():
-        say(f"4/5 analysing (A1–A9) and writing the report into {results}")
+        say(f"3/5 analysing (A1–A9) and writing the report into {results}")
         done = pipeline.run(
             dataset,
             results,
@@ -95,10 +86,21 @@ def demo(
         if done.pdf_missing:
             say(f"    no PDF: {done.pdf_missing} (the HTML report is complete)")
     else:
-        say(f"4/5 reusing the results in {results} (--fresh recomputes them)")
+        say(f"3/5 reusing the results in {results} (--fresh recomputes them)")
     for name in ("results.json", "report.html", "report.pdf"):
         if (results / name).exists():
             say(f"    {results / name}")
+
+    # The same comparison and summary line as `bip calibrate DATASET --results RESULTS`.
+    say("4/5 comparing with the published BIP figures (bip calibrate --results)")
+    summary = calibrate(dataset, results / "results.json")
+    say(f"    {summary.line()}")
+    print_summary(
+        summary,
+        failures_only=True,
+        with_line=False,
+        echo=lambda t: click.echo(f"    {t}", err=True),
+    )
 
     if not serve:
         say("5/5 done (web tool not started: --no-serve)")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from bip.calibration.figures import prepare
+from bip.calibration.prepare import prepare
 from bip.cli import main
 from bip.dataset import TABLES, open_dataset, validate_dataset
 from bip.instrument import ALL_COMBINATIONS, B_ITEMS, S_ITEMS
@@ -194,3 +194,12 @@ def test_truth_json_follows_the_contract(small_cohort, ds):
     for k in ("scale", "seed", "version"):
         assert k in truth["parameters"] and k in truth
     assert truth["scale"] == 0.3 and truth["seed"] == 7
+    # bip-synth/2: the mechanisms that made the cohort, the register end, dynamic selection
+    from bip.synth import Mechanisms
+
+    assert truth["version"] == "bip-synth/2"
+    assert truth["mechanisms"] == Mechanisms().as_dict()
+    assert truth["registers_end"] == Mechanisms().register_end
+    dyn = truth["dynamic_selection"]
+    assert dyn["enabled"] is False and dyn["direction_naive_bias"] == {}
+    assert set(dyn["change_effect_by_weeks_since_change"].values()) == {truth["change_effect"]}

@@ -2,10 +2,13 @@
 
 ``published.yaml`` is a copy of ``shared/calibration/published.yaml`` (every number the five
 seed documents publish); ``tolerances.yaml`` says, with a reason, how close a synthetic or
-analysed figure must be. :func:`calibrate` computes the figures with its own DuckDB SQL
-(:mod:`bip.calibration.figures`), independently of :mod:`bip.panel`.
+analysed figure must be, and which printed figures contradict their own source.
+:func:`calibrate` computes the figures with its own DuckDB SQL (:mod:`bip.calibration.figures`),
+independently of :mod:`bip.panel`, reads an analysis' figures from its typed results
+(:mod:`bip.calibration.results_figures`) and returns one :class:`Summary`.
 """
 
-from bip.calibration.compare import Row, calibrate, load_published, load_tolerances
+from bip.calibration.compare import STATUSES, Row, Summary, calibrate
+from bip.calibration.sources import load_published, load_tolerances
 
-__all__ = ["Row", "calibrate", "load_published", "load_tolerances"]
+__all__ = ["STATUSES", "Row", "Summary", "calibrate", "load_published", "load_tolerances"]

@@ -1,16 +1,34 @@
-"""Side-by-side comparison of computed figures with the published ones, within tolerances."""
+"""The one comparison of computed figures with the published ones, and its one summary.
+
+:func:`compare` judges every figure against ``tolerances.yaml``; :class:`Summary` counts the
+judgements and gives the single line that ``bip calibrate``, ``bip demo`` and the report all
+print. A figure whose source contradicts itself is neither passed nor failed: it is shown as
+``INCONSISTENT-SOURCE`` with the reason written in ``tolerances.yaml``.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from bip.calibration.sources import load_published, load_tolerances, published_value
 from bip.dataset import open_dataset
+
+OK, FAIL, INCONSISTENT, INFO, MISSING = "OK", "FAIL", "INCONSISTENT-SOURCE", "INFO", "MISSING"
+STATUSES = (OK, FAIL, INCONSISTENT, INFO, MISSING)
+
+__all__ = [
+    "STATUSES",
+    "Row",
+    "Summary",
+    "calibrate",
+    "cohort_scale",
+    "compare",
+    "get_path",
+    "load_published",
+    "load_tolerances",
+]
 
 
 @dataclass(frozen=True)
@@ -22,7 +40,8 @@ class Row:
     value: float | None
     tolerance: str
     source: str
-    status: str  # OK, FAIL, INFO, MISSING
+    status: str  # one of STATUSES
+    note: str = ""  # why a source is inconsistent (from tolerances.yaml)
 
     @property
     def difference(self) -> float | None:
@@ -31,66 +50,66 @@ class Row:
         return self.value - self.published
 
 
-@cache
-def load_published() -> dict[str, dict]:
-    """Every published entry by id (``published.yaml`` in this package)."""
-    text = resources.files("bip.calibration").joinpath("published.yaml").read_text(encoding="utf-8")
-    out: dict[str, dict] = {}
-    for topic in yaml.safe_load(text).values():
-        for entry in topic:
-            out[entry["id"]] = entry
-    return out
+@dataclass(frozen=True)
+class Summary:
+    """The judgements of one calibration run and the one line that reports them."""
 
+    rows: tuple[Row, ...]
 
-@cache
-def load_tolerances() -> dict[str, dict]:
-    """The tolerance entries by figure id (``tolerances.yaml`` in this package)."""
-    text = (
-        resources.files("bip.calibration").joinpath("tolerances.yaml").read_text(encoding="utf-8")
-    )
-    figs = yaml.safe_load(text)["figures"]
-    for fid, tol in figs.items():
-        if not tol.get("reason"):
-            raise ValueError(f"tolerances.yaml: {fid} has no reason")
-        if not ({"abs", "rel", "info"} & set(tol)):
-            raise ValueError(f"tolerances.yaml: {fid} needs abs, rel or info")
-    return figs
+    def count(self, status: str) -> int:
+        """How many rows have ``status``."""
+        return sum(r.status == status for r in self.rows)
 
+    @property
+    def passed(self) -> bool:
+        """No figure outside its tolerance (inconsistent sources neither pass nor fail)."""
+        return self.count(FAIL) == 0
 
-def _published_value(fid: str):
-    base = fid.removeprefix("results.")
-    if base.endswith("__n_obs"):
-        entry = load_published()[base.removesuffix("__n_obs")]
-        return entry["n_obs"], entry["source"] + " (n)"
-    entry = load_published()[base]
-    value = entry["value"]
-    if isinstance(value, dict) and all(
-        isinstance(v, dict) and "count" in v for v in value.values()
-    ):
-        total = sum(v["count"] for v in value.values())  # exact shares from the printed counts
-        return {k: 100.0 * v["count"] / total for k, v in value.items()}, entry[
-            "source"
-        ] + " (count shares)"
-    if isinstance(value, dict) and set(value) == {"min", "max"}:
-        mid = (value["min"] + value["max"]) / 2
-        return {"B_avg": mid, "S_avg": mid}, entry["source"] + " (midpoint of the range)"
-    return value, entry["source"]
+    def line(self) -> str:
+        """``560 OK, 0 FAIL, 3 source inconsistent, 12 info/missing of 575 figures``."""
+        return (
+            f"{self.count(OK)} OK, {self.count(FAIL)} FAIL, "
+            f"{self.count(INCONSISTENT)} source inconsistent, "
+            f"{self.count(INFO) + self.count(MISSING)} info/missing of {len(self.rows)} figures"
+        )
+
+    def as_dict(self) -> dict:
+        """Counts and rows as plain data (for JSON and the report)."""
+        return {
+            "counts": {s: self.count(s) for s in STATUSES},
+            "passed": self.passed,
+            "line": self.line(),
+            "rows": [
+                {
+                    "figure": r.figure,
+                    "published": r.published,
+                    "value": r.value,
+                    "tolerance": r.tolerance,
+                    "status": r.status,
+                    "source": r.source,
+                    "note": r.note,
+                }
+                for r in self.rows
+            ],
+        }
 
 
 def _judge(pub: float, val, tol: dict, key: str | None, scale: float) -> tuple[str, str]:
     if tol.get("per_scale"):
         pub = pub * scale
+    if tol.get("inconsistent_source"):
+        return INCONSISTENT, "-"
     if tol.get("info"):
-        return "INFO", "info"
+        return INFO, "info"
     if val is None or val != val:  # absent or NaN
-        return "MISSING", "-"
+        return MISSING, "-"
     if "rel" in tol:
         lim = abs(pub) * tol["rel"]
         text = f"±{tol['rel'] * 100:g}%"
     else:
         lim = (tol.get("keys") or {}).get(key, tol["abs"]) if key is not None else tol["abs"]
         text = f"±{lim:g}"
-    return ("OK" if abs(val - pub) <= lim + 1e-9 else "FAIL"), text
+    return (OK if abs(val - pub) <= lim + 1e-9 else FAIL), text
 
 
 def compare(figures: dict, *, scale: float = 1.0, prefix: str = "") -> list[Row]:
@@ -104,28 +123,21 @@ def compare(figures: dict, *, scale: float = 1.0, prefix: str = "") -> list[Row]
         name = fid.removeprefix(prefix)
         if name not in figures:
             continue
-        pub, source = _published_value(fid)
+        pub, source = published_value(fid)
+        note = str(tol.get("inconsistent_source") or "")
         val = figures[name]
         if isinstance(pub, dict):
-            pub, val = _flat(pub), _flat(val) if isinstance(val, dict) else {}
-            for key, p in pub.items():
-                v = val.get(key)
-                status, ttext = _judge(float(p), v, tol, key, scale)
-                shown = float(p) * scale if tol.get("per_scale") else float(p)
-                rows.append(
-                    Row(
-                        f"{fid}[{key}]",
-                        shown,
-                        None if v is None else float(v),
-                        ttext,
-                        source,
-                        status,
-                    )
-                )
+            pairs = [
+                (f"{fid}[{k}]", k, p, (_flat(val) if isinstance(val, dict) else {}).get(k))
+                for k, p in _flat(pub).items()
+            ]
         else:
-            status, ttext = _judge(float(pub), val, tol, None, scale)
-            shown = float(pub) * scale if tol.get("per_scale") else float(pub)
-            rows.append(Row(fid, shown, None if val is None else float(val), ttext, source, status))
+            pairs = [(fid, None, pub, val)]
+        for figure, key, p, v in pairs:
+            status, ttext = _judge(float(p), v, tol, key, scale)
+            shown = float(p) * scale if tol.get("per_scale") else float(p)
+            value = None if v is None else float(v)
+            rows.append(Row(figure, shown, value, ttext, source, status, note))
     return rows
 
 
@@ -149,52 +161,6 @@ def get_path(d, *path):
     return d
 
 
-def results_figures(results: dict) -> dict:
-    """Published-comparable figures read from a ``results.json`` (SPEC §6 keys)."""
-    pct = lambda x: None if x is None else 100.0 * float(x)  # noqa: E731
-    out: dict = {}
-    out["mean_weeks_between_responses"] = get_path(results, "mean_weeks_between")
-    combos = get_path(results, "combinations") or {}
-    out["t3_combinations"] = {c: pct(get_path(v, "share")) for c, v in combos.items()}
-    out["share_experienced_caseworker_change"] = pct(
-        get_path(results, "caseworker_change", "share_with_change")
-    )
-    rel = get_path(results, "caseworker_change", "relative_effect_per_change")
-    out["job_chance_reduction_per_caseworker_change"] = None if rel is None else -100.0 * rel
-    out["belief_effect_job_probability"] = pct(
-        get_path(results, "belief", "relative_effect_high_vs_low")
-    )
-    ce = get_path(results, "caseworker_effectiveness") or {}
-    out["policy_actual_share"] = pct(get_path(ce, "policy_experiment", "actual"))
-    out["policy_effective_share"] = pct(get_path(ce, "policy_experiment", "counterfactual"))
-    out["cw_r2_without_cw_effects"] = pct(ce.get("r2_without_fe"))
-    out["cw_r2_with_cw_effects"] = pct(ce.get("r2_with_fe"))
-    out["cw_analysis_caseworkers"] = ce.get("n_caseworkers")
-    out["cw_analysis_citizens"] = ce.get("n_citizens")
-    keys = ["q1_least_effective", "q2", "q3", "q4_most_effective"]
-    quart = ce.get("quartiles") or []
-    out["cw_outcome_share_by_quartile"] = {
-        keys[int(q["quartile"]) - 1]: pct(q.get("outcome_rate"))
-        for q in quart
-        if 1 <= int(q.get("quartile", 0)) <= 4
-    }
-    j13 = get_path(results, "belief", "job13_rate_by_S12")
-    levels = ["nej", "tvivler", "det_svinger", "gode_chancer", "ja"]
-    if isinstance(j13, dict):
-        out["pct_in_job_by_caseworker_belief"] = {
-            levels[i]: pct(j13.get(str(i + 1))) for i in range(5)
-        }
-    elif isinstance(j13, list) and len(j13) == 5:
-        out["pct_in_job_by_caseworker_belief"] = {levels[i]: pct(j13[i]) for i in range(5)}
-    out["es_no_activity_citizen_avg"] = get_path(
-        results, "combination_effects", "B_avg", "0000", "d"
-    )
-    out["es_no_activity_caseworker_avg"] = get_path(
-        results, "combination_effects", "S_avg", "0000", "d"
-    )
-    return {k: v for k, v in out.items() if v is not None and v != {}}
-
-
 def cohort_scale(path: Path) -> float:
     """The synthetic cohort's scale from ``truth.json`` beside the dataset (1 when absent)."""
     truth = Path(path) / "truth.json"
@@ -208,15 +174,16 @@ def cohort_scale(path: Path) -> float:
 
 def calibrate(
     dataset: Path | str, results: Path | str | None = None, *, scale: float | None = None
-) -> list[Row]:
-    """Compare the dataset at ``dataset`` (validated first) and optionally a ``results.json``
-    with every published figure they can reproduce."""
+) -> Summary:
+    """Compare the dataset at ``dataset`` (validated first) and optionally an analysis'
+    ``results.json`` (file or folder) with every published figure they can reproduce."""
     from bip.calibration.figures import compute
+    from bip.calibration.results_figures import results_figures
+    from bip.results import load_results
 
     ds = open_dataset(dataset)
     scale = cohort_scale(Path(dataset)) if scale is None else scale
     rows = compare(compute(ds), scale=scale)
     if results is not None:
-        res = json.loads(Path(results).read_text(encoding="utf-8"))
-        rows += compare(results_figures(res), scale=scale, prefix="results.")
-    return rows
+        rows += compare(results_figures(load_results(results)), scale=scale, prefix="results.")
+    return Summary(tuple(rows))

@@ -1,5 +1,6 @@
-"""Synthetic BIP cohorts calibrated to the published figures, with planted truth (SPEC §7)."""
+"""Synthetic BIP cohorts calibrated to the published figures, with planted truth."""
 
 from bip.synth.generate import generate_cohort
+from bip.synth.mechanisms import Mechanisms
 
-__all__ = ["generate_cohort"]
+__all__ = ["Mechanisms", "generate_cohort"]

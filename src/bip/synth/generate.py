@@ -14,19 +14,19 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from bip import __version__
 from bip.dataset.schema import BENEFIT_STATUSES, EDUCATIONS, ORIGINS, TABLES
 from bip.dataset.write import TableWriter, atomic_dir
 from bip.instrument import B10_CHANNELS, B_ITEMS, S_ITEMS
 from bip.progress import progress as progress_bar
-from bip.synth import params as P
-from bip.synth.measurements import ALL_ITEMS, S12, Meetings, draw_meetings
+from bip.synth.measurements import ALL_ITEMS, S12, Meetings, day, draw_meetings
+from bip.synth.mechanisms import Mechanisms
 from bip.synth.population import controls, draw_background, draw_staff
 from bip.synth.registers import (
     MONTH_LABELS,
     MONTH_WEEKS,
     N_MONTHS,
     STATUS,
+    WEEK0,
     WEEK_LABELS,
     benefit_history,
     expected_y52,
@@ -34,11 +34,12 @@ from bip.synth.registers import (
     month_index,
     place_outcomes,
 )
-from bip.synth.truth import ProgressionTruth
+from bip.synth.truth import ProgressionTruth, truth_doc
 
 BLOCK = 1000
 CITIZENS_PER_SCALE = 3707  # 003/004: 3,707 citizens with responses
 END_DAY = (np.datetime64("2017-12-31") - np.datetime64("1970-01-01")).astype(int)  # registers end
+WEEK_DAYS = WEEK0 + 7 * np.arange(len(WEEK_LABELS))  # Monday of each register week
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
@@ -53,18 +54,21 @@ def generate_cohort(
     fmt: str = "csv",
     overwrite: bool = False,
     show_progress: bool = False,
+    mechanisms: Mechanisms | None = None,
 ) -> Path:
     """Write a synthetic BIP dataset (all 11 tables) and ``truth.json`` into ``out``, atomically.
 
     ``scale`` 1 is about 10 jobcentres, 300 caseworkers and 3,700 citizens; the output is
-    deterministic for (scale, seed). ``fmt`` is ``csv`` or ``parquet``.
+    deterministic for (scale, seed, mechanisms). ``fmt`` is ``csv`` or ``parquet``.
+    ``mechanisms`` switches the generator's mechanisms (default: :class:`Mechanisms()`).
     """
+    mech = mechanisms or Mechanisms()
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
     if not (scale > 0 and math.isfinite(scale)):
         raise ValueError(f"scale must be a positive number, not {scale!r}")
     n_cit = max(20, round(CITIZENS_PER_SCALE * scale))
-    staff = draw_staff(_stream(seed, 0), scale)
+    staff = draw_staff(_stream(seed, 0), scale, mech)
     truth = ProgressionTruth()
     cw_eff_sum = np.zeros(len(staff.cw_ids))
     cw_eff_n = np.zeros(len(staff.cw_ids))
@@ -108,31 +112,44 @@ def generate_cohort(
                         cw_eff_sum,
                         cw_eff_n,
                         counts,
+                        mech,
                     )
                     advance(1)
         finally:
             for w in writers.values():
                 w.close()
-        doc = _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts)
+        doc = truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts, mech, BLOCK)
         (tmp / "truth.json").write_text(
             json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8"
         )
     return Path(out)
 
 
-def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -> None:
+def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts, mech) -> None:
     b = draw_background(rng, n, staff.jc_weight)
     ids = np.array([f"c{start + i + 1:07d}" for i in range(n)], dtype=object)
-    mt = draw_meetings(rng, b, staff)
+    mt = draw_meetings(rng, b, staff, mech)
     first_day = mt.day[mt.k == 0]
-    employed, edu, y, job13 = place_outcomes(rng, mt, n, END_DAY)
+    end_day = day(mech.register_end)
+    # Truth in the units the analyses estimate: the expected 52-week outcome of each meeting
+    # (given its path), with and without everything caseworker-level. Computed on the full
+    # path: a meeting kept after leaving-at-first-job has the same expectation (the spells of
+    # different intervals are drawn independently).
+    ey = expected_y52(mt.cit, mt.day, mt.p52, END_DAY)
+    ey_no = expected_y52(mt.cit, mt.day, mt.p52_no_cw, END_DAY)
+    employed, edu, y, job13, keep = place_outcomes(
+        rng, mt, n, END_DAY, leave_at_first_job=mech.dynamic_selection
+    )
+    if not keep.all():
+        mt, ey, ey_no = mt.take(keep), ey[keep], ey_no[keep]
     counts["y52"] += int(y.sum())
     counts["job13"] += int(job13.sum())
     counts["meetings"] += len(y)
-    # Truth in the units the analyses estimate: the expected 52-week outcome of each meeting
-    # (given its path), with and without everything caseworker-level.
-    ey = expected_y52(mt.cit, mt.day, mt.p52, END_DAY)
-    np.add.at(cw_eff_sum, mt.cw, ey - expected_y52(mt.cit, mt.day, mt.p52_no_cw, END_DAY))
+    np.add.at(cw_eff_sum, mt.cw, ey - ey_no)
+    # An extract that ends early: the registers stop at register_end (the outcome process
+    # runs on; what lies beyond is simply not in the files, as with a real extract).
+    weeks_kept = int(np.searchsorted(WEEK_DAYS, end_day - 6, side="right"))
+    months_kept = int(month_index(np.array([end_day + 1]))[0])  # months wholly covered
     np.add.at(cw_eff_n, mt.cw, 1)
     high = staff.cw_high_belief[mt.cw]
     counts["ey_high"] += float(ey[high].sum())
@@ -187,11 +204,12 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
             weeks[np.ix_(sel, wk)] = STATUS["employed"]
     weeks[edu] = STATUS["education_su"]
     status_names = np.asarray(BENEFIT_STATUSES, dtype=object)
+    weeks, months = weeks[:, :weeks_kept], months[:, :months_kept]
     writers["benefit_weeks"].write(
         pa.table(
             {
-                "citizen_id": np.repeat(ids, weeks.shape[1]),
-                "week": np.tile(WEEK_LABELS, n),
+                "citizen_id": np.repeat(ids, weeks_kept),
+                "week": np.tile(WEEK_LABELS[:weeks_kept], n),
                 "status": status_names[weeks.ravel()],
             }
         )
@@ -199,8 +217,8 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
     writers["employment_months"].write(
         pa.table(
             {
-                "citizen_id": np.repeat(ids, N_MONTHS),
-                "month": np.tile(MONTH_LABELS, n),
+                "citizen_id": np.repeat(ids, months_kept),
+                "month": np.tile(MONTH_LABELS[:months_kept], n),
                 "employed": months.ravel().astype(np.int8),
             }
         )
@@ -210,7 +228,7 @@ def _block(rng, start, n, staff, writers, truth, cw_eff_sum, cw_eff_n, counts) -
 
 
 def _accumulate_truth(truth: ProgressionTruth, mt: Meetings, ctrl: np.ndarray) -> None:
-    """Add every (item, measurement) pair that has a progression in the dataset (SPEC §4) and
+    """Add every (item, measurement) pair that has a progression in the dataset (its format's definition) and
     a known combination, with its exact conditional expectation given the past."""
     ans = mt.answers
     n_b = len(B_ITEMS)
@@ -281,88 +299,3 @@ def _int8(x: np.ndarray) -> pa.Array:
 
 def _dates(days: np.ndarray) -> pa.Array:
     return pa.array(np.asarray(days, np.int32), pa.int32()).cast(pa.date32())
-
-
-def _truth_doc(scale, seed, staff, truth, cw_eff_sum, cw_eff_n, counts) -> dict:
-    prog = truth.result()
-    # Realised total caseworker contributions (own effect and belief factor): mean change in
-    # E[job_or_education_52w] over the caseworker's meetings; both scale with each citizen's
-    # chance, so they depend on the caseload. Caseworkers without meetings: nominal effect.
-    eff = np.where(cw_eff_n > 0, cw_eff_sum / np.maximum(cw_eff_n, 1), staff.cw_effect)
-    eff = eff - eff.mean()
-    # The A7 belief estimand on this population: relative difference of the expected 52-week
-    # outcome between meetings with a high- and a low-belief caseworker (a Poisson regression on
-    # the type dummy; the type is independent of the citizen, so controls leave it unchanged).
-    belief = (counts["ey_high"] / max(counts["n_high"], 1)) / max(
-        counts["ey_low"] / max(counts["n_low"], 1), 1e-12
-    ) - 1
-    return {
-        "version": P.VERSION,
-        "bip_version": __version__,
-        "scale": scale,
-        "seed": seed,
-        "progression": {
-            "effects": prog["effects"],
-            "sd": prog["sd"],
-            "n": prog["n"],
-            "definition": (
-                "tau[item][code]: expected progression (answer minus previous answer, raw units) of a "
-                "repeat measurement with that combination, for a citizen with average background "
-                "(controls listed in parameters.progression.controls) at the average previous level: "
-                "the dummy coefficients of the population projection of E[progression | past] on the "
-                "16 code dummies plus demeaned controls and previous answer, over the measurements "
-                "whose progression and combination are known in the dataset. Weeks since the last "
-                "meeting (planted effect parameters.progression.weeks_effect_per_10_weeks) are "
-                "independent of the combination and not a control. S12 is approximate (+-0.01): "
-                "caseworker leniency shifts observed S12 answers."
-            ),
-        },
-        "selection": {
-            "text": (
-                "Selection into activity groups depends only on observables: non-western immigrants "
-                "and married citizens get up-skilling (O); psychiatric diagnoses push towards social "
-                "(S) and health (H); younger citizens get S and O; older citizens and those with "
-                "musculoskeletal diagnoses more often get no activity; citizens whose previous S12 "
-                "(caseworker's belief in a job) is higher get job-focused activities (J) and fewer S/H. "
-                "Progression regresses to the mean (parameters.progression.mean_reversion), so a naive "
-                "A4 without the previous level understates J effects and overstates S/H effects."
-            ),
-            "coefficients": P.PARAMETERS["selection"],
-            "mean_reversion": P.PARAMETERS["progression"]["mean_reversion"],
-            "direction_naive_bias": {"J": "down", "O": "small", "S": "up", "H": "up", "none": "up"},
-        },
-        "caseworker_effects": {
-            cid: round(float(e), 6) for cid, e in zip(staff.cw_ids, eff, strict=True)
-        },
-        "caseworker_effect_sd": round(float(np.std(eff, ddof=1)), 6),
-        "caseworker_high_belief": sorted(
-            c for c, h in zip(staff.cw_ids, staff.cw_high_belief, strict=True) if h
-        ),
-        "change_effect": P.PARAMETERS["outcome"]["change_effect_target"],
-        "belief_effect": round(float(belief), 4),
-        "parameters": {
-            **P.PARAMETERS,
-            "combination_d": P.COMBINATION_D,
-            "combination_d_S_0000": P.COMBINATION_D_S_0000,
-            "tabel1_mean": P.TABEL1_MEAN,
-            "level_dist_first": {k: list(v) for k, v in P.LEVEL_DIST.items()},
-            "caseworker_effects_nominal": {
-                c: round(float(e), 6) for c, e in zip(staff.cw_ids, staff.cw_effect, strict=True)
-            },
-            "caseworker_leniency": {
-                c: round(float(e), 4) for c, e in zip(staff.cw_ids, staff.cw_leniency, strict=True)
-            },
-            "realised_rates": {
-                "y52": counts["y52"] / max(counts["meetings"], 1),
-                "job13": counts["job13"] / max(counts["meetings"], 1),
-                "y52_high_belief": counts["y_high"] / max(counts["n_high"], 1),
-                "y52_low_belief": counts["y_low"] / max(counts["n_low"], 1),
-                "expected_y52_high_belief": counts["ey_high"] / max(counts["n_high"], 1),
-                "expected_y52_low_belief": counts["ey_low"] / max(counts["n_low"], 1),
-            },
-            "block_size": BLOCK,
-            "scale": scale,
-            "seed": seed,
-            "version": P.VERSION,
-        },
-    }

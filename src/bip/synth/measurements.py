@@ -10,32 +10,36 @@ the previous level recovers ``tau``. Selection into activities depends only on o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from statistics import NormalDist
 
 import numpy as np
 
 from bip.instrument import B_ITEMS, S_ITEMS
+from bip.synth.mechanisms import Mechanisms
 from bip.synth.params import (
     ALL_ITEMS,
     CODES,
     COMBINATION_D,
     COMBINATION_D_S_0000,
-    JOBCENTER_BY_GROUP,
-    JOBCENTER_SHARE,
     LEVEL_DIST,
     PARAMETERS,
     TABEL1_MEAN,
     TABEL3_COUNTS,
 )
-from bip.synth.population import Staff, controls, draw_background
+from bip.synth.population import Staff, controls
+from bip.synth.selection import (
+    code_base,
+    code_logits,
+    s1_ticks,
+    selection_matrix,
+    softmax_draw,
+)
 
 SCHED = PARAMETERS["schedule"]
 PROG = PARAMETERS["progression"]
 OUT = PARAMETERS["outcome"]
-GROUP_ORDER = ("J", "O", "S", "H")
-CODE_GROUPS = np.array([[c[i] == "1" for i in range(4)] for c in CODES])  # 16 x 4
 N_ITEMS = len(ALL_ITEMS)
 S12 = ALL_ITEMS.index("S12")
 EPOCH = np.datetime64("1970-01-01", "D")
@@ -88,94 +92,13 @@ PSYCH_GAP = np.array(
 )
 
 
-# ---------------------------------------------------------------- selection into activities
-def _selection_matrix(
-    b: dict[str, np.ndarray], prev_s12: np.ndarray, rows: np.ndarray
-) -> np.ndarray:
-    """Log-weight shifts per row for the 4 groups and 'none' (rows index citizens)."""
-    feats = {
-        "nonwestern_immigrant": b["nonwestern"][rows].astype(float),
-        "married": b["married"][rows].astype(float),
-        "age_10y": (b["age"][rows] - 39) / 10,
-        "psych_light": b["psych_light"][rows].astype(float),
-        "psych_severe": b["psych_severe"][rows].astype(float),
-        "musculo": b["som_musculo"][rows].astype(float),
-        "prev_S12": prev_s12 - 2.5,
-        "unskilled": (b["education"][rows] == 0).astype(float),
-        "children": (b["n_children"][rows] > 0).astype(float),
-        "examination": b["som_examination"][rows].astype(float),
-        "antidepressant": b["med_antidepressant"][rows].astype(float),
-        "painkiller": b["med_painkiller"][rows].astype(float),
-        "gp_high": (b["gp_weeks"][rows] - 20) / 20,
-    }
-    jc = b["jc"][rows] % len(JOBCENTER_SHARE)
-    jc_shift = np.log(np.array(JOBCENTER_BY_GROUP, float) / np.array(JOBCENTER_SHARE)[:, None])
-    out = np.zeros((len(rows), 5))
-    for j, g in enumerate((*GROUP_ORDER, "none")):
-        for k, v in PARAMETERS["selection"][g].items():
-            out[:, j] += v * feats[k]
-        out[:, j] += jc_shift[jc, j]
-    return out
-
-
-def _code_logits(shift: np.ndarray, base: np.ndarray) -> np.ndarray:
-    lg = base[None, :] + shift[:, :4].astype(float) @ CODE_GROUPS.T.astype(float)
-    lg[:, 0] += shift[:, 4]
-    return lg
-
-
-def _softmax_draw(rng: np.random.Generator, logits: np.ndarray) -> np.ndarray:
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    cum = np.cumsum(p, axis=1)
-    u = rng.random(len(p)) * cum[:, -1]
-    return (cum < u[:, None]).sum(axis=1).clip(0, 15)
-
-
-@cache
-def code_base() -> np.ndarray:
-    """Base log-weights of the 16 codes, calibrated on a fixed pilot so that the mix over a
-    population with the selection shifts reproduces 003 Tabel 3 (independent of the seed)."""
-    rng = np.random.Generator(np.random.PCG64(20170507))
-    n = 40_000
-    b = draw_background(rng, n, np.array(JOBCENTER_SHARE) / sum(JOBCENTER_SHARE))
-    prev = 1 + np.searchsorted(np.cumsum(LEVEL_DIST["S12"]), rng.random(n)).clip(0, 4)
-    shift = _selection_matrix(b, prev.astype(float), np.arange(n))
-    target = np.array([TABEL3_COUNTS[c] for c in CODES], float)
-    target /= target.sum()
-    base = np.log(target)
-    for _ in range(30):
-        lg = _code_logits(shift, base)
-        p = np.exp(lg - lg.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        base += np.log(target / p.mean(axis=0))
-    return base
-
-
-def _s1_ticks(rng: np.random.Generator, code_idx: np.ndarray) -> np.ndarray:
-    """S1 options 1-23 ticked (n x 23, int8) for the drawn codes, with some unknown and
-    contradictory answers (SPEC §4)."""
-    n = len(code_idx)
-    ticks = np.zeros((n, 23), np.int8)
-    probs = PARAMETERS["s1_option_prob"]
-    for g_i, g in enumerate(GROUP_ORDER):
-        has = CODE_GROUPS[code_idx, g_i]
-        opts = np.array([int(o) for o in probs[g]])
-        pr = np.array(list(probs[g].values()))
-        t = (rng.random((n, len(opts))) < pr) & has[:, None]
-        none = has & ~t.any(axis=1)
-        forced = np.searchsorted(np.cumsum(pr / pr.sum()), rng.random(n)).clip(0, len(opts) - 1)
-        t[np.arange(n), forced] |= none
-        ticks[:, opts - 1] = t
-    no_act = code_idx == 0
-    ticks[no_act, 21] = 1
-    u = rng.random(n)
-    unknown = u < SCHED["s1_unknown"]
-    empty = (u >= SCHED["s1_unknown"]) & (u < SCHED["s1_unknown"] + SCHED["s1_empty"])
-    ticks[unknown | empty] = 0
-    ticks[unknown, 22] = 1
-    contra = ~unknown & ~empty & ~no_act & (rng.random(n) < SCHED["s1_contradictory"])
-    ticks[contra, np.where(rng.random(contra.sum()) < 0.7, 21, 22)] = 1
-    return ticks
+def change_multiplier(weeks_since: np.ndarray) -> np.ndarray:
+    """Factor on the 52-week chance ``weeks_since`` weeks after the latest caseworker change
+    (dynamic selection): ``1 - (1 - change_factor) * exp(-weeks / fade_weeks)``; no change = 1."""
+    dyn = PARAMETERS["dynamic_selection"]
+    w = np.asarray(weeks_since, float)
+    fade = np.exp(-np.where(np.isfinite(w), w, np.inf) / dyn["change_fade_weeks"])
+    return 1 - (1 - dyn["change_factor"]) * fade
 
 
 # ---------------------------------------------------------------- the chunk of meetings
@@ -204,6 +127,11 @@ class Meetings:
     b11: np.ndarray
     shift: np.ndarray  # realised leniency shift of S12
     exp_shift: np.ndarray  # its expectation given the core level
+    weeks_since_change: np.ndarray  # weeks since the latest caseworker change (inf if none)
+
+    def take(self, keep: np.ndarray) -> Meetings:
+        """The meetings where ``keep`` (a mask that drops only a citizen's later meetings)."""
+        return Meetings(**{f.name: getattr(self, f.name)[keep] for f in fields(self)})
 
 
 def _draw_caseworkers(rng, staff: Staff, jc: np.ndarray) -> np.ndarray:
@@ -218,8 +146,14 @@ def _draw_caseworkers(rng, staff: Staff, jc: np.ndarray) -> np.ndarray:
     return out
 
 
-def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Staff) -> Meetings:
+def draw_meetings(
+    rng: np.random.Generator,
+    b: dict[str, np.ndarray],
+    staff: Staff,
+    mech: Mechanisms | None = None,
+) -> Meetings:
     """Schedule, caseworkers, activities, answers and outcome probabilities for one chunk."""
+    mech = mech or Mechanisms()
     n = len(b["jc"])
     first = rng.integers(
         day(SCHED["first_measurement_from"]), day(SCHED["first_measurement_to"]) + 1, n
@@ -229,12 +163,15 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     cit = np.repeat(np.arange(n), count)
     starts = np.concatenate([[0], np.cumsum(count)[:-1]])
     k = np.arange(len(cit)) - starts[cit]
+    dyn = PARAMETERS["dynamic_selection"]
+    gap_scale = np.full(len(cit), SCHED["gap_gamma_scale_weeks"])
+    if mech.dynamic_selection:
+        # Citizens with better unobserved prospects are called in more often (mean kept).
+        g = dyn["gap_per_e_unobs"]
+        gap_scale = gap_scale * np.exp(-g * b["e_unobs"][cit] - g * g / 2)
     gaps = np.round(
         7
-        * (
-            SCHED["gap_min_weeks"]
-            + rng.gamma(SCHED["gap_gamma_shape"], SCHED["gap_gamma_scale_weeks"], len(cit))
-        )
+        * (SCHED["gap_min_weeks"] + rng.gamma(SCHED["gap_gamma_shape"], 1.0, len(cit)) * gap_scale)
     )
     gaps[k == 0] = 0
     d = first[cit] + (np.cumsum(gaps) - np.cumsum(gaps)[starts][cit]).astype(np.int64)
@@ -246,16 +183,23 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     # Caseworker path: a new caseworker at each meeting with a fixed probability.
     cw = np.empty(m, np.int64)
     nchg = np.zeros(m, np.int64)
+    since = np.full(m, np.inf)  # weeks since the latest caseworker change
+    p_change = np.full(m, SCHED["caseworker_change_per_meeting"])
+    if mech.dynamic_selection:
+        # Citizens with worse unobserved prospects are passed on more often (mean kept).
+        c = dyn["change_per_e_unobs"]
+        p_change = np.clip(p_change * np.exp(-c * b["e_unobs"][cit] - c * c / 2), 0, 0.9)
     first_rows = np.flatnonzero(k == 0)
     cw[first_rows] = _draw_caseworkers(rng, staff, b["jc"][cit[first_rows]])
     kmax = int(k.max()) if m else 0
     for kk in range(1, kmax + 1):
         rows = np.flatnonzero(k == kk)
-        change = rng.random(len(rows)) < SCHED["caseworker_change_per_meeting"]
+        change = rng.random(len(rows)) < p_change[rows]
         new = _draw_caseworkers(rng, staff, b["jc"][cit[rows]])
         change &= new != cw[rows - 1]
         cw[rows] = np.where(change, new, cw[rows - 1])
         nchg[rows] = nchg[rows - 1] + change
+        since[rows] = np.where(change, 0.0, since[rows - 1] + gap_w[rows])
     # First answers: ordinal from employability and mental health.
     core = np.zeros((m, N_ITEMS))
     expected = np.full((m, N_ITEMS), np.nan)
@@ -270,15 +214,16 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
         + np.sqrt(1 - LOADING**2) * r
     )
     core[first_rows] = 1 + (lat[:, :, None] > CUTS[None, :, :]).sum(axis=2)
-    shift = _selection_matrix(b, core[first_rows, S12], ci)
-    code[first_rows] = _softmax_draw(rng, _code_logits(shift, base))
-    hw, w = PROG["noise_halfwidth"], np.sqrt(PROG["common_shock_corr"])
+    shift = selection_matrix(b, core[first_rows, S12], ci)
+    code[first_rows] = softmax_draw(rng, code_logits(shift, base))
+    hw, w = PROG["noise_halfwidth"], np.sqrt(mech.item_shock_corr)
+    n_b = len(B_ITEMS)
     for kk in range(1, kmax + 1):
         rows = np.flatnonzero(k == kk)
         ci = cit[rows]
         prev = core[rows - 1]
-        shift = _selection_matrix(b, prev[:, S12], ci)
-        code[rows] = _softmax_draw(rng, _code_logits(shift, base))
+        shift = selection_matrix(b, prev[:, S12], ci)
+        code[rows] = softmax_draw(rng, code_logits(shift, base))
         mean = (
             tau[:, code[rows]].T
             + PROG["mean_reversion"] * (prev - CENTRE)
@@ -294,6 +239,12 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
         y = mean + a * v
         fl = np.floor(y)
         step = fl + (rng.random(y.shape) < (y - fl))
+        if mech.caseworker_repeat_share > 0:
+            # A hurried caseworker repeats the last assessment: S2-S12 unchanged.
+            q = mech.caseworker_repeat_share
+            same = rng.random(len(rows)) < q
+            step[same, n_b:] = 0
+            mean = np.concatenate([mean[:, :n_b], (1 - q) * mean[:, n_b:]], axis=1)
         core[rows] = prev + step
         expected[rows] = mean
     core = core.clip(1, 5)
@@ -310,7 +261,6 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     has_s = rng.random(m) < SCHED["caseworker_part"]
     has_s |= ~has_b
     answers = observed.copy()
-    n_b = len(B_ITEMS)
     answers[~has_b, :n_b] = np.nan
     answers[~has_s, n_b:] = np.nan
     answers[rng.random(m) < SCHED["b_block_missing"], :n_b] = np.nan
@@ -325,7 +275,7 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
         0.0,
     )
     answers[rng.random((m, N_ITEMS)) < per] = np.nan
-    ticks = _s1_ticks(rng, code)
+    ticks = s1_ticks(rng, code)
     ticks[~has_s] = 0
     # Job search (B10) by mean citizen score and psychiatric group (002, 000); B11 wage.
     bp = PARAMETERS["b10"]
@@ -360,9 +310,19 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
     # the meeting number (and with it the number of caseworker changes) does not confound the
     # planted change effect.
     net = np.clip(core[:, S12] - OUT["s12_drift_per_meeting"] * np.minimum(k, 5), 1, 5)
-    f = np.exp(np.interp(net, np.arange(1, 6), np.log(OUT["p52_by_s12"])))
-    base52 = f * OUT["p52_scale"] * np.exp(0.2 * b["e_unobs"][ci] - 0.02)
-    chg = OUT["change_factor"] ** nchg
+    if mech.outcome == "s12":
+        f = np.exp(np.interp(net, np.arange(1, 6), np.log(OUT["p52_by_s12"])))
+        base52 = f * OUT["p52_scale"] * np.exp(0.2 * b["e_unobs"][ci] - 0.02)
+    else:
+        obs = OUT["observed"]
+        f = np.exp(np.interp(net, np.arange(1, 6), np.log(obs["p52_by_s12"])))
+        own = (
+            obs["per_b_point"] * (core[:, :n_b].mean(1) - 3)
+            + obs["per_emp_hist_sd"] * b["emp_hist"][ci]
+        )
+        base52 = f * np.exp(own + 0.2 * b["e_unobs"][ci] - obs["log_scale"])
+    # Dynamic selection: the latest change's effect fades with time since it.
+    chg = change_multiplier(since) if mech.dynamic_selection else OUT["change_factor"] ** nchg
     belief = np.where(staff.cw_high_belief[cw], OUT["belief_factor"], 1.0)
     # Without anything caseworker-level (belief and own effect): the reference for the total
     # caseworker contribution reported in truth.json (what a caseworker fixed effect absorbs).
@@ -393,4 +353,5 @@ def draw_meetings(rng: np.random.Generator, b: dict[str, np.ndarray], staff: Sta
         b11=b11,
         shift=shift_s12,
         exp_shift=exp_shift,
+        weeks_since_change=since,
     )

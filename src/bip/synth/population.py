@@ -12,12 +12,13 @@ from statistics import NormalDist
 
 import numpy as np
 
+from bip.synth.mechanisms import Mechanisms
 from bip.synth.params import JOBCENTER_NAMES, JOBCENTER_SHARE, PARAMETERS
 
 _Z = NormalDist().inv_cdf
 POP = PARAMETERS["population"]
 
-# F-chapters in the order of the panel's psych_F.. columns; light/severe per SPEC §4.
+# F-chapters in the order of the panel's psych_F.. columns; light/severe as docs/panel.md defines them.
 F_CHAPTERS = ("F00", "F10", "F20", "F30", "F40", "F50", "F60", "F70", "F80", "F90", "F99")
 _LIGHT = {"F10": 0.26, "F30": 0.45, "F40": 0.42, "F50": 0.04, "F90": 0.20}  # 003 Tabel 7 / light
 _SEVERE = {"F00": 0.04, "F20": 0.22, "F60": 0.62, "F70": 0.04, "F80": 0.06}  # / severe share
@@ -65,8 +66,9 @@ def n_jobcenters(scale: float) -> int:
     return int(min(98, max(2, round(10 * scale))))
 
 
-def draw_staff(rng: np.random.Generator, scale: float) -> Staff:
+def draw_staff(rng: np.random.Generator, scale: float, mech: Mechanisms | None = None) -> Staff:
     """Jobcentres and caseworkers with unequal caseloads (004: ~115 of ~300 have >= 10 citizens)."""
+    mech = mech or Mechanisms()
     n_jc = n_jobcenters(scale)
     names = [
         JOBCENTER_NAMES[i] if i < len(JOBCENTER_NAMES) else f"Jobcenter {i + 1}"
@@ -79,12 +81,14 @@ def draw_staff(rng: np.random.Generator, scale: float) -> Staff:
     # Every jobcentre gets at least two caseworkers, the rest in proportion to its size.
     per_jc = 2 + rng.multinomial(n_cw - 2 * n_jc, jc_weight)
     cw_jc = np.repeat(np.arange(n_jc), per_jc)
-    cw_weight = rng.lognormal(0.0, PARAMETERS["caseworkers"]["caseload_lognormal_sigma"], n_cw)
-    eff = rng.normal(0.0, PARAMETERS["caseworkers"]["effect_sd_nominal"], n_cw)
+    cw_p = PARAMETERS["caseworkers"]
+    sigma = cw_p["caseload_lognormal_sigma" if mech.caseload == "lognormal" else "caseload_sigma"]
+    cw_weight = rng.lognormal(0.0, sigma, n_cw)
+    sd = cw_p["effect_sd_nominal" if mech.outcome == "s12" else "effect_sd_observed"]
+    eff = rng.normal(0.0, sd, n_cw)
     eff -= eff.mean()
     # Belief is a two-type trait (high/low, half each) with some spread within type, so that a
     # caseworker's mean S12 about their other citizens reveals the type (as A7 needs).
-    cw_p = PARAMETERS["caseworkers"]
     high = rng.permutation(n_cw) < n_cw // 2
     len_ = np.where(high, 1.0, -1.0) * cw_p["belief_leniency"] + rng.normal(
         0.0, cw_p["belief_leniency_sd"], n_cw

@@ -1,6 +1,6 @@
 """Register tables of a chunk: DREAM weeks, employment months, health, GP, crime.
 
-The outcome of every meeting is realised in the registers exactly per SPEC §4: a meeting
+The outcome of every meeting is realised in the registers exactly per the dataset format (docs/dataset-format.md): a meeting
 with ``y52 = 1`` gets an employed month (or an ``education_su`` week) that touches its
 window (t, t+364], and no employed month or education week touches the window of a meeting
 with ``y52 = 0``. History before the first meeting follows 003 Tabel 5.
@@ -58,7 +58,9 @@ def _month_weeks() -> list[np.ndarray]:
 MONTH_WEEKS = _month_weeks()
 
 
-def place_outcomes(rng: np.random.Generator, mt: Meetings, n: int, end_day: int):
+def place_outcomes(
+    rng: np.random.Generator, mt: Meetings, n: int, end_day: int, leave_at_first_job: bool = False
+):
     """Job and education spells from a hazard process, and each meeting's realised outcomes.
 
     After meeting j the weekly hazard of starting a spell is ``-ln(1 - p52_j) / 52`` until the
@@ -66,7 +68,10 @@ def place_outcomes(rng: np.random.Generator, mt: Meetings, n: int, end_day: int)
     held for 52 weeks the chance of a new spell is exactly ``p52_j``. At most one spell starts
     per interval: an employment spell (months) or, with ``education_share``, an education
     spell (weeks). Returns (employed n x months, education n x weeks, y52, job13) where the
-    outcomes are evaluated on these registers exactly per SPEC §4.
+    outcomes are evaluated on these registers exactly per the dataset format, and ``keep``
+    marks the meetings kept: with ``leave_at_first_job`` a citizen's meetings after the start
+    of their first spell are dropped (they leave the measurement series, as the sources'
+    population does); the draws of the kept meetings are unchanged by it.
     """
     employed = np.zeros((n, N_MONTHS), bool)
     edu = np.zeros((n, N_WEEKS), bool)
@@ -83,6 +88,19 @@ def place_outcomes(rng: np.random.Generator, mt: Meetings, n: int, end_day: int)
     is_edu = rng.random(m) < OUT["education_share"]
     len_m = 1 + rng.geometric(0.35, m)
     len_w = rng.integers(10, 41, m)
+    keep = np.ones(m, bool)
+    if leave_at_first_job and m:
+        new_cit = np.r_[True, mt.cit[1:] != mt.cit[:-1]]
+        first_ev = np.where(event, ev_day, np.iinfo(np.int64).max)
+        first_ev = np.minimum.reduceat(first_ev, np.flatnonzero(new_cit))[np.cumsum(new_cit) - 1]
+        keep = mt.day < first_ev
+        mt = mt.take(keep)
+        wait, event, ev_day = wait[keep], event[keep], ev_day[keep]
+        is_edu, len_m, len_w = is_edu[keep], len_m[keep], len_w[keep]
+        m = len(mt.cit)
+        last = np.ones(m, bool)
+        last[:-1] = mt.cit[1:] != mt.cit[:-1]
+        nxt = np.where(last, end_day, np.roll(mt.day, -1))
     rows = np.flatnonzero(event & ~is_edu)
     start = month_index(ev_day[rows])
     # A spell ends before the next meeting's window begins, so a meeting's outcome reflects
@@ -98,7 +116,7 @@ def place_outcomes(rng: np.random.Generator, mt: Meetings, n: int, end_day: int)
         ok = (i < len_w[rows]) & (start + i < N_WEEKS) & ((i == 0) | (start + i < cap_w))
         edu[mt.cit[rows[ok]], start[ok] + i] = True
     y52, job13 = outcomes(mt.cit, mt.day, employed, edu)
-    return employed, edu, y52, job13
+    return employed, edu, y52, job13, keep
 
 
 def expected_y52(cit: np.ndarray, days: np.ndarray, p52: np.ndarray, end_day: int) -> np.ndarray:
@@ -140,7 +158,7 @@ def expected_y52(cit: np.ndarray, days: np.ndarray, p52: np.ndarray, end_day: in
 
 
 def outcomes(cit: np.ndarray, days: np.ndarray, employed: np.ndarray, edu: np.ndarray):
-    """SPEC §4 outcomes of meetings from month/week matrices (cumulative sums over windows)."""
+    """The dataset format's outcomes of meetings from month/week matrices (cumulative sums over windows)."""
     ce = np.concatenate([np.zeros((employed.shape[0], 1), int), np.cumsum(employed, 1)], 1)
     cw = np.concatenate([np.zeros((edu.shape[0], 1), int), np.cumsum(edu, 1)], 1)
 
