@@ -54,7 +54,9 @@ def analyze_panel(
             panel, anonymise_jobcenters=anonymise_jobcenters
         )
     step("checking the results")
-    return Sections.model_validate(sections_from_v1(_json_ready(raw)))
+    typed = {k: v for k, v in raw.items() if not isinstance(v, dict)}
+    rest = sections_from_v1(_json_ready({k: v for k, v in raw.items() if isinstance(v, dict)}))
+    return Sections.model_validate({**rest, **typed})
 
 
 def _json_ready(obj):
