@@ -1,4 +1,4 @@
-"""A1 Progression (003 Tabel 1, Figur 1-2 and appendix histograms; SPEC §5).
+"""A1 Progression (003 Tabel 1, Figur 1-2 and appendix histograms).
 
 Per item and both averages: mean progression, n, shares unchanged/up/down, histogram counts;
 the mean number of weeks between consecutive measurements; and per item a linear

@@ -1,4 +1,4 @@
-"""A4 Progression by activity combination (003 Figur 3-24; SPEC §4-§5).
+"""A4 Progression by activity combination (003 Figur 3-24; docs/estimation.md).
 
 For each of the 20 items and both averages, two regressions over repeat measurements with
 the progression present and the combination known:
