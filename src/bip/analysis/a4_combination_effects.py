@@ -73,9 +73,10 @@ def _controls(panel: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
                 np.where(na, np.nan, (v == lev).to_numpy(dtype=bool, na_value=False)).astype(float)
             )
             names.append(f"{c}_{lev}")
-    jc = panel["jobcenter_id"].astype(str).to_numpy()
-    for j in sorted(set(jc))[1:]:
-        cols.append((jc == j).astype(float))
+    # Jobcentre dummies against the first id in sorted order, from integer codes (one pass).
+    jc, levels = pd.factorize(panel["jobcenter_id"].astype(str).to_numpy(), sort=True)
+    for i, j in enumerate(levels[1:], start=1):
+        cols.append((jc == i).astype(float))
         names.append(f"jobcenter_{j}")
     if not cols:
         return np.zeros((len(panel), 0)), []

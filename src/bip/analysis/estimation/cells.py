@@ -72,20 +72,27 @@ def cell_means(cells, y, clusters, *, names: list[str] | tuple[str, ...]) -> Fit
     )
 
 
-def _cell_sums(cells: np.ndarray, n_cells: int, X: np.ndarray) -> np.ndarray:
-    """Per-cell column sums of X (n_cells × K)."""
+def _dense(x) -> np.ndarray:
+    return x.toarray() if sparse.issparse(x) else np.asarray(x)
+
+
+def _cell_sums(cells: np.ndarray, n_cells: int, X) -> np.ndarray:
+    """Per-cell column sums of X (n_cells × K; X dense or sparse)."""
     d = sparse.csr_matrix(
         (np.ones(len(cells)), (cells, np.arange(len(cells)))), shape=(n_cells, len(cells))
     )
-    return np.asarray(d @ X)
+    return _dense(d @ X)
 
 
 class CellDesign:
     """Cell dummies plus controls demeaned over each sample, for many samples of one frame.
 
     ``B`` holds the common controls (rows with a missing one never enter); each fit adds one
-    sample-specific control ``extra``; ``control_names`` name ``extra`` and B's columns. Each fit equals least squares on
-    ``[dummies of the used cells, extra − mean, B − mean]`` over the sample, CR1 by cluster.
+    sample-specific control ``extra``; ``control_names`` name ``extra`` and B's columns. Each
+    fit equals least squares on ``[dummies of the used cells, extra − mean, B − mean]`` over the
+    sample, CR1 by cluster. The controls are nuisance: the :class:`Fit` holds the cells'
+    coefficients and their covariance (the controls' are never formed). ``B`` is kept sparse
+    when mostly zeros (jobcentre dummies), so each fit's passes over it cost its non-zeros.
     """
 
     def __init__(self, cells, names, B: np.ndarray, clusters: np.ndarray, control_names=()) -> None:
@@ -94,12 +101,14 @@ class CellDesign:
         self.n_cells = len(self.cell_names)
         self.control_names = tuple(control_names)
         self.valid = ~np.isnan(B).any(axis=1)
-        self.B = np.where(self.valid[:, None], B, 0.0)  # excluded rows contribute zeros
+        dense = np.where(self.valid[:, None], B, 0.0)  # excluded rows contribute zeros
+        sparse_enough = dense.size and np.count_nonzero(dense) < 0.5 * dense.size
+        self.B = sparse.csr_matrix(dense) if sparse_enough else dense
         self.codes = np.asarray(clusters, dtype=np.int64)
         self.size = int(self.codes.max()) + 1 if len(self.codes) else 0
-        self.btb = self.B.T @ self.B
+        self.btb = _dense(self.B.T @ self.B)
         self.db = _cell_sums(self.cells, self.n_cells, self.B)
-        self.b_total = self.B.sum(axis=0)
+        self.b_total = np.asarray(self.B.sum(axis=0)).ravel()
 
     def fit(self, mask: np.ndarray, extra: np.ndarray, y_full: np.ndarray) -> Fit:
         """Fit on the rows of ``mask`` (within the complete rows); ``y_full`` and ``extra`` are
@@ -112,24 +121,23 @@ class CellDesign:
         y0 = np.where(mask, y_full, 0.0)
         p0 = np.where(mask, extra, 0.0)
         exc = np.flatnonzero(self.valid & ~mask)
-        few_excluded = len(exc) * 2 < n
-        if few_excluded:
+        if len(exc) * 2 < n:
             be = B[exc]
-            btb = self.btb - be.T @ be
+            btb = self.btb - _dense(be.T @ be)
             db = self.db - _cell_sums(cells[exc], self.n_cells, be)
-            sum_b = self.b_total - be.sum(axis=0)
+            sum_b = self.b_total - np.asarray(be.sum(axis=0)).ravel()
         else:
             bm = B[mask]
-            btb = bm.T @ bm
+            btb = _dense(bm.T @ bm)
             db = _cell_sums(cells[mask], self.n_cells, bm)
-            sum_b = B.T @ m
+            sum_b = np.asarray(B.T @ m).ravel()
         counts = np.bincount(cells, weights=m, minlength=self.n_cells)
         used = counts > 0
         kd = int(used.sum())
         g = int(np.count_nonzero(np.bincount(self.codes[mask], minlength=self.size))) if n else 0
         _check(n, 1, g)
         # Raw cross products with the controls C = [extra, B] over the sample.
-        bpy = B.T @ np.column_stack([p0, y0])  # one pass over B for both vectors
+        bpy = np.asarray(B.T @ np.column_stack([p0, y0]))  # one pass over B for both
         ctc = np.empty((1 + kb, 1 + kb))
         ctc[0, 0] = p0 @ p0
         ctc[0, 1:] = ctc[1:, 0] = bpy[:, 0]
@@ -145,37 +153,37 @@ class CellDesign:
         gram = np.block([[np.diag(counts[used]), dc], [dc.T, ctc]])
         sol = normal_equations(gram, np.r_[dy, cty])
         keep = sol.keep
+        k = len(keep)
+        _check(n, k, g)
         full = np.zeros(kd + 1 + kb)
         full[keep] = sol.coef
         cu = (np.cumsum(used) - 1)[cells]
-        fitted = full[:kd][cu] + p0 * full[kd] + B @ full[kd + 1 :] - mean @ full[kd:]
-        y = y_full[mask]
-        u = y - fitted[mask]
-        # Cluster score sums of the dummies and the centred controls, without the design.
-        u_full = np.zeros(len(mask))
-        u_full[mask] = u
-        codes, size = self.codes, self.size
-        sd = np.bincount(codes * kd + cu, weights=u_full, minlength=size * kd).reshape(size, kd)
-        w = sparse.csr_matrix((u_full, (codes, np.arange(len(mask)))), shape=(size, len(mask)))
-        su = np.bincount(codes, weights=u_full, minlength=size)
-        sp = np.bincount(codes, weights=u_full * p0, minlength=size)
-        sc = np.column_stack([sp, np.asarray(w @ B)]) - np.outer(su, mean)
-        s = np.column_stack([sd, sc])[:, keep]
-        k = len(keep)
-        _check(n, k, g)
-        v = cr1_factor(g, n, k) * sol.bread @ (s.T @ s) @ sol.bread
+        fitted = full[:kd][cu] + p0 * full[kd] + np.asarray(B @ full[kd + 1 :]) - mean @ full[kd:]
+        u_full = np.where(mask, y_full - fitted, 0.0)
+        # Covariance of the cells only: V = c · (S A)'(S A) with S the cluster score sums and
+        # A the bread's cell rows, from per-row x̃_i'A (N × cells), never S itself (G × K).
+        cell_pos = np.flatnonzero(keep < kd)
+        A = np.zeros((kd + 1 + kb, len(cell_pos)))
+        A[keep] = sol.bread[:, cell_pos]
+        xa = A[:kd][cu] + np.outer(p0, A[kd]) + np.asarray(B @ A[kd + 1 :]) - mean @ A[kd:]
+        w = sparse.csr_matrix(
+            (u_full, (self.codes, np.arange(len(mask)))), shape=(self.size, len(mask))
+        )
+        t = np.asarray(w @ xa)
+        v = cr1_factor(g, n, k) * (t.T @ t)
         names = [nm for nm, ok in zip(self.cell_names, used, strict=True) if ok]
         names += list(self.control_names) or [f"c{j}" for j in range(1 + kb)]
+        y = y_full[mask]
         return Fit(
-            names=tuple(names[j] for j in keep),
-            coef=sol.coef,
+            names=tuple(names[j] for j in keep[cell_pos]),
+            coef=sol.coef[cell_pos],
             vcov=v,
-            covariance=Clustered(codes[mask]),
+            covariance=Clustered(self.codes[mask]),
             n_obs=n,
             n_clusters=g,
             n_params=k,
             df=g - 1,
-            bread=sol.bread,
-            r2=_r2(y, u),
+            bread=sol.bread[np.ix_(cell_pos, cell_pos)],
+            r2=_r2(y, u_full[mask]),
             dropped=tuple(names[j] for j in range(len(names)) if j not in set(keep)),
         )
