@@ -162,7 +162,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from bip.analysis import a5_job_chance, a6_caseworkers, a7_change_belief
-    from bip.analysis._fe import ols
+    from bip.analysis.estimation import Clustered, ols
 
     report: dict = {
         "scale": args.scale,
@@ -198,7 +198,9 @@ def main() -> None:
         f"{report['a6_caseworkers']:,} caseworkers",
         flush=True,
     )
-    fit, t_ours = timed(ols, y, X, cluster=sample["citizen_id"], fe=sample["caseworker_id"])
+    fit, t_ours = timed(
+        ols, y, X, covariance=Clustered(sample["citizen_id"]), absorb=sample["caseworker_id"]
+    )
     report["fe_ours_s"] = t_ours
     print(f"FE (ours, within-transformation): {t_ours:.2f}s", flush=True)
     if not args.skip_pyfixest:
@@ -206,7 +208,7 @@ def main() -> None:
 
         names = {c: f"x{i}" for i, c in enumerate(fit.names)}
         df = (
-            X[fit.names]
+            X[list(fit.names)]
             .rename(columns=names)
             .assign(y=y, cw=sample["caseworker_id"].to_numpy(), cit=sample["citizen_id"].to_numpy())
         )

@@ -48,7 +48,7 @@ def _reference(panel: pd.DataFrame, item: str, adjusted: bool, standardise: bool
 
 @pytest.fixture(scope="module")
 def result(panel):
-    return a4.run(panel, items=ITEMS)
+    return a4.run(panel, items=ITEMS).model_dump()
 
 
 @pytest.mark.parametrize("model", ["naive", "adjusted"])
@@ -71,7 +71,7 @@ def test_matches_statsmodels(panel, result, model, item):
 
 
 def test_naive_unstandardised_is_code_means(panel):
-    res = a4.run(panel, standardise=False, items=("B2",))["naive"]["B2"]
+    res = a4.run(panel, standardise=False, items=("B2",)).model_dump()["naive"]["B2"]
     df = panel[panel["is_repeat"] & panel["combination"].notna() & panel["d_B2"].notna()]
     means = df.groupby(df["combination"].astype(str))["d_B2"].mean()
     counts = df.groupby(df["combination"].astype(str)).size()

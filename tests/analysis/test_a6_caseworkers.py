@@ -10,11 +10,12 @@ import pandas as pd
 import pyfixest as pf
 import pytest
 import statsmodels.api as sm
-from a567_sim import simulate_panel
+from a567_sim import a567_results, simulate_panel
 
 from bip.analysis import a6_caseworkers as a6
-from bip.analysis._fe import ols
-from bip.analysis.a567 import KEYS
+from bip.analysis.a6_effects import quartiles
+from bip.analysis.estimation import Clustered, ols
+from bip.results import A5JobChance, A6Caseworkers, A7ChangeBelief
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def sim():
 
 @pytest.fixture(scope="module")
 def result(sim):
-    return a6.run(sim[0], seed=1, n_boot=30)
+    return a6.run(sim[0], seed=1, n_boot=30).model_dump(mode="json")
 
 
 def _safe(X: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -37,8 +38,8 @@ def test_fixed_effects_equal_pyfixest(sim):
     s = a6.analysis_sample(panel)
     X = a6.design(s)
     y = s["job_or_education_52w"].astype(float).to_numpy()
-    fit = ols(y, X, cluster=s["citizen_id"], fe=s["caseworker_id"])
-    Xs, names = _safe(X[fit.names])
+    fit = ols(y, X, covariance=Clustered(s["citizen_id"]), absorb=s["caseworker_id"])
+    Xs, names = _safe(X[list(fit.names)])
     df = Xs.assign(y=y, cw=s["caseworker_id"].to_numpy(), cit=s["citizen_id"].to_numpy())
     ref = pf.feols(f"y ~ {' + '.join(Xs.columns)} | cw", data=df, vcov={"CRV1": "cit"})
     coef = ref.coef().reindex([names[c] for c in fit.names]).to_numpy()
@@ -46,7 +47,9 @@ def test_fixed_effects_equal_pyfixest(sim):
     fe_ref = pd.Series(ref.fixef(atol=1e-14, btol=1e-14)["C(cw)"]).astype(float)
     fe_ref.index = fe_ref.index.astype(str)
     np.testing.assert_allclose(
-        fit.fe.to_numpy(), fe_ref.reindex(fit.fe.index).to_numpy(), atol=1e-8
+        fit.fixed_effects.to_numpy(),
+        fe_ref.reindex(fit.fixed_effects.index).to_numpy(),
+        atol=1e-8,
     )
     assert fit.r2 == pytest.approx(ref._r2, abs=1e-8)
     assert fit.r2_within == pytest.approx(ref._r2_within, abs=1e-8)
@@ -57,7 +60,7 @@ def test_r2_without_fe_and_clustered_se_equal_statsmodels(sim):
     s = a6.analysis_sample(panel)
     X = a6.design(s)
     y = s["job_or_education_52w"].astype(float).to_numpy()
-    fit = ols(y, X, cluster=s["citizen_id"])
+    fit = ols(y, X, covariance=Clustered(s["citizen_id"]))
     groups = pd.factorize(s["citizen_id"])[0]
     ref = sm.OLS(y, sm.add_constant(X.to_numpy())).fit(
         cov_type="cluster", cov_kwds={"groups": groups}
@@ -85,7 +88,7 @@ def test_sample_follows_004(sim):
 
 def test_quartile_sizes_as_004():
     eff = pd.Series(np.random.default_rng(0).normal(size=115), index=[f"W{i}" for i in range(115)])
-    q = a6.quartiles(eff)
+    q = quartiles(eff)
     assert q.value_counts().sort_index().tolist() == [29, 29, 29, 28]
     assert eff[q == 4].min() > eff[q == 3].max() and eff[q == 1].max() < eff[q == 2].min()
 
@@ -112,7 +115,8 @@ def test_result_shape_and_policy_arithmetic(result):
     assert b["policy_experiment_shrunk"]["increase"] < pe["increase"]
     lo, hi = b["bootstrap"]["increase_shrunk_ci"]
     assert lo < b["policy_experiment_shrunk"]["increase"] < hi
-    assert b["explanation_da"] and b["explanation_en"]
+    n = sorted(e["n_citizens"] for e in r["effects"])
+    assert b["median_citizens_per_caseworker"] == pytest.approx(float(np.median(n)))
 
 
 def _truth_errors(result, truth):
@@ -145,7 +149,7 @@ def test_planted_effects_over_seeds():
         panel, truth = simulate_panel(
             n_caseworkers=50, n_citizens=1100, cw_sd=0.06, citizen_sd=0.15, seed=100 + seed
         )
-        r = a6.run(panel, seed=seed, n_boot=0)
+        r = a6.run(panel, seed=seed, n_boot=0).model_dump()
         corr, rmse_raw, rmse_shrunk, true_sd = _truth_errors(r, truth)
         gains.append(rmse_raw - rmse_shrunk)
         ratios.append(r["beyond"]["true_effect_sd"] / true_sd)
@@ -156,15 +160,13 @@ def test_planted_effects_over_seeds():
 def test_too_small_sample_is_reported():
     panel, _ = simulate_panel(n_caseworkers=3, n_citizens=40, seed=1)
     r = a6.run(panel, n_boot=0)
-    assert r["status"] == "insufficient_data"
+    assert r.status == "insufficient_data" and r.effects == ()
 
 
-def test_a567_results_hold_the_spec_keys(sim):
-    from bip.analysis.a567 import results
-
-    r = results(sim[0], seed=0, n_boot=5)
+def test_a567_results_hold_the_summary_keys(sim):
+    r = a567_results(sim[0], seed=0, n_boot=5)
     json.dumps(r, allow_nan=False)
-    _validate_fragment(r)
+    _validate(r)
     ce = r["caseworker_effectiveness"]
     for k in (
         "n_measurements",
@@ -211,22 +213,18 @@ def test_a567_results_hold_the_spec_keys(sim):
     b = r["belief"]
     assert set(b["outcome_rate_by_S12"]) == set(b["job13_rate_by_S12"]) == {"1", "2", "3", "4", "5"}
     assert set(b) >= {"relative_effect_high_vs_low", "ci_low", "ci_high"}
-    assert r["a6_caseworkers"]["caseworker_effectiveness"] == ce
 
 
-def _validate_fragment(r: dict) -> None:
-    """Each A5–A7 key against its part of results.schema.json."""
-    from importlib import resources
+def _validate(r: dict) -> None:
+    """Each A5-A7 section read back through its bip.results model unchanged."""
+    for key, model in (
+        ("a5_job_chance", A5JobChance),
+        ("a6_caseworkers", A6Caseworkers),
+        ("a7_change_belief", A7ChangeBelief),
+    ):
+        assert model.model_validate_json(json.dumps(r[key])).model_dump(mode="json") == r[key]
 
-    import jsonschema
 
-    frag = json.loads((resources.files("bip.report") / "results.schema.json").read_text())
-    for key in KEYS:
-        jsonschema.Draft202012Validator(frag["properties"][key]).validate(r[key])
-
-
-def test_fragment_accepts_insufficient_data():
-    from bip.analysis.a567 import results
-
+def test_models_accept_insufficient_data():
     panel, _ = simulate_panel(n_caseworkers=3, n_citizens=40, seed=1)
-    _validate_fragment(results(panel, n_boot=0))
+    _validate(a567_results(panel, n_boot=0))

@@ -14,7 +14,7 @@ from a567_sim import simulate_panel
 
 from bip.analysis import a7_change_belief as a7
 from bip.analysis._design import background, combine
-from bip.analysis._fe import poisson
+from bip.analysis.estimation import Clustered, poisson
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def _repeat_design(panel):
 
 def test_poisson_equals_statsmodels_glm(sim):
     s, y, X = _repeat_design(sim[0])
-    fit = poisson(y, X, cluster=s["citizen_id"])
+    fit = poisson(y, X, covariance=Clustered(s["citizen_id"]))
     groups = pd.factorize(s["citizen_id"])[0]
     ref = sm.GLM(y, sm.add_constant(X.to_numpy()), family=sm.families.Poisson()).fit(
         cov_type="cluster", cov_kwds={"groups": groups}, tol=1e-12
@@ -54,7 +54,7 @@ def test_poisson_fixed_effects_equal_pyfixest(sim):
     s, y, X = _repeat_design(sim[0])
     cols = ["n_cw_changes", "age", "female", "psych_F30_F39", "gp_weeks_12m"]
     X = X[cols]
-    fit = poisson(y, X, cluster=s["citizen_id"], fe=s["caseworker_id"])
+    fit = poisson(y, X, covariance=Clustered(s["citizen_id"]), absorb=s["caseworker_id"])
     df = X.assign(y=y, cw=s["caseworker_id"].to_numpy(), cit=s["citizen_id"].to_numpy())
     ref = pf.fepois(
         f"y ~ {' + '.join(cols)} | cw",
@@ -97,7 +97,7 @@ def test_share_with_change_and_loo_by_hand():
 
 
 def test_planted_change_and_belief_effects(sim):
-    r = a7.run(sim[0])
+    r = a7.run(sim[0]).model_dump()
     json.dumps(r, allow_nan=False)
     ch = r["change_effect"]
     print("change", ch["relative_effect"], ch["ci_low"], ch["ci_high"])
@@ -131,5 +131,5 @@ def test_change_interval_coverage_over_seeds():
 
 def test_insufficient_data_is_reported():
     panel, _ = simulate_panel(n_citizens=5, n_caseworkers=2, seed=1)
-    r = a7.run(panel)
+    r = a7.run(panel).model_dump()
     assert r["change_effect"]["status"] == "insufficient_data"

@@ -24,7 +24,7 @@ def test_a1_shares_and_histogram():
     p.loc[1, "d_B1"] = 2.0
     p.loc[3, "d_B1"] = 0.0
     p.loc[1, "d_B_avg"] = 1 / 9
-    res = a1_progression.run(p)
+    res = a1_progression.run(p).model_dump()
     b1 = res["items"]["B1"]
     assert (b1["n"], b1["n_citizens"], b1["mean"]) == (2, 2, 1.0)
     assert (b1["share_unchanged"], b1["share_up"], b1["share_down"]) == (0.5, 0.5, 0.0)
@@ -38,7 +38,7 @@ def test_a1_shares_and_histogram():
 
 
 def test_a1_weeks_regression_matches_statsmodels(panel):
-    res = a1_progression.run(panel)["weeks_regression"]
+    res = a1_progression.run(panel).model_dump()["weeks_regression"]
     for item in ("B3", "S_avg"):
         df = panel[panel[f"d_{item}"].notna() & panel["weeks_since_prev"].notna()]
         X = sm.add_constant(df["weeks_since_prev"].to_numpy())
@@ -71,7 +71,7 @@ def _tiny() -> pd.DataFrame:
 
 
 def test_a2_counts_and_derived_shares():
-    res = a2_activities.run(_tiny())
+    res = a2_activities.run(_tiny()).model_dump()
     assert (res["n_repeat_measurements"], res["n_known"], res["n_unknown"]) == (6, 5, 1)
     assert res["codes"]["1001"]["n"] == 1 and res["codes"]["1001"]["share"] == pytest.approx(0.2)
     assert res["codes"]["1000"]["n"] == 0  # a first measurement does not count
@@ -93,7 +93,7 @@ def test_a2_counts_and_derived_shares():
 def test_a3_measurement_counts_in_every_group():
     p = _tiny()
     p["age"] = [20.0, 20.0, 20.0, 40.0, 40.0, 30.0, 30.0]
-    res = a3_background.run(_background_columns(p))
+    res = a3_background.run(_background_columns(p)).model_dump()
     cells = {(r["variable"], r["group"]): r for r in res["rows"]}
     # J: 1001 (a, 20), 1100 (b, 40), 1011 (c, 30) -> mean 30; H: 1001 (a), 0001 (c), 1011 (c) -> 80/3.
     assert cells[("age", "J")]["value"] == pytest.approx(30)
@@ -104,7 +104,7 @@ def test_a3_measurement_counts_in_every_group():
     assert cells[("age", "O")]["n"] == 1
     assert res["groups"]["S"]["n"] == 1
     assert cells[("jobcenter_JC2", "J")]["value"] == pytest.approx(2 / 3)
-    anon = a3_background.run(_background_columns(p), anonymise_jobcenters=True)
+    anon = a3_background.run(_background_columns(p), anonymise_jobcenters=True).model_dump()
     labels = {r["variable"] for r in anon["rows"] if r["variable"].startswith("jobcenter_")}
     assert labels == {"jobcenter_A", "jobcenter_B"}
     assert not any("JC" in r["variable"] for r in anon["rows"])
@@ -133,7 +133,7 @@ def _background_columns(p: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_a8_profile_uses_first_measurements(panel):
-    res = a8_cohort.run(_with_registers(panel))
+    res = a8_cohort.run(_with_registers(panel)).model_dump()
     first = panel[panel["meas_no"] == 1]
     assert res["n_citizens"] == first["citizen_id"].nunique()
     age = next(r for r in res["rows"] if r["variable"] == "age")
@@ -175,7 +175,7 @@ def test_a9_per_jobcenter():
     for i in (*B_ITEMS, *S_ITEMS):
         p[i] = 3.0
     p.loc[1, "B1"] = np.nan
-    res = a9_data_quality.run(p)
+    res = a9_data_quality.run(p).model_dump()
     jc1 = next(r for r in res["rows"] if r["jobcenter"] == "JC1")
     assert jc1["n_measurements"] == 3 and jc1["n_citizens"] == 1
     assert jc1["share_within_13_weeks"] == 0.5
@@ -207,11 +207,15 @@ def test_a8_men_charged_counts_known_registers_only_and_without_warnings(panel):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         row = next(
-            r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y"
+            r
+            for r in a8_cohort.run(p).model_dump()["rows"]
+            if r["variable"] == "men_charged_or_convicted_5y"
         )
         p[crime] = np.nan
         unknown = next(
-            r for r in a8_cohort.run(p)["rows"] if r["variable"] == "men_charged_or_convicted_5y"
+            r
+            for r in a8_cohort.run(p).model_dump()["rows"]
+            if r["variable"] == "men_charged_or_convicted_5y"
         )
     assert row["n_citizens"] == len(first) - 1
     assert row["value"] == pytest.approx(1 / (len(first) - 1))

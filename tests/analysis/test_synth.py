@@ -70,7 +70,7 @@ def _seed_run(tmp_path, seed: int, scale: float):
         Dataset(path)
     )  # generator output is valid by construction; skip re-validation
     items = (*B_ITEMS, *S_ITEMS)
-    return truth, a4.run(panel, standardise=False, items=items)
+    return truth, a4.run(panel, standardise=False, items=items).model_dump()
 
 
 @pytest.mark.slow

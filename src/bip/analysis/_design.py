@@ -8,8 +8,6 @@ import pandas as pd
 
 from bip.instrument import B_ITEMS, S_ITEMS
 
-OUTCOME = "job_or_education_52w"
-SHORT_OUTCOME = "job_13w"
 # Reference categories are left out of the dummies.
 CATEGORIES = {
     "origin": (

@@ -1,4 +1,4 @@
-"""A1 Progression (003 Tabel 1, Figur 1-2 and appendix histograms; SPEC §5).
+"""A1 Progression (003 Tabel 1, Figur 1-2 and appendix histograms).
 
 Per item and both averages: mean progression, n, shares unchanged/up/down, histogram counts;
 the mean number of weeks between consecutive measurements; and per item a linear
@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis.common import floats, num
-from bip.analysis.ols import cluster_ols
+from bip.analysis.estimation import Clustered, EstimationError, ols
 from bip.panel import ALL_ITEMS
+from bip.results import A1Progression
 
 # Histogram bins: single items move in whole steps (-4..4); the averages in steps of 1/9 or
 # 1/11, binned in quarter points centred on the whole and quarter values.
@@ -21,7 +22,7 @@ _ITEM_VALUES = np.arange(-4, 5)
 _AVG_EDGES = np.arange(-4.125, 4.126, 0.25)
 
 
-def run(panel: pd.DataFrame) -> dict:
+def run(panel: pd.DataFrame) -> A1Progression:
     """A1 results: ``items`` keyed by item id, ``weeks_between``, ``weeks_regression``."""
     cit = pd.factorize(panel["citizen_id"].to_numpy())[0]  # integer cluster ids, once
     weeks = floats(panel["weeks_since_prev"])
@@ -44,18 +45,7 @@ def run(panel: pd.DataFrame) -> dict:
         }
         items[item] = row
         both = ok & ~np.isnan(weeks)
-        X = np.column_stack([np.ones(both.sum()), weeks[both]])
-        f = cluster_ols(X, d[both], cit[both])
-        regression[item] = {
-            "intercept": num(f.beta[0]),
-            "slope_per_week": num(f.beta[1]),
-            "se": num(f.se[1]),
-            "ci_low": num(f.ci_low[1]),
-            "ci_high": num(f.ci_high[1]),
-            "p_value": num(f.p_value[1]),
-            "n": f.n,
-            "n_citizens": f.n_clusters,
-        }
+        regression[item] = _weeks_regression(d[both], weeks[both], cit[both])
     w = weeks[~np.isnan(weeks)]
     weeks_between = {
         "mean": num(w.mean()) if len(w) else None,
@@ -65,7 +55,30 @@ def run(panel: pd.DataFrame) -> dict:
         "n_citizens": int(pd.unique(cit[~np.isnan(weeks)]).size),
         "share_within_13_weeks": num((w <= 13).mean()) if len(w) else None,
     }
-    return {"items": items, "weeks_between": weeks_between, "weeks_regression": regression}
+    return A1Progression.model_validate(
+        {"items": items, "weeks_between": weeks_between, "weeks_regression": regression}
+    )
+
+
+def _weeks_regression(d: np.ndarray, weeks: np.ndarray, cit: np.ndarray) -> dict:
+    """Progression on weeks since the last measurement (intercept + slope), CR1 by citizen;
+    nulls when the model cannot be estimated (too few rows, citizens or no spread in weeks)."""
+    row = {"n": len(d), "n_citizens": int(pd.unique(cit).size)}
+    try:
+        f = ols(d, weeks, names=["weeks"], covariance=Clustered(cit), collinear="raise")
+    except EstimationError:
+        keys = ("intercept", "slope_per_week", "se", "ci_low", "ci_high", "p_value")
+        return {**dict.fromkeys(keys), **row}
+    lo, hi = f.conf_int()
+    return {
+        "intercept": num(f.coef[0]),
+        "slope_per_week": num(f.coef[1]),
+        "se": num(f.se[1]),
+        "ci_low": num(lo[1]),
+        "ci_high": num(hi[1]),
+        "p_value": num(f.pvalue[1]),
+        **row,
+    }
 
 
 def _histogram(v: np.ndarray, average: bool) -> list[dict]:

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis.common import codes, known_repeats, n_citizens, num
+from bip.results import A2Activities
 
 
-def run(panel: pd.DataFrame) -> dict:
+def run(panel: pd.DataFrame) -> A2Activities:
     """Counts and shares per code, the derived shares, and the number of unknown codes."""
     rep = panel[panel["is_repeat"].to_numpy()]
     known = known_repeats(panel)
@@ -48,11 +49,13 @@ def run(panel: pd.DataFrame) -> dict:
         }
         for k, m in derived_masks.items()
     }
-    return {
-        "n_repeat_measurements": int(len(rep)),
-        "n_known": int(total),
-        "n_unknown": int(len(rep) - total),
-        "n_citizens": n_citizens(known),
-        "codes": per_code,
-        "derived": derived,
-    }
+    return A2Activities.model_validate(
+        {
+            "n_repeat_measurements": int(len(rep)),
+            "n_known": int(total),
+            "n_unknown": int(len(rep) - total),
+            "n_citizens": n_citizens(known),
+            "codes": per_code,
+            "derived": derived,
+        }
+    )

@@ -14,6 +14,7 @@ import pandas as pd
 from bip.analysis.common import CitizenCounter, floats, jobcenter_labels, known_repeats, num
 from bip.dataset.schema import BENEFIT_STATUSES, EDUCATIONS, ORIGINS
 from bip.panel import registers
+from bip.results import A3Background
 
 GROUP_KEYS = ("J", "O", "S", "H", "none")
 
@@ -73,7 +74,7 @@ def _rows(panel: pd.DataFrame, labels: dict[str, str]) -> list[tuple[str, str, s
     return rows
 
 
-def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> dict:
+def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> A3Background:
     """Rows of 003 Tabel 4-11 in long form: one object per (variable, group)."""
     base = known_repeats(panel)
     labels = jobcenter_labels(panel["jobcenter_id"].astype(str), anonymise_jobcenters)
@@ -100,9 +101,11 @@ def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> dict:
                 row["n_citizens_with"] = count(with_m)
             out.append(row)
     group_n = {g: {"n": int(m.sum()), "n_citizens": count(m)} for g, m in groups.items()}
-    return {
-        "groups": group_n,
-        "rows": out,
-        "jobcenters_anonymised": bool(anonymise_jobcenters),
-        "jobcenter_labels": sorted(set(labels.values()), key=lambda s: (len(s), s)),
-    }
+    return A3Background.model_validate(
+        {
+            "groups": group_n,
+            "rows": out,
+            "jobcenters_anonymised": bool(anonymise_jobcenters),
+            "jobcenter_labels": sorted(set(labels.values()), key=lambda s: (len(s), s)),
+        }
+    )

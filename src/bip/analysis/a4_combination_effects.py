@@ -1,4 +1,4 @@
-"""A4 Progression by activity combination (003 Figur 3-24; SPEC §4-§5).
+"""A4 Progression by activity combination (003 Figur 3-24; docs/estimation.md).
 
 For each of the 20 items and both averages, two regressions over repeat measurements with
 the progression present and the combination known:
@@ -14,7 +14,7 @@ the progression present and the combination known:
 By default the outcome is standardised over the regression's own sample (mean 0, SD with
 n − 1), so the coefficients are effect sizes d (Cohen's d) and ``100·Φ(d)`` is the
 percentile a median citizen moves to. ``standardise=False`` gives raw answer units.
-Intervals: CR1 clustered by citizen, t with G − 1 df (:mod:`bip.analysis.ols`). A code
+Intervals: CR1 clustered by citizen, t with G − 1 df (:mod:`bip.analysis.estimation`). A code
 without observations in the sample gets nulls and ``n`` 0 (its dummy is left out).
 """
 
@@ -24,10 +24,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bip.analysis.common import CitizenCounter, codes, floats, num
-from bip.analysis.ols import CellsDesign, Fit, cluster_means
+from bip.analysis.common import CitizenCounter, codes, floats, known_repeats, num
+from bip.analysis.estimation import CellDesign, EstimationError, Fit, cell_means
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
+from bip.results import A4CombinationEffects
+from bip.results.combination_effects import ItemModel
 
 # Background controls of the adjusted model (panel columns; categories become dummies
 # against their first level). Chosen as the variables 003 Tabel 4-9 show to differ between
@@ -71,13 +73,48 @@ def _controls(panel: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
                 np.where(na, np.nan, (v == lev).to_numpy(dtype=bool, na_value=False)).astype(float)
             )
             names.append(f"{c}_{lev}")
-    jc = panel["jobcenter_id"].astype(str).to_numpy()
-    for j in sorted(set(jc))[1:]:
-        cols.append((jc == j).astype(float))
+    # Jobcentre dummies against the first id in sorted order, from integer codes (one pass).
+    jc, levels = pd.factorize(panel["jobcenter_id"].astype(str).to_numpy(), sort=True)
+    for i, j in enumerate(levels[1:], start=1):
+        cols.append((jc == i).astype(float))
         names.append(f"jobcenter_{j}")
     if not cols:
         return np.zeros((len(panel), 0)), []
     return np.column_stack(cols), names
+
+
+class _Sample:
+    """Repeat measurements with a known combination: cell and citizen codes, once."""
+
+    def __init__(self, panel: pd.DataFrame) -> None:
+        self.base = known_repeats(panel)
+        comb = self.base["combination"].astype(str).to_numpy()
+        self.code_list = codes()
+        self.cells = (
+            np.searchsorted(np.array(self.code_list), comb)
+            if len(self.base)
+            else np.zeros(0, dtype=int)
+        )
+        # Citizens as integer codes once (each fit takes a subset of them as cluster ids).
+        self.cit = pd.factorize(self.base["citizen_id"].to_numpy())[0]
+
+
+def naive_model(
+    panel: pd.DataFrame,
+    *,
+    items: tuple[str, ...] = ALL_ITEMS,
+    standardise: bool = True,
+    level: float = 0.95,
+) -> dict[str, ItemModel]:
+    """A4's naive model per item: mean progression per combination code (dummies only, no
+    intercept), CR1 intervals by citizen. Needs ``is_repeat``, ``combination``,
+    ``citizen_id`` and ``d_<item>`` only."""
+    s = _Sample(panel)
+    out = {}
+    for item in items:
+        d = floats(s.base[f"d_{item}"])
+        out[item] = _fit(d, None, s, ~np.isnan(d), standardise, level)
+    return out
 
 
 def run(
@@ -86,75 +123,63 @@ def run(
     standardise: bool = True,
     level: float = 0.95,
     items: tuple[str, ...] = ALL_ITEMS,
-) -> dict:
-    """A4 results: ``naive`` and ``adjusted`` per item, per code, plus the method notes."""
-    base = panel[panel["is_repeat"].to_numpy() & panel["combination"].notna().to_numpy()]
-    comb = base["combination"].astype(str).to_numpy()
-    code_list = codes()
-    cells = np.searchsorted(np.array(code_list), comb) if len(base) else np.zeros(0, dtype=int)
-    # Citizens as integer codes once (the OLS takes subsets of them as cluster ids).
-    cit = pd.factorize(base["citizen_id"].to_numpy())[0]
-    background, bg_names = _controls(base)
+) -> A4CombinationEffects:
+    """A4 results: ``naive`` and ``adjusted`` per item, per code."""
+    s = _Sample(panel)
+    background, bg_names = _controls(s.base)
     bg_complete = ~np.isnan(background).any(axis=1)
-    design = CellsDesign(cells, len(code_list), background, cit)
+    controls = ["previous_level", *bg_names]
+    design = CellDesign(s.cells, s.code_list, background, s.cit, control_names=controls)
     naive, adjusted = {}, {}
     for item in items:
-        d = floats(base[f"d_{item}"])
-        current = floats(base[item])
-        prev = current - d
+        d = floats(s.base[f"d_{item}"])
+        prev = floats(s.base[item]) - d
         ok = ~np.isnan(d)
-        naive[item] = _fit(d, None, cit, ok, standardise, level, code_list, cells)
+        naive[item] = _fit(d, None, s, ok, standardise, level)
         ok_adj = ok & bg_complete & ~np.isnan(prev)
-        adjusted[item] = _fit(d, (design, prev), cit, ok_adj, standardise, level, code_list, cells)
-    return {
-        "standardised": standardise,
-        "level": level,
-        "naive": naive,
-        "adjusted": adjusted,
-        "adjusted_controls": ["previous_level", *bg_names],
-        "method": {
-            "estimator": "OLS, no intercept, one dummy per combination code present in the sample",
-            "standardisation": "outcome minus its mean, divided by its SD (n-1), over each regression's own sample"
-            if standardise
-            else "none (raw answer units)",
-            "controls": "adjusted model: controls demeaned over the regression's sample; rows with a missing control dropped",
-            "se": "CR1 cluster-robust by citizen: G/(G-1)*(N-1)/(N-K)",
-            "critical_value": "Student t with G-1 degrees of freedom, G = citizens in the sample",
-        },
-    }
+        adjusted[item] = _fit(d, (design, prev), s, ok_adj, standardise, level)
+    return A4CombinationEffects(
+        standardised=standardise,
+        level=level,
+        naive=naive,
+        adjusted=adjusted,
+        adjusted_controls=tuple(controls),
+    )
 
 
-def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
+def _fit(d, controls, s: _Sample, ok, standardise, level) -> ItemModel:
     y = d[ok]
     n = len(y)
     mean = float(y.mean()) if n else np.nan
     sd = float(y.std(ddof=1)) if n > 1 else np.nan
     if standardise:
         y = (y - mean) / sd if n > 1 and sd > 0 else np.full(n, np.nan)
-    c_ok = cells[ok]
-    counts = np.bincount(c_ok, minlength=len(code_list))
-    used = counts > 0
-    g = cit[ok]
+    c_ok = s.cells[ok]
+    counts = np.bincount(c_ok, minlength=len(s.code_list))
+    g = s.cit[ok]
     count = CitizenCounter(g)
-    res: dict = {"n": int(n), "n_citizens": count(), "mean": num(mean), "sd": num(sd)}
-    if n == 0 or np.isnan(y).any():
-        fit = None
-    elif controls is None:
-        # Dummies only: the closed form (cell means) gives the same numbers in O(N).
-        full = cluster_means(cells[ok], len(code_list), y, g, level=level)
-        fit = _select(full, used)
-    else:
-        # Previous level and background, demeaned over the sample (see CellsDesign).
-        design, prev = controls
-        y_full = np.zeros(len(d))
-        y_full[ok] = y
-        fit = design.fit(ok, prev, y_full, level=level)
-    res["df"] = fit.df if fit else None
-    res["t_crit"] = num(fit.t_crit) if fit else None
-    res["r2"] = num(fit.r2) if fit else None
+    fit: Fit | None = None
+    if n and not np.isnan(y).any():
+        try:
+            if controls is None:
+                # Dummies only: the closed form (cell means) gives the same numbers in O(N).
+                fit = cell_means(c_ok, y, g, names=s.code_list)
+            else:
+                # Previous level and background, demeaned over the sample (see CellDesign).
+                design, prev = controls
+                y_full = np.zeros(len(d))
+                y_full[ok] = y
+                fit = design.fit(ok, prev, y_full)
+        except EstimationError:
+            fit = None
+    est: dict[str, tuple] = {}
+    if fit is not None:
+        lo, hi = fit.conf_int(level)
+        p = fit.pvalue
+        for j, name in enumerate(fit.names):
+            est[name] = (fit.coef[j], fit.se[j], lo[j], hi[j], p[j])
     per_code = {}
-    col = 0
-    for j, code in enumerate(code_list):
+    for j, code in enumerate(s.code_list):
         row = {
             "estimate": None,
             "se": None,
@@ -165,36 +190,23 @@ def _fit(d, controls, cit, ok, standardise, level, code_list, cells) -> dict:
             "n": int(counts[j]),
             "n_citizens": count(c_ok == j) if counts[j] else 0,
         }
-        if used[j]:
-            if fit is not None:
-                b, lo, hi = fit.beta[col], fit.ci_low[col], fit.ci_high[col]
-                row.update(
-                    estimate=num(b),
-                    se=num(fit.se[col]),
-                    ci_low=num(lo),
-                    ci_high=num(hi),
-                    p_value=num(fit.p_value[col]),
-                )
-                if standardise:
-                    row["percentile"] = num(100 * stats.norm.cdf(b))
-            col += 1
+        if code in est:
+            b, se, lo_j, hi_j, p_j = est[code]
+            row.update(
+                estimate=num(b), se=num(se), ci_low=num(lo_j), ci_high=num(hi_j), p_value=num(p_j)
+            )
+            if standardise:
+                row["percentile"] = num(100 * stats.norm.cdf(b))
         per_code[code] = row
-    res["codes"] = per_code
-    return res
-
-
-def _select(fit: Fit, used: np.ndarray) -> Fit:
-    """Keep the used cells' entries, in order, so columns line up as with cluster_ols."""
-    return Fit(
-        fit.beta[used],
-        fit.se[used],
-        fit.ci_low[used],
-        fit.ci_high[used],
-        fit.p_value[used],
-        fit.n,
-        fit.n_clusters,
-        fit.k,
-        fit.df,
-        fit.t_crit,
-        fit.r2,
+    return ItemModel.model_validate(
+        {
+            "n": int(n),
+            "n_citizens": count(),
+            "mean": num(mean),
+            "sd": num(sd),
+            "df": fit.df if fit else None,
+            "t_crit": num(fit.t_crit(level)) if fit else None,
+            "r2": num(fit.r2) if fit else None,
+            "codes": per_code,
+        }
     )

@@ -1,8 +1,8 @@
 """A5 Indicators and job chance (seeds 000, 001, 002).
 
 - Outcome rate by answer level 1–5 of every indicator, for ``job_or_education_52w`` and
-  ``job_13w``; the seeds' S12 table (1.1/2.7/4.9/10.4/26.8 %) is set beside ``job_13w``
-  (SPEC §4 reads it as a quarter-ahead rate).
+  ``job_13w`` (the report sets the seeds' S12 table beside ``job_13w``, a quarter-ahead rate;
+  docs/a5-a7.md).
 - A linear probability model of ``job_or_education_52w`` on all indicator levels and their
   progression plus background, over repeat measurements, CR1 errors clustered by citizen;
   terms ranked by their t statistic (largest positive first), standardised coefficients given.
@@ -20,44 +20,19 @@ import pandas as pd
 from bip.analysis._design import (
     CATEGORIES,
     INDICATOR_ITEMS,
-    OUTCOME,
-    SHORT_OUTCOME,
     answers,
     background,
     background_columns,
     combine,
 )
-from bip.analysis._fe import EstimationError, ols
+from bip.analysis.estimation import Clustered, EstimationError, ols
 from bip.instrument import B10_CHANNELS, B10_STATUSES, B_ITEMS, S_ITEMS
+from bip.panel import JOB_OUTCOME as OUTCOME
+from bip.panel import QUARTER_JOB_OUTCOME as SHORT_OUTCOME
+from bip.results import A5JobChance
 
 LEVELS = (1, 2, 3, 4, 5)
-PUBLISHED_S12_JOB = {1: 0.011, 2: 0.027, 3: 0.049, 4: 0.104, 5: 0.268}
-PUBLISHED_B8 = {1: 0.23, 2: 0.229, 3: 0.225, 4: 0.177, 5: 0.139}
-PUBLISHED_S12 = {1: 0.264, 2: 0.236, 3: 0.278, 4: 0.165, 5: 0.058}
-PUBLISHED_STATUS = {"searching": 0.30, "not_searching": 0.64, "no_answer": 0.06}
-PUBLISHED_CHANNELS = {
-    "newspapers": 0.14,
-    "internet": 0.18,
-    "unsolicited": 0.15,
-    "network": 0.17,
-    "internship": 0.08,
-    "temp_agency": 0.03,
-}
 SCORE_BANDS = ("<2.5", "2.5-3.5", ">3.5")
-PUBLISHED_BY_BAND = {
-    "newspapers": (0.02, 0.07, 0.20),
-    "internet": (0.02, 0.10, 0.27),
-    "unsolicited": (0.01, 0.08, 0.24),
-    "network": (0.04, 0.10, 0.26),
-    "internship": (0.02, 0.05, 0.18),
-    "temp_agency": (0.0, 0.02, 0.06),
-    "not_searching": (0.83, 0.74, 0.45),
-    "no_answer": (0.10, 0.06, 0.06),
-}
-PUBLISHED_BY_PSYCH = {
-    "none": {"searching": 0.35, "not_searching": 0.59},
-    "severe": {"searching": 0.16, "not_searching": 0.78},
-}
 PSYCH_GROUPS = ("none", "light", "severe")
 
 
@@ -105,8 +80,6 @@ def rates_by_level(panel: pd.DataFrame, items=INDICATOR_ITEMS) -> dict:
                 k = int(counts[f"n_{name}"][lv])
                 row[name] = _f(counts[name][lv] / k) if k else None
                 row[f"n_{name}"] = k
-            if item == "S12":
-                row[f"published_{SHORT_OUTCOME}"] = PUBLISHED_S12_JOB[lv]
             rows.append(row)
         out[item] = rows
     return out
@@ -125,23 +98,18 @@ def job_model(panel: pd.DataFrame) -> dict:
     ]
     rows = panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()
     s = panel.loc[rows, cols].reset_index(drop=True)
-    base = {
-        "sample": "repeat measurements with a known outcome",
-        "n_measurements": len(s),
-        "n_citizens": int(s["citizen_id"].nunique()),
-        "missing_answers": "set to the item's sample mean with a missing indicator",
-        "ranking": "by t statistic (coefficient / clustered SE), largest positive first; "
-        "std_coef = coefficient × SD of the regressor (outcome change per SD)",
-    }
+    # Missing answers are set to the item's sample mean with a missing indicator; terms are
+    # ranked by t (largest positive first); std_coef = coefficient × SD of the regressor.
+    base = {"n_measurements": len(s), "n_citizens": int(s["citizen_id"].nunique())}
     if len(s) < 30:
         return {**base, "status": "insufficient_data"}
     ans = answers(s, INDICATOR_ITEMS)
     X = combine(ans, background(s))
     y = _num(s[OUTCOME]).to_numpy()
     try:
-        fit = ols(y, X, cluster=s["citizen_id"].astype(str))
+        fit = ols(y, X, covariance=Clustered(s["citizen_id"].astype(str)))
     except EstimationError as exc:
-        return {**base, "status": f"not_estimable: {exc}"}
+        return {**base, "status": "not_estimable", "reason": str(exc)}
     tab = fit.table()
     rows = []
     for item in INDICATOR_ITEMS:
@@ -177,9 +145,9 @@ def job_model(panel: pd.DataFrame) -> dict:
 
 
 def belief_distributions(panel: pd.DataFrame) -> dict:
-    """Shares of answer levels of B8 (citizen) and S12 (caseworker), seeds' values beside."""
+    """Shares of answer levels of B8 (citizen) and S12 (caseworker)."""
     out = {}
-    for item, pub in (("B8", PUBLISHED_B8), ("S12", PUBLISHED_S12)):
+    for item in ("B8", "S12"):
         a = _num(panel[item])
         n = int(a.notna().sum())
         out[item] = [
@@ -188,7 +156,6 @@ def belief_distributions(panel: pd.DataFrame) -> dict:
                 "share": _f((a == lev).sum() / n) if n else None,
                 "n": int((a == lev).sum()),
                 "n_citizens": int(panel.loc[a == lev, "citizen_id"].nunique()),
-                "published_share": pub[lev],
             }
             for lev in LEVELS
         ]
@@ -245,30 +212,17 @@ def job_search(panel: pd.DataFrame) -> dict:
     """B10 status and channel shares overall, by mean citizen score band and by psych group."""
     cp = panel.loc[panel["has_citizen_part"].astype(bool)]
     overall = _search_shares(cp)
-    overall["published"] = {**PUBLISHED_STATUS, **PUBLISHED_CHANNELS}
     band = score_band(mean_citizen_score(cp))
-    by_band = []
-    for i, b in enumerate(SCORE_BANDS):
-        row = {"band": b, **_search_shares(cp.loc[(band == b).fillna(False).to_numpy()])}
-        row["published"] = {k: v[i] for k, v in PUBLISHED_BY_BAND.items()}
-        by_band.append(row)
+    by_band = [
+        {"band": b, **_search_shares(cp.loc[(band == b).fillna(False).to_numpy()])}
+        for b in SCORE_BANDS
+    ]
     grp = psych_group(cp)
-    by_psych = []
-    for g in PSYCH_GROUPS:
-        row = {"group": g, **_search_shares(cp.loc[(grp == g).fillna(False).to_numpy()])}
-        if g in PUBLISHED_BY_PSYCH:
-            row["published"] = PUBLISHED_BY_PSYCH[g]
-        by_psych.append(row)
-    return {
-        "unit": "measurements with a citizen part; shares among those with a B10 status; "
-        "channels may be several per answer",
-        "overall": overall,
-        "by_mean_citizen_score": by_band,
-        "by_psych_group": by_psych,
-        "score_definition": "mean of the answered B1–B9 of the measurement",
-        "psych_definition": "psychiatric diagnosis in the 3 years before the first "
-        "measurement: severe (F00–F09, F20–F29, F60–F89) wins over light",
-    }
+    by_psych = [
+        {"group": g, **_search_shares(cp.loc[(grp == g).fillna(False).to_numpy()])}
+        for g in PSYCH_GROUPS
+    ]
+    return {"overall": overall, "by_mean_citizen_score": by_band, "by_psych_group": by_psych}
 
 
 def answers_by_mental_health(panel: pd.DataFrame) -> dict:
@@ -297,15 +251,15 @@ def answers_by_mental_health(panel: pd.DataFrame) -> dict:
     return out
 
 
-def run(panel: pd.DataFrame, *, seed: int = 0) -> dict:
+def run(panel: pd.DataFrame, *, seed: int = 0) -> A5JobChance:
     """A5 on an analysis panel (docs/panel.md). ``seed`` is unused (no randomness)."""
     del seed
-    return {
-        "rates_by_level": rates_by_level(panel),
-        "rates_note": "job_13w (employment within 91 days) is set beside the seeds' S12 table; "
-        "SPEC §4 explains why that table cannot be the 52-week outcome",
-        "job_model": job_model(panel),
-        "belief_distributions": belief_distributions(panel),
-        "job_search": job_search(panel),
-        "answers_by_mental_health": answers_by_mental_health(panel),
-    }
+    return A5JobChance.model_validate(
+        {
+            "rates_by_level": rates_by_level(panel),
+            "job_model": job_model(panel),
+            "belief_distributions": belief_distributions(panel),
+            "job_search": job_search(panel),
+            "answers_by_mental_health": answers_by_mental_health(panel),
+        }
+    )

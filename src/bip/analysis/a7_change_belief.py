@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis._design import OUTCOME, SHORT_OUTCOME, background, combine
-from bip.analysis._fe import EstimationError, Fit, poisson
-from bip.analysis.a5_job_chance import PUBLISHED_S12_JOB, rates_by_level
+from bip.analysis._design import background, combine
+from bip.analysis.estimation import Clustered, EstimationError, Fit, poisson
+from bip.panel import JOB_OUTCOME as OUTCOME
+from bip.results import A7ChangeBelief
 
 
 def _f(x) -> float | None:
@@ -34,13 +35,14 @@ def _relative(fit: Fit, name: str, level: float = 0.95) -> dict:
     b, se = float(fit.coef[i]), float(fit.se[i])
     q = fit.t_crit(level)
     return {
+        "status": "ok",
         "relative_effect": _f(np.expm1(b)),
         "ci_low": _f(np.expm1(b - q * se)),
         "ci_high": _f(np.expm1(b + q * se)),
         "coef": _f(b),
         "se": _f(se),
-        "p_value": _f(fit.p_values()[i]),
-        "n_measurements": fit.n,
+        "p_value": _f(fit.pvalue[i]),
+        "n_measurements": fit.n_obs,
         "n_citizens": fit.n_clusters,
     }
 
@@ -61,26 +63,26 @@ def share_with_change(panel: pd.DataFrame) -> dict:
 def change_effect(panel: pd.DataFrame) -> dict:
     """Poisson regressions of the outcome on the number of changes so far (+ background)."""
     s = panel.loc[panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()].reset_index(drop=True)
-    out: dict = {"sample": "repeat measurements with a known outcome", "n_measurements": len(s)}
+    # Sample: repeat measurements with a known outcome.
+    out: dict = {"n_measurements": len(s)}
     if len(s) < 20 or s["n_cw_changes"].nunique() < 2:
         return {**out, "status": "insufficient_data"}
     y = pd.to_numeric(s[OUTCOME]).to_numpy(dtype=float)
     X = combine(pd.DataFrame({"n_cw_changes": s["n_cw_changes"].astype(float)}), background(s))
+    by_citizen = Clustered(s["citizen_id"].astype(str))
     try:
-        fit = poisson(y, X, cluster=s["citizen_id"].astype(str))
-        out.update(status="ok", **_relative(fit, "n_cw_changes"))
+        fit = poisson(y, X, covariance=by_citizen)
+        out.update(_relative(fit, "n_cw_changes"))
     except EstimationError as exc:
-        return {**out, "status": f"not_estimable: {exc}"}
+        return {**out, "status": "not_estimable", "reason": str(exc)}
     try:
-        fit_fe = poisson(
-            y, X, cluster=s["citizen_id"].astype(str), fe=s["caseworker_id"].astype(str)
-        )
+        fit_fe = poisson(y, X, covariance=by_citizen, absorb=s["caseworker_id"].astype(str))
         out["with_caseworker_fe"] = {
             **_relative(fit_fe, "n_cw_changes"),
-            "n_dropped_all_zero_caseworker_rows": fit_fe.extra["n_dropped_rows"],
+            "n_dropped_all_zero_caseworker_rows": fit_fe.n_dropped_rows,
         }
     except (EstimationError, ValueError) as exc:
-        out["with_caseworker_fe"] = {"status": f"not_estimable: {exc}"}
+        out["with_caseworker_fe"] = {"status": "not_estimable", "reason": str(exc)}
     return out
 
 
@@ -118,11 +120,9 @@ def belief_effect(panel: pd.DataFrame) -> dict:
     ok = panel[OUTCOME].notna().to_numpy() & ~np.isnan(b["high"].to_numpy())
     s = panel.loc[ok].reset_index(drop=True)
     high = b.loc[ok, "high"].to_numpy()
+    # Sample: measurements with a known outcome whose caseworker has S12 answers for other
+    # citizens; high = that caseworker's mean S12 is above the median caseworker's mean S12.
     out: dict = {
-        "sample": "measurements with a known outcome whose caseworker has S12 answers "
-        "for other citizens",
-        "definition": "high = caseworker's mean S12 over their other citizens is above "
-        "the median of the caseworkers' mean S12",
         "median_caseworker_s12": _f(b["median_caseworker_s12"].iloc[0]) if len(b) else None,
         "n_measurements": len(s),
     }
@@ -131,9 +131,9 @@ def belief_effect(panel: pd.DataFrame) -> dict:
     y = pd.to_numeric(s[OUTCOME]).to_numpy(dtype=float)
     X = combine(pd.DataFrame({"high_belief_caseworker": high}), background(s))
     try:
-        fit = poisson(y, X, cluster=s["citizen_id"].astype(str))
+        fit = poisson(y, X, covariance=Clustered(s["citizen_id"].astype(str)))
     except EstimationError as exc:
-        return {**out, "status": f"not_estimable: {exc}"}
+        return {**out, "status": "not_estimable", "reason": str(exc)}
     rates = {}
     for v, key in ((1.0, "high"), (0.0, "low")):
         m = high == v
@@ -144,45 +144,18 @@ def belief_effect(panel: pd.DataFrame) -> dict:
         }
     return {
         **out,
-        "status": "ok",
         **_relative(fit, "high_belief_caseworker"),
         "outcome_rate_by_group": rates,
     }
 
 
-def run(panel: pd.DataFrame, *, seed: int = 0) -> dict:
+def run(panel: pd.DataFrame, *, seed: int = 0) -> A7ChangeBelief:
     """A7 on an analysis panel (docs/panel.md). ``seed`` is unused (no randomness)."""
     del seed
-    share = share_with_change(panel)
-    change = change_effect(panel)
-    belief = belief_effect(panel)
-    ok_c, ok_b = change.get("status") == "ok", belief.get("status") == "ok"
-    s12 = rates_by_level(panel, items=("S12",))["S12"]
-    return {
-        "share_with_change": share,
-        "change_effect": change,
-        "belief_effect": belief,
-        "published": {
-            "share_with_change": 0.40,
-            "relative_effect_per_change": -0.22,
-            "relative_effect_high_vs_low_belief": 0.32,
-        },
-        # SPEC §6 summary objects (lifted to the top level of results.json)
-        "caseworker_change": {
-            "share_with_change": share["share_with_change"],
-            "n_citizens": share["n_citizens"],
-            "relative_effect_per_change": change.get("relative_effect") if ok_c else None,
-            "ci_low": change.get("ci_low") if ok_c else None,
-            "ci_high": change.get("ci_high") if ok_c else None,
-        },
-        "belief": {
-            "outcome_rate_by_S12": {str(r["level"]): r[OUTCOME] for r in s12},
-            "job13_rate_by_S12": {str(r["level"]): r[SHORT_OUTCOME] for r in s12},
-            "n_by_S12": {str(r["level"]): r["n"] for r in s12},
-            "n_citizens_by_S12": {str(r["level"]): r["n_citizens"] for r in s12},
-            "published_job13_rate_by_S12": {str(k): v for k, v in PUBLISHED_S12_JOB.items()},
-            "relative_effect_high_vs_low": belief.get("relative_effect") if ok_b else None,
-            "ci_low": belief.get("ci_low") if ok_b else None,
-            "ci_high": belief.get("ci_high") if ok_b else None,
-        },
-    }
+    return A7ChangeBelief.model_validate(
+        {
+            "share_with_change": share_with_change(panel),
+            "change_effect": change_effect(panel),
+            "belief_effect": belief_effect(panel),
+        }
+    )

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis.common import floats, num
+from bip.results import A8Cohort
 
 
-def run(panel: pd.DataFrame) -> dict:
+def run(panel: pd.DataFrame) -> A8Cohort:
     """The population description: counts and one row per characteristic."""
     first = panel[panel["meas_no"].to_numpy() == 1]
     f = floats
@@ -123,17 +124,19 @@ def run(panel: pd.DataFrame) -> dict:
             row["n_citizens_with"] = int((v > 0).sum())
         rows.append(row)
     per_citizen = panel.groupby("citizen_id", sort=False).size()
-    return {
-        "n_citizens": int(len(first)),
-        "n_citizens_with_persons_row": int(first["age"].notna().sum()),
-        "n_jobcenters": int(panel["jobcenter_id"].nunique()),
-        "n_caseworkers": int(panel["caseworker_id"].nunique()),
-        "n_measurements": int(len(panel)),
-        "measurements_per_citizen": num(per_citizen.mean()) if len(per_citizen) else None,
-        "first_measurement": _date(panel["measured_on"].min()),
-        "last_measurement": _date(panel["measured_on"].max()),
-        "rows": rows,
-    }
+    return A8Cohort.model_validate(
+        {
+            "n_citizens": int(len(first)),
+            "n_citizens_with_persons_row": int(first["age"].notna().sum()),
+            "n_jobcenters": int(panel["jobcenter_id"].nunique()),
+            "n_caseworkers": int(panel["caseworker_id"].nunique()),
+            "n_measurements": int(len(panel)),
+            "measurements_per_citizen": num(per_citizen.mean()) if len(per_citizen) else None,
+            "first_measurement": _date(panel["measured_on"].min()),
+            "last_measurement": _date(panel["measured_on"].max()),
+            "rows": rows,
+        }
+    )
 
 
 def _date(x) -> str | None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bip.analysis.common import floats, jobcenter_labels, num
 from bip.instrument import B_ITEMS, DONT_KNOW_OPTION, S_ITEMS
+from bip.results import A9DataQuality
 
 
 def _row(p: pd.DataFrame) -> dict:
@@ -50,15 +51,17 @@ def _row(p: pd.DataFrame) -> dict:
     }
 
 
-def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> dict:
+def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> A9DataQuality:
     """Data-quality rows: one per jobcentre (``jobcenter`` label) and one for all."""
     labels = jobcenter_labels(panel["jobcenter_id"].astype(str), anonymise_jobcenters)
     rows = []
     for jid, part in panel.groupby(panel["jobcenter_id"].astype(str), sort=True):
         rows.append({"jobcenter": labels[jid], **_row(part)})
     rows.sort(key=lambda r: (len(r["jobcenter"]), r["jobcenter"]))
-    return {
-        "rows": rows,
-        "all": {"jobcenter": "all", **_row(panel)},
-        "jobcenters_anonymised": bool(anonymise_jobcenters),
-    }
+    return A9DataQuality.model_validate(
+        {
+            "rows": rows,
+            "all": {"jobcenter": "all", **_row(panel)},
+            "jobcenters_anonymised": bool(anonymise_jobcenters),
+        }
+    )

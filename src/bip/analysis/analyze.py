@@ -18,7 +18,7 @@ from bip.analysis import (
     a8_cohort,
     a9_data_quality,
 )
-from bip.results import Sections, sections_from_v1
+from bip.results import Sections
 
 
 def analyze_panel(
@@ -32,46 +32,32 @@ def analyze_panel(
     # The regressions' BLAS work is small K x K products and N x K passes; BLAS threads only
     # add contention (A4 measured 3x slower with 2 threads on a shared 2-core machine).
     with threadpool_limits(limits=1, user_api="blas"):
-        raw: dict = {}
         step("A1 progression")
-        raw["a1_progression"] = a1_progression.run(panel)
+        a1 = a1_progression.run(panel)
         step("A2 activities")
-        raw["a2_activities"] = a2_activities.run(panel)
+        a2 = a2_activities.run(panel)
         step("A3 background by activity group")
-        raw["a3_background"] = a3_background.run(panel, anonymise_jobcenters=anonymise_jobcenters)
+        a3 = a3_background.run(panel, anonymise_jobcenters=anonymise_jobcenters)
         step("A4 combination effects")
-        raw["a4_combination_effects"] = a4_combination_effects.run(panel)
+        a4 = a4_combination_effects.run(panel)
         step("A5 job chance")
-        raw["a5_job_chance"] = a5_job_chance.run(panel)
+        a5 = a5_job_chance.run(panel)
         step("A6 caseworkers")
-        raw["a6_caseworkers"] = a6_caseworkers.run(panel)
+        a6 = a6_caseworkers.run(panel)
         step("A7 change and belief")
-        raw["a7_change_belief"] = a7_change_belief.run(panel)
+        a7 = a7_change_belief.run(panel)
         step("A8 cohort profile")
-        raw["a8_cohort"] = a8_cohort.run(panel)
+        a8 = a8_cohort.run(panel)
         step("A9 data quality")
-        raw["a9_data_quality"] = a9_data_quality.run(
-            panel, anonymise_jobcenters=anonymise_jobcenters
-        )
-    step("checking the results")
-    return Sections.model_validate(sections_from_v1(_json_ready(raw)))
-
-
-def _json_ready(obj):
-    """numpy scalars to Python numbers (the analyses' dicts may hold them)."""
-    import math
-
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _json_ready(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_json_ready(v) for v in obj]
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        v = float(obj)
-        return v if math.isfinite(v) else None
-    return obj
+        a9 = a9_data_quality.run(panel, anonymise_jobcenters=anonymise_jobcenters)
+    return Sections(
+        a1_progression=a1,
+        a2_activities=a2,
+        a3_background=a3,
+        a4_combination_effects=a4,
+        a5_job_chance=a5,
+        a6_caseworkers=a6,
+        a7_change_belief=a7,
+        a8_cohort=a8,
+        a9_data_quality=a9,
+    )

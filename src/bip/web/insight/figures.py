@@ -5,7 +5,7 @@ carries ``n_citizens`` (and a share of citizens with a characteristic the citize
 :func:`cell` marks it ``suppressed`` when :mod:`bip.disclosure` calls it small, and the page
 shows "< 5" instead of the value. A cell hidden only to protect such a cell (complementary
 suppression) also carries ``mark: "x"``.
-Progression by combination is A4's naive model (:mod:`bip.analysis.a4_combination_effects`,
+Progression by combination is A4's naive model (:func:`bip.analysis.a4_naive_model`,
 raw answer units, CR1 intervals by citizen) run on the subset - not re-estimated here.
 """
 
@@ -16,7 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from bip.analysis import a4_combination_effects
+from bip.analysis import a4_naive_model
 from bip.disclosure import complementary, is_small
 from bip.instrument import ALL_COMBINATIONS, CADENCE_WEEKS
 from bip.panel import JOB_OUTCOME
@@ -170,22 +170,15 @@ def activity_mix(p: pd.DataFrame) -> dict[str, dict]:
 def progression(p: pd.DataFrame) -> dict[str, dict[str, dict]]:
     """A4 naive, raw units: mean progression per code with its 95 % interval, B_avg and S_avg.
 
-    Only A4's naive model is shown, so it gets a frame without background controls (A4 then
-    fits its adjusted model on the previous level alone, which is not used here); the adjusted
-    estimates with the register controls are in the analysis run's report.
+    Only A4's naive model is shown; the adjusted estimates with the register controls are in
+    the analysis run's report.
     """
-    q = p[["is_repeat", "combination", "citizen_id", "B_avg", "S_avg", "d_B_avg", "d_S_avg"]].copy()
-    for c in a4_combination_effects.NUMERIC_CONTROLS:
-        q[c] = np.nan
-    for c in a4_combination_effects.CATEGORY_CONTROLS:
-        q[c] = pd.array([pd.NA] * len(q), dtype="string")
-    q["jobcenter_id"] = "-"
-    res = a4_combination_effects.run(q, standardise=False, items=("B_avg", "S_avg"))
+    res = a4_naive_model(p, items=("B_avg", "S_avg"), standardise=False)
     out: dict = {}
-    for item in ("B_avg", "S_avg"):
+    for item, model in res.items():
         out[item] = {
-            code: cell(r["estimate"], r["n_citizens"], lo=r["ci_low"], hi=r["ci_high"], n=r["n"])
-            for code, r in res["naive"][item]["codes"].items()
+            code: cell(r.estimate, r.n_citizens, lo=r.ci_low, hi=r.ci_high, n=r.n)
+            for code, r in model.codes.items()
         }
     return out
 

@@ -1,0 +1,49 @@
+"""One estimation engine for A1 and A4-A7: least squares with absorbed fixed effects, Poisson,
+cell-means fast paths, and iid / HC1 / CR1 (one- and two-way) covariance.
+
+design → solve → covariance, put together in ``models``; the answer is one frozen :class:`Fit`.
+Analyses import from this package, never from its modules. docs/estimation.md has the formulas.
+"""
+
+from bip.analysis.estimation.cells import CellDesign, cell_means
+from bip.analysis.estimation.covariance import (
+    Clustered,
+    CovarianceSpec,
+    Iid,
+    Robust,
+    cluster_codes,
+    cluster_sums,
+    cr1_factor,
+)
+from bip.analysis.estimation.design import Factor
+from bip.analysis.estimation.errors import (
+    CollinearityError,
+    ConvergenceError,
+    EmptyDesignError,
+    EstimationError,
+    TooFewClustersError,
+)
+from bip.analysis.estimation.models import ols, poisson
+from bip.analysis.estimation.results import Absorbed, Fit
+
+__all__ = [
+    "Absorbed",
+    "CellDesign",
+    "Clustered",
+    "CollinearityError",
+    "ConvergenceError",
+    "CovarianceSpec",
+    "EmptyDesignError",
+    "EstimationError",
+    "Factor",
+    "Fit",
+    "Iid",
+    "Robust",
+    "TooFewClustersError",
+    "cell_means",
+    "cluster_codes",
+    "cluster_sums",
+    "cr1_factor",
+    "ols",
+    "poisson",
+]

@@ -1,0 +1,199 @@
+"""The engine's public faces: :func:`ols`, :func:`poisson` and :func:`cell_means`.
+
+Each takes the outcome, the regressors (a DataFrame, or an array with ``names``), the factors
+to absorb and a covariance spec (:class:`Iid`, :class:`Robust` or :class:`Clustered`), and
+returns one frozen :class:`Fit`. Failures raise :class:`EstimationError` (see ``errors``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bip.analysis.estimation.cells import cell_means
+from bip.analysis.estimation.covariance import Clustered, CovarianceSpec, Iid, covariance
+from bip.analysis.estimation.design import (
+    Factor,
+    as_matrix,
+    check_rows,
+    demean,
+    demean_many,
+    fixed_effect_count,
+)
+from bip.analysis.estimation.errors import EmptyDesignError
+from bip.analysis.estimation.results import Absorbed, Fit
+from bip.analysis.estimation.solve import irls_poisson, normal_equations
+
+__all__ = ["cell_means", "ols", "poisson"]
+
+IID = Iid()  # the default covariance (a frozen record, safe to share)
+
+
+def _factors(absorb) -> tuple[Factor, ...]:
+    if absorb is None:
+        return ()
+    if isinstance(absorb, Factor):
+        return (absorb,)
+    if isinstance(absorb, tuple):
+        return tuple(a if isinstance(a, Factor) else Factor.of(a) for a in absorb)
+    return (Factor.of(absorb),)
+
+
+def _vcov(spec, bread, X, u, n, k, dispersion=None):
+    if spec is None:  # coefficients only (e.g. bootstrap replications)
+        return np.full(bread.shape, np.nan), None, max(n - k, 1)
+    return covariance(spec, bread, X, u, n=n, k=k, dispersion=dispersion)
+
+
+def ols(
+    y,
+    X,
+    *,
+    names=None,
+    intercept: bool = True,
+    absorb=None,
+    covariance: CovarianceSpec | None = IID,
+    collinear: str = "drop",
+) -> Fit:
+    """Least squares of ``y`` on ``X``, with fixed effects absorbed by demeaning.
+
+    ``absorb`` is one label per row (or a tuple of such, or :class:`Factor`); with one factor
+    ``Fit.fixed_effects`` holds each group's effect (intercept included) and ``Fit.absorbed``
+    what the within-transformation left. Without ``absorb`` an intercept is added unless
+    ``intercept=False``. ``r2`` is the R² of the full model, ``r2_within`` that of the demeaned
+    one. Collinear columns are dropped (``Fit.dropped``) unless ``collinear="raise"``.
+    ``covariance`` defaults to :class:`Iid`; ``None`` skips it (NaN) when only the coefficients
+    are needed (bootstrap replications).
+    """
+    spec = covariance
+    yv = np.asarray(y, dtype=float)
+    n = len(yv)
+    check_rows(n)
+    factors = _factors(absorb)
+    # One C-ordered float copy of the design; with one factor it is demeaned in place.
+    Xv, cols = as_matrix(X, names, intercept=intercept and not factors)
+    n_fe = fixed_effect_count(factors)
+    raw_ss = None
+    if not factors:
+        Xt, yt = Xv, yv
+    else:
+        raw_ss = np.einsum("ij,ij->j", Xv, Xv)
+        if len(factors) == 1:
+            f = factors[0]
+            xbar, Xt = demean(Xv, f.codes, f.n_groups, inplace=True)
+            ybar, yt = demean(yv, f.codes, f.n_groups)
+        else:
+            Xt, yt = demean_many(Xv, factors), demean_many(yv, factors)
+    sol = normal_equations(Xt.T @ Xt, Xt.T @ yt, names=cols, collinear=collinear, raw_ss=raw_ss)
+    keep = sol.keep
+    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
+    if len(keep) < Xt.shape[1]:
+        Xt = Xt[:, keep]
+    e = yt - Xt @ sol.coef
+    k = len(keep) + n_fe
+    V, g, df = _vcov(spec, sol.bread, Xt, e, n, k)
+    ssr = float(e @ e)
+    tss = float(((yv - yv.mean()) ** 2).sum())
+    fe = absorbed = None
+    r2_within = None
+    if factors:
+        tss_w = float(yt @ yt)
+        r2_within = 1 - ssr / tss_w if tss_w > 0 else float("nan")
+        if len(factors) == 1:
+            f = factors[0]
+            fe = pd.Series(ybar - xbar[:, keep] @ sol.coef, index=f.levels)
+            absorbed = Absorbed(codes=f.codes, levels=f.levels, xbar=xbar[:, keep], design=Xt)
+    return Fit(
+        names=tuple(cols[j] for j in keep),
+        coef=sol.coef,
+        vcov=V,
+        covariance=spec,
+        n_obs=n,
+        n_clusters=g,
+        n_params=k,
+        df=df,
+        bread=sol.bread,
+        r2=1 - ssr / tss if tss > 0 else float("nan"),
+        r2_within=r2_within,
+        dropped=dropped,
+        resid=e,
+        fitted=yv - e,
+        fixed_effects=fe,
+        absorbed=absorbed,
+    )
+
+
+def poisson(
+    y,
+    X,
+    *,
+    names=None,
+    absorb=None,
+    covariance: CovarianceSpec | None = IID,
+    maxit: int = 100,
+    tol: float = 1e-10,
+) -> Fit:
+    """Poisson (log link) regression by IRLS, with one factor absorbed if asked.
+
+    Without ``absorb`` an intercept is added. With it, the groups are absorbed by weighted
+    within-transformation at each step; groups whose outcome is zero throughout have no finite
+    effect and are left out (``Fit.rows`` marks the rows used, ``Fit.n_dropped_rows`` counts
+    the others). Collinearity is judged once, on the unweighted (demeaned) design.
+    """
+    spec = covariance
+    yv = np.asarray(y, dtype=float)
+    Xv, cols = as_matrix(X, names, intercept=absorb is None)
+    rows = np.ones(len(yv), dtype=bool)
+    factor = None
+    if absorb is not None:
+        labels = np.asarray(pd.Series(absorb))
+        rows = pd.Series(yv).groupby(labels).transform("sum").to_numpy() > 0
+        yv, Xv, labels = yv[rows], Xv[rows], labels[rows]
+        factor = Factor.of(labels)
+        if isinstance(spec, Clustered):
+            spec = Clustered(*(np.asarray(g)[rows] for g in spec.groups))
+    n = len(yv)
+    if n == 0 or yv.sum() == 0:
+        raise EmptyDesignError(
+            "Poisson regression needs some positive outcomes; the sample has none"
+        )
+
+    def absorb_fn(values, w=None):
+        return demean(values, factor.codes, factor.n_groups, w)
+
+    X0 = absorb_fn(Xv)[1] if factor is not None else Xv
+    keep = normal_equations(X0.T @ X0, np.zeros(Xv.shape[1])).keep
+    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
+    Xv = Xv[:, keep]
+    names_kept = tuple(cols[j] for j in keep)
+    beta, eta, mu, dev = irls_poisson(
+        yv, Xv, absorb_fn if factor is not None else None, maxit=maxit, tol=tol
+    )
+    # Bread and demeaned design at the converged mean.
+    Xt = absorb_fn(Xv, mu)[1] if factor is not None else Xv
+    bread = normal_equations((Xt * mu[:, None]).T @ Xt, np.zeros(len(beta))).bread
+    n_fe = factor.n_groups if factor is not None else 0
+    k = len(beta) + n_fe
+    V, g, df = _vcov(spec, bread, Xt, yv - mu, n, k, dispersion=1.0)
+    fe = None
+    if factor is not None:
+        # eta = X beta + alpha_g exactly at convergence, so the effect is the group mean gap.
+        fe = pd.Series(absorb_fn(eta - Xv @ beta)[0], index=factor.levels)
+    return Fit(
+        names=names_kept,
+        coef=beta,
+        vcov=V,
+        covariance=spec,
+        n_obs=n,
+        n_clusters=g,
+        n_params=k,
+        df=df,
+        bread=bread,
+        dropped=dropped,
+        resid=yv - mu,
+        fitted=mu,
+        rows=rows,
+        fixed_effects=fe,
+        deviance=dev,
+        n_dropped_rows=int((~rows).sum()),
+    )

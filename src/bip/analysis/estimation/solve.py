@@ -1,0 +1,140 @@
+"""Solvers: least squares from the normal equations and Poisson by IRLS.
+
+K is small and N may be millions, so both work from the cross-product matrix (one BLAS pass
+over the data) rather than a QR of the N × K design. The cross products are equilibrated
+(scaled to a unit diagonal) before the collinearity sweep and the Cholesky factorisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg
+
+from bip.analysis.estimation.errors import (
+    CollinearityError,
+    ConvergenceError,
+    EmptyDesignError,
+)
+
+# A column is collinear when the share of its sum of squares left after projecting it on the
+# earlier kept columns is at most this (pyfixest's collin_tol default).
+COLLINEARITY_TOL = 1e-9
+
+
+def independent_columns(
+    gram: np.ndarray, *, tol: float = COLLINEARITY_TOL, raw_ss: np.ndarray | None = None
+) -> np.ndarray:
+    """Indices of the columns kept by a sequential Cholesky sweep of ``X'X``, earliest first.
+
+    A column is dropped when it is zero, when its residual sum of squares on the columns kept
+    before it is at most ``tol`` times its own, or (absorbed designs, ``raw_ss`` the sums of
+    squares before demeaning) when demeaning left at most ``tol`` of its sum of squares.
+    """
+    d_all = np.diag(gram).copy()
+    k = gram.shape[0]
+    keep: list[int] = []
+    chol = np.zeros((k, k))
+    for j in range(k):
+        d = d_all[j]
+        if d <= 0 or (raw_ss is not None and d <= tol * raw_ss[j]):
+            continue
+        if keep:
+            m = len(keep)
+            v = linalg.solve_triangular(chol[:m, :m], gram[keep, j], lower=True)
+            r = d - v @ v
+        else:
+            v, r = np.zeros(0), d
+        if r <= tol * d:
+            continue
+        m = len(keep)
+        chol[m, :m] = v
+        chol[m, m] = np.sqrt(r)
+        keep.append(j)
+    return np.array(keep, dtype=int)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Kept column indices, their coefficients and the inverse cross products (the bread)."""
+
+    keep: np.ndarray
+    coef: np.ndarray
+    bread: np.ndarray
+
+
+def normal_equations(
+    gram: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    names: list[str] | None = None,
+    collinear: str = "drop",
+    raw_ss: np.ndarray | None = None,
+) -> Solution:
+    """Solve ``gram · b = rhs`` on the linearly independent columns (equilibrated Cholesky)."""
+    norms = np.sqrt(np.clip(np.diag(gram), 0, None))
+    scale = np.where(norms > 0, norms, 1.0)
+    eq = gram / np.outer(scale, scale)
+    raw = None if raw_ss is None else raw_ss / scale**2
+    keep = independent_columns(eq, raw_ss=raw)
+    p = gram.shape[0]
+    if len(keep) < p and collinear == "raise":
+        gone = [names[j] if names else str(j) for j in range(p) if j not in set(keep)]
+        raise CollinearityError(
+            f"regressors {', '.join(gone)} are constant or linear combinations of others; "
+            "remove them or fit with collinear='drop'"
+        )
+    if len(keep) == 0:
+        raise EmptyDesignError(
+            "no regressor is left after dropping constant and collinear columns; "
+            "check that the regressors vary within the sample (and within the absorbed groups)"
+        )
+    sk = scale[keep]
+    factor = linalg.cho_factor(eq[np.ix_(keep, keep)])
+    coef = linalg.cho_solve(factor, rhs[keep] / sk) / sk
+    bread = linalg.cho_solve(factor, np.eye(len(keep))) / np.outer(sk, sk)
+    return Solution(keep, coef, bread)
+
+
+def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
+    """2 Σ [y log(y/μ) − (y − μ)]."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(y > 0, y * np.log(y / mu), 0.0)
+    return float(2 * (t - (y - mu)).sum())
+
+
+def irls_poisson(y, X, absorb, *, maxit: int = 100, tol: float = 1e-10):
+    """Poisson (log link) by iteratively reweighted least squares.
+
+    ``absorb(values, weights)`` returns (group means, values demeaned) with the fixed effects
+    absorbed by weighted within-transformation at each step, or None for no fixed effects.
+    Returns (coef, eta, mu, deviance). Stops when the deviance changes by less than ``tol``
+    relative to 0.1 + deviance (the glm.fit rule).
+    """
+    mu = (y + y.mean()) / 2
+    eta = np.log(mu)
+    dev_old = np.inf
+    for _ in range(maxit):
+        z = eta + (y - mu) / mu
+        w = mu
+        if absorb is not None:
+            zt = absorb(z, w)[1]
+            Xt = absorb(X, w)[1]
+        else:
+            zt, Xt = z, X
+        wx = Xt * w[:, None]
+        sol = normal_equations(wx.T @ Xt, wx.T @ zt)
+        if len(sol.keep) < X.shape[1]:  # judged once beforehand; weights cannot add any
+            raise ConvergenceError("Poisson weights made the design singular; drop regressors")
+        beta = sol.coef
+        eta = z - (zt - Xt @ beta)
+        mu = np.exp(eta)
+        dev = poisson_deviance(y, mu)
+        if abs(dev - dev_old) / (0.1 + abs(dev)) < tol:
+            return beta, eta, mu, dev
+        dev_old = dev
+    raise ConvergenceError(
+        f"Poisson iterations did not converge in {maxit} steps; check for regressors that "
+        "separate the zero outcomes perfectly"
+    )
