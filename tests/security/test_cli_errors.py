@@ -177,6 +177,7 @@ DB_CASES = [
     (["serve", "--port", "1"], "set BIP_SECRET_KEY"),
     (["audit", "verify"], "`bip import-db` or `bip serve` first"),
     (["db", "app-role", "bip_app"], "exists only on PostgreSQL"),
+    (["db", "rotate-field-key"], "`bip import-db` or `bip serve` first"),
     (["create-admin", "bad name!"], "Enter a valid username"),
     (
         ["api-token", "create", "sys", "--jobcentre", "nowhere", "--scope", "exports:read"],

@@ -49,7 +49,12 @@ _DERIVATIONS: tuple[tuple[str, str], ...] = (
         r"job_or_education_52w",
         "1 if a week of employment or SU education in (measured_on, +364 days] "
         "(benefit_weeks, employment_months); missing without register data or when the "
-        "window is censored without a qualifying week",
+        "window reaches past either register's last period (docs/panel.md)",
+    ),
+    (
+        r"(job_or_education_52w|job_13w)_censored",
+        "true when that outcome's window reaches past the last period of a register that "
+        "defines it, so the outcome is missing whatever the window holds (docs/panel.md)",
     ),
     (r"job_13w", "1 if an employed month in (measured_on, +91 days]; education does not count"),
     (r"age", "year of the first measurement minus birth year (persons)"),

@@ -65,5 +65,5 @@ def readme(results: Results, panel: pd.DataFrame, lang: str = "en") -> str:
         citizens=panel["citizen_id"].nunique(),
         cols=panel.shape[1],
         lang_name="Danish" if lang == "da" else "English",
-        min_citizens=a6_caseworkers.MIN_CITIZENS,
+        min_citizens=a6_caseworkers.MIN_CITIZENS_PER_CASEWORKER,
     )

@@ -18,7 +18,7 @@ import pandas as pd
 from bip.analysis import _design, a4_combination_effects, a6_caseworkers
 from bip.analysis.common import codes
 from bip.instrument import B_ITEMS
-from bip.panel import ALL_ITEMS
+from bip.panel import ALL_ITEMS, JOB_OUTCOME
 
 
 def spec(panel: pd.DataFrame) -> dict[str, Any]:
@@ -35,8 +35,8 @@ def spec(panel: pd.DataFrame) -> dict[str, Any]:
         "background_prefixes": list(_design._BACKGROUND_PREFIXES),
         "background": _design.background_columns(panel),
         "categories": {k: list(v) for k, v in _design.CATEGORIES.items()},
-        "outcome": _design.OUTCOME,
-        "min_citizens": a6_caseworkers.MIN_CITIZENS,
+        "outcome": JOB_OUTCOME,
+        "min_citizens": a6_caseworkers.MIN_CITIZENS_PER_CASEWORKER,
         "level": 0.95,
     }
 

@@ -48,6 +48,15 @@ ACTIONS = {
     "user.approve": _("login approved"),
     "user.deactivate": _("login deactivated"),
     "user.create": _("login created"),
+    "api.denied": _("API call refused"),
+    "apitoken.create": _("API token created"),
+    "apitoken.revoke": _("API token revoked"),
+    "citizen.erase": _("citizen erased"),
+    "citizen.erase_request": _("erasure requested"),
+    "citizen.erase_withdraw": _("erasure request withdrawn"),
+    "citizen.record": _("citizen's record handed out"),
+    "questionnaire.view": _("questionnaire read"),
+    "retention.erase": _("erased after the retention period"),
 }
 
 REGISTERS = {
