@@ -95,7 +95,7 @@ def test_every_measurement_has_a_part_and_answers_are_on_scale(ds):
     for c in B_ITEMS + S_ITEMS:
         v = m[c].dropna()
         assert v.between(1, 5).all(), c
-    # the observed mix of S1 answers contains every case SPEC §4 distinguishes
+    # the observed mix of S1 answers contains every case docs/panel.md distinguishes
     s1 = m[[f"S1_{i}" for i in range(1, 24)]].fillna(0).astype(int)
     act = s1.iloc[:, :21].any(axis=1)
     assert (act & (s1.S1_22 == 1)).any()  # contradictory ticks exist
@@ -104,7 +104,7 @@ def test_every_measurement_has_a_part_and_answers_are_on_scale(ds):
 
 
 def _outcomes_python(meas: pd.DataFrame, em: pd.DataFrame, bw: pd.DataFrame) -> pd.DataFrame:
-    """SPEC §4 outcomes, written independently with datetime arithmetic."""
+    """The outcomes of docs/panel.md, written independently with datetime arithmetic."""
     emp = em[em.employed == 1]
     months = {}
     for cid, mon in zip(emp.citizen_id, emp.month, strict=True):

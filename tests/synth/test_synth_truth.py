@@ -34,7 +34,7 @@ def _panel(ds) -> pd.DataFrame:
     any_act = np.column_stack(list(groups.values())).any(axis=1)
     code[~any_act & (ticks[:, 21] != 1)] = None
     m["code"] = code
-    # previous measurement with the part present (SPEC §4), per citizen
+    # previous measurement with the part present (docs/panel.md), per citizen
     for part in ("has_b", "has_s"):
         idx = pd.Series(np.where(m[part], m.index, np.nan))
         m[f"prev_{part}"] = idx.groupby(m.citizen_id).shift(1).groupby(m.citizen_id).ffill()

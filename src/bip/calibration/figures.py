@@ -206,7 +206,7 @@ def compute(ds: Dataset) -> dict[str, object]:
         r = q(f"""SELECT 100 * avg((B10_status = 'not_searching')::INT), 100 * avg((B10_status = 'searching')::INT)
                   FROM m JOIN bg USING (citizen_id) WHERE B10_status IS NOT NULL AND {cond}""")
         out[fid] = {"not_searching": r[0], "searching": r[1]}
-    # ---- S12 level -> job_13w rate (002/001; SPEC §4 reads it as job_13w)
+    # ---- S12 level -> job_13w rate (002/001; docs/panel.md reads it as job_13w)
     lv = dict(
         con.execute(
             "SELECT S12, 100 * avg(job13) FROM mo WHERE S12 IS NOT NULL GROUP BY 1"

@@ -94,7 +94,7 @@ def prepare(ds: Dataset) -> duckdb.DuckDBPyConnection:
         SELECT c.citizen_id, c.jobcenter_id, min(m.measured_on) AS t1
         FROM citizens c JOIN measurements m USING (citizen_id) GROUP BY ALL
     """)
-    # Citizen background relative to the first measurement (SPEC §4 windows).
+    # Citizen background relative to the first measurement (docs/panel.md windows).
     con.execute("""
         CREATE TEMP TABLE dx AS
         SELECT d.citizen_id, d.diagnosed_on,
@@ -228,7 +228,7 @@ def prepare(ds: Dataset) -> duckdb.DuckDBPyConnection:
           LEFT JOIN bg_rx r USING (citizen_id) LEFT JOIN bg_gp g USING (citizen_id)
           LEFT JOIN bg_cr c USING (citizen_id) LEFT JOIN bg_bw w USING (citizen_id)
     """)
-    # Outcomes per measurement, exactly per SPEC §4.
+    # Outcomes per measurement, exactly per docs/panel.md.
     con.execute("""
         CREATE TEMP TABLE outcome AS
         SELECT m.measurement_id,

@@ -1,4 +1,4 @@
-"""Build the analysis panel: one row per measurement with every derived variable (SPEC §4).
+"""Build the analysis panel: one row per measurement with every derived variable (docs/panel.md).
 
 The column contract is ``docs/panel.md``. Operational tables are small enough for pandas
 (vectorised, no per-row Python); register tables are aggregated in DuckDB
@@ -115,7 +115,7 @@ def derive_operational(m: pd.DataFrame, citizens: pd.DataFrame) -> pd.DataFrame:
     vals = {i: m[i].astype("float64").to_numpy(na_value=np.nan) for i in ITEMS}
     b = np.column_stack([vals[i] for i in B_ITEMS])
     s = np.column_stack([vals[i] for i in S_ITEMS])
-    # Averages only when every item is answered (SPEC §4).
+    # Averages only when every item is answered (docs/panel.md).
     vals["B_avg"] = np.where(np.isnan(b).any(axis=1), np.nan, b.mean(axis=1))
     vals["S_avg"] = np.where(np.isnan(s).any(axis=1), np.nan, s.mean(axis=1))
     p["B_avg"] = vals["B_avg"]

@@ -7,7 +7,7 @@ in Python, so the same code serves 3,700 citizens and 370,000.
 
 Windows "before" a date are half-open ``[date - span, date)``: the day of the first
 measurement itself is not "before". Outcome windows are ``(measured_on, measured_on + k]``
-(SPEC §4); an outcome needs its whole window inside every defining register's coverage.
+(docs/panel.md); an outcome needs its whole window inside every defining register's coverage.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ PSYCH_CHAPTERS: dict[str, tuple[str, str]] = {
 }
 PSYCH_LIGHT = (("F10", "F19"), ("F30", "F39"), ("F40", "F49"), ("F50", "F59"), ("F90", "F98"))
 PSYCH_SEVERE = (("F00", "F09"), ("F20", "F29"), ("F60", "F69"), ("F70", "F79"), ("F80", "F89"))
-# Somatic groups of 003 Tabel 8 / SPEC §4 as ranges of three-character codes.
+# Somatic groups of 003 Tabel 8 / docs/panel.md as ranges of three-character codes.
 SOMATIC: dict[str, tuple[tuple[str, str], ...]] = {
     "som_cancer": (("C00", "C99"), ("D00", "D09"), ("D37", "D48")),
     "som_diabetes": (("E10", "E14"),),
@@ -92,7 +92,7 @@ def _flag(cond: str) -> str:
 def background(
     con: duckdb.DuckDBPyConnection, firsts: pd.DataFrame, present: set[str]
 ) -> pd.DataFrame:
-    """Register background per citizen relative to ``firsts.first_on`` (SPEC §4).
+    """Register background per citizen relative to ``firsts.first_on`` (docs/panel.md).
 
     Returns one row per citizen of ``firsts``. Flags are 0 when the register table is present
     but holds nothing for the citizen and NA when the table is absent (``present`` names the
@@ -237,7 +237,7 @@ def outcomes(
     present: set[str],
     cover: dict[str, str | None] | None = None,
 ) -> pd.DataFrame:
-    """``job_or_education_52w`` and ``job_13w`` per measurement (SPEC §4 windows).
+    """``job_or_education_52w`` and ``job_13w`` per measurement (docs/panel.md windows).
 
     A month counts if any of its days lies in ``(measured_on, measured_on + k]``; an ISO week
     likewise. An outcome is NA unless every register that defines it (``OUTCOME_REGISTERS``)
