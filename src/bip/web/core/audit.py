@@ -106,8 +106,9 @@ def audit(
             "role": (role or _role_of(user))[:16],
             "action": action[:40],
             "object_type": object_type[:40],
-            "object_id": str(object_id)[:64],
-            "detail": str(detail)[:300],
+            "object_id": str(object_id).replace("\x00", "\ufffd")[:64],
+            # PostgreSQL text cannot hold NUL; a client can send one in a field name.
+            "detail": str(detail).replace("\x00", "\ufffd")[:300],
             "flagged": bool(flagged),
         }
         entry = AuditLog(**fields, prev_hash=head.hash, hash=digest(head.hash, **fields))
