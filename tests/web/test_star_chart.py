@@ -92,6 +92,7 @@ def test_summary_pdf_is_one_page_and_nothing_is_clipped(login, world, chromium, 
     c.post(reverse("citizen", args=[world.citizens["A"].citizen_id]), {"name": "Åse Bønne"})
     r = c.get(reverse("citizen_summary", args=[world.citizens["A"].citizen_id]) + "?format=pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # this test may run before any browser test
     (ARTIFACTS / "summary-da.pdf").write_bytes(r.content)
     pdf = pypdfium2.PdfDocument(r.content)
     assert len(pdf) == 1
