@@ -1,6 +1,6 @@
 """Benchmark A6's fixed-effects step against pyfixest, and A5–A7 end to end, at scale 100.
 
-    python bench/bench_a6.py [--scale 100] [--dataset PATH] [--boot 200]
+    python bench/bench_a6.py [--scale 100] [--dataset PATH] [--draws 2000]
 
 Without ``--dataset`` a vectorised simulated panel of the size of a scale-S synthetic cohort
 is built (≈ 3,700·S citizens, 300·S caseworkers, ≈ 3.7 measurements per citizen, the panel
@@ -157,7 +157,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=100)
     ap.add_argument("--dataset", type=Path)
-    ap.add_argument("--boot", type=int, default=200)
+    ap.add_argument("--draws", type=int, default=2000, help="A6 model draws")
     ap.add_argument("--skip-pyfixest", action="store_true")
     args = ap.parse_args()
 
@@ -232,7 +232,7 @@ def main() -> None:
     total = 0.0
     for name, fn, kw in (
         ("A5", a5_job_chance.run, {}),
-        ("A6", a6_caseworkers.run, {"n_boot": args.boot}),
+        ("A6", a6_caseworkers.run, {"n_draws": args.draws}),
         ("A7", a7_change_belief.run, {}),
     ):
         _, t = timed(fn, panel, seed=0, **kw)

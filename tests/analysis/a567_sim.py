@@ -185,7 +185,7 @@ def a567_results(panel, seed: int = 0, *, n_boot: int = 200) -> dict:
     from bip.results.summary import _belief, _change, _effectiveness
 
     a5 = a5_job_chance.run(panel, seed=seed)
-    a6 = a6_caseworkers.run(panel, seed=seed, n_boot=n_boot)
+    a6 = a6_caseworkers.run(panel, seed=seed, n_draws=n_boot)
     a7 = a7_change_belief.run(panel, seed=seed)
     parts = {
         "caseworker_effectiveness": _effectiveness(a6),

@@ -25,7 +25,7 @@ def synth(tmp_path_factory):
     )
     truth = json.loads((out / "truth.json").read_text())
     panel = build_panel(open_dataset(out))
-    return a567_results(panel, seed=0, n_boot=50), truth, panel
+    return a567_results(panel, seed=0, n_boot=2000), truth, panel
 
 
 def _effects(res, truth):
@@ -64,9 +64,9 @@ def test_noise_model_agrees_with_split_halves(synth):
     assert abs(sb - b["mean_reliability"]) < 0.3
 
 
-def test_planted_sd_inside_the_bootstrap_interval(synth):
+def test_planted_sd_inside_the_interval(synth):
     res, truth = synth[:2]
-    lo, hi = res["a6_caseworkers"]["beyond"]["bootstrap"]["true_effect_sd_ci"]
+    lo, hi = res["a6_caseworkers"]["beyond"]["inference"]["true_effect_sd_ci"]
     est = res["caseworker_effectiveness"]["true_effect_sd"]
     print(
         f"\nnoise-corrected SD {est:.4f} [{lo:.4f}, {hi:.4f}] vs planted "
@@ -93,7 +93,7 @@ def test_true_effect_sd_within_35_percent_of_planted(tmp_path_factory):
             tmp_path_factory.mktemp(f"a6sd{seed}") / "c", scale=4, seed=seed, fmt="parquet"
         )
         truth = json.loads((out / "truth.json").read_text())
-        a6 = a6_caseworkers.run(build_panel(open_dataset(out)), n_boot=0)
+        a6 = a6_caseworkers.run(build_panel(open_dataset(out)), n_draws=0)
         assert a6.beyond is not None and a6.beyond.true_effect_sd is not None
         ids = [e.caseworker_id for e in a6.effects]
         est2.append(a6.beyond.true_effect_sd**2)

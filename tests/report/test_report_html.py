@@ -55,6 +55,8 @@ TABLES = [
     "tab-cw-noise",
     "tab-cw-split",
     "tab-cw-bootstrap",
+    "tab-cw-chance",
+    "tab-cw-within",
     "tab-change-belief",
     "tab-quality",
     "tab-quality-parts",

@@ -13,7 +13,8 @@ We estimate each effect's sampling variance (residual variance with the within-c
 correlation of repeated outcomes), the variance of true effects by the method of moments,
 shrink each effect by its reliability λ = σ²/(σ² + se²) (empirical Bayes), check reliability
 by splitting each caseload into random halves, form quartiles on one half and evaluate them on
-the other, and redo the policy experiment on shrunken effects with a citizen bootstrap.
+the other, and redo the policy experiment on shrunken effects; intervals for the spread of true effects and
+the policy effect come from the empirical-Bayes model itself (:mod:`a6_inference`).
 """
 
 from __future__ import annotations
@@ -31,8 +32,16 @@ from bip.analysis.a6_effects import (
     effects_from_residuals,
     policy_se,
 )
+from bip.analysis.a6_inference import LEVEL, eb_inference
 from bip.analysis.a6_quartiles import quartile_profile
-from bip.analysis.a6_resampling import bootstrap, percentile_ci, split_halves
+from bip.analysis.a6_resampling import split_halves
+from bip.analysis.a6_significance import (
+    caseworker_jobcenter,
+    f_test,
+    permutation_test,
+    robust_wald,
+    within_jobcenter,
+)
 from bip.analysis.estimation import Clustered, Factor, ols
 from bip.instrument import B_ITEMS
 from bip.panel import JOB_OUTCOME as OUTCOME
@@ -64,6 +73,18 @@ def analysis_sample(
     return panel.loc[ok].reset_index(drop=True)
 
 
+def eligibility(panel: pd.DataFrame, sample: pd.DataFrame, min_citizens: int) -> dict:
+    """How many caseworkers the rule admits, counted as 004 does and in the analysis sample."""
+    part = panel["has_caseworker_part"].astype(bool)
+    in_sample = sample.loc[sample["has_caseworker_part"].astype(bool)]
+    per_cw = in_sample.groupby("caseworker_id")["citizen_id"].nunique()
+    return {
+        "n_caseworkers_with_part": int(panel.loc[part, "caseworker_id"].nunique()),
+        "n_caseworkers_eligible": len(eligible_caseworkers(panel, min_citizens)),
+        "n_caseworkers_min_in_sample": int((per_cw >= min_citizens).sum()),
+    }
+
+
 def design(sample: pd.DataFrame) -> pd.DataFrame:
     """Regressors of the 004 model: background + own answers B1–B9 and their progression."""
     return combine(background(sample), answers(sample, B_ITEMS))
@@ -74,16 +95,15 @@ def run(
     *,
     seed: int = 0,
     min_citizens: int = MIN_CITIZENS_PER_CASEWORKER,
-    n_boot: int = 200,
-    refit_slopes: bool | None = None,
+    n_draws: int = 2000,
+    n_perm: int = 200,
 ) -> A6Caseworkers:
     """A6 on an analysis panel (docs/panel.md): the 004 method and its noise-aware version.
 
-    ``n_boot`` citizen-bootstrap replications (seeded by ``seed``) give the intervals of the
-    shrunken policy experiment; ``refit_slopes`` re-estimates the slopes in every replication
-    (default: when the design is small enough for that to be quick, n·k² ≤ 2·10⁸, i.e. up
-    to a few synthetic cohorts of the default size; beyond that the slopes, whose sampling
-    variation is small next to the caseworker effects', are held at their estimate).
+    ``n_draws`` draws of the empirical-Bayes model (seeded by ``seed``, 0: none) give the
+    intervals of the spread of true effects and of the policy effect (:mod:`a6_inference`);
+    ``n_perm`` shuffles of caseworkers within jobcentre give the permutation test
+    (:mod:`a6_significance`).
     """
     sample = analysis_sample(panel, min_citizens)
     base = {
@@ -123,11 +143,14 @@ def run(
 
     cit_codes = Factor.of(cit).codes
     split = split_halves(X[names], y, gcodes, cells, cit_codes, rng)
-    n, k = X.shape
-    refit = refit_slopes if refit_slopes is not None else n * k * k <= 2e8
-    boot = (
-        bootstrap(X, y, fit, gcodes, cells, cit_codes, n_boot, rng, refit) if n_boot > 0 else None
-    )
+    perm = within = None
+    if "jobcenter_id" in sample and n_perm > 0:
+        jc_codes = Factor.of(sample["jobcenter_id"].astype(str)).codes
+        perm = permutation_test(y - Xv @ fit.coef, gcodes, cells, jc_codes, n_perm, rng)
+    if "jobcenter_id" in sample:
+        jc_of = caseworker_jobcenter(sample, glevels)
+        within = within_jobcenter(raw, res["se"], res["n_g"], jc_of, n_draws, rng)
+    inf = eb_inference(res["raw"], res["se"], res["n_g"], n_draws, rng) if n_draws > 0 else None
 
     n_meas = pd.Series(res["n_g"], index=glevels).astype(int)
     n_cit = sample.groupby(cw.to_numpy())["citizen_id"].nunique().reindex(glevels)
@@ -148,14 +171,16 @@ def run(
     ]
     shrunk_s = pd.Series(res["shrunk"], index=glevels)
     pol_s = res["policy_shrunk"]
-    boot_out = None
-    if boot is not None:
-        boot_out = {
-            "n_boot": n_boot,
+    inf_out = None
+    if inf is not None:
+        lo, hi = inf["policy_increase_ci"]
+        inf_out = {
+            **inf,
+            "method": "parametric_eb",
             "seed": seed,
-            "resampled": "citizens",
-            "slopes_refitted": bool(refit),
-            **{f"{key}_ci": list(percentile_ci(v)) for key, v in boot.items()},
+            "level": LEVEL,
+            "policy_counterfactual": _f(pol["actual"] + inf["policy_increase"]),
+            "policy_counterfactual_ci": (_f(pol["actual"] + lo), _f(pol["actual"] + hi)),
         }
     # Effects are the fixed effects minus their unweighted mean over caseworkers (only
     # differences are interpretable), ranked by the raw effect. The policy experiment's
@@ -171,6 +196,8 @@ def run(
             "r2_without_fe": _f(fit0.r2),
             "r2_with_fe": _f(fit.r2),
             "r2_within": _f(fit.r2_within),
+            "eligibility": eligibility(panel, sample, min_citizens),
+            "f_test": {**f_test(fit0, fit), **robust_wald(fit, cit_codes)},
             "quartiles": quartile_profile(sample, q_raw, raw),
             "policy_experiment": {
                 "actual": _f(pol["actual"]),
@@ -208,7 +235,9 @@ def run(
                     "increase": _f(pol_s["increase"]),
                 },
                 "split_sample": split,
-                "bootstrap": boot_out,
+                "inference": inf_out,
+                "permutation": perm,
+                "within_jobcenter": within,
                 "median_citizens_per_caseworker": float(np.median(n_cit.to_numpy())),
             },
         }

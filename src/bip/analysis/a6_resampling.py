@@ -1,12 +1,11 @@
-"""A6 beyond 004, by resampling: split-half reliability of the caseworker effects and a citizen
-(cluster) bootstrap of the policy experiments and the spread of true effects."""
+"""A6 beyond 004, by resampling: split-half reliability of the caseworker effects."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from bip.analysis.a6_effects import QUARTILES, _f, effects_from_residuals, quartiles
+from bip.analysis.a6_effects import QUARTILES, _f, quartiles
 from bip.analysis.estimation import ols
 
 
@@ -57,54 +56,3 @@ def split_halves(X, y, gcodes, cells, cit, rng) -> dict:
         "gap_top_bottom_forming_half": _f(np.mean([g[0] for g in gaps.values()])),
         "gap_top_bottom_other_half": _f(np.mean([g[1] for g in gaps.values()])),
     }
-
-
-def bootstrap(X, y, fit, gcodes, cells, cit, n_boot, rng, refit: bool) -> dict:
-    """Citizen (cluster) bootstrap of the shrunken and raw policy experiments and true SD."""
-    n_cit = int(cit.max()) + 1
-    n_groups = int(gcodes.max()) + 1
-    order = np.argsort(cit, kind="stable")
-    starts = np.searchsorted(cit[order], np.arange(n_cit))
-    sizes = np.bincount(cit, minlength=n_cit)
-    beta = fit.coef
-    names = list(fit.names)
-    Xv = X[names].to_numpy(dtype=float)
-    r_full = y - Xv @ beta
-    out: dict[str, list[float]] = {
-        "increase_shrunk": [],
-        "counterfactual_shrunk": [],
-        "increase_raw": [],
-        "counterfactual_raw": [],
-        "true_effect_sd": [],
-    }
-    for _ in range(n_boot):
-        draw = rng.integers(0, n_cit, n_cit)
-        # rows of the drawn citizens, vectorised: start of each drawn block + offset within it
-        lens = sizes[draw]
-        first = np.repeat(np.cumsum(lens) - lens, lens)
-        idx = order[np.repeat(starts[draw], lens) + np.arange(int(lens.sum())) - first]
-        # caseworkers absent from the resample drop out: renumber the present ones
-        present = np.bincount(gcodes[idx], minlength=n_groups) > 0
-        g_b = (np.cumsum(present) - 1)[gcodes[idx]]
-        if refit:
-            f = ols(y[idx], Xv[idx], names=names, absorb=g_b, covariance=None)
-            r = y[idx] - Xv[idx][:, [names.index(nm) for nm in f.names]] @ f.coef
-            n_sl = len(f.coef)
-        else:
-            r = r_full[idx]
-            n_sl = len(beta)
-        # A citizen drawn twice stays one cell: the copies' errors are identical, not independent.
-        res = effects_from_residuals(r, g_b, cells[idx], n_sl, float(y[idx].mean()))
-        out["increase_shrunk"].append(res["policy_shrunk"]["increase"])
-        out["counterfactual_shrunk"].append(res["policy_shrunk"]["counterfactual"])
-        out["increase_raw"].append(res["policy_raw"]["increase"])
-        out["counterfactual_raw"].append(res["policy_raw"]["counterfactual"])
-        out["true_effect_sd"].append(np.sqrt(res["sigma2"]))
-    return {k: np.array(v) for k, v in out.items()}
-
-
-def percentile_ci(draws: np.ndarray) -> tuple[float | None, float | None]:
-    if len(draws) == 0:
-        return None, None
-    lo, hi = np.percentile(draws, [2.5, 97.5])
-    return _f(lo), _f(hi)

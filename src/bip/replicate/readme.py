@@ -45,7 +45,7 @@ model's sample; in R `sandwich::vcovCL(fit, cluster = ~citizen, type = "HC1")` w
 `lmtest::coeftest(..., df = G - 1)`, in Stata `vce(cluster)`.
 
 Not reproduced: BIP's own extension of A6 (each effect's noise, empirical-Bayes shrinkage,
-split-half reliability and the citizen bootstrap), which has no counterpart in the published
+split-half reliability, the model-based intervals and tests), which has no counterpart in the published
 reports; the Stata do-file gives the policy experiment's point estimates only. Stata's R² of
 a model without a constant (A4) is uncentred, so the do-file does not report it; BIP's is
 centred.

@@ -114,18 +114,97 @@ class SplitSample(Record):
 Interval = tuple[float, float]
 
 
-class Bootstrap(Record):
-    """Citizen (cluster) bootstrap percentile intervals."""
+class NoiseInference(Record):
+    """Intervals from the empirical-Bayes model (true effects N(0, sigma^2), each estimate with
+    its own standard error), inverted into confidence sets; valid for ranked quartiles and for
+    the spread of true effects, also when that spread is near 0 (docs/a6-inference.md)."""
 
-    n_boot: Count
+    method: Literal["parametric_eb"]
+    n_draws: Count
     seed: int
-    resampled: Literal["citizens"]
-    slopes_refitted: bool
-    increase_shrunk_ci: Interval
-    counterfactual_shrunk_ci: Interval
-    increase_raw_ci: Interval
-    counterfactual_raw_ci: Interval
+    level: float = Field(description="nominal coverage of every interval")
+    true_effect_sd: Num
     true_effect_sd_ci: Interval
+    policy_increase: Num = Field(
+        description="gain if every caseworker were as effective as the truly best quarter"
+    )
+    policy_increase_ci: Interval
+    policy_counterfactual: Num = Field(description="outcome rate then (observed rate given)")
+    policy_counterfactual_ci: Interval
+    noise_only_gap_mean: Num = Field(
+        description="raw quartile 4-1 gap that ranking noise alone produces (mean)"
+    )
+    noise_only_gap_q95: Num
+    noise_only_increase_mean: Num = Field(
+        description="raw policy increase that ranking noise alone produces (mean)"
+    )
+    noise_only_increase_q95: Num
+    p_value_no_spread: Num = Field(
+        description="share of draws with no true spread whose statistic reaches the observed"
+    )
+
+
+class Eligibility(Record):
+    """The sample rule counted twice: 004 counts a caseworker's distinct citizens over every
+    measurement with a caseworker part; the effect itself rests on the analysis sample's."""
+
+    n_caseworkers_with_part: Count = Field(description="caseworkers with any caseworker part")
+    n_caseworkers_eligible: Count = Field(description="at least the minimum by 004's count")
+    n_caseworkers_min_in_sample: Count = Field(
+        description="of those, with at least the minimum of citizens in the analysis sample"
+    )
+
+
+class FTest(Record):
+    """Tests that all caseworker effects are equal: the classical F test (independent errors)
+    and a cluster-robust Wald test (CR1 by citizen, F on (df_num, robust_df_den)); adjusted R²."""
+
+    f_statistic: Num
+    df_num: Count
+    df_den: Count
+    p_value: Num
+    wald: Num = None
+    robust_f_statistic: Num = None
+    robust_df_den: Count | None = None
+    robust_p_value: Num = None
+    adj_r2_without_fe: Num
+    adj_r2_with_fe: Num
+
+
+class PermutationTest(Record):
+    """Caseworkers shuffled within jobcentre (each citizen's measurements with one caseworker
+    move together): the raw gap and policy increase that noise alone produces."""
+
+    n_permutations: Count
+    sd_observed: Num = Field(description="SD of the raw effects (the joint test's statistic)")
+    sd_permuted_mean: Num
+    sd_p_value: Num
+    gap_observed: Num
+    gap_permuted_mean: Num
+    gap_permuted_q95: Num
+    gap_p_value: Num
+    increase_observed: Num
+    increase_permuted_mean: Num
+    increase_p_value: Num
+
+
+class WithinJobcenter(Record):
+    """Effects relative to the caseworker's jobcentre mean (jobcentre fixed effects), ranked
+    into quartiles; caseworkers alone in their jobcentre drop out."""
+
+    n_caseworkers: Count
+    n_jobcenters: Count
+    n_caseworkers_alone: Count
+    raw_effect_sd: Num = None
+    true_effect_sd: Num = None
+    true_effect_sd_ci: Interval | None = None
+    gap_top_bottom_raw: Num = None
+    gap_top_bottom_shrunk: Num = None
+    increase_raw: Num = None
+    increase_shrunk: Num = None
+    policy_increase: Num = None
+    policy_increase_ci: Interval | None = None
+    noise_only_gap_mean: Num = None
 
 
 class Beyond(Record):
@@ -142,7 +221,9 @@ class Beyond(Record):
     gap_top_bottom_shrunk: Num
     policy_experiment_shrunk: PolicyShrunk
     split_sample: SplitSample
-    bootstrap: Bootstrap | None
+    inference: NoiseInference | None
+    permutation: PermutationTest | None = None
+    within_jobcenter: WithinJobcenter | None = None
     median_citizens_per_caseworker: Num = Field(
         description="median distinct citizens behind one caseworker's effect"
     )
@@ -164,6 +245,8 @@ class A6Caseworkers(Estimated):
     r2_without_fe: Num = None
     r2_with_fe: Num = None
     r2_within: Num = None
+    eligibility: Eligibility | None = None
+    f_test: FTest | None = None
     quartiles: tuple[QuartileProfile, ...] = ()
     policy_experiment: PolicyExperiment | None = None
     effects: tuple[CaseworkerEffect, ...] = ()

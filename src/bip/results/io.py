@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from bip.results.base import SCHEMA_ID
 from bip.results.document import DatasetCounts, Meta, Results, Sections
-from bip.results.upgrade import document_from_v1
+from bip.results.upgrade import document_from_v1, without_citizen_bootstrap
 
 SCHEMA_URL = "https://bip.example/schemas/bip-results-2.json"
 
@@ -52,7 +52,7 @@ def results_from_dict(doc: dict[str, Any], *, where: str = "results") -> Results
                 f"{where}: meta/schema is {schema!r}; this BIP reads {SCHEMA_ID!r} and "
                 "'bip-results/1'. Re-run `bip analyze` to write current results."
             )
-        return Results.model_validate(doc)
+        return Results.model_validate(without_citizen_bootstrap(doc))
     except ValidationError as exc:
         raise ResultsError(describe(exc, where)) from None
 

@@ -77,6 +77,19 @@ def sections_from_v1(doc: dict) -> dict:
     if isinstance(beyond, dict) and "median_citizens_per_caseworker" not in beyond:
         n = [e["n_citizens"] for e in d["a6_caseworkers"].get("effects", [])]
         beyond["median_citizens_per_caseworker"] = float(statistics.median(n)) if n else None
+    return without_citizen_bootstrap(d)
+
+
+def without_citizen_bootstrap(d: dict) -> dict:
+    """Results written before A6's intervals came from the empirical-Bayes model held a citizen
+    bootstrap (``a6_caseworkers/beyond/bootstrap``) whose intervals could exclude their own
+    estimates; they are dropped on reading (``inference`` null), not shown."""
+    beyond = (d.get("a6_caseworkers") or {}).get("beyond")
+    if isinstance(beyond, dict) and "bootstrap" in beyond:
+        d = copy.deepcopy(d)
+        b = d["a6_caseworkers"]["beyond"]
+        del b["bootstrap"]
+        b.setdefault("inference", None)
     return d
 
 

@@ -1,6 +1,6 @@
 """Section 7, second part (A6 beyond 004): how far the caseworker effects are noise - their
 distribution raw and shrunken, the spread of the true effects, the split-sample check and
-the bootstrap intervals."""
+the intervals that allow for ranking on noise."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from bip.report import figures as F
 from bip.report import numbers
 from bip.report import published as P
 from bip.report.blocks import Block, Figure, Para
+from bip.report.sections import caseworker_chance
 from bip.report.sections.base import Ctx, Fact, facts_table, lower, upper
 from bip.report.style import OURS, OURS_2
 from bip.report.tables import Col, Row, Table
-from bip.results.caseworkers import A6Caseworkers, Beyond, Bootstrap, SplitSample
+from bip.results.caseworkers import A6Caseworkers, Beyond, NoiseInference, SplitSample
 
 BINS = 30
 
@@ -23,10 +24,11 @@ def blocks(a6: A6Caseworkers, beyond: Beyond, c: Ctx) -> list[Block]:
     """The effects' distribution and the noise checks."""
     out: list[Block] = [_histogram(a6, c), _noise(a6, beyond, c)]
     out.append(_split(beyond.split_sample, a6, c))
-    if beyond.bootstrap is None:
-        out.append(Para(c._("No bootstrap was run for these results."), "note"))
+    if beyond.inference is None:
+        out.append(Para(c._("No intervals were computed for these results."), "note"))
     else:
-        out.append(_bootstrap(beyond.bootstrap, a6, c))
+        out.append(_inference(beyond.inference, a6, c))
+    out += caseworker_chance.blocks(a6, beyond, c)
     return out
 
 
@@ -186,44 +188,37 @@ def _split(ss: SplitSample, a6: A6Caseworkers, c: Ctx) -> Table:
     )
 
 
-def _bootstrap(bs: Bootstrap, a6: A6Caseworkers, c: Ctx) -> Table:
+def _inference(inf: NoiseInference, a6: A6Caseworkers, c: Ctx) -> Table:
     b, pe = a6.beyond, a6.policy_experiment
     assert b is not None and pe is not None  # the section builds these blocks only then
-    ps = b.policy_experiment_shrunk
     rows = (  # label, estimate, interval, kind
-        (c._("Increase, shrunken (percentage points)"), ps.increase, bs.increase_shrunk_ci, "pp"),
-        (
-            c._("Share if all were like the top quartile, shrunken"),
-            ps.counterfactual,
-            bs.counterfactual_shrunk_ci,
-            "pct",
-        ),
-        (c._("Increase, raw (percentage points)"), pe.increase, bs.increase_raw_ci, "pp"),
-        (
-            c._("Share if all were like the top quartile, raw"),
-            pe.counterfactual,
-            bs.counterfactual_raw_ci,
-            "pct",
-        ),
         (
             c._("SD of the true effects (percentage points)"),
-            b.true_effect_sd,
-            bs.true_effect_sd_ci,
+            inf.true_effect_sd,
+            inf.true_effect_sd_ci,
             "pp",
         ),
-    )
-    method = (
-        c._("slopes re-estimated in every replication")
-        if bs.slopes_refitted
-        else c._("slopes held at their estimate")
+        (
+            c._("Increase if all were like the truly best quarter (percentage points)"),
+            inf.policy_increase,
+            inf.policy_increase_ci,
+            "pp",
+        ),
+        (
+            c._("Share if all were like the truly best quarter"),
+            inf.policy_counterfactual,
+            inf.policy_counterfactual_ci,
+            "pct",
+        ),
     )
     return Table(
         "tab-cw-bootstrap",
-        c._("Bootstrap intervals of the policy experiment"),
+        c._("Intervals that allow for the ranking on noisy effects"),
         c._(
-            "Citizens resampled with all their measurements; the interval holds the middle "
-            "{share} of the replications."
-        ).format(share=numbers.pct(0.95, c.lang, 0)),
+            "Drawn from the empirical-Bayes model: true effects with the estimated spread, each "
+            "caseworker's estimate with its own standard error; every interval holds the values "
+            "that model makes compatible with the data at {share} confidence."
+        ).format(share=numbers.pct(inf.level, c.lang, 0)),
         (
             Col("q", c._("Quantity"), "text", False),
             Col("est", c._("Estimate"), "mixed"),
@@ -235,10 +230,18 @@ def _bootstrap(bs: Bootstrap, a6: A6Caseworkers, c: Ctx) -> Table:
             for q, est, ci, k in rows
         ),
         notes=(
-            c.n_(
-                "{n} replication, {method}.",
-                "{n} replications, {method}.",
-                bs.n_boot,
-            ).format(n=numbers.integer(bs.n_boot, c.lang), method=method),
+            c._(
+                "Noise alone, with no true differences between caseworkers, would give a raw "
+                "gap between quartile 4 and 1 of {gap} percentage points on average and a raw "
+                "increase of {inc} percentage points (source's method: {gap_obs} and {inc_obs})."
+            ).format(
+                gap=numbers.pp(inf.noise_only_gap_mean, c.lang),
+                inc=numbers.pp(inf.noise_only_increase_mean, c.lang),
+                gap_obs=numbers.pp(b.gap_top_bottom_raw, c.lang),
+                inc_obs=numbers.pp(pe.increase, c.lang),
+            ),
+            c.n_("{n} draw of the model.", "{n} draws of the model.", inf.n_draws).format(
+                n=numbers.integer(inf.n_draws, c.lang)
+            ),
         ),
     )
