@@ -155,9 +155,12 @@ BELIEF_AT_MINIMUM_KEYS = (
 )
 
 
-def estimate(panel: pd.DataFrame, min_other_citizens: int = MIN_OTHER_CITIZENS) -> dict:
-    """The belief effect at one minimum: jobcentre FE, two-way clustered (caseworker, citizen)."""
-    s, high, b = _sample(panel, min_other_citizens)
+def estimate(
+    panel: pd.DataFrame, min_other_citizens: int = MIN_OTHER_CITIZENS, sample=None
+) -> dict:
+    """The belief effect at one minimum: jobcentre FE, two-way clustered (caseworker, citizen).
+    ``sample`` is ``_sample(panel, min_other_citizens)`` when the caller has it."""
+    s, high, b = sample if sample is not None else _sample(panel, min_other_citizens)
     out: dict = {
         "min_other_citizens": min_other_citizens,
         "median_caseworker_s12": _f(b["median_caseworker_s12"].iloc[0]) if len(b) else None,
@@ -185,8 +188,9 @@ def belief_effect(panel: pd.DataFrame) -> dict:
     """The belief effect at ``MIN_OTHER_CITIZENS`` with the outcome rates by group, the
     sources' model beside it (no jobcentre FE, errors by citizen) and the sensitivity of the
     estimate to the minimum."""
-    out = estimate(panel, MIN_OTHER_CITIZENS)
-    s, high, _ = _sample(panel, MIN_OTHER_CITIZENS)
+    sample = _sample(panel, MIN_OTHER_CITIZENS)
+    out = estimate(panel, MIN_OTHER_CITIZENS, sample)
+    s, high, _ = sample
     if out["status"] == "ok":
         y = pd.to_numeric(s[OUTCOME]).to_numpy(dtype=float)
         rates = {}

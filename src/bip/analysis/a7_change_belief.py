@@ -65,7 +65,7 @@ def share_with_change(panel: pd.DataFrame) -> dict:
     }
 
 
-def _change_fits(s: pd.DataFrame, y: np.ndarray, X: pd.DataFrame) -> dict:
+def _change_fits(s: pd.DataFrame, y: np.ndarray, X: pd.DataFrame, with_fe: bool = True) -> dict:
     by_citizen = Clustered(s["citizen_id"].astype(str))
     out: dict = {}
     try:
@@ -73,6 +73,8 @@ def _change_fits(s: pd.DataFrame, y: np.ndarray, X: pd.DataFrame) -> dict:
         out.update(_relative(fit, "n_cw_changes"))
     except EstimationError as exc:
         return {"status": "not_estimable", "reason": str(exc)}
+    if not with_fe:
+        return out
     try:
         fit_fe = poisson(y, X, covariance=by_citizen, absorb=s["caseworker_id"].astype(str))
         out["with_caseworker_fe"] = {
@@ -98,7 +100,7 @@ def change_effect(panel: pd.DataFrame) -> dict:
     dur = duration_dummies(s)
     out.update(_change_fits(s, y, combine(base, dur)))
     out["duration_controls"] = list(dur.columns)
-    out["without_duration"] = _change_fits(s, y, base)
+    out["without_duration"] = _change_fits(s, y, base, with_fe=False)
     return out
 
 

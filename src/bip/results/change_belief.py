@@ -48,8 +48,8 @@ class ChangeEffect(RelativeEffect):
     programme (duration dummies), repeat measurements."""
 
     with_caseworker_fe: ChangeWithCaseworkerFE | None = None
-    duration_controls: tuple[str, ...] = Field(
-        default=(), description="the duration dummies (weeks since the first measurement)"
+    duration_controls: tuple[str, ...] | None = Field(
+        default=None, description="the duration dummies (weeks since the first measurement)"
     )
     without_duration: ChangeWithoutDuration | None = None
 
@@ -155,7 +155,9 @@ class BeliefEffect(BeliefAtMinimum):
     sources_model: RelativeEffect | None = Field(
         default=None, description="the same sample without jobcentre FE, errors by citizen"
     )
-    sensitivity: tuple[BeliefAtMinimum, ...] = ()
+    sensitivity: tuple[BeliefAtMinimum, ...] | None = Field(
+        default=None, description="the estimate for other minimums of other citizens"
+    )
 
 
 class A7ChangeBelief(Record):

@@ -245,7 +245,7 @@ def _sensitivity(be: BeliefEffect, c: Ctx) -> Table:
             n_citizens=r.n_citizens,
             n_obs=r.n_measurements,
         )
-        for r in be.sensitivity
+        for r in be.sensitivity or ()
     )
     return Table(
         "tab-belief-minimum",
