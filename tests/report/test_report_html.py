@@ -56,6 +56,8 @@ TABLES = [
     "tab-cw-split",
     "tab-cw-bootstrap",
     "tab-change-belief",
+    "tab-belief-minimum",
+    "tab-change-event-study",
     "tab-quality",
     "tab-quality-parts",
     "tab-quality-missing",

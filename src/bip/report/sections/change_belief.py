@@ -178,9 +178,9 @@ def _models(a7: A7ChangeBelief, c: Ctx) -> Block:
         g = be.outcome_rate_by_group
         parts.append(
             c._(
-                "A caseworker counts as high when their mean S12 about their other citizens is "
-                "above the caseworkers' median ({median}); {high} of the measurements with a high "
-                "caseworker led to a job or education within 52 weeks, {low} with a low one."
+                "{high} of the measurements with a high-belief caseworker led to a job or "
+                "education within 52 weeks, {low} with a low one; the median of the classifiable "
+                "caseworkers' mean S12 is {median}."
             ).format(
                 median=numbers.num(be.median_caseworker_s12, c.lang, 2),
                 high=c.shown(
