@@ -106,10 +106,10 @@ def test_true_effect_sd_within_35_percent_of_planted(tmp_path_factory):
 def test_loo_belief_classification_matches_the_planted_type(synth):
     """A7's leave-one-out classification recovers the planted belief type for almost every
     measurement (the type is a strong, stable tendency in the caseworker's S12 answers)."""
-    from bip.analysis.a7_change_belief import leave_one_out_belief
+    from bip.analysis.a7_belief import leave_out_classification
 
     panel, truth = synth[2], synth[1]
-    loo = leave_one_out_belief(panel)
+    loo = leave_out_classification(panel)
     typ = panel["caseworker_id"].astype(str).isin(set(truth["caseworker_high_belief"]))
     ok = loo["high"].notna()
     agree = float((loo["high"][ok] == typ[ok].astype(float)).mean())

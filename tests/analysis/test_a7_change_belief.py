@@ -14,6 +14,7 @@ from a567_sim import simulate_panel
 
 from bip.analysis import a7_change_belief as a7
 from bip.analysis._design import background, combine
+from bip.analysis.a7_belief import leave_out_classification
 from bip.analysis.estimation import Clustered, poisson
 
 
@@ -86,13 +87,15 @@ def test_share_with_change_and_loo_by_hand():
     share = a7.share_with_change(p)
     assert share["n_citizens"] == 2  # C1 and C3 have more than one measurement
     assert share["share_with_change"] == 1.0
-    b = a7.leave_one_out_belief(p)
+    b = leave_out_classification(p, 1)
     # W1 answers: C1 5,5; C2 2; C3 4 -> for C1 the other citizens' mean is (2 + 4)/2
     assert b["loo_s12"].iloc[0] == pytest.approx(3.0)
     assert b["loo_s12"].iloc[3] == pytest.approx(14 / 3)
-    assert np.isnan(b["loo_s12"].iloc[6])  # W3 has no other citizen
-    # caseworker means: W1 4.0, W2 2.0, W3 4.0 -> median 4.0; high means strictly above
+    assert np.isnan(b["high"].iloc[6])  # W3 has no other citizen
+    # caseworker means: W1 4.0, W2 2.0, W3 4.0 -> median 4.0 (descriptive)
     assert b["median_caseworker_s12"].iloc[0] == pytest.approx(4.0)
+    # For C2, W1's 14/3 beats both others without C2 (W2: 2, W3: 4): high. For C1, W1's 3
+    # beats neither W2 without C1 (C3's 3) nor W3 (4): low.
     assert b["high"].iloc[3] == 1.0 and b["high"].iloc[0] == 0.0
 
 

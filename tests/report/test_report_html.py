@@ -58,6 +58,8 @@ TABLES = [
     "tab-cw-chance",
     "tab-cw-within",
     "tab-change-belief",
+    "tab-belief-minimum",
+    "tab-change-event-study",
     "tab-quality",
     "tab-quality-parts",
     "tab-quality-missing",

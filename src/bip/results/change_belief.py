@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from bip.results.base import Count, Estimated, Num, Record, Share
@@ -35,10 +37,91 @@ class ChangeWithCaseworkerFE(RelativeEffect):
     )
 
 
-class ChangeEffect(RelativeEffect):
-    """Outcome on the number of caseworker changes so far (+ background), repeat measurements."""
+class ChangeWithoutDuration(RelativeEffect):
+    """The sources' change model: without the time-in-programme controls."""
 
     with_caseworker_fe: ChangeWithCaseworkerFE | None = None
+
+
+class ChangeEffect(RelativeEffect):
+    """Outcome on the number of caseworker changes so far, background and time in the
+    programme (duration dummies), repeat measurements."""
+
+    with_caseworker_fe: ChangeWithCaseworkerFE | None = None
+    duration_controls: tuple[str, ...] | None = Field(
+        default=None, description="the duration dummies (weeks since the first measurement)"
+    )
+    without_duration: ChangeWithoutDuration | None = None
+
+
+EventBinName = Literal[
+    "lead_104", "lead_78", "lead_52", "straddle", "lag_0", "lag_13", "lag_26", "lag_52"
+]
+
+
+class EventBin(Record):
+    """One event-time bin: weeks from the first change in [weeks_from, weeks_to); ``coef`` in
+    probability units against the reference bin (0 there), ``relative_effect`` = coef divided
+    by the reference bin's outcome rate."""
+
+    bin: EventBinName
+    weeks_from: Num = None
+    weeks_to: Num = None
+    n: Count
+    n_citizens: Count
+    mean_weeks: Num = None
+    outcome_rate: Share = None
+    coef: Num = None
+    se: Num = None
+    ci_low: Num = None
+    ci_high: Num = None
+    relative_effect: Num = None
+
+
+class WaldTest(Estimated):
+    """Joint Wald test that coefficients are zero: F(df1, df2) and chi2(df1)."""
+
+    f_stat: Num = None
+    df1: Count | None = None
+    df2: Count | None = None
+    p_value: Share = None
+    chi2: Num = None
+    p_value_chi2: Share = None
+
+
+class EventStudy(Estimated):
+    """Leads and lags of the first caseworker change: linear probability model with citizen
+    fixed effects and duration dummies, CR1 by citizen; the leads' joint test is the design
+    test."""
+
+    n_measurements: Count | None = None
+    n_citizens: Count | None = None
+    n_citizens_with_change: Count | None = None
+    n_clusters: Count | None = None
+    reference: EventBinName | None = None
+    reference_outcome_rate: Share = None
+    coefficients: tuple[EventBin, ...] = ()
+    leads_joint_test: WaldTest | None = None
+
+
+class ForecastBias(Estimated):
+    """Chetty-Friedman-Rockoff test: change in the residual outcome at the first change on the
+    change in the caseworkers' shrunk leave-out effects; unbiased forecasts give coef = 1."""
+
+    n_citizens: Count | None = None
+    min_other_citizens: Count | None = None
+    n_caseworkers: Count | None = None
+    true_effect_sd: Num = None
+    within_sd: Num = None
+    coef: Num = None
+    se: Num = None
+    ci_low: Num = None
+    ci_high: Num = None
+    p_value_equal_one: Share = None
+    p_value_zero: Share = None
+    se_iid: Num = None
+    n_clusters: Count | None = None
+    sd_delta_forecast: Num = None
 
 
 class GroupRate(Record):
@@ -52,12 +135,29 @@ class RateByGroup(Record):
     low: GroupRate
 
 
-class BeliefEffect(RelativeEffect):
-    """Relative effect of a caseworker whose mean S12 about their other citizens is above the
-    median of the caseworkers' mean S12."""
+class BeliefAtMinimum(RelativeEffect):
+    """The belief effect when a caseworker needs ``min_other_citizens`` other citizens."""
+
+    min_other_citizens: Count | None = None
+    n_caseworkers: Count | None = None
+    n_clusters: Count | None = Field(
+        default=None, description="min(caseworkers, citizens): the two-way clusters' G"
+    )
+
+
+class BeliefEffect(BeliefAtMinimum):
+    """Relative effect of a caseworker whose mean S12 about the citizen's others is above the
+    median of the other caseworkers' means without the citizen (jobcentre fixed effects,
+    errors clustered two-way by caseworker and citizen)."""
 
     median_caseworker_s12: Num = None
     outcome_rate_by_group: RateByGroup | None = None
+    sources_model: RelativeEffect | None = Field(
+        default=None, description="the same sample without jobcentre FE, errors by citizen"
+    )
+    sensitivity: tuple[BeliefAtMinimum, ...] | None = Field(
+        default=None, description="the estimate for other minimums of other citizens"
+    )
 
 
 class A7ChangeBelief(Record):
@@ -66,3 +166,5 @@ class A7ChangeBelief(Record):
     share_with_change: ShareWithChange
     change_effect: ChangeEffect
     belief_effect: BeliefEffect
+    event_study: EventStudy | None = None
+    forecast_bias: ForecastBias | None = None

@@ -13,7 +13,13 @@ from bip.report.i18n import N_
 from bip.report.sections.base import Ctx, Spec, interval, lower, upper, why_not
 from bip.report.tables import Col, Row, Table
 from bip.results import Results
-from bip.results.change_belief import A7ChangeBelief, RelativeEffect
+from bip.results.change_belief import (
+    A7ChangeBelief,
+    BeliefEffect,
+    EventStudy,
+    ForecastBias,
+    RelativeEffect,
+)
 
 
 def build(r: Results, c: Ctx) -> list[Block]:
@@ -31,6 +37,18 @@ def build(r: Results, c: Ctx) -> list[Block]:
     if ce.status == "ok" or be.status == "ok":
         out.append(_figure(t, c))
     out.append(_models(a7, c))
+    if be.status == "ok" and be.sensitivity:
+        out.append(_sensitivity(be, c))
+    es = a7.event_study
+    if es is not None:
+        if es.status == "ok":
+            out.append(_event_table(es, c))
+            out.append(_event_note(es, c))
+        else:
+            out.append(why_not(c, es, c._("The event study around the first change")))
+    fb = a7.forecast_bias
+    if fb is not None:
+        out.append(_forecast(fb, c))
     return out
 
 
@@ -160,9 +178,9 @@ def _models(a7: A7ChangeBelief, c: Ctx) -> Block:
         g = be.outcome_rate_by_group
         parts.append(
             c._(
-                "A caseworker counts as high when their mean S12 about their other citizens is "
-                "above the caseworkers' median ({median}); {high} of the measurements with a high "
-                "caseworker led to a job or education within 52 weeks, {low} with a low one."
+                "{high} of the measurements with a high-belief caseworker led to a job or "
+                "education within 52 weeks, {low} with a low one; the median of the classifiable "
+                "caseworkers' mean S12 is {median}."
             ).format(
                 median=numbers.num(be.median_caseworker_s12, c.lang, 2),
                 high=c.shown(
@@ -173,13 +191,181 @@ def _models(a7: A7ChangeBelief, c: Ctx) -> Block:
                 ),
             )
         )
+    wd = ce.without_duration
+    if ce.status == "ok" and wd is not None and wd.status == "ok":
+        parts.append(
+            c._(
+                "Without the controls for time in the programme (the sources' model) the "
+                "change per caseworker change is {effect} ({interval} {lo} to {hi})."
+            ).format(
+                interval=interval(c),
+                effect=numbers.pct(wd.relative_effect, c.lang),
+                lo=numbers.pct(wd.ci_low, c.lang),
+                hi=numbers.pct(wd.ci_high, c.lang),
+            )
+        )
+    sm = be.sources_model
+    if be.status == "ok" and sm is not None and sm.status == "ok":
+        parts.append(
+            c._(
+                "Without jobcentre fixed effects and with errors clustered by citizen only "
+                "(the sources' model) the belief effect is {effect} ({interval} {lo} to {hi})."
+            ).format(
+                interval=interval(c),
+                effect=numbers.pct(sm.relative_effect, c.lang),
+                lo=numbers.pct(sm.ci_low, c.lang),
+                hi=numbers.pct(sm.ci_high, c.lang),
+            )
+        )
     parts.append(
         c._(
-            "Poisson regressions on the background, errors clustered by citizen; the relative "
-            "effect is exp(coefficient) − 1."
-        )
+            "Poisson regressions; the relative effect is exp(coefficient) − 1. The change "
+            "model controls for the background and the time in the programme, errors clustered "
+            "by citizen. The belief model controls for the background with jobcentre fixed "
+            "effects; the belief varies by caseworker, so errors are clustered by caseworker "
+            "and by citizen. A caseworker is classified for a citizen only from at least "
+            "{min} other citizens with an answer to S12, and counts as high when their mean "
+            "S12 about those others is above the median of the other caseworkers' means "
+            "without this citizen."
+        ).format(min=numbers.integer(be.min_other_citizens, c.lang))
     )
     return Para(" ".join(parts), "note")
+
+
+def _sensitivity(be: BeliefEffect, c: Ctx) -> Table:
+    rows = tuple(
+        Row(
+            {
+                "min": r.min_other_citizens,
+                "ncw": r.n_caseworkers,
+                "est": r.relative_effect if r.status == "ok" else None,
+                "lo": r.ci_low if r.status == "ok" else None,
+                "hi": r.ci_high if r.status == "ok" else None,
+            },
+            n_citizens=r.n_citizens,
+            n_obs=r.n_measurements,
+        )
+        for r in be.sensitivity or ()
+    )
+    return Table(
+        "tab-belief-minimum",
+        c._("The belief effect by the minimum number of other citizens"),
+        c._(
+            "How the estimate moves with the number of other citizens a caseworker's belief "
+            "must rest on; fewer caseworkers are classified as the minimum rises."
+        ),
+        (
+            Col("min", c._("Other citizens at least"), "int", False),
+            Col("ncw", c._("Caseworkers"), "int"),
+            Col("est", c._("Estimate"), "pct"),
+            Col("lo", lower(c), "pct"),
+            Col("hi", upper(c), "pct"),
+        ),
+        rows,
+        notes=(
+            c._("The report's estimate uses {min}.").format(
+                min=numbers.integer(be.min_other_citizens, c.lang)
+            ),
+        ),
+    )
+
+
+def _bin_label(name: str, c: Ctx) -> str:
+    labels = {
+        "lead_104": c._("104 weeks or more before"),
+        "lead_78": c._("78–104 weeks before"),
+        "lead_52": c._("52–78 weeks before (reference)"),
+        "straddle": c._("Less than 52 weeks before (the window contains the change)"),
+        "lag_0": c._("0–13 weeks after"),
+        "lag_13": c._("13–26 weeks after"),
+        "lag_26": c._("26–52 weeks after"),
+        "lag_52": c._("52 weeks or more after"),
+    }
+    return labels[name]
+
+
+def _event_table(es: EventStudy, c: Ctx) -> Table:
+    rows = tuple(
+        Row(
+            {
+                "bin": _bin_label(b.bin, c),
+                "rate": b.outcome_rate,
+                "coef": b.coef,
+                "lo": b.ci_low,
+                "hi": b.ci_high,
+            },
+            n_citizens=b.n_citizens,
+            n_obs=b.n,
+        )
+        for b in es.coefficients
+    )
+    return Table(
+        "tab-change-event-study",
+        c._("The job chance around the first change of caseworker"),
+        c._(
+            "Each row compares a citizen's measurements at that distance from their first "
+            "change with the measurements 52–78 weeks before it, against citizens without a "
+            "change; the rows before the change test the design."
+        ),
+        (
+            Col("bin", c._("Measurement, from the first change"), "text", False),
+            Col("rate", c._("Job or education within 52 weeks"), "pct"),
+            Col("coef", c._("Difference"), "pp"),
+            Col("lo", lower(c), "pp"),
+            Col("hi", upper(c), "pp"),
+        ),
+        rows,
+        notes=(
+            c._(
+                "Linear probability model with citizen fixed effects and time in the "
+                "programme; differences in percentage points, errors clustered by citizen."
+            ),
+        ),
+    )
+
+
+def _event_note(es: EventStudy, c: Ctx) -> Para:
+    lt = es.leads_joint_test
+    if lt is None or lt.status != "ok":
+        return Para(c._("The leads could not be tested jointly."), "note")
+    text = c._(
+        "Joint test that the measurements more than 78 weeks before the change do not differ "
+        "from the reference: F = {f} with {df1} and {df2} degrees of freedom, p = {p}."
+    ).format(
+        f=numbers.num(lt.f_stat, c.lang, 2),
+        df1=numbers.integer(lt.df1, c.lang),
+        df2=numbers.integer(lt.df2, c.lang),
+        p=numbers.p_value(lt.p_value, c.lang),
+    )
+    verdict = (
+        c._(
+            "The measurements before the change differ: citizens who change caseworker "
+            "differed already before, so the change estimates are not causal."
+        )
+        if lt.p_value is not None and lt.p_value < 0.05
+        else c._("The measurements before the change do not differ detectably.")
+    )
+    return Para(f"{text} {verdict}", "note")
+
+
+def _forecast(fb: ForecastBias, c: Ctx) -> Para:
+    what = c._("The forecast test of the caseworker effects")
+    if fb.status != "ok":
+        return why_not(c, fb, what)
+    text = c._(
+        "Forecast test: when a citizen changes caseworker, the change in their outcome is "
+        "{coef} ({interval} {lo} to {hi}) times the difference between the new and the old "
+        "caseworker's effect estimated from their other citizens; unbiased effects give 1 "
+        "(test of 1: p = {p}; {n} citizens)."
+    ).format(
+        coef=numbers.num(fb.coef, c.lang, 2),
+        interval=interval(c),
+        lo=numbers.num(fb.ci_low, c.lang, 2),
+        hi=numbers.num(fb.ci_high, c.lang, 2),
+        p=numbers.p_value(fb.p_value_equal_one, c.lang),
+        n=c.shown(numbers.integer(fb.n_citizens, c.lang), Counts(fb.n_citizens)),
+    )
+    return Para(text, "note")
 
 
 SECTION = Spec("change", N_("Caseworker change and belief"), build)
