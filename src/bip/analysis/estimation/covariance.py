@@ -190,10 +190,15 @@ def cr2(X: np.ndarray, bread: np.ndarray, resid: np.ndarray, clusters, cols=None
         adj_u[rows] = np.einsum("gij,gj->gi", a, u[rows])
         w[rows] = np.einsum("gij,gjc->gic", a, xbg[:, :, cols])
     scores = weighted_cluster_sums(cl, xb[:, cols], adj_u)  # Σ_g (B X_g' A_g u_g)[cols]
+    # Per-cluster sums for the df from rows sorted by cluster once (np.add.reduceat).
+    order = np.argsort(cl.codes, kind="stable")
+    sc = cl.codes[order]
+    starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+    Xs, ws = X[order], w[order]
     df = np.empty(p)
     for j in range(p):
-        d = cluster_sums(cl.codes, w[:, j] ** 2, cl.size)  # w_g'w_g
-        z = weighted_cluster_sums(cl, X, w[:, j])  # X_g' w_g (clusters × K)
+        d = np.add.reduceat(ws[:, j] ** 2, starts)  # w_g'w_g
+        z = np.add.reduceat(Xs * ws[:, j : j + 1], starts, axis=0)  # X_g' w_g (clusters × K)
         bz = z @ bread
         c = z.T @ z
         bc = bread @ c
