@@ -83,6 +83,8 @@ class A4CombinationEffects(Record):
     naive: dict[Series, ItemModel]
     adjusted: dict[Series, ItemModel]
     adjusted_controls: tuple[str, ...]
-    families: tuple[A4Family, ...] = Field(
-        default=(), description="the multiplicity rule's counts per model and centring"
+    families: tuple[A4Family, ...] | None = Field(
+        default=None,
+        description="the multiplicity rule's counts per model and centring (null in results "
+        "written before the rule)",
     )
