@@ -125,7 +125,7 @@ def _rule(a4: A4CombinationEffects, c: Ctx) -> Table:
                 "fw": f.n_familywise,
             }
         )
-        for f in a4.families
+        for f in a4.families or ()
     )
     return Table(
         "tab-a4-rule",
