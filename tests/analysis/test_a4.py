@@ -1,7 +1,10 @@
-"""A4 against statsmodels on the same data, with the sample and design rebuilt here."""
+"""A4 against statsmodels (coefficients) and a brute-force CR2 (standard errors, Bell–McCaffrey
+df) on the same data, with the sample and design rebuilt here; d against zero, and the
+multiplicity fields' invariants."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
@@ -9,6 +12,7 @@ from scipy import stats
 
 from bip.analysis import a4_combination_effects as a4
 from bip.instrument import ALL_COMBINATIONS
+from tests.analysis.cr2_sim import brute_cr2
 
 ITEMS = ("B1", "S_avg", "S12")
 
@@ -36,14 +40,16 @@ def _reference(panel: pd.DataFrame, item: str, adjusted: bool, standardise: bool
         y = (y - y.mean()) / y.std(ddof=1)
     dummies = pd.get_dummies(df["combination"].astype(str), dtype=float)
     X = pd.concat([dummies, controls], axis=1) if adjusted else dummies
-    fit = sm.OLS(y.to_numpy(), X.to_numpy()).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(df["citizen_id"])[0]}, use_t=True
-    )
+    groups = pd.factorize(df["citizen_id"])[0]
+    fit = sm.OLS(y.to_numpy(), X.to_numpy()).fit()
+    _, V, bm = brute_cr2(X.to_numpy(), y.to_numpy(), groups)
+    se = np.sqrt(np.diag(V))
+    q = stats.t.ppf(0.975, bm)
     codes = list(dummies.columns)
-    ci = fit.conf_int()
-    return {c: (fit.params[i], fit.bse[i], ci[i, 0], ci[i, 1]) for i, c in enumerate(codes)}, len(
-        df
-    )
+    return {
+        c: (fit.params[i], se[i], fit.params[i] - q[i] * se[i], fit.params[i] + q[i] * se[i], bm[i])
+        for i, c in enumerate(codes)
+    }, len(df)
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +68,23 @@ def test_matches_statsmodels(panel, result, model, item):
         if code not in ref:
             assert got["n"] == 0 and got["estimate"] is None
             continue
-        b, se, lo, hi = ref[code]
+        b, se, lo, hi, df = ref[code]
         assert got["estimate"] == pytest.approx(b, abs=1e-8)
         assert got["se"] == pytest.approx(se, abs=1e-8)
+        assert got["df"] == pytest.approx(df, rel=1e-8)
         assert got["ci_low"] == pytest.approx(lo, abs=1e-8)
         assert got["ci_high"] == pytest.approx(hi, abs=1e-8)
         assert got["percentile"] == pytest.approx(100 * stats.norm.cdf(b), abs=1e-8)
+        # d against zero: the same coefficient plus the sample's mean progression in SDs.
+        shift = res["mean"] / res["sd"]
+        assert got["estimate_vs_zero"] == pytest.approx(b + shift, abs=1e-8)
+        assert got["ci_low_vs_zero"] == pytest.approx(lo + shift, abs=1e-8)
+        t0 = (b + shift) / se
+        assert got["p_value_vs_zero"] == pytest.approx(2 * stats.t.sf(abs(t0), df), abs=1e-8)
+        # The family's adjustments never make a test look stronger than alone.
+        assert got["q_value"] >= got["p_value"] - 1e-12
+        assert got["p_familywise"] >= got["p_value"] - 1e-12
+        assert got["band_low"] <= got["ci_low"] <= b <= got["ci_high"] <= got["band_high"]
 
 
 def test_naive_unstandardised_is_code_means(panel):
@@ -81,7 +98,9 @@ def test_naive_unstandardised_is_code_means(panel):
     assert res["codes"]["0111"]["n"] == 0
     assert res["codes"]["0111"]["percentile"] is None
     g = df["citizen_id"].nunique()
-    assert res["df"] == g - 1
+    assert res["df"] == g - 1  # the CR1 reference df; each code has its own
+    for code in means.index:
+        assert res["codes"][code]["estimate_vs_zero"] == pytest.approx(means[code], abs=1e-12)
     assert res["t_crit"] == pytest.approx(stats.t.ppf(0.975, g - 1))
 
 
@@ -92,3 +111,18 @@ def test_standardised_sample_sd(panel, result):
     codes = result["naive"]["B1"]["codes"]
     total = sum(c["n"] * c["estimate"] for c in codes.values() if c["n"])
     assert total == pytest.approx(0, abs=1e-9)
+
+
+def test_families_count_the_grid(result):
+    """One family per model and centring: every code of every item; the counts follow the
+    per-code fields."""
+    fams = {(f["model"], f["against"]): f for f in result["families"]}
+    assert set(fams) == {(m, a) for m in ("naive", "adjusted") for a in ("mean", "zero")}
+    for (model, against), f in fams.items():
+        suffix = "" if against == "mean" else "_vs_zero"
+        rows = [c for m in result[model].values() for c in m["codes"].values() if c["df"]]
+        assert f["n_tests"] == len(rows)
+        assert f["n_unadjusted"] == sum(c["p_value" + suffix] < 0.05 for c in rows)
+        assert f["n_bh"] == sum(c["q_value" + suffix] < 0.05 for c in rows)
+        assert f["n_familywise"] == sum(c["p_familywise" + suffix] < 0.05 for c in rows)
+        assert max(f["n_familywise"], f["n_bh"]) <= f["n_unadjusted"]

@@ -62,6 +62,27 @@ def test_planted_indicator_effect_ranks_first():
     top = res["terms"][0]
     assert (top["item"], top["term"]) == ("S12", "level")
     assert top["ci_low"] < 0.06 < top["ci_high"]
+    # The planted term survives the multiplicity rule and its band covers the truth.
+    assert top["p_familywise"] < 0.05 and top["q_value"] < 0.05
+    assert top["band_low"] < 0.06 < top["band_high"]
+    assert res["n_significant"] >= 1
+
+
+def test_ranking_multiplicity(sim):
+    """BH over the 40 ranked terms equals statsmodels'; the familywise p-values and band are
+    never weaker than each term alone; the counts follow the terms."""
+    from statsmodels.stats.multitest import multipletests
+
+    res = a5.job_model(sim[0])
+    terms = res["terms"]
+    p = np.array([t["p_value"] for t in terms])
+    q = np.array([t["q_value"] for t in terms])
+    np.testing.assert_allclose(q, multipletests(p, method="fdr_bh")[1], rtol=1e-12)
+    for t in terms:
+        assert t["p_familywise"] >= t["p_value"] - 1e-12
+        assert t["band_low"] <= t["ci_low"] <= t["coef"] <= t["ci_high"] <= t["band_high"]
+    assert res["n_significant"] == sum(t["p_familywise"] < 0.05 for t in terms)
+    assert res["n_bh"] == sum(q < 0.05) and res["n_unadjusted"] == sum(p < 0.05)
 
 
 def test_bands_and_psych_groups():

@@ -31,6 +31,7 @@ WORDS = {
     "_b", "_se", "_cons", "_n", "_N", "_rc", "df_r", "N", "N_clust", "r2", "mean", "sd",
     "all", "model", "item", "term", "stat", "value", "policy", "quartile", "weeks",
     "intercept", "estimate", "se", "ci_low", "ci_high", "p_value", "n", "n_citizens",
+    "se_cr1", "ci_low_cr1", "ci_high_cr1", "p_value_cr1",
     "naive", "adjusted", "prev", "origin", "education", "coef", "t", "std_coef",
     "r2_without_fe", "r2_with_fe", "n_measurements", "n_caseworkers", "effect",
     "actual", "counterfactual", "increase", "mean_effect", "wrote", "numbers", "word",

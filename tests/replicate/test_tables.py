@@ -3,14 +3,13 @@ that python-docx opens again."""
 
 from __future__ import annotations
 
-import re
-
 import docx
 
 from bip.replicate.tables import (
     a4_table,
     all_tables,
     decimals,
+    stars,
     to_latex,
     to_markdown,
     write_tables,
@@ -26,7 +25,7 @@ def test_tables_render_in_three_formats(results_dir, tmp_path):
     k = decimals(slope.se)
     assert k > 3  # a per-week slope needs more than three decimals
     assert f"{slope.slope_per_week:.{k}f}" in text and f"({slope.se:.{k}f})" in text
-    assert not re.search(r"\d\*", text)  # no significance stars
+    assert "Romano-Wolf" in text and "Holm" in text  # each table names its rule
     latex = tex.read_text("utf-8")
     assert latex.count("\\begin{table}") == latex.count("\\end{table}") == len(all_tables(res))
     assert latex.count("{") == latex.count("}")
@@ -50,7 +49,40 @@ def test_a4_table_has_every_code_and_both_models(results_dir):
     assert len(t.coefs) == 16
     est = res.a4_combination_effects.adjusted["B1"].codes["1001"]
     cell = t.coefs["JOSH 1001"][1]
-    assert cell == (est.estimate, est.se) or (est.estimate is None and cell is None)
+    assert cell == (est.estimate, est.se, est.p_familywise) or (
+        est.estimate is None and cell is None
+    )
     md = to_markdown([t])
     assert md.count("\n| JOSH ") == 16
     assert "\\_" not in md and "JOSH 1001" in to_latex([t])
+
+
+def test_stars_follow_the_multiplicity_rule(results_dir):
+    """A star only where the familywise-adjusted p is below 0.05: a coefficient significant
+    alone but not after the rule gets none."""
+    res = load_results(results_dir)
+    assert [stars(p) for p in (None, 0.2, 0.04, 0.009, 0.0009)] == ["", "", "*", "**", "***"]
+    t = a4_table(res, items=("B_avg", "S_avg"))
+    md = to_markdown([t])
+    for cells, row in zip(t.coefs.values(), _md_rows(md, "JOSH "), strict=True):
+        for cell, text in zip(cells, row, strict=True):
+            if cell is None:
+                continue
+            want = stars(cell[2])
+            assert text.endswith(want.replace("*", "\\*")) if want else not text.endswith("*")
+    # The rule matters on this cohort: some unadjusted p < 0.05 carry no star.
+    a4 = res.a4_combination_effects
+    alone = [
+        c
+        for m in (*a4.naive.values(), *a4.adjusted.values())
+        for c in m.codes.values()
+        if c.p_value is not None and c.p_value < 0.05
+    ]
+    assert any(stars(c.p_familywise) == "" for c in alone)
+    latex = to_latex(all_tables(res))
+    assert "\\*" not in latex and latex.count("{") == latex.count("}")
+
+
+def _md_rows(md: str, prefix: str) -> list[list[str]]:
+    rows = [ln for ln in md.splitlines() if ln.startswith("| " + prefix)]
+    return [[c.strip() for c in ln.strip("|").split("|")[1:]] for ln in rows]

@@ -40,6 +40,7 @@ TABLES = [
     "tab-a3-groups",
     *(f"tab-a3-tabel{n}" for n in range(4, 12)),
     "tab-a4-models",
+    "tab-a4-rule",
     "tab-percentile",
     "tab-s12",
     "tab-a5-job_or_education_52w",

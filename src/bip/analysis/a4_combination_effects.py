@@ -14,8 +14,10 @@ the progression present and the combination known:
 By default the outcome is standardised over the regression's own sample (mean 0, SD with
 n − 1), so the coefficients are effect sizes d (Cohen's d) and ``100·Φ(d)`` is the
 percentile a median citizen moves to. ``standardise=False`` gives raw answer units.
-Intervals: CR1 clustered by citizen, t with G − 1 df (:mod:`bip.analysis.estimation`). A code
-without observations in the sample gets nulls and ``n`` 0 (its dummy is left out).
+Intervals: CR2 clustered by citizen, t with each code's own Bell–McCaffrey df; beside the
+centred d (the sources'), d against zero progression; BH q-values, Romano–Wolf familywise
+p-values and a simultaneous band over each model's grid (:mod:`bip.analysis.a4_inference`).
+A code without observations in the sample gets nulls and ``n`` 0 (its dummy is left out).
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from bip.analysis import a4_inference
 from bip.analysis.common import CitizenCounter, codes, floats, known_repeats, num
 from bip.analysis.estimation import CellDesign, EstimationError, Fit, cell_means
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
 from bip.results import A4CombinationEffects
-from bip.results.combination_effects import ItemModel
+from bip.results.combination_effects import A4Family, ItemModel
 
 # Background controls of the adjusted model (panel columns; categories become dummies
 # against their first level). Chosen as the variables 003 Tabel 4-9 show to differ between
@@ -107,14 +110,22 @@ def naive_model(
     level: float = 0.95,
 ) -> dict[str, ItemModel]:
     """A4's naive model per item: mean progression per combination code (dummies only, no
-    intercept), CR1 intervals by citizen. Needs ``is_repeat``, ``combination``,
-    ``citizen_id`` and ``d_<item>`` only."""
+    intercept), CR2 intervals by citizen, the multiplicity rule over ``items``. Needs
+    ``is_repeat``, ``combination``, ``citizen_id`` and ``d_<item>`` only."""
     s = _Sample(panel)
     out = {}
     for item in items:
         d = floats(s.base[f"d_{item}"])
         out[item] = _fit(d, None, s, ~np.isnan(d), standardise, level)
-    return out
+    return _validated(out, s, level)[0]
+
+
+def _validated(fits: dict, s: _Sample, level: float) -> tuple[dict[str, ItemModel], dict]:
+    """The family step over one model's items, then the typed records."""
+    per_item = {item: row for item, (row, _) in fits.items()}
+    infs = {item: inf for item, (_, inf) in fits.items() if inf is not None}
+    counts = a4_inference.families(per_item, infs, int(s.cit.max()) + 1 if len(s.cit) else 0, level)
+    return {k: ItemModel.model_validate(v) for k, v in per_item.items()}, counts
 
 
 def run(
@@ -137,17 +148,36 @@ def run(
         ok = ~np.isnan(d)
         naive[item] = _fit(d, None, s, ok, standardise, level)
         ok_adj = ok & bg_complete & ~np.isnan(prev)
-        adjusted[item] = _fit(d, (design, prev), s, ok_adj, standardise, level)
+        adjusted[item] = _fit(d, (design, prev, background), s, ok_adj, standardise, level)
+    fams = []
+    models = {}
+    for which, fits in (("naive", naive), ("adjusted", adjusted)):
+        models[which], counts = _validated(fits, s, level)
+        for against, (n_tests, n_p, n_q, n_fw, z) in counts.items():
+            fams.append(
+                A4Family(
+                    model=which,  # type: ignore[arg-type]
+                    against=against,  # type: ignore[arg-type]
+                    n_tests=n_tests,
+                    n_unadjusted=n_p,
+                    n_bh=n_q,
+                    n_familywise=n_fw,
+                    z_crit=num(z),
+                    draws=a4_inference.multiplicity.DRAWS,
+                )
+            )
     return A4CombinationEffects(
         standardised=standardise,
         level=level,
-        naive=naive,
-        adjusted=adjusted,
+        naive=models["naive"],
+        adjusted=models["adjusted"],
         adjusted_controls=tuple(controls),
+        families=tuple(fams),
     )
 
 
-def _fit(d, controls, s: _Sample, ok, standardise, level) -> ItemModel:
+def _fit(d, controls, s: _Sample, ok, standardise, level):
+    """One item's model: the record's fields (before the family step) and its CR2 parts."""
     y = d[ok]
     n = len(y)
     mean = float(y.mean()) if n else np.nan
@@ -166,18 +196,24 @@ def _fit(d, controls, s: _Sample, ok, standardise, level) -> ItemModel:
                 fit = cell_means(c_ok, y, g, names=s.code_list)
             else:
                 # Previous level and background, demeaned over the sample (see CellDesign).
-                design, prev = controls
+                design, prev, _ = controls
                 y_full = np.zeros(len(d))
                 y_full[ok] = y
                 fit = design.fit(ok, prev, y_full)
         except EstimationError:
             fit = None
-    est: dict[str, tuple] = {}
+    inf = None
+    cr2_rows: dict[str, dict] = {}
     if fit is not None:
-        lo, hi = fit.conf_int(level)
-        p = fit.pvalue
-        for j, name in enumerate(fit.names):
-            est[name] = (fit.coef[j], fit.se[j], lo[j], hi[j], p[j])
+        ctrl = None if controls is None else np.column_stack([controls[1][ok], controls[2][ok]])
+        try:
+            inf = a4_inference.cell_cr2(y, c_ok, s.code_list, g, ctrl)
+        except EstimationError:
+            inf = None
+        if inf is not None:
+            shift = mean / sd if standardise else 0.0
+            cr2_rows = a4_inference.code_rows(inf, level, shift)
+    est = {nm: float(b) for nm, b in zip(fit.names, fit.coef, strict=True)} if fit else {}
     per_code = {}
     for j, code in enumerate(s.code_list):
         row = {
@@ -191,14 +227,13 @@ def _fit(d, controls, s: _Sample, ok, standardise, level) -> ItemModel:
             "n_citizens": count(c_ok == j) if counts[j] else 0,
         }
         if code in est:
-            b, se, lo_j, hi_j, p_j = est[code]
-            row.update(
-                estimate=num(b), se=num(se), ci_low=num(lo_j), ci_high=num(hi_j), p_value=num(p_j)
-            )
+            b = est[code]
+            row["estimate"] = num(b)
+            row.update({k: num(v) for k, v in cr2_rows.get(code, {}).items()})
             if standardise:
                 row["percentile"] = num(100 * stats.norm.cdf(b))
         per_code[code] = row
-    return ItemModel.model_validate(
+    return (
         {
             "n": int(n),
             "n_citizens": count(),
@@ -208,5 +243,6 @@ def _fit(d, controls, s: _Sample, ok, standardise, level) -> ItemModel:
             "t_crit": num(fit.t_crit(level)) if fit else None,
             "r2": num(fit.r2) if fit else None,
             "codes": per_code,
-        }
+        },
+        inf,
     )

@@ -5,7 +5,8 @@
   docs/a5-a7.md).
 - A linear probability model of ``job_or_education_52w`` on all indicator levels and their
   progression plus background, over repeat measurements, CR1 errors clustered by citizen;
-  terms ranked by their t statistic (largest positive first), standardised coefficients given.
+  terms ranked by their t statistic (largest positive first), standardised coefficients given;
+  BH q-values, Romano–Wolf familywise p-values and a simultaneous band over the ranked terms.
 - Citizen belief B8 vs caseworker belief S12 distributions.
 - Job search (B10) status and channels, overall and by mean citizen score band.
 - Job search by psychiatric diagnosis group (none / light / severe; severe wins).
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bip.analysis import multiplicity
 from bip.analysis._design import (
     CATEGORIES,
     INDICATOR_ITEMS,
@@ -34,6 +36,7 @@ from bip.results import A5JobChance
 LEVELS = (1, 2, 3, 4, 5)
 SCORE_BANDS = ("<2.5", "2.5-3.5", ">3.5")
 PSYCH_GROUPS = ("none", "light", "severe")
+LEVEL = 0.95  # of the job model's intervals and its simultaneous band
 
 
 def _f(x) -> float | None:
@@ -112,26 +115,38 @@ def job_model(panel: pd.DataFrame) -> dict:
         return {**base, "status": "not_estimable", "reason": str(exc)}
     tab = fit.table()
     rows = []
-    for item in INDICATOR_ITEMS:
-        for term, col in (("level", item), ("progression", f"d_{item}")):
-            if col not in tab.index:
-                continue
-            r = tab.loc[col]
-            sd = float(np.nanstd(_num(s[col]), ddof=1))
-            rows.append(
-                {
-                    "item": item,
-                    "term": term,
-                    "coef": _f(r["coef"]),
-                    "se": _f(r["se"]),
-                    "t": _f(r["t"]),
-                    "p_value": _f(r["p"]),
-                    "ci_low": _f(r["ci_low"]),
-                    "ci_high": _f(r["ci_high"]),
-                    "std_coef": _f(r["coef"] * sd),
-                    "n": int(_num(s[col]).notna().sum()),
-                }
-            )
+    ranked = [
+        (item, term, col)
+        for item in INDICATOR_ITEMS
+        for term, col in (("level", item), ("progression", f"d_{item}"))
+        if col in tab.index
+    ]
+    # The ranking's family: every ranked term, with the model's joint covariance.
+    pos = [fit.names.index(col) for _, _, col in ranked]
+    fam = multiplicity.family(
+        fit.coef[pos], fit.se[pos], fit.df, fit.vcov[np.ix_(pos, pos)], level=LEVEL
+    )
+    for k, (item, term, col) in enumerate(ranked):
+        r = tab.loc[col]
+        sd = float(np.nanstd(_num(s[col]), ddof=1))
+        rows.append(
+            {
+                "item": item,
+                "term": term,
+                "coef": _f(r["coef"]),
+                "se": _f(r["se"]),
+                "t": _f(r["t"]),
+                "p_value": _f(r["p"]),
+                "ci_low": _f(r["ci_low"]),
+                "ci_high": _f(r["ci_high"]),
+                "std_coef": _f(r["coef"] * sd),
+                "n": int(_num(s[col]).notna().sum()),
+                "q_value": _f(fam.q_value[k]),
+                "p_familywise": _f(fam.p_familywise[k]),
+                "band_low": _f(fam.band_low[k]),
+                "band_high": _f(fam.band_high[k]),
+            }
+        )
     rows.sort(key=lambda r: -(r["t"] if r["t"] is not None else -np.inf))
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
@@ -140,6 +155,11 @@ def job_model(panel: pd.DataFrame) -> dict:
         "status": "ok",
         "r2": _f(fit.r2),
         "terms": rows,
+        "n_significant": sum(
+            r["p_familywise"] is not None and r["p_familywise"] < 1 - LEVEL for r in rows
+        ),
+        "n_bh": sum(r["q_value"] is not None and r["q_value"] < 1 - LEVEL for r in rows),
+        "n_unadjusted": sum(r["p_value"] is not None and r["p_value"] < 1 - LEVEL for r in rows),
         "n_background_controls": int(len(fit.names) - sum(c in ans.columns for c in fit.names) - 1),
     }
 

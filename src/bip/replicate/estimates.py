@@ -22,7 +22,7 @@ from bip.results import Results
 
 COLUMNS = ("model", "item", "term", "stat", "value")
 # A4 per-code numbers compared (the percentile is a function of the estimate).
-_A4_STATS = ("estimate", "se", "ci_low", "ci_high", "p_value", "n")
+_A4_STATS = ("estimate", "se", "ci_low", "ci_high", "p_value", "df", "n")
 _A5_STATS = ("coef", "se", "t", "p_value", "ci_low", "ci_high", "std_coef", "n")
 
 

@@ -2,8 +2,11 @@
 model, each coefficient over its clustered standard error in parentheses, then the rows of
 fixed effects and controls, N, clusters and R²; written as Markdown, LaTeX and Word.
 
-No significance stars: BIP fits hundreds of coefficients (22 items × 16 codes in A4 alone),
-and stars on unadjusted p-values would mark chance findings; the p-values are in the CSVs.
+Stars only after the multiplicity rule: BIP fits hundreds of coefficients (22 items × 16
+codes in A4 alone), so a star marks a familywise-adjusted p-value — the Romano–Wolf stepdown
+over the model's whole family for A4 (every code of every item) and A5 (every ranked term),
+Holm over the items' weeks slopes for A1, the test alone for A6's single policy experiment.
+Each table's note names its rule.
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from statsmodels.stats.multitest import multipletests
+
 from bip.results import Results
 from bip.results.progression import WeeksRegression
 
-Cell = tuple[float | None, float | None]  # (coefficient, standard error)
+# (coefficient, standard error, familywise-adjusted p-value for the stars)
+Cell = tuple[float | None, float | None, float | None]
+STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
+_STAR_KEY = "Stars: * p < 0.05, ** p < 0.01, *** p < 0.001, "
 
 
 @dataclass
@@ -31,9 +39,29 @@ class RegressionTable:
 
 _SE_NOTE = (
     "Standard errors clustered by citizen (CR1) in parentheses; intervals and p-values use "
-    "t with G-1 degrees of freedom. No stars: the p-values are not adjusted for the many "
-    "comparisons."
+    "t with G-1 degrees of freedom."
 )
+_CR2_NOTE = (
+    "Standard errors clustered by citizen (CR2) in parentheses; intervals and p-values use t "
+    "with each coefficient's own Bell-McCaffrey degrees of freedom."
+)
+
+
+def stars(p: float | None) -> str:
+    """The stars of an already adjusted p-value (none when undefined or >= 0.05)."""
+    if p is None:
+        return ""
+    return next((s for cut, s in STARS if p < cut), "")
+
+
+def _holm(ps: list[float | None]) -> list[float | None]:
+    ok = [i for i, p in enumerate(ps) if p is not None]
+    out: list[float | None] = [None] * len(ps)
+    if ok:
+        adj = multipletests([ps[i] for i in ok], method="holm")[1]
+        for i, a in zip(ok, adj, strict=True):
+            out[i] = float(a)
+    return out
 
 
 def _n(x: int | None) -> str:
@@ -51,11 +79,17 @@ def a1_table(results: Results, items: tuple[str, ...] = ("B_avg", "S_avg")) -> R
     }
     cols: list[str] = [i for i in items if i in wr]
     t = RegressionTable("A1 Progression on weeks since the previous measurement", cols)
-    t.coefs["Weeks since previous"] = [(wr[i].slope_per_week, wr[i].se) for i in cols]
-    t.coefs["Constant"] = [(wr[i].intercept, None) for i in cols]
+    # The family: the weeks slope of every item A1 fits, not only the columns shown.
+    every = list(wr)
+    holm = dict(zip(every, _holm([wr[i].p_value for i in every]), strict=True))
+    t.coefs["Weeks since previous"] = [(wr[i].slope_per_week, wr[i].se, holm[i]) for i in cols]
+    t.coefs["Constant"] = [(wr[i].intercept, None, None) for i in cols]
     t.stats["Observations"] = [_n(wr[i].n) for i in cols]
     t.stats["Citizens (clusters)"] = [_n(wr[i].n_citizens) for i in cols]
-    t.notes = [_SE_NOTE]
+    t.notes = [
+        _SE_NOTE,
+        _STAR_KEY + f"Holm-adjusted over the weeks slopes of all {len(every)} items.",
+    ]
     return t
 
 
@@ -73,7 +107,7 @@ def a4_table(results: Results, items: tuple[str, ...] = ("B_avg", "S_avg")) -> R
     codes = list(models[0][1].codes) if models else []
     for code in codes:
         t.coefs[f"JOSH {code}"] = [
-            (m.codes[code].estimate, m.codes[code].se)
+            (m.codes[code].estimate, m.codes[code].se, m.codes[code].p_familywise)
             if m.codes[code].estimate is not None
             else None
             for _, m in models
@@ -86,8 +120,11 @@ def a4_table(results: Results, items: tuple[str, ...] = ("B_avg", "S_avg")) -> R
     t.stats["R²"] = [_r2(m.r2) for _, m in models]
     t.notes = [
         "Outcome: progression standardised over each model's sample; no intercept, one dummy "
-        "per combination (J job-focused, O up-skilling, S social, H health).",
-        _SE_NOTE,
+        "per combination (J job-focused, O up-skilling, S social, H health). d is centred on "
+        "the sample's mean progression (the sources' convention), not on zero progression.",
+        _CR2_NOTE,
+        _STAR_KEY + "Romano-Wolf stepdown-adjusted over each model's family: every "
+        "combination of every item (22 x 16 tests), not only the columns shown.",
     ]
     return t
 
@@ -99,7 +136,7 @@ def a5_table(results: Results) -> RegressionTable:
     order = sorted(jm.terms, key=lambda r: (r.term != "level", r.rank))
     for r in order:
         label = r.item if r.term == "level" else f"Δ {r.item}"
-        t.coefs[label] = [(r.coef, r.se)]
+        t.coefs[label] = [(r.coef, r.se, r.p_familywise)]
     t.stats["Background controls"] = [
         f"Yes ({jm.n_background_controls})" if jm.n_background_controls else "Yes"
     ]
@@ -110,6 +147,7 @@ def a5_table(results: Results) -> RegressionTable:
         "Levels and progressions (Δ) of every indicator; missing answers set to the sample "
         "mean with a missing indicator.",
         _SE_NOTE,
+        _STAR_KEY + f"Romano-Wolf stepdown-adjusted over the {len(jm.terms)} ranked terms.",
     ]
     return t
 
@@ -120,7 +158,10 @@ def a6_table(results: Results) -> RegressionTable:
     t = RegressionTable("A6 Caseworker fixed effects", ["(1)", "(2)"])
     pe = a6.policy_experiment
     if pe is not None:
-        t.coefs["Policy experiment: increase"] = [None, (pe.increase, pe.increase_se)]
+        t.coefs["Policy experiment: increase"] = [
+            None,
+            (pe.increase, pe.increase_se, pe.p_value),
+        ]
     t.stats["Caseworker fixed effects"] = ["No", "Yes"]
     t.stats["Background and B1-B9"] = ["Yes", "Yes"]
     t.stats["Observations"] = [_n(a6.n_measurements)] * 2
@@ -133,6 +174,7 @@ def a6_table(results: Results) -> RegressionTable:
         "effective as the top quartile's mean (delta-method standard error, quartiles taken "
         "as given).",
         _SE_NOTE,
+        _STAR_KEY + "the policy experiment is the table's only test (a family of one).",
     ]
     return t
 
@@ -155,8 +197,9 @@ def decimals(se: float | None) -> int:
     return int(min(6, max(3, 1 - math.floor(math.log10(se)))))
 
 
-def _cells(t: RegressionTable) -> list[list[str]]:
-    """Body rows as text: a coefficient row and an (se) row per term, then the stats."""
+def _cells(t: RegressionTable, star_fmt=lambda s: s) -> list[list[str]]:
+    """Body rows as text: a coefficient row (with its stars, as ``star_fmt`` writes them)
+    and an (se) row per term, then the stats."""
     rows = []
     for term, cells in t.coefs.items():
         coef, se = [term], [""]
@@ -166,7 +209,8 @@ def _cells(t: RegressionTable) -> list[list[str]]:
                 se.append("")
                 continue
             k = decimals(c[1])
-            coef.append("" if c[0] is None else f"{c[0]:.{k}f}")
+            mark = stars(c[2])
+            coef.append("" if c[0] is None else f"{c[0]:.{k}f}" + (star_fmt(mark) if mark else ""))
             se.append("" if c[1] is None else f"({c[1]:.{k}f})")
         rows += [coef, se]
     return rows
@@ -178,7 +222,7 @@ def to_markdown(tables: list[RegressionTable]) -> str:
     for t in tables:
         out += [f"### {t.title}", "", "| | " + " | ".join(t.columns) + " |"]
         out.append("|---|" + "---:|" * len(t.columns))
-        for row in _cells(t):
+        for row in _cells(t, lambda s: s.replace("*", "\\*")):
             out.append("| " + " | ".join(row) + " |")
         for label, vals in t.stats.items():
             out.append(f"| {label} | " + " | ".join(vals) + " |")
@@ -193,6 +237,13 @@ def _tex(s: str) -> str:
     return s
 
 
+def _tex_cell(s: str) -> str:
+    head, _, rest = s.partition("@STARS")
+    if not rest:
+        return _tex(s)
+    return _tex(head) + "$^{" + rest.rstrip("@") + "}$"
+
+
 def to_latex(tables: list[RegressionTable]) -> str:
     """All tables as LaTeX ``tabular`` environments (booktabs rules)."""
     out = ["% needs \\usepackage{booktabs}"]
@@ -205,7 +256,8 @@ def to_latex(tables: list[RegressionTable]) -> str:
             " & " + " & ".join(_tex(c) for c in t.columns) + " \\\\",
             "\\midrule",
         ]
-        out += [" & ".join(_tex(c) for c in row) + " \\\\" for row in _cells(t)]
+        body = _cells(t, lambda s: f"@STARS{s}@")
+        out += [" & ".join(_tex_cell(c) for c in row) + " \\\\" for row in body]
         out.append("\\midrule")
         for label, vals in t.stats.items():
             out.append(_tex(label) + " & " + " & ".join(_tex(v) for v in vals) + " \\\\")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from bip.results.base import Code, Count, Num, Record, Series
 
 
 class CodeEffect(Record):
-    """One combination's coefficient: effect size d when the outcome is standardised."""
+    """One combination's coefficient: effect size d when the outcome is standardised.
+
+    ``estimate`` is centred on the sample's mean progression, as the sources' d is (0 = the
+    average citizen's progression, not no progression); the ``_vs_zero`` fields are the same
+    coefficient measured from zero progression. Standard errors are CR2 by citizen with the
+    code's own Bell–McCaffrey ``df``. ``q_value`` (Benjamini–Hochberg) and ``p_familywise``
+    (Romano–Wolf stepdown) adjust for every code of every item of the model; ``band_low`` and
+    ``band_high`` are the simultaneous band over that family.
+    """
 
     estimate: Num
     se: Num
@@ -18,6 +28,21 @@ class CodeEffect(Record):
     percentile: Num = Field(description="100 * Phi(d): where a median citizen moves to (0-100)")
     n: Count
     n_citizens: Count
+    df: Num = Field(default=None, description="Bell-McCaffrey degrees of freedom of the CR2 t")
+    q_value: Num = Field(default=None, description="Benjamini-Hochberg, over the model's family")
+    p_familywise: Num = Field(
+        default=None, description="Romano-Wolf stepdown p-value over the model's family"
+    )
+    band_low: Num = Field(default=None, description="simultaneous band over the model's family")
+    band_high: Num = None
+    estimate_vs_zero: Num = Field(
+        default=None, description="d measured from zero progression instead of the mean"
+    )
+    ci_low_vs_zero: Num = None
+    ci_high_vs_zero: Num = None
+    p_value_vs_zero: Num = None
+    q_value_vs_zero: Num = None
+    p_familywise_vs_zero: Num = None
 
 
 class ItemModel(Record):
@@ -27,10 +52,27 @@ class ItemModel(Record):
     n_citizens: Count = Field(description="clusters G")
     mean: Num = Field(description="of the raw progression over the regression's sample")
     sd: Num
-    df: int | None = Field(description="G - 1")
-    t_crit: Num
+    df: int | None = Field(
+        description="G - 1, CR1's df (for reference: each code's interval uses its own df)"
+    )
+    t_crit: Num = Field(description="the t(G - 1) critical value (for reference)")
     r2: Num
     codes: dict[Code, CodeEffect]
+
+
+class A4Family(Record):
+    """How many of one model's tests (every code of every item) pass each rule at 1 - level."""
+
+    model: Literal["naive", "adjusted"]
+    against: Literal["mean", "zero"] = Field(
+        description="d centred on the sample mean (the sources') or measured from zero"
+    )
+    n_tests: Count
+    n_unadjusted: Count = Field(description="p < 1 - level, each test alone")
+    n_bh: Count = Field(description="q < 1 - level (Benjamini-Hochberg)")
+    n_familywise: Count = Field(description="Romano-Wolf p < 1 - level: reported as significant")
+    z_crit: Num = Field(description="sup-t critical value of the band on the normal scale")
+    draws: Count = Field(description="draws of the joint null distribution")
 
 
 class A4CombinationEffects(Record):
@@ -41,3 +83,8 @@ class A4CombinationEffects(Record):
     naive: dict[Series, ItemModel]
     adjusted: dict[Series, ItemModel]
     adjusted_controls: tuple[str, ...]
+    families: tuple[A4Family, ...] | None = Field(
+        default=None,
+        description="the multiplicity rule's counts per model and centring (null in results "
+        "written before the rule)",
+    )

@@ -47,6 +47,12 @@ class JobTerm(Record):
     std_coef: Num = Field(description="coefficient x SD of the regressor")
     n: Count
     rank: int = Field(description="by t statistic, largest positive first")
+    q_value: Num = Field(default=None, description="Benjamini-Hochberg over the ranked terms")
+    p_familywise: Num = Field(
+        default=None, description="Romano-Wolf stepdown p-value over the ranked terms"
+    )
+    band_low: Num = Field(default=None, description="simultaneous 95 % band over the terms")
+    band_high: Num = None
 
 
 class JobModel(Estimated):
@@ -57,6 +63,11 @@ class JobModel(Estimated):
     n_citizens: Count
     r2: Num = None
     terms: tuple[JobTerm, ...] = ()
+    n_significant: Count | None = Field(
+        default=None, description="terms with a familywise (Romano-Wolf) p below 0.05"
+    )
+    n_bh: Count | None = Field(default=None, description="terms with a BH q below 0.05")
+    n_unadjusted: Count | None = Field(default=None, description="terms with p below 0.05")
     n_background_controls: Count | None = None
 
 

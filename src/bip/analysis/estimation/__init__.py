@@ -1,5 +1,5 @@
 """One estimation engine for A1 and A4-A7: least squares with absorbed fixed effects, Poisson,
-cell-means fast paths, and iid / HC1 / CR1 (one- and two-way) covariance.
+cell-means fast paths, and iid / HC1 / CR1 (one- and two-way) / CR2 (Bell–McCaffrey) covariance.
 
 design → solve → covariance, put together in ``models``; the answer is one frozen :class:`Fit`.
 Analyses import from this package, never from its modules. docs/estimation.md has the formulas.
@@ -7,13 +7,16 @@ Analyses import from this package, never from its modules. docs/estimation.md ha
 
 from bip.analysis.estimation.cells import CellDesign, cell_means
 from bip.analysis.estimation.covariance import (
+    CR2,
     Clustered,
     CovarianceSpec,
+    CR2Parts,
     Iid,
     Robust,
     cluster_codes,
     cluster_sums,
     cr1_factor,
+    cr2,
 )
 from bip.analysis.estimation.design import Factor
 from bip.analysis.estimation.errors import (
@@ -27,7 +30,9 @@ from bip.analysis.estimation.models import ols, poisson
 from bip.analysis.estimation.results import Absorbed, Fit
 
 __all__ = [
+    "CR2",
     "Absorbed",
+    "CR2Parts",
     "CellDesign",
     "Clustered",
     "CollinearityError",
@@ -44,6 +49,7 @@ __all__ = [
     "cluster_codes",
     "cluster_sums",
     "cr1_factor",
+    "cr2",
     "ols",
     "poisson",
 ]

@@ -10,6 +10,11 @@ s_i = x_i·u_i, N observations and K parameters (slopes, intercept and absorbed 
   Two ways (A, B): V = c · B (M_A + M_B − M_AB) B with M_AB over the intersection cells, and
   c from G = min(G_A, G_B) for all three terms; t with min(G_A, G_B) − 1 df (fixest's
   default ``cluster.df = "min"``).
+- :class:`CR2` (Bell–McCaffrey), one way, least squares without absorbed factors:
+  V = B (Σ_g X_g' A_g u_g u_g' A_g X_g) B with A_g = (I − H_gg)^(−1/2), H_gg the cluster's
+  block of the hat matrix; each coefficient's t has its own Bell–McCaffrey degrees of freedom
+  (Σλ)²/Σλ² with λ the eigenvalues of G'G, G's column g = (I − H)_{·g} A_g X_g B e_j
+  (Imbens and Kolesár 2016), so a coefficient resting on few clusters gets few df.
 """
 
 from __future__ import annotations
@@ -48,7 +53,31 @@ class Clustered:
         object.__setattr__(self, "groups", tuple(groups))
 
 
-CovarianceSpec = Iid | Robust | Clustered
+@dataclass(frozen=True, eq=False, init=False)
+class CR2:
+    """Cluster-robust CR2 by one clustering, Bell–McCaffrey df per coefficient (least squares
+    without absorbed factors: the hat matrix must be the whole model's)."""
+
+    groups: tuple = field()
+
+    def __init__(self, groups) -> None:
+        object.__setattr__(self, "groups", (groups,))
+
+
+CovarianceSpec = Iid | Robust | Clustered | CR2
+
+
+@dataclass(frozen=True)
+class CR2Parts:
+    """CR2 of the coefficients ``cols``: covariance, Bell–McCaffrey df per coefficient, and
+    each cluster's contribution B X_g' A_g u_g (clusters × cols, rows = cluster codes), so
+    that ``vcov = scores' scores`` and the joint covariance of several models on the same
+    clusters is the cross product of their scores."""
+
+    vcov: np.ndarray
+    df: np.ndarray
+    scores: np.ndarray
+    n_clusters: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +147,67 @@ def _ways(spec: Clustered, n: int) -> list[Clusters]:
     return ways
 
 
+# Eigenvalues of I − H_gg at most this are taken as 0 (a cluster that alone determines a
+# coefficient): their inverse square root is set to 0, as with a generalised inverse.
+_EIG_TOL = 1e-10
+
+
+def _cluster_blocks(codes: np.ndarray):
+    """Row positions of each cluster, grouped by cluster size: (codes, rows (n_m × m))."""
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(codes)])
+    for m in np.unique(sizes):
+        first = starts[sizes == m]
+        rows = order[first[:, None] + np.arange(m)[None, :]]
+        yield sorted_codes[first], rows
+
+
+def cr2(X: np.ndarray, bread: np.ndarray, resid: np.ndarray, clusters, cols=None) -> CR2Parts:
+    """CR2 covariance and Bell–McCaffrey df of the coefficients ``cols`` (default all) of a
+    least-squares fit with design X (N × K), bread B = (X'X)⁻¹ and residuals u."""
+    X = np.asarray(X, dtype=float)
+    u = np.asarray(resid, dtype=float)
+    n, k = X.shape
+    cl = cluster_codes(clusters, n)
+    if cl.count < 2:
+        raise TooFewClustersError(
+            f"cluster-robust errors need at least two clusters, the sample has {cl.count}; "
+            "widen the sample"
+        )
+    cols = np.arange(k) if cols is None else np.asarray(cols, dtype=int)
+    p = len(cols)
+    xb = X @ bread  # row i: x_i'B
+    adj_u = np.empty(n)  # A_g u_g, row by row
+    w = np.empty((n, p))  # A_g X_g B e_j, row by row
+    for _, rows in _cluster_blocks(cl.codes):
+        xg, xbg = X[rows], xb[rows]
+        h = np.einsum("gik,gjk->gij", xbg, xg)
+        lam, q = np.linalg.eigh(np.eye(rows.shape[1])[None] - h)
+        inv = np.where(lam > _EIG_TOL, 1 / np.sqrt(np.clip(lam, _EIG_TOL, None)), 0.0)
+        a = np.einsum("gik,gk,gjk->gij", q, inv, q)
+        adj_u[rows] = np.einsum("gij,gj->gi", a, u[rows])
+        w[rows] = np.einsum("gij,gjc->gic", a, xbg[:, :, cols])
+    scores = weighted_cluster_sums(cl, xb[:, cols], adj_u)  # Σ_g (B X_g' A_g u_g)[cols]
+    # Per-cluster sums for the df from rows sorted by cluster once (np.add.reduceat).
+    order = np.argsort(cl.codes, kind="stable")
+    sc = cl.codes[order]
+    starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+    Xs, ws = X[order], w[order]
+    df = np.empty(p)
+    for j in range(p):
+        d = np.add.reduceat(ws[:, j] ** 2, starts)  # w_g'w_g
+        z = np.add.reduceat(Xs * ws[:, j : j + 1], starts, axis=0)  # X_g' w_g (clusters × K)
+        bz = z @ bread
+        c = z.T @ z
+        bc = bread @ c
+        trace = d.sum() - np.trace(bc)
+        trace2 = d @ d - 2 * d @ np.einsum("gk,gk->g", bz, z) + np.einsum("ij,ji->", bc, bc)
+        df[j] = trace**2 / trace2 if trace2 > 0 else np.nan
+    return CR2Parts(vcov=scores.T @ scores, df=df, scores=scores, n_clusters=cl.count)
+
+
 def covariance(
     spec: CovarianceSpec,
     bread: np.ndarray,
@@ -127,10 +217,11 @@ def covariance(
     n: int,
     k: int,
     dispersion: float | None = None,
-) -> tuple[np.ndarray, int | None, int]:
+) -> tuple[np.ndarray, int | None, int | np.ndarray]:
     """(V, clusters or None, t df) for bread B, score design X (N × K) and residuals u.
 
-    ``dispersion`` replaces σ² of :class:`Iid` (1 for Poisson).
+    ``dispersion`` replaces σ² of :class:`Iid` (1 for Poisson). :class:`CR2` gives one df
+    per coefficient (an array).
     """
     match spec:
         case Iid():
@@ -147,4 +238,9 @@ def covariance(
             if len(ways) == 3:
                 meat = meat + meats[1].T @ meats[1] - meats[2].T @ meats[2]
             return cr1_factor(g_min, n, k) * bread @ meat @ bread, g_min, g_min - 1
-    raise EstimationError(f"unknown covariance {spec!r}; use Iid(), Robust() or Clustered(...)")
+        case CR2():
+            parts = cr2(X, bread, resid, spec.groups[0])
+            return parts.vcov, parts.n_clusters, parts.df
+    raise EstimationError(
+        f"unknown covariance {spec!r}; use Iid(), Robust(), Clustered(...) or CR2(...)"
+    )

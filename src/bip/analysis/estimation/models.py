@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis.estimation.cells import cell_means
-from bip.analysis.estimation.covariance import Clustered, CovarianceSpec, Iid, covariance
+from bip.analysis.estimation.covariance import CR2, Clustered, CovarianceSpec, Iid, covariance
 from bip.analysis.estimation.design import (
     Factor,
     as_matrix,
@@ -20,7 +20,7 @@ from bip.analysis.estimation.design import (
     demean_many,
     fixed_effect_count,
 )
-from bip.analysis.estimation.errors import EmptyDesignError
+from bip.analysis.estimation.errors import EmptyDesignError, EstimationError
 from bip.analysis.estimation.results import Absorbed, Fit
 from bip.analysis.estimation.solve import irls_poisson, normal_equations
 
@@ -70,6 +70,11 @@ def ols(
     n = len(yv)
     check_rows(n)
     factors = _factors(absorb)
+    if isinstance(spec, CR2) and factors:
+        raise EstimationError(
+            "CR2 needs the whole model's hat matrix; put the factors in X as dummies "
+            "instead of absorbing them"
+        )
     # One C-ordered float copy of the design; with one factor it is demeaned in place.
     Xv, cols = as_matrix(X, names, intercept=intercept and not factors)
     n_fe = fixed_effect_count(factors)
@@ -141,6 +146,8 @@ def poisson(
     the others). Collinearity is judged once, on the unweighted (demeaned) design.
     """
     spec = covariance
+    if isinstance(spec, CR2):
+        raise EstimationError("CR2 is for least squares; use Clustered(...) with poisson")
     yv = np.asarray(y, dtype=float)
     Xv, cols = as_matrix(X, names, intercept=absorb is None)
     rows = np.ones(len(yv), dtype=bool)

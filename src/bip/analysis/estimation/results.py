@@ -31,7 +31,8 @@ class Fit:
 
     ``n_params`` is the K of the small-sample factors: kept slopes (and intercept) plus the
     absorbed fixed effects. ``df`` is the t distribution's degrees of freedom (clusters − 1 when
-    clustered, N − K otherwise). ``fixed_effects`` holds each group's effect, intercept included.
+    clustered, N − K otherwise; with :class:`CR2` an array, one Bell–McCaffrey df per
+    coefficient). ``fixed_effects`` holds each group's effect, intercept included.
     """
 
     names: tuple[str, ...]
@@ -41,7 +42,7 @@ class Fit:
     n_obs: int
     n_clusters: int | None
     n_params: int
-    df: int
+    df: int | np.ndarray
     bread: np.ndarray
     r2: float = float("nan")
     r2_within: float | None = None
@@ -70,12 +71,19 @@ class Fit:
         return 2 * stats.t.sf(np.abs(self.tstat), self.df)
 
     def t_crit(self, level: float = 0.95) -> float:
-        """Critical value of the two-sided ``level`` interval."""
+        """Critical value of the two-sided ``level`` interval (one df for every coefficient;
+        see :meth:`t_crits` for CR2's per-coefficient df)."""
+        if np.ndim(self.df):
+            raise ValueError("this fit has one df per coefficient; use t_crits(level)")
         return float(stats.t.ppf(0.5 + level / 2, self.df))
+
+    def t_crits(self, level: float = 0.95) -> np.ndarray:
+        """Critical value of each coefficient's two-sided ``level`` interval."""
+        return np.broadcast_to(stats.t.ppf(0.5 + level / 2, self.df), self.coef.shape).copy()
 
     def conf_int(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """(lower, upper) bounds of the ``level`` intervals, coef ± t_crit · se."""
-        q, se = self.t_crit(level), self.se
+        q, se = self.t_crits(level), self.se
         return self.coef - q * se, self.coef + q * se
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
@@ -105,7 +113,8 @@ class Fit:
         head = f"N = {self.n_obs}, K = {self.n_params}, covariance {kind}"
         if self.n_clusters is not None:
             head += f", {self.n_clusters} clusters"
-        head += f", t df = {self.df}, R² = {self.r2:.4f}"
+        df = f"{self.df}" if not np.ndim(self.df) else "per coefficient (Bell–McCaffrey)"
+        head += f", t df = {df}, R² = {self.r2:.4f}"
         return head + "\n" + self.table().to_string(float_format=lambda v: f"{v:.6g}")
 
     def __str__(self) -> str:

@@ -5,9 +5,11 @@
 # Needs base R with the packages sandwich and lmtest (Debian: r-base-core r-cran-sandwich
 # r-cran-lmtest). Run in this folder:   Rscript replicate.R [OUT.csv]
 #
-# Standard errors everywhere: cluster-robust CR1 by citizen, sandwich::vcovCL(type = "HC1"),
-# i.e. G/(G-1) * (N-1)/(N-K); intervals and p-values from Student's t with G-1 degrees of
-# freedom (G = citizens in the model's sample).
+# Standard errors: cluster-robust CR1 by citizen, sandwich::vcovCL(type = "HC1"), i.e.
+# G/(G-1) * (N-1)/(N-K), with Student's t on G-1 degrees of freedom (G = citizens in the
+# model's sample) for A1, A5 and A6; for A4's combinations CR2 with each coefficient's own
+# Bell-McCaffrey degrees of freedom (cr2 below; where no citizen alone determines a
+# coefficient it equals sandwich::vcovCL(type = "HC2") with its default cadjust = TRUE).
 suppressPackageStartupMessages({
   library(sandwich)
   library(lmtest)
@@ -27,13 +29,16 @@ panel <- read.csv("panel.csv", na.strings = "", check.names = FALSE,
 # ---- helpers --------------------------------------------------------------------------
 est <- new.env()
 est$rows <- list()
+# An undefined number (NA) is left out, as bip_estimates.csv leaves out BIP's nulls (e.g. the
+# df of a combination only one citizen has).
 add <- function(model, item, term, stat, value) {
+  if (length(value) == 1 && is.na(value)) return(invisible(NULL))
   est$rows[[length(est$rows) + 1]] <- list(model, item, term, stat, as.numeric(value))
 }
 
 # OLS of y on X (no intercept added: put one in X), CR1 by cl, t(G-1). Columns R finds
 # aliased (collinear with earlier ones) are dropped and the model refitted without them.
-cluster_fit <- function(y, X, cl) {
+cluster_fit <- function(y, X, cl, cr2 = FALSE) {
   X <- as.matrix(X)
   fit <- lm(y ~ 0 + X)
   keep <- !is.na(coef(fit))
@@ -41,15 +46,59 @@ cluster_fit <- function(y, X, cl) {
     X <- X[, keep, drop = FALSE]
     fit <- lm(y ~ 0 + X)
   }
-  V <- vcovCL(fit, cluster = cl, type = "HC1")
   G <- length(unique(cl))
-  ct <- coeftest(fit, vcov. = V, df = G - 1)
-  ci <- coefci(fit, vcov. = V, df = G - 1, level = LEVEL)
+  if (cr2) {
+    parts <- cr2(X, residuals(fit), cl)
+    V <- parts$V
+    df <- parts$df
+    b <- coef(fit)
+    se <- sqrt(diag(V))
+    q <- qt(0.5 + LEVEL / 2, df)
+    ct <- cbind(b, se, b / se, 2 * pt(abs(b / se), df, lower.tail = FALSE))
+    ci <- cbind(b - q * se, b + q * se)
+  } else {
+    df <- rep(G - 1, ncol(X))
+    V <- vcovCL(fit, cluster = cl, type = "HC1")
+    ct <- coeftest(fit, vcov. = V, df = G - 1)
+    ci <- coefci(fit, vcov. = V, df = G - 1, level = LEVEL)
+  }
   r <- residuals(fit)
   u <- function(v) unname(v)
   list(names = colnames(X), coef = u(ct[, 1]), se = u(ct[, 2]), t = u(ct[, 3]), p = u(ct[, 4]),
-       lo = u(ci[, 1]), hi = u(ci[, 2]), n = length(y), G = G,
+       lo = u(ci[, 1]), hi = u(ci[, 2]), df = u(df), n = length(y), G = G,
        r2 = 1 - sum(r^2) / sum((y - mean(y))^2), fit = fit, X = X)
+}
+
+# CR2 covariance and Bell-McCaffrey degrees of freedom of each coefficient of a least-squares
+# fit on X with residuals u, clustered by cl. A_g = (I - H_gg)^(-1/2), with the inverse square
+# root of a zero eigenvalue set to 0 (a citizen alone in a combination determines its
+# coefficient; sandwich's vcovCL(type = "HC2"), which otherwise gives the same CR2, returns
+# NaN there). df: (sum lambda)^2 / sum lambda^2 for the eigenvalues lambda of G'G, column g of
+# G being (I - H)[, g] A_g X_g B e_j; G'G = diag(w_g'w_g) - Z B Z' (w_g = A_g X_g B e_j,
+# Z's row g = X_g'w_g), so no N x N matrix is formed.
+cr2 <- function(X, u, cl) {
+  B <- solve(crossprod(X))
+  XB <- X %*% B
+  W <- matrix(0, nrow(X), ncol(X))
+  au <- numeric(nrow(X))
+  for (r in split(seq_len(nrow(X)), cl)) {
+    M <- diag(length(r)) - XB[r, , drop = FALSE] %*% t(X[r, , drop = FALSE])
+    e <- eigen(M, symmetric = TRUE)
+    inv <- ifelse(e$values > 1e-10, 1 / sqrt(pmax(e$values, 1e-10)), 0)
+    A <- e$vectors %*% diag(inv, length(r)) %*% t(e$vectors)
+    W[r, ] <- A %*% XB[r, , drop = FALSE]
+    au[r] <- A %*% u[r]
+  }
+  S <- rowsum(XB * au, cl)  # per citizen: B X_g' A_g u_g
+  df <- sapply(seq_len(ncol(X)), function(j) {
+    d <- as.vector(rowsum(W[, j]^2, cl))
+    Z <- rowsum(X * W[, j], cl)
+    BC <- B %*% crossprod(Z)
+    tr <- sum(d) - sum(diag(BC))
+    tr2 <- sum(d^2) - 2 * sum(d * rowSums((Z %*% B) * Z)) + sum(BC * t(BC))
+    tr^2 / tr2
+  })
+  list(V = crossprod(S), df = df)
 }
 
 dummy <- function(v, lev) ifelse(is.na(v), NA, as.numeric(v == lev))
@@ -142,7 +191,7 @@ a4_fit <- function(model, item, d, ok, C) {
   D <- outer(cc, present, "==") * 1
   colnames(D) <- paste0("c", present)
   X <- if (is.null(C)) D else cbind(D, scale(C[ok, , drop = FALSE], center = TRUE, scale = FALSE))
-  f <- cluster_fit(y, X, base$citizen_id[ok])
+  f <- cluster_fit(y, X, base$citizen_id[ok], cr2 = TRUE)
   add(model, item, "", "n", f$n)
   add(model, item, "", "n_citizens", f$G)
   add(model, item, "", "r2", f$r2)
@@ -153,6 +202,7 @@ a4_fit <- function(model, item, d, ok, C) {
     add(model, item, k, "ci_low", f$lo[i])
     add(model, item, k, "ci_high", f$hi[i])
     add(model, item, k, "p_value", f$p[i])
+    add(model, item, k, "df", f$df[i])
     add(model, item, k, "n", sum(cc == k))
   }
   setNames(f$coef[match(paste0("c", CODES), f$names)], CODES)

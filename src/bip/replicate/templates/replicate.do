@@ -6,7 +6,10 @@
 * Run in this folder:   do replicate.do
 *
 * Standard errors: vce(cluster) by citizen, Stata's CR1 (G/(G-1) * (N-1)/(N-K)) with t on
-* G-1 degrees of freedom, the convention BIP uses. Collinear regressors (repeated missing
+* G-1 degrees of freedom, the convention BIP uses for A1, A5 and A6. BIP's A4 intervals are
+* CR2 with Bell-McCaffrey degrees of freedom, which Stata 15 does not have (Stata 17 and later:
+* regress ..., vce(hc2 cit, dfadjust)); this file posts A4's CR1 numbers as se_cr1, ci_low_cr1,
+* ci_high_cr1 and p_value_cr1, beside BIP's estimate. Collinear regressors (repeated missing
 * indicators, constants) are omitted by regress itself.
 version 15
 clear all
@@ -98,10 +101,10 @@ foreach it of local items_all {
             local se = _se[`k'.comb_no]
             local q = invttail(e(df_r), 0.025)
             post `pf' ("a4_`model'") ("`it'") ("`code'") ("estimate") (`b')
-            post `pf' ("a4_`model'") ("`it'") ("`code'") ("se") (`se')
-            post `pf' ("a4_`model'") ("`it'") ("`code'") ("ci_low") (`b' - `q'*`se')
-            post `pf' ("a4_`model'") ("`it'") ("`code'") ("ci_high") (`b' + `q'*`se')
-            post `pf' ("a4_`model'") ("`it'") ("`code'") ("p_value") (2*ttail(e(df_r), abs(`b'/`se')))
+            post `pf' ("a4_`model'") ("`it'") ("`code'") ("se_cr1") (`se')
+            post `pf' ("a4_`model'") ("`it'") ("`code'") ("ci_low_cr1") (`b' - `q'*`se')
+            post `pf' ("a4_`model'") ("`it'") ("`code'") ("ci_high_cr1") (`b' + `q'*`se')
+            post `pf' ("a4_`model'") ("`it'") ("`code'") ("p_value_cr1") (2*ttail(e(df_r), abs(`b'/`se')))
         }
     }
 }

@@ -1,5 +1,7 @@
 """Section 5, progression by activity combination (A4): 003 Figur 3-24, one figure per
-indicator with the 16 combinations, unadjusted and adjusted, and d translated into places."""
+indicator with the 16 combinations, unadjusted and adjusted, d from zero beside the sources'
+centred d, the multiplicity rule's counts, and d translated into places. A combination is
+called significant, or headlined, only when it survives the rule (Romano–Wolf, 5 %)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from bip.results import Results
 from bip.results.base import Series
 from bip.results.combination_effects import A4CombinationEffects, CodeEffect
 
+# The familywise p-value below which the report calls a combination significant
+SIGNIFICANT = 0.05
 # 003 numbers its figures: Figur 3 the B average, 4-12 B1-B9, 13 the S average, 14-24 S2-S12
 FIRST_FIGURE = 3
 # Effect sizes the sources print, by (series, combination)
@@ -32,6 +36,8 @@ def build(r: Results, c: Ctx) -> list[Block]:
     """The blocks of section 5."""
     a4 = r.a4_combination_effects
     out: list[Block] = [_intro(a4, c), _models(a4, c)]
+    if a4.families:
+        out.append(_rule(a4, c))
     out += [_figure(a4, it, i, c) for i, it in enumerate(A4_SERIES)]
     out.append(_places(a4, c))
     return out
@@ -45,11 +51,17 @@ def _intro(a4: A4CombinationEffects, c: Ctx) -> Para:
     return Para(
         c._(
             "Each figure shows for one indicator the standardised progression (effect size d) "
-            "of each of the 16 combinations with its {interval}, clustered by citizen. "
-            "d = 0.1 is moving about 4 places forward among 100 citizens. These are "
-            "associations, not necessarily effects: citizens who progress may be given more "
-            "activities. Open squares (dashed intervals) are adjusted for background and the "
-            "previous level; black diamonds are the source's number where it prints one."
+            "of each of the 16 combinations with its {interval}, clustered by citizen (CR2, "
+            "with degrees of freedom from each combination's own citizens). As in the sources, "
+            "d is centred on the mean progression: 0 is the average citizen's progression, not "
+            "no progression; the tables give d from zero progression beside it. d = 0.1 is "
+            "moving about 4 places forward among 100 citizens. These are associations, not "
+            "necessarily effects: citizens who progress may be given more activities. Open "
+            "squares (dashed intervals) are adjusted for background and the previous level; "
+            "black diamonds are the source's number where it prints one. With 16 combinations "
+            "for each of 22 indicators, some intervals miss 0 by chance alone: a combination "
+            "is called significant only when it survives the adjustment for all the "
+            "comparisons (table below)."
         ).format(interval=_level(a4, c))
     )
 
@@ -99,6 +111,43 @@ def _models(a4: A4CombinationEffects, c: Ctx) -> Table:
     )
 
 
+def _rule(a4: A4CombinationEffects, c: Ctx) -> Table:
+    models = {"naive": c._("Unadjusted"), "adjusted": c._("Adjusted")}
+    against = {"mean": c._("from the mean"), "zero": c._("from zero")}
+    rows = tuple(
+        Row(
+            {
+                "model": models[f.model],
+                "against": against[f.against],
+                "tests": f.n_tests,
+                "p": f.n_unadjusted,
+                "bh": f.n_bh,
+                "fw": f.n_familywise,
+            }
+        )
+        for f in a4.families or ()
+    )
+    return Table(
+        "tab-a4-rule",
+        c._("How many combinations differ, before and after adjusting for the comparisons"),
+        c._(
+            "Tests of all 16 combinations of all indicators in one model: significant alone "
+            "(p below 5 %), after the false discovery rate adjustment (Benjamini–Hochberg q "
+            "below 5 %) and after the familywise adjustment (Romano–Wolf below 5 %), which "
+            "the report calls significant."
+        ),
+        (
+            Col("model", c._("Model"), "text", False),
+            Col("against", c._("d measured"), "text", False),
+            Col("tests", c._("Tests"), "int", False),
+            Col("p", c._("p below 5 %"), "int", False),
+            Col("bh", c._("q below 5 %"), "int", False),
+            Col("fw", c._("Significant"), "int", False),
+        ),
+        rows,
+    )
+
+
 def _figure(a4: A4CombinationEffects, it: Series, i: int, c: Ctx) -> Figure:
     rows = []
     for josh in ALL_COMBINATIONS:
@@ -112,30 +161,40 @@ def _figure(a4: A4CombinationEffects, it: Series, i: int, c: Ctx) -> Figure:
                     "lo": o.ci_low,
                     "hi": o.ci_high,
                     "n": o.n,
+                    "dz": o.estimate_vs_zero,
+                    "fw": o.p_familywise,
                     "cd": a.estimate,
                     "clo": a.ci_low,
                     "chi": a.ci_high,
+                    "cfw": a.p_familywise,
                     "pub": P.value(pid) if pid else None,
                 },
                 n_citizens=o.n_citizens,
                 n_obs=o.n,
-                cell_n=dict.fromkeys(("cd", "clo", "chi"), Counts(a.n_citizens, a.n)),
+                cell_n=dict.fromkeys(("cd", "clo", "chi", "cfw"), Counts(a.n_citizens, a.n)),
             )
         )
     interval = _level(a4, c)
     t = Table(
         f"tab-a4-{it}",
         c._("Progression by combination: {item}").format(item=names.item(c, it)),
-        c._("Effect size d by combination, unadjusted and adjusted."),
+        c._(
+            "Effect size d by combination, unadjusted and adjusted, centred on the mean "
+            "progression as in the sources; beside it the unadjusted d from zero progression "
+            "and the familywise p-values (significant below 5 %)."
+        ),
         (
             Col("code", c._("Combination"), "text", False),
             Col("d", c._("d, unadjusted"), "d2"),
             Col("lo", c._("lower"), "d2"),
             Col("hi", c._("upper"), "d2"),
             Col("n", c._("Measurements"), "int"),
+            Col("dz", c._("d from zero"), "d2"),
+            Col("fw", c._("Familywise p"), "p"),
             Col("cd", c._("d, adjusted"), "d2"),
             Col("clo", c._("lower"), "d2"),
             Col("chi", c._("upper"), "d2"),
+            Col("cfw", c._("Familywise p, adjusted"), "p"),
             Col("pub", c._("Published"), "d2", False, published=True),
         ),
         tuple(rows),
@@ -157,7 +216,7 @@ def _figure(a4: A4CombinationEffects, it: Series, i: int, c: Ctx) -> Figure:
             c.lang,
             label_key="code",
             series=series,
-            ylabel=c._("Effect size d") + f" ({interval})",
+            ylabel=c._("Effect size d, centred on the mean") + f" ({interval})",
             title=c._(JOSH),
         ),
         source=f"003, Figur {FIRST_FIGURE + i}",
@@ -166,15 +225,24 @@ def _figure(a4: A4CombinationEffects, it: Series, i: int, c: Ctx) -> Figure:
 
 def _reading(t: Table, codes: dict[str, CodeEffect], c: Ctx) -> str:
     """The figure's reading line, from the table as the audience sees it: the manager edition
-    never quotes a hidden value."""
-    shown = [(r.values["d"], r.values["code"]) for r in c.sup(t).rows if is_number(r.values["d"])]
+    never quotes a hidden value. Only a combination that survives the multiplicity rule is
+    headlined, always with its n."""
+    shown = [
+        (r.values["d"], r.values["code"])
+        for r in c.sup(t).rows
+        if is_number(r.values["d"]) and _survives(codes[r.values["code"]])
+    ]
     if not shown:
-        return c._("Points above 0 mean progress; intervals that cross 0 are not reliable.")
-    d, josh = max(shown)
+        return c._(
+            "Points above 0 mean more progress than the average citizen's. No combination "
+            "differs significantly from the average once all the comparisons are taken into "
+            "account."
+        )
+    d, josh = max(shown, key=lambda x: abs(x[0]))
     e = codes[josh]
     return c._(
-        "Points above 0 mean progress. Largest: {code} (d = {d}, about {places} places of 100, "
-        "{n} measurements)."
+        "Points above 0 mean more progress than the average citizen's. Largest significant "
+        "difference: {code} (d = {d}, about {places} places of 100, {n} measurements)."
     ).format(
         code=josh,
         d=numbers.num(d, c.lang, 2),
@@ -207,6 +275,7 @@ def _places(a4: A4CombinationEffects, c: Ctx) -> Table:
                     "d": e.estimate,
                     "places": None if e.percentile is None else e.percentile - 50,
                     "n": e.n,
+                    "fw": e.p_familywise,
                     "pub_d": P.value(pid_d) if pid_d else None,
                     "pub_places": pub_places,
                     "src": P.ref(pid) if pid else P.ref(pid_d) if pid_d else "",
@@ -220,7 +289,8 @@ def _places(a4: A4CombinationEffects, c: Ctx) -> Table:
         c._("Effect sizes as places among 100 citizens"),
         c._(
             "A citizen in the middle of the distribution moves this many places forward (+) "
-            "or back (−) among 100 with that combination."
+            "or back (−) among 100 with that combination, relative to the average citizen's "
+            "progression (d centred on the mean, as in the sources)."
         ),
         (
             Col("item", c._("Indicator"), "text", False),
@@ -228,6 +298,7 @@ def _places(a4: A4CombinationEffects, c: Ctx) -> Table:
             Col("d", "d", "d2"),
             Col("places", c._("Places of 100"), "d1"),
             Col("n", c._("Measurements"), "int"),
+            Col("fw", c._("Familywise p"), "p"),
             Col("pub_d", c._("Published d"), "d2", False, published=True),
             Col("pub_places", c._("Published places"), "d1", False, published=True),
             Col("src", c._("Source"), "ref", False),
@@ -240,6 +311,11 @@ def _places(a4: A4CombinationEffects, c: Ctx) -> Table:
             ),
         ),
     )
+
+
+def _survives(e: CodeEffect) -> bool:
+    """The multiplicity rule: familywise (Romano–Wolf) p below 5 %."""
+    return e.p_familywise is not None and e.p_familywise < SIGNIFICANT
 
 
 SECTION = Spec("combinations", N_("Progression by activity combination"), build)

@@ -162,6 +162,8 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
                 "hi": t.ci_high,
                 "std": t.std_coef,
                 "p": t.p_value,
+                "q": t.q_value,
+                "fw": t.p_familywise,
             },
             n_obs=t.n,
         )
@@ -170,10 +172,7 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
     return Table(
         "tab-a5-model",
         c._("Which indicators predict a job? (linear probability model)"),
-        c._(
-            "Sorted by t statistic; the coefficient is the change in the probability of a job "
-            "or education within 52 weeks per answer step (R² = {r2})."
-        ).format(r2=numbers.num(jm.r2, c.lang, 3)),
+        _model_caption(jm, c),
         (
             Col("rank", "#", "int", False),
             Col("item", c._("Indicator"), "text", False),
@@ -183,6 +182,8 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
             Col("hi", upper(c), "d3"),
             Col("std", c._("Per SD of the regressor"), "d3"),
             Col("p", c._("p-value"), "p"),
+            Col("q", c._("q-value"), "p"),
+            Col("fw", c._("Familywise p"), "p"),
         ),
         rows,
         notes=(
@@ -200,6 +201,33 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
                 k=numbers.integer(jm.n_background_controls, c.lang),
             ),
         ),
+    )
+
+
+def _model_caption(jm, c: Ctx) -> str:
+    text = c._(
+        "Sorted by t statistic; the coefficient is the change in the probability of a job "
+        "or education within 52 weeks per answer step (R² = {r2})."
+    ).format(r2=numbers.num(jm.r2, c.lang, 3))
+    if jm.n_significant is None:  # results written before the multiplicity rule
+        return text
+    return (
+        text
+        + " "
+        + c.n_(
+            "Of the {n} ranked terms, {k} is significant once all {n} comparisons are taken "
+            "into account (familywise p below 5 %, Romano–Wolf); {q} have a q-value below 5 % "
+            "and {p} a p-value below 5 % alone.",
+            "Of the {n} ranked terms, {k} are significant once all {n} comparisons are taken "
+            "into account (familywise p below 5 %, Romano–Wolf); {q} have a q-value below 5 % "
+            "and {p} a p-value below 5 % alone.",
+            jm.n_significant,
+        ).format(
+            n=numbers.integer(len(jm.terms), c.lang),
+            k=numbers.integer(jm.n_significant, c.lang),
+            q=numbers.integer(jm.n_bh, c.lang),
+            p=numbers.integer(jm.n_unadjusted, c.lang),
+        )
     )
 
 
