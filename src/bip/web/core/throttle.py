@@ -31,6 +31,11 @@ from bip.web.core.limits import locked_counter, seconds_left
 from bip.web.core.models import RateCounter
 
 
+def login_key(username: str) -> str:
+    """The login counter's key of a user name (shared by the password and the second factor)."""
+    return _key(username)
+
+
 def _key(username: str) -> str:
     return "login:" + username.strip().lower()[:150]
 
@@ -49,8 +54,9 @@ def locked_message(seconds: int) -> str:
     ) % {"minutes": minutes}
 
 
-def _record_failure(counter: RateCounter, username: str, request) -> int:
-    """Count a failed login; returns the seconds of the lock it set (0 if none)."""
+def _record_failure(counter: RateCounter, username: str, request, what: str = "") -> int:
+    """Count a failed login; returns the seconds of the lock it set (0 if none). ``what``
+    says which step failed when it was not the password (e.g. the second factor)."""
     now = timezone.now()
     window = dt.timedelta(seconds=settings.BIP_LOGIN_LOCK_SECONDS)
     if counter.count == 0 or now >= counter.window_start + window:
@@ -70,7 +76,9 @@ def _record_failure(counter: RateCounter, username: str, request) -> int:
         "login.failed",
         "user",
         username,
-        f"address {_address(request)}" + (f"; locked for {lock} s" if lock else ""),
+        f"address {_address(request)}"
+        + (f"; {what}" if what else "")
+        + (f"; locked for {lock} s" if lock else ""),
         flagged=bool(lock),
     )
     return lock
