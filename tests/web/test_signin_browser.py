@@ -42,9 +42,7 @@ def test_enrolment_and_code_pages_are_accessible(
     browser, live_server, axe_js, world, lang, viewport
 ):
     enrol_h1, codes_h1, code_h1 = WORDS[lang]
-    ctx = browser.new_context(
-        viewport=VIEWPORTS[viewport], locale=f"{lang}-DK", bypass_csp=True
-    )
+    ctx = browser.new_context(viewport=VIEWPORTS[viewport], locale=f"{lang}-DK", bypass_csp=True)
     ctx.set_extra_http_headers({"Accept-Language": lang})
     page = ctx.new_page()
     base, problems = live_server.url, []

@@ -84,6 +84,13 @@ def _record_failure(counter: RateCounter, username: str, request, what: str = ""
     return lock
 
 
+def clear(counter: RateCounter) -> None:
+    """A successful login: the user name's failures are forgotten."""
+    if counter.count or counter.locked_until:
+        counter.count, counter.locked_until = 0, None
+        counter.save(update_fields=["count", "locked_until"])
+
+
 class ThrottledAuthenticationForm(AuthenticationForm):
     """The login form, refusing to even check the password while the user name is locked."""
 
@@ -112,9 +119,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                         forms.ValidationError(locked_message(lock), code="locked") if lock else exc
                     )
                 else:
-                    if counter.count or counter.locked_until:
-                        counter.count, counter.locked_until = 0, None
-                        counter.save(update_fields=["count", "locked_until"])
+                    from bip.web.signin.twofactor import needs_second_factor
+
+                    # with a second factor to come, the count of wrong codes must survive a
+                    # right password: it is cleared after the right code (signin/views.py)
+                    if (counter.count or counter.locked_until) and not needs_second_factor(
+                        self.get_user()
+                    ):
+                        clear(counter)
         # raised outside the transaction block: the count and the audit entry must stay
         if error is not None:
             raise error

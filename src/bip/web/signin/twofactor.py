@@ -145,17 +145,21 @@ def finish(request, user, device, how: str) -> None:
 
 def reset(username: str, by: str) -> int:
     """Remove a user's authenticators and recovery codes (lost phone): the next login enrols
-    again. Returns the number of devices removed."""
+    again. Returns the number of devices removed; audited and flagged."""
     user = get_user_model().objects.get(username=username)
-    n = TOTPDevice.objects.filter(user=user).delete()[0]
-    n += StaticDevice.objects.filter(user=user).delete()[0]
-    audit(
-        by,
-        "cli",
-        "otp.reset",
-        "user",
-        username,
-        "authenticator and recovery codes removed",
-        flagged=True,
-    )
+    with transaction.atomic():
+        totp = TOTPDevice.objects.filter(user=user)
+        static = StaticDevice.objects.filter(user=user)
+        n = totp.count() + static.count()
+        totp.delete()
+        static.delete()
+        audit(
+            by,
+            "cli",
+            "otp.reset",
+            "user",
+            username,
+            f"{n} authenticators and recovery-code sets removed",
+            flagged=True,
+        )
     return n

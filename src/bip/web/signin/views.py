@@ -16,7 +16,7 @@ from django.views import View
 from bip.web.core.access import RoleView
 from bip.web.core.audit import audit
 from bip.web.core.limits import locked_counter, seconds_left
-from bip.web.core.throttle import _record_failure, locked_message, login_key
+from bip.web.core.throttle import _record_failure, clear, locked_message, login_key
 from bip.web.signin import twofactor
 
 
@@ -75,6 +75,7 @@ class SecondFactorView(View):
             elif self.totp is None:
                 codes = twofactor.enrol(self.user, twofactor.enrolment_device(self.user), code)
                 if codes is not None:
+                    clear(counter)
                     device = twofactor.confirmed_totp(self.user)
                     nxt = _safe_next(request, twofactor.pending_next(request))
                     twofactor.finish(request, self.user, device, "TOTP")
@@ -83,6 +84,7 @@ class SecondFactorView(View):
             else:
                 device, how = twofactor.check_code(self.user, code)
                 if device is not None:
+                    clear(counter)
                     nxt = _safe_next(request, twofactor.pending_next(request))
                     twofactor.finish(request, self.user, device, how)
                     return redirect(nxt)
