@@ -115,3 +115,18 @@ def test_login_page_offers_single_sign_on_only_when_configured(client, world, se
     settings.BIP_OIDC_LABEL = "Jobcenter-login"
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'href="/oidc/login/"' in page and "Log in with Jobcenter-login" in page
+
+
+def test_provider_down_refuses_the_login_but_not_the_pages(client, world, sso, settings):
+    """Logged-in users keep working while the provider is unreachable; a new single sign-on
+    is refused with the reason audited, not a server error."""
+    from bip.web.signin import oidc
+
+    sign_in(client, "sub-ann")
+    settings.BIP_OIDC_ISSUER = "http://127.0.0.1:9"  # nothing listens there
+    oidc._discovered.clear()
+    assert client.get(reverse("caseload")).status_code == 200
+    r = Client().get("/oidc/login/")
+    assert r.status_code == 302 and r["Location"] == "/login/?sso=failed"
+    entry = AuditLog.objects.filter(action="login.failed").order_by("seq").last()
+    assert "cannot read http://127.0.0.1:9/.well-known/openid-configuration" in entry.detail

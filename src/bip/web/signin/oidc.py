@@ -22,7 +22,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.views import View
 from mozilla_django_oidc import auth as oidc_auth
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.utils import import_from_settings
@@ -94,12 +95,18 @@ class Backend(oidc_auth.OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend with BIP's claim mapping and identity table."""
 
     get_settings = staticmethod(oidc_setting)
+    # read when a login needs them, not when the backend is made: Django makes one at every
+    # request of a logged-in user, which must not depend on the provider being reachable
+    OIDC_OP_TOKEN_ENDPOINT = property(lambda self: oidc_setting("OIDC_OP_TOKEN_ENDPOINT"))
+    OIDC_OP_USER_ENDPOINT = property(lambda self: oidc_setting("OIDC_OP_USER_ENDPOINT"))
+    OIDC_OP_JWKS_ENDPOINT = property(lambda self: oidc_setting("OIDC_OP_JWKS_ENDPOINT"))
 
     def __init__(self, *args, **kwargs):
-        if not enabled():  # a session from when single sign-on was on: no user
-            self.UserModel = get_user_model()
-            return
-        super().__init__(*args, **kwargs)
+        self.UserModel = get_user_model()
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
+        self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
+        self.OIDC_RP_IDP_SIGN_KEY = None  # the provider's keys come from its JWKS
 
     def authenticate(self, request, **kwargs):
         if not enabled() or request is None or "code" not in request.GET:
@@ -205,15 +212,20 @@ class LoginStart(oidc_views.OIDCAuthenticationRequestView):
     """``/oidc/login/``: off to the provider (404 when single sign-on is not configured)."""
 
     get_settings = staticmethod(oidc_setting)
+    OIDC_OP_AUTH_ENDPOINT = property(lambda self: oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT"))
 
     def __init__(self, *args, **kwargs):
-        if enabled():
-            super().__init__(*args, **kwargs)
+        View.__init__(self, *args, **kwargs)
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
     def get(self, request):
         if not enabled():
             raise Http404
-        return super().get(request)
+        try:
+            return super().get(request)
+        except ImproperlyConfigured as exc:  # the provider's discovery cannot be read
+            audit_failure(request, "", str(exc)[:200])
+            return HttpResponseRedirect(settings.LOGIN_REDIRECT_URL_FAILURE)
 
 
 class Callback(oidc_views.OIDCAuthenticationCallbackView):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.shortcuts import resolve_url
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -55,7 +56,9 @@ def pending_user(request):
 
 
 def pending_next(request) -> str:
-    return (request.session.get(PENDING) or {}).get("next") or settings.LOGIN_REDIRECT_URL
+    return (request.session.get(PENDING) or {}).get("next") or resolve_url(
+        settings.LOGIN_REDIRECT_URL
+    )
 
 
 def confirmed_totp(user) -> TOTPDevice | None:
