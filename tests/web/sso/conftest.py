@@ -61,9 +61,8 @@ class Provider:
         self.config.write_text(json.dumps(data))
 
 
-@pytest.fixture
-def oidc_provider(tmp_path):
-    """The provider, started for the test and stopped after it."""
+def start_provider(tmp_path: Path, redirect_uris: list[str]):
+    """Start the provider with BIP as a client allowed these redirect URIs; yields it."""
     node = shutil.which("node")
     need(node is not None, "node is not installed (apt-get install nodejs npm)")
     need(
@@ -71,19 +70,9 @@ def oidc_provider(tmp_path):
         f"oidc-provider is not installed at {PACKAGE.parent} (run scripts/setup.sh)",
     )
     config = tmp_path / "oidc.json"
+    client = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     config.write_text(
-        json.dumps(
-            {
-                "clients": [
-                    {
-                        "client_id": CLIENT_ID,
-                        "client_secret": CLIENT_SECRET,
-                        "redirect_uris": [CALLBACK],
-                    }
-                ],
-                "accounts": ACCOUNTS,
-            }
-        )
+        json.dumps({"clients": [{**client, "redirect_uris": redirect_uris}], "accounts": ACCOUNTS})
     )
     proc = subprocess.Popen(
         [node, str(HERE / "oidc_provider.mjs"), str(config)],
@@ -95,9 +84,11 @@ def oidc_provider(tmp_path):
     try:
         line = proc.stdout.readline()
         m = re.match(r"issuer (http://127\.0\.0\.1:\d+)$", line.strip())
-        assert m, (
-            f"the provider did not start: {line!r} {proc.stderr.read()[-2000:] if proc.poll() is not None else ''}"
-        )
+        if not m:
+            proc.kill()
+            raise AssertionError(
+                f"the provider did not start: {line!r} {proc.stderr.read()[-2000:]}"
+            )
         yield Provider(m.group(1), config)
     finally:
         proc.terminate()
@@ -105,16 +96,29 @@ def oidc_provider(tmp_path):
 
 
 @pytest.fixture
-def sso(oidc_provider, settings):
+def oidc_provider(tmp_path):
+    """The provider, started for the test (BIP's test client as the client) and stopped after."""
+    yield from start_provider(tmp_path, [CALLBACK])
+
+
+def configure(settings, provider: Provider) -> None:
     """BIP configured for the provider, as an installation's environment would configure it."""
     from bip.web.signin import oidc
 
-    settings.BIP_OIDC_ISSUER = oidc_provider.issuer
+    settings.BIP_OIDC_ISSUER = provider.issuer
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.OIDC_RP_SCOPES = "openid profile email bip"
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, oidc.BACKEND]
     oidc._discovered.clear()
+
+
+@pytest.fixture
+def sso(oidc_provider, settings):
+    """BIP configured for the provider."""
+    from bip.web.signin import oidc
+
+    configure(settings, oidc_provider)
     yield oidc_provider
     oidc._discovered.clear()
 
