@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bip.web.core.access.role_context",
+                "bip.web.signin.context.signin",
             ],
         },
     }

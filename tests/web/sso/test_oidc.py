@@ -130,3 +130,27 @@ def test_provider_down_refuses_the_login_but_not_the_pages(client, world, sso, s
     assert r.status_code == 302 and r["Location"] == "/login/?sso=failed"
     entry = AuditLog.objects.filter(action="login.failed").order_by("seq").last()
     assert "cannot read http://127.0.0.1:9/.well-known/openid-configuration" in entry.detail
+
+
+def test_kiosk_of_a_single_sign_on_caseworker_is_left_by_logging_in_again(client, world, sso):
+    """No password in BIP: the kiosk's exit sends the caseworker to the provider (asked to
+    log in again) and only the same person's login ends kiosk mode."""
+    from bip.web.core import kiosk
+
+    sign_in(client, "sub-ann")
+    citizen = world.citizens["A"].citizen_id
+    assert client.post(reverse("kiosk_start", args=[citizen])).status_code == 302
+    exit_page = client.get(reverse("kiosk_exit"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="/oidc/login/"' in exit_page and 'type="password"' not in exit_page
+    assert "prompt=login" in client.get("/oidc/login/")["Location"]
+    # someone else at the provider: still in kiosk mode, audited
+    r = sign_in(client, "sub-max")
+    assert r["Location"] == reverse("kiosk") and kiosk.KEY in client.session
+    assert _user(client).username == "ann.sso"
+    refused = AuditLog.objects.filter(action="login.failed", username="max.sso").get()
+    assert refused.detail.endswith("kiosk exit by another login")
+    # the caseworker herself: back on the citizen's page
+    r = sign_in(client, "sub-ann")
+    assert r["Location"] == reverse("citizen", args=[citizen])
+    assert kiosk.KEY not in client.session and _user(client).username == "ann.sso"
+    assert AuditLog.objects.filter(action="kiosk.exit", username="ann.sso").count() == 1

@@ -23,11 +23,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.views import View
 from mozilla_django_oidc import auth as oidc_auth
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.utils import import_from_settings
 
+from bip.web.core import kiosk
 from bip.web.core.audit import audit
 from bip.web.core.models import Caseworker, Profile
 from bip.web.signin.claims import ClaimError, map_claims
@@ -218,6 +220,10 @@ class LoginStart(oidc_views.OIDCAuthenticationRequestView):
         View.__init__(self, *args, **kwargs)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
+    def get_extra_params(self, request):
+        # leaving the kiosk: the provider must ask for the credentials again, whatever its session
+        return {"prompt": "login", "max_age": "0"} if kiosk.state(request) else {}
+
     def get(self, request):
         if not enabled():
             raise Http404
@@ -245,7 +251,25 @@ class Callback(oidc_views.OIDCAuthenticationCallbackView):
             self.reason = f"{exc.__class__.__name__}: {str(exc)[:120]}"
             return self.login_failure()
 
+    def login_success(self):
+        state = kiosk.state(self.request)
+        if state is None:
+            return super().login_success()
+        # the kiosk's exit: the same person must have logged in at the provider again
+        current = self.request.user
+        if current.is_authenticated and current.pk == self.user.pk:
+            stop = kiosk.stop(self.request) or state
+            if stop.get("saved"):
+                return redirect("measurement_edit", measurement_id=stop["saved"], part="caseworker")
+            return redirect("citizen", citizen_id=stop["citizen"])
+        audit_failure(self.request, self.user.username, "kiosk exit by another login")
+        return redirect("kiosk")
+
     def login_failure(self):
+        if kiosk.state(self.request) is not None:
+            who, reason = getattr(self.request, "bip_sso_failure", ("", ""))
+            audit_failure(self.request, who, reason or self.reason or "kiosk exit refused")
+            return redirect("kiosk")
         who, reason = getattr(self.request, "bip_sso_failure", ("", ""))
         audit_failure(self.request, who, reason or self.reason or "no login (state, code)")
         return super().login_failure()
