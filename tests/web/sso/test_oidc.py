@@ -154,3 +154,32 @@ def test_kiosk_of_a_single_sign_on_caseworker_is_left_by_logging_in_again(client
     assert r["Location"] == reverse("citizen", args=[citizen])
     assert kiosk.KEY not in client.session and _user(client).username == "ann.sso"
     assert AuditLog.objects.filter(action="kiosk.exit", username="ann.sso").count() == 1
+
+
+@pytest.mark.parametrize(
+    "name,value,message",
+    [
+        ("BIP_OIDC_ROLE_MAP", "staff=boss", "BIP_OIDC_ROLE_MAP: unknown role 'boss'"),
+        (
+            "BIP_OIDC_ROLE_MAP",
+            "bip-admin",
+            "BIP_OIDC_ROLE_MAP: entry 'bip-admin' is not value=target",
+        ),
+        (
+            "BIP_OIDC_JOBCENTRE_MAP",
+            "0101",
+            "BIP_OIDC_JOBCENTRE_MAP: entry '0101' is not value=target",
+        ),
+        ("OIDC_RP_CLIENT_ID", "", "set BIP_OIDC_CLIENT_ID too"),
+    ],
+)
+def test_a_malformed_mapping_stops_the_start_with_one_line(settings, name, value, message):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from bip.web.signin.claims import check_config
+
+    settings.OIDC_RP_CLIENT_ID = "bip"
+    setattr(settings, name, value)
+    with pytest.raises(ImproperlyConfigured) as err:
+        check_config()
+    assert message in str(err.value)

@@ -60,14 +60,32 @@ def _values(claim) -> list[str]:
     return []
 
 
-def role_from(claims: dict) -> str:
-    name = settings.BIP_OIDC_ROLE_CLAIM
+def role_map() -> dict[str, str]:
+    """``BIP_OIDC_ROLE_MAP`` checked: every target is a BIP role."""
     mapping = parse_map(settings.BIP_OIDC_ROLE_MAP, "BIP_OIDC_ROLE_MAP")
     bad = {r for r in mapping.values() if r not in Role.values}
     if bad:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured(f"BIP_OIDC_ROLE_MAP: unknown role {sorted(bad)[0]!r}")
+        raise ImproperlyConfigured(
+            f"BIP_OIDC_ROLE_MAP: unknown role {sorted(bad)[0]!r} (roles: {', '.join(Role.values)})"
+        )
+    return mapping
+
+
+def check_config() -> None:
+    """Refuse to start with a malformed mapping (called when the app is ready)."""
+    if not settings.OIDC_RP_CLIENT_ID:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("BIP_OIDC_ISSUER is set: set BIP_OIDC_CLIENT_ID too")
+    role_map()
+    parse_map(settings.BIP_OIDC_JOBCENTRE_MAP, "BIP_OIDC_JOBCENTRE_MAP")
+
+
+def role_from(claims: dict) -> str:
+    name = settings.BIP_OIDC_ROLE_CLAIM
+    mapping = role_map()
     roles = {mapping[v] for v in _values(claims.get(name)) if v in mapping}
     if not roles:
         raise ClaimError(f"claim {name!r} maps to no BIP role")
