@@ -46,14 +46,15 @@ if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(sandwich); libr
     echo "      (Debian/Ubuntu: sudo apt-get install r-base-core r-cran-sandwich r-cran-lmtest)" >&2
   fi
 fi
-# JavaScript tools of the browser tests (axe-core for the accessibility checks), pinned in
-# package-lock.json and installed from the npm registry here, never fetched by a test.
+# JavaScript tools of the tests (axe-core for the accessibility checks, oidc-provider: the
+# OpenID Connect provider the single sign-on tests run with Node), pinned in package-lock.json
+# and installed from the npm registry here, never fetched by a test.
 if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "==> installing npm from Debian (for the accessibility tests' axe-core)"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null || true
 fi
 if command -v npm >/dev/null 2>&1; then
-  echo "==> installing axe-core (accessibility tests) with npm"
+  echo "==> installing axe-core and oidc-provider (accessibility and single sign-on tests) with npm"
   npm ci --no-audit --no-fund --silent
 else
   echo "note: npm is not installed; the accessibility tests need it (Debian: apt-get install npm)" >&2

@@ -25,6 +25,7 @@ from bip.web.admin_cli import audit, create_admin, db
 from bip.web.api.cli import api_token
 from bip.web.cli import export_db_cmd, import_db_cmd, serve
 from bip.web.lifecycle_cli import retention
+from bip.web.signin.cli import two_factor
 
 TRACEBACK_ENV = "BIP_TRACEBACK"
 # Errors whose message is meant for the user as it is (a missing setting, not a bug).
@@ -94,3 +95,4 @@ main.add_command(db)
 main.add_command(create_admin)
 main.add_command(api_token)
 main.add_command(retention)
+main.add_command(two_factor)

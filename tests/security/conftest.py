@@ -13,6 +13,7 @@ from tests.web.conftest import (  # noqa: F401  (fixtures)
     CPR_A,
     CPR_B,
     _audit_guards_allow_flush,
+    _force_login_passes_second_factor,
     cohort_dir,
     insight_dir,
     postgres_url,

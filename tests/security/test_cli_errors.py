@@ -186,6 +186,7 @@ DB_CASES = [
     (["api-token", "list", "--jobcentre", "nowhere"], "no jobcentre 'nowhere'"),
     (["api-token", "revoke", "nothing"], "no token named 'nothing'"),
     (["retention", "apply"], "`bip import-db` or `bip serve` first"),
+    (["two-factor", "reset", "nobody"], "`bip import-db` or `bip serve` first"),
 ]
 
 

@@ -119,6 +119,7 @@ def test_wsgi_entry_point_sets_the_umask(tmp_path):
 def test_served_tool_stores_uploads_and_database_privately(tmp_path):
     """`bip serve` with two gunicorn workers: the SQLite database and an uploaded register."""
     from tests.web.test_serve import _start
+    from tests.web.twofactor import http_second_factor
 
     proc, text, port = _start(tmp_path, "--workers", "2", "--threads", "2")
     try:
@@ -133,6 +134,7 @@ def test_served_tool_stores_uploads_and_database_privately(tmp_path):
                 data={"username": user, "password": password, "csrfmiddlewaretoken": token},
             )
             assert r.status_code == 302
+            http_second_factor(c, r)  # an administrator: the authenticator's code next
             ids = pd.read_csv(tmp_path / "ds" / "citizens.csv")["citizen_id"].head(2).tolist()
             body = f"citizen_id,month,employed\n{ids[0]},2016-01,1\n{ids[1]},2016-01,0\n"
             r = c.post(

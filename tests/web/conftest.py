@@ -177,6 +177,26 @@ def login(client, world):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``Client.force_login`` skips the password; for administrators and analysts it also
+    passes the second factor (tests/web/twofactor.py), as a real login would have to. The
+    production settings keep requiring it (tests/web/security/test_second_factor.py)."""
+    from django.test import Client
+
+    from bip.web.signin.twofactor import needs_second_factor
+    from tests.web.twofactor import pass_second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if needs_second_factor(user):
+            pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _audit_guards_allow_flush(request):
     """Tests that commit (transactional_db, live_server) end with a flush of every table; the
     append-only triggers would refuse it for the audit log, so they are lifted for the flush

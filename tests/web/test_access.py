@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from bip.web.core.access import RoleView
 
 ROLES = ("caseworker", "manager", "analyst", "admin")
-PUBLIC = {"login", "logout", "set_language"}
+PUBLIC = {"login", "logout", "set_language", "login_code", "oidc_login", "oidc_callback"}
 
 
 def _citizen_urls(world, side):

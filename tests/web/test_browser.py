@@ -9,6 +9,7 @@ import pytest
 
 from bip.instrument import B_ITEMS, S_ITEMS
 from tests.web.conftest import ARTIFACTS
+from tests.web.twofactor import browser_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +20,7 @@ def _login(page, base, username, password):
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("button.primary")
+    browser_second_factor(page, username)  # administrators and analysts: the code from the app
 
 
 def test_caseworker_finds_citizen_records_measurement_sees_chart(browser, live_server, world):

@@ -12,6 +12,7 @@ import pytest
 from bip.instrument import B_ITEMS, S1_OPTIONS, S_ITEMS
 from tests.web.axe import describe, violations
 from tests.web.conftest import ARTIFACTS
+from tests.web.twofactor import browser_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +45,7 @@ def _login(page, base, username, password):
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("button.primary")
+    browser_second_factor(page, username)  # administrators and analysts: the code from the app
 
 
 def _check(page, name: str, lang: str, size: str, problems: list[str]) -> None:

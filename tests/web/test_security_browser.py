@@ -13,6 +13,7 @@ import pytest
 from bip.instrument import B_ITEMS
 from bip.web.core.audit import audit
 from tests.web.conftest import ARTIFACTS
+from tests.web.twofactor import browser_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +27,7 @@ def _login(page, base, username, password):
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("button.primary")
+    browser_second_factor(page, username)  # administrators and analysts: the code from the app
 
 
 def _no_sideways_scroll(page, name):

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "ninja",  # the API's docs page serves its script and styles from here, not from a CDN
     "bip.web.api.apps.ApiConfig",
     "bip.web.lifecycle.apps.LifecycleConfig",
+    # two-factor login (TOTP, recovery codes) and single sign-on (bip/web/signin/)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "bip.web.signin.apps.SigninConfig",
 ]
 
 MIDDLEWARE = [
@@ -61,10 +66,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # idle timeout, absolute lifetime, first-login password change (core/session.py)
     "bip.web.core.session.SessionTimeout",
+    # administrators and analysts logged in with a password must have passed the second factor
+    "bip.web.signin.middleware.SecondFactorRequired",
     # a session on the citizen's kiosk screen reaches the kiosk pages only (core/kiosk.py)
     "bip.web.core.kiosk.KioskMiddleware",
 ]
@@ -84,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bip.web.core.access.role_context",
+                "bip.web.signin.context.signin",
             ],
         },
     }
@@ -112,6 +121,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's ModelBackend, with the role and caseworker link loaded in the same query as the user.
 AUTHENTICATION_BACKENDS = ["bip.web.core.auth.Backend"]
+
+# Two-factor login (bip/web/signin/twofactor.py): these roles need a TOTP code (or a recovery
+# code) after the password. Logins through single sign-on leave the second factor to the
+# identity provider.
+BIP_SECOND_FACTOR_ROLES = ("admin", "analyst")
+OTP_TOTP_ISSUER = os.environ.get("BIP_TOTP_ISSUER", "BIP")
+BIP_RECOVERY_CODES = 10
+# Wrong codes count towards the login lock of the user name (core/throttle.py: 5 per 15 minutes,
+# audited); django-otp's own per-device back-off on top would only delay the right code.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Single sign-on with OpenID Connect (bip/web/signin/oidc.py, README "Single sign-on"): on when
+# BIP_OIDC_ISSUER is set. Endpoints come from the issuer's discovery document.
+BIP_OIDC_ISSUER = os.environ.get("BIP_OIDC_ISSUER", "").rstrip("/")
+if BIP_OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("bip.web.signin.oidc.Backend")
+OIDC_RP_CLIENT_ID = os.environ.get("BIP_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("BIP_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("BIP_OIDC_SCOPES", "openid profile email")
+OIDC_RP_SIGN_ALGO = os.environ.get("BIP_OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+# The claims mapped to a login (bip/web/signin/claims.py): user name, name, role, jobcentre.
+BIP_OIDC_USERNAME_CLAIM = os.environ.get("BIP_OIDC_USERNAME_CLAIM", "preferred_username")
+BIP_OIDC_ROLE_CLAIM = os.environ.get("BIP_OIDC_ROLE_CLAIM", "roles")
+# claim value=role, comma-separated; a login whose values map to no role, or to two, is refused
+BIP_OIDC_ROLE_MAP = os.environ.get(
+    "BIP_OIDC_ROLE_MAP",
+    "bip-caseworker=caseworker,bip-manager=manager,bip-analyst=analyst,bip-admin=admin",
+)
+BIP_OIDC_JOBCENTRE_CLAIM = os.environ.get("BIP_OIDC_JOBCENTRE_CLAIM", "jobcentre")
+# claim value=jobcentre id, comma-separated; empty: the claim's value is the jobcentre id
+BIP_OIDC_JOBCENTRE_MAP = os.environ.get("BIP_OIDC_JOBCENTRE_MAP", "")
+# the button on the login page
+BIP_OIDC_LABEL = os.environ.get("BIP_OIDC_LABEL", "")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -6,12 +6,24 @@ from django.urls import include, path, register_converter
 from bip.web.api.api import api
 from bip.web.converters import OpaqueId
 from bip.web.core import views
+from bip.web.signin import oidc
+from bip.web.signin import views as signin_views
 
 register_converter(OpaqueId, "id")  # dataset ids in paths, whatever characters they hold
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # the second factor after the password (signin/twofactor.py)
+    path("login/code/", signin_views.SecondFactorView.as_view(), name="login_code"),
+    path(
+        "login/recovery-codes/",
+        signin_views.RecoveryCodesView.as_view(),
+        name="recovery_codes",
+    ),
+    # single sign-on with OpenID Connect (signin/oidc.py; 404 unless BIP_OIDC_ISSUER is set)
+    path("oidc/login/", oidc.LoginStart.as_view(), name="oidc_login"),
+    path("oidc/callback/", oidc.Callback.as_view(), name="oidc_callback"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     # the JSON API for case-management systems (token-authenticated; docs/api.md)

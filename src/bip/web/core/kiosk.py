@@ -3,7 +3,8 @@
 The caseworker starts it for one citizen (or one measurement whose citizen part is missing);
 from then on the session reaches only the kiosk pages: the questionnaire, the thank-you
 screen, the language switch and the exit form. Everything else - menus, other citizens,
-log out - answers with the questionnaire again. Leaving needs the caseworker's password;
+log out - answers with the questionnaire again. Leaving needs the caseworker's password (or,
+for a login by single sign-on, logging in at the identity provider again as the same person);
 wrong passwords count towards the login lock (``throttle.py``), and when the lock sets in the
 session ends. The session's idle timeout and lifetime (``session.py``) apply as everywhere.
 
@@ -21,8 +22,9 @@ from django.shortcuts import redirect
 from bip.web.core.audit import audit
 
 KEY = "bip_kiosk"
-# the only views a session in kiosk mode may reach
-OPEN = {"kiosk", "kiosk_done", "kiosk_exit", "set_language"}
+# the only views a session in kiosk mode may reach; a caseworker logged in by single sign-on
+# leaves by logging in at the identity provider again (signin/oidc.py)
+OPEN = {"kiosk", "kiosk_done", "kiosk_exit", "set_language", "oidc_login", "oidc_callback"}
 
 
 def start(request, *, citizen_id: str, measurement_id: str | None = None) -> None:

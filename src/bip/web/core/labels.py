@@ -57,6 +57,12 @@ ACTIONS = {
     "citizen.record": _("citizen's record handed out"),
     "questionnaire.view": _("questionnaire read"),
     "retention.erase": _("erased after the retention period"),
+    "otp.enrol": _("two-factor login set up"),
+    "otp.recovery_used": _("recovery code used"),
+    "otp.recovery_new": _("new recovery codes made"),
+    "otp.reset": _("two-factor login reset"),
+    "user.sso_create": _("login created by single sign-on"),
+    "user.sso_update": _("role or jobcentre changed by single sign-on"),
 }
 
 REGISTERS = {

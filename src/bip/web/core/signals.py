@@ -19,7 +19,9 @@ def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         mark_login(request)
     address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    audit(user, None, "login", "user", user.username, f"address {address}")
+    # how: "password", "password and TOTP", "password and recovery code", "single sign-on"
+    how = getattr(request, "bip_login_method", "password") if request is not None else ""
+    audit(user, None, "login", "user", user.username, f"address {address}; {how}")
 
 
 @receiver(user_logged_out, dispatch_uid="bip-audit-logout")

@@ -31,6 +31,11 @@ from bip.web.core.limits import locked_counter, seconds_left
 from bip.web.core.models import RateCounter
 
 
+def login_key(username: str) -> str:
+    """The login counter's key of a user name (shared by the password and the second factor)."""
+    return _key(username)
+
+
 def _key(username: str) -> str:
     return "login:" + username.strip().lower()[:150]
 
@@ -49,8 +54,9 @@ def locked_message(seconds: int) -> str:
     ) % {"minutes": minutes}
 
 
-def _record_failure(counter: RateCounter, username: str, request) -> int:
-    """Count a failed login; returns the seconds of the lock it set (0 if none)."""
+def _record_failure(counter: RateCounter, username: str, request, what: str = "") -> int:
+    """Count a failed login; returns the seconds of the lock it set (0 if none). ``what``
+    says which step failed when it was not the password (e.g. the second factor)."""
     now = timezone.now()
     window = dt.timedelta(seconds=settings.BIP_LOGIN_LOCK_SECONDS)
     if counter.count == 0 or now >= counter.window_start + window:
@@ -70,10 +76,19 @@ def _record_failure(counter: RateCounter, username: str, request) -> int:
         "login.failed",
         "user",
         username,
-        f"address {_address(request)}" + (f"; locked for {lock} s" if lock else ""),
+        f"address {_address(request)}"
+        + (f"; {what}" if what else "")
+        + (f"; locked for {lock} s" if lock else ""),
         flagged=bool(lock),
     )
     return lock
+
+
+def clear(counter: RateCounter) -> None:
+    """A successful login: the user name's failures are forgotten."""
+    if counter.count or counter.locked_until:
+        counter.count, counter.locked_until = 0, None
+        counter.save(update_fields=["count", "locked_until"])
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -104,9 +119,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                         forms.ValidationError(locked_message(lock), code="locked") if lock else exc
                     )
                 else:
-                    if counter.count or counter.locked_until:
-                        counter.count, counter.locked_until = 0, None
-                        counter.save(update_fields=["count", "locked_until"])
+                    from bip.web.signin.twofactor import needs_second_factor
+
+                    # with a second factor to come, the count of wrong codes must survive a
+                    # right password: it is cleared after the right code (signin/views.py)
+                    if (counter.count or counter.locked_until) and not needs_second_factor(
+                        self.get_user()
+                    ):
+                        clear(counter)
         # raised outside the transaction block: the count and the audit entry must stay
         if error is not None:
             raise error

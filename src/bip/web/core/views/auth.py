@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
@@ -12,14 +13,30 @@ from bip.web.core import services
 from bip.web.core.access import RoleView
 from bip.web.core.models import Role
 from bip.web.core.throttle import ThrottledAuthenticationForm
+from bip.web.signin import oidc, twofactor
 
 
 class LoginView(auth_views.LoginView):
-    """Login with throttling (the only public view besides logout and language)."""
+    """Login with throttling (the only public view besides logout and language). A role that
+    needs a second factor is logged in only after the code (``signin/twofactor.py``)."""
 
     form_class = ThrottledAuthenticationForm
     template_name = "bip/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if twofactor.needs_second_factor(user):
+            twofactor.start(self.request, user, self.get_success_url())
+            return redirect("login_code")
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso"] = oidc.enabled()
+        context["sso_label"] = settings.BIP_OIDC_LABEL or _("your organisation's login")
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
 
 
 class HomeView(RoleView):
