@@ -33,6 +33,8 @@ ACTIONS = {
     "login.locked": _("login locked"),
     "measurement.conflict": _("measurement: concurrent edit refused"),
     "measurement.create": _("measurement saved"),
+    "measurement.draft": _("measurement draft saved"),
+    "measurement.draft_discard": _("measurement draft discarded"),
     "measurement.new": _("measurement form opened"),
     "measurement.refused": _("measurement refused"),
     "measurement.resubmit": _("measurement submitted twice"),
