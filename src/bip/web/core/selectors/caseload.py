@@ -263,6 +263,22 @@ def caseload_select(
     return CaseloadPage(rows, counts, total, page, pages, sort, descending)
 
 
+def overdue_per_caseworker(citizens: QuerySet[Citizen], today: dt.date) -> list[dict]:
+    """Overdue ``citizens`` counted per current caseworker, named as the caseload names them;
+    most overdue first. Rows ``{caseworker_id, name, overdue}`` (id None: no caseworker)."""
+    counts = (
+        _annotated(citizens, today)
+        .filter(rank=RANK_OF_FILTER["overdue"])
+        .values("caseworker__caseworker_id", "cw_name")
+        .annotate(n=Count("pk"))
+    )
+    rows = [
+        {"caseworker_id": r["caseworker__caseworker_id"], "name": r["cw_name"], "overdue": r["n"]}
+        for r in counts
+    ]
+    return sorted(rows, key=lambda r: (-r["overdue"], r["name"] or ""))
+
+
 def _search(text: str) -> Q:
     """Citizens whose id starts with ``text`` or whose name holds every word of it (through the
     blind index: the database compares keyed hashes, never names)."""
