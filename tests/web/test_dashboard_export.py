@@ -90,6 +90,9 @@ def test_text_that_looks_like_a_formula_is_neutralised(client, world, insight_di
 def test_overdue_per_caseworker_opens_the_list(client, world, insight_dir):
     """Citizen A (last measured 2024-01-08) is overdue at caseworker WA1, named as on the
     caseload; the link opens that caseworker's overdue citizens."""
+    from tests.web.test_pages_browser import add_history
+
+    add_history(world)  # four measurements of citizen A: still one overdue citizen
     u = world.users[("caseworker", "A")]
     u.first_name, u.last_name = "Karen", "Holm"
     u.save()
