@@ -112,3 +112,13 @@ def test_drafts_are_never_exported(login, world, tmp_path):
         "measurements.csv",
     ]
     assert len(Measurement.objects.all()) == 2  # the draft is no measurement
+
+
+def test_erasing_the_citizen_deletes_their_drafts(login, world):
+    from bip.web.core.services.retention import erase_citizens
+
+    client = login("caseworker")
+    client.post(_new(world), {"draft": "1", "B1": "4"})
+    assert MeasurementDraft.objects.count() == 1
+    erase_citizens([world.citizens["A"].pk])
+    assert not MeasurementDraft.objects.exists()
