@@ -106,8 +106,8 @@ class MeasurementCreateView(CitizenView):
             return answered
         ctx = {"citizen": citizen, "new": True}
         if not form.is_valid():
-            services.measurement_refused(user=request.user, citizen=citizen, errors=form.errors)
             drafts.save_invalid(request, form, citizen=citizen, part=part)
+            services.measurement_refused(user=request.user, citizen=citizen, errors=form.errors)
             ctx["all_steps"] = True
             return render(
                 request,
@@ -215,14 +215,14 @@ def save_part(request, m, part: str, *, template: str, extra: dict | None = None
     if form.is_valid() and form.cleaned_data.get("revision") is None:
         form.add_error(None, _("The form is incomplete; reload the page."))
     if not form.is_valid():
+        if part in PART_SETS:  # the caseworker's own form keeps a draft; the kiosk none
+            drafts.save_invalid(request, form, citizen=m.citizen, part=part, measurement=m)
         services.measurement_refused(
             user=request.user,
             citizen=m.citizen,
             errors=form.errors,
             measurement_id=m.measurement_id,
         )
-        if part in PART_SETS:  # the caseworker's own form keeps a draft; the kiosk none
-            drafts.save_invalid(request, form, citizen=m.citizen, part=part, measurement=m)
         ctx["all_steps"] = True
         return render(request, template, form_context(form, inst, part, **ctx), status=400)
     try:
