@@ -29,7 +29,7 @@ def overdue_by_caseworker(jc, members: list[str] | None, today: dt.date | None =
     return overdue_per_caseworker(citizens, today or dt.date.today())
 
 
-def _both(make, rows, **kw) -> dict:
+def both_widths(make, rows, **kw) -> dict:
     """A chart drawn at the page's width and at a phone's (the page shows the one that fits)."""
     return {
         "wide": mark_safe(make(rows, width=WIDE, **kw)),  # built from escaped text only (svg.py)
@@ -59,7 +59,7 @@ def figures_context(jc, team, data: dict, *, manager: bool) -> dict:
     labels = (str(team or jc), _("All jobcentres"))
     mine, every = f["jobcenter"], f["all"]
     charts = {
-        "mix": _both(
+        "mix": both_widths(
             svg.share_bars,
             [(c, mine["mix"][c], every["mix"][c]) for c in ALL_COMBINATIONS],
             title=_("Activity mix (JOSH)"),
@@ -78,7 +78,7 @@ def figures_context(jc, team, data: dict, *, manager: bool) -> dict:
                 if every["progression"][item][c]["n_citizens"]
                 or mine["progression"][item][c]["n_citizens"]
             ]
-            charts[item] = _both(
+            charts[item] = both_widths(
                 svg.interval_chart,
                 prows,
                 title=_("Progression since previous measurement: %(name)s") % {"name": name},

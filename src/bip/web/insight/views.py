@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -142,12 +141,11 @@ class EffectivenessView(RoleView):
             if self.role == Role.ANALYST:
                 rows = effectiveness.caseworker_rows(a6, ids)
                 ctx["rows"] = rows
-                ctx["chart"] = mark_safe(
-                    svg.interval_chart(
-                        [(r["caseworker_id"][-8:], r, {}) for r in rows],
-                        title=_("Shrunken caseworker effects, 95 % interval"),
-                        labels=(str(jc), ""),
-                    )
+                ctx["chart"] = dashboard.both_widths(
+                    svg.interval_chart,
+                    [(r["caseworker_id"][-8:], r, {}) for r in rows],
+                    title=_("Shrunken caseworker effects, 95 % interval"),
+                    labels=(str(jc), ""),
                 )
             teams = {
                 t.name: list(t.caseworkers.values_list("caseworker_id", flat=True))
