@@ -22,6 +22,18 @@ def example(tmp_path_factory):
     return root, done
 
 
+def with_unknown_column(folder):
+    """The example dataset as CSV with a column the format does not know (``citizens.notes``)."""
+    path = write_dataset(example_tables(), folder, "csv")
+    csv = path / "citizens.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    csv.write_text(
+        "\n".join([lines[0] + ',"notes"'] + [ln + ",x" for ln in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def test_results_are_typed_and_written(example):
     root, done = example
     res = done.results
@@ -118,6 +130,17 @@ def test_cli(tmp_path):
     assert bad.exit_code == 1
     assert "measurements.csv, line 2, column B1" in bad.output and "nothing written" in bad.output
     assert not (tmp_path / "o2").exists()
+
+
+def test_cli_shows_the_warnings_of_unknown_columns(tmp_path):
+    with_unknown_column(tmp_path / "ds")
+    r = CliRunner().invoke(
+        main, ["analyze", str(tmp_path / "ds"), "--out", str(tmp_path / "o"), "--no-pdf"]
+    )
+    assert r.exit_code == 0, r.output
+    assert "warning: citizens.csv, line 1, column notes: unknown column; ignored" in r.output
+    assert "warning: warning:" not in r.output
+    assert "1 validation warnings (above)" in r.output.splitlines()[-1]
 
 
 def test_cli_says_when_the_pdf_was_not_written(tmp_path, monkeypatch):

@@ -157,8 +157,8 @@ def run(
     step("validating the dataset")
     ds = open_dataset(dataset, progress=lambda name: step(f"validating {name}"))
     warnings = tuple(str(p) for p in ds.report.warnings)
-    for w in warnings:
-        step(f"warning: {w}")
+    for w in warnings:  # a problem's text already starts with "warning: "
+        step(w if w.startswith("warning: ") else f"warning: {w}")
     panel = build_panel(ds, progress=step)
     results = analyze(ds, panel, options, progress=step)
     pdf_missing = None

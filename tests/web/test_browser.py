@@ -45,13 +45,16 @@ def test_caseworker_finds_citizen_records_measurement_sees_chart(browser, live_s
     page.check("input[name=B10_status][value=searching]")
     page.check("input[name=B10_channels][value=internet]")
     page.fill("input[name=B11]", "140")
+    page.screenshot(path=str(ARTIFACTS / "03-measurement-form.png"), full_page=True)
+    page.click("text=Næste: sagsbehandlerens del")
+    assert page.locator("#step-1").is_hidden() and page.locator("#step-2").is_visible()
     for n in (5, 13, 9):
         page.check(f"input[name=S1][value='{n}']")
     for i, item in enumerate(S_ITEMS):
         page.check(f"input[name={item}][value='{1 + (i + 2) % 5}']")
-    page.screenshot(path=str(ARTIFACTS / "03-measurement-form.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "03b-measurement-form-step-2.png"), full_page=True)
     with page.expect_navigation():
-        page.click("button.primary.big")
+        page.click("button[name=save]")
     assert world.citizens["A"].citizen_id in page.url
     assert "Målingen er gemt" in page.content()
     after = page.locator("#chart-averages circle").count()

@@ -23,6 +23,18 @@ def example(tmp_path):
     return write_dataset(example_tables(), tmp_path / "example", "csv")
 
 
+def with_unknown_column(folder):
+    """The example dataset as CSV with a column the format does not know (``citizens.notes``)."""
+    path = write_dataset(example_tables(), folder, "csv")
+    csv = path / "citizens.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    csv.write_text(
+        "\n".join([lines[0] + ',"notes"'] + [ln + ",x" for ln in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def _counts():
     return tuple(
         m.objects.count() for m in (Jobcenter, Caseworker, Citizen, Measurement, Assignment)
@@ -96,6 +108,13 @@ def test_failure_midway_rolls_everything_back(db, example, monkeypatch):
     assert _counts() == (0, 0, 0, 0, 0)
 
 
+def test_import_shows_the_warnings_of_unknown_columns(db, tmp_path):
+    seen: list[str] = []
+    import_db(with_unknown_column(tmp_path / "ds"), warn=seen.append)
+    assert seen == ["warning: citizens.csv, line 1, column notes: unknown column; ignored"]
+    assert Citizen.objects.count() == len(example_tables()["citizens"])
+
+
 def test_cli_creates_database_imports_and_exports(tmp_path, example):
     """On a fresh SQLite file: import-db migrates first; export-db writes a valid dataset."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
@@ -110,8 +129,14 @@ def test_cli_creates_database_imports_and_exports(tmp_path, example):
     r = subprocess.run([*run, "import-db", str(example)], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "8 measurements" in r.stdout
+    assert "warning:" not in r.stderr  # the example has no unknown column
     r = subprocess.run([*run, "import-db", str(example)], env=env, capture_output=True, text=True)
     assert r.returncode != 0 and "nothing was imported" in r.stderr
+    extra = with_unknown_column(tmp_path / "extra")
+    fresh = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh2.sqlite3'}"}
+    r = subprocess.run([*run, "import-db", str(extra)], env=fresh, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "warning: citizens.csv, line 1, column notes: unknown column; ignored" in r.stderr
     r = subprocess.run(
         [*run, "export-db", str(tmp_path / "out"), "--format", "csv"],
         env=env,

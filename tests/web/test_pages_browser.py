@@ -124,6 +124,21 @@ def test_caseworker_pages(browser, live_server, world, axe_js, lang, size):
     _check(page, "summary", lang, size, problems)
     page.goto(f"{live_server.url}/find/")
     _check(page, "find", lang, size, problems)
+    form = f"{live_server.url}/citizen/{world.citizens['A'].citizen_id}/measure/both/"
+    page.goto(form)
+    page.check("input[name=B1][value='2']")
+    _check(page, "measurement-step-1", lang, size, problems)
+    page.click("button[name=goto][value='2']")
+    page.wait_for_function("() => document.getElementById('draft-status').textContent !== ''")
+    _check(page, "measurement-step-2", lang, size, problems)
+    with page.expect_navigation():
+        page.click("button[name=save]")
+    _check(page, "measurement-errors", lang, size, problems)
+    page.goto(form)  # the refused answers are the draft now
+    assert page.locator("#draft-note").count() == 1
+    _check(page, "measurement-draft", lang, size, problems)
+    page.evaluate("document.getElementById('session-ended').hidden = false")
+    _check(page, "measurement-session-ended", lang, size, problems)
     assert problems == [], "\n".join(problems)
 
 

@@ -159,7 +159,7 @@ def import_db_cmd(dataset: Path, data_dir: Path | None) -> None:
         from bip.web.exchange import ImportConflict, import_db
 
         try:
-            counts = import_db(folder, show_progress=True)
+            counts = import_db(folder, show_progress=True, warn=lambda w: click.echo(w, err=True))
         except DatasetError as exc:
             for p in exc.report.errors[:50]:
                 click.echo(str(p), err=True)

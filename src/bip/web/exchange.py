@@ -5,6 +5,7 @@ Django must be set up before these run (see :func:`bip.web.bootstrap.setup`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -88,15 +89,25 @@ def _none(v):
     return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
 
 
-def import_db(path: Path | str, *, version: int = 1, show_progress: bool = False) -> dict[str, int]:
+def import_db(
+    path: Path | str,
+    *,
+    version: int = 1,
+    show_progress: bool = False,
+    warn: Callable[[str], object] | None = None,
+) -> dict[str, int]:
     """Load a dataset into the database, all or nothing.
 
     The dataset is validated first (:class:`bip.dataset.DatasetError` names file/line/column);
     then every row goes in inside one transaction, so any failure - an id that already exists,
     a database error, an interrupt - leaves the database as it was. Register tables are not part
-    of the tool and are skipped. Returns the number of rows per table.
+    of the tool and are skipped. Returns the number of rows per table. ``warn`` receives each
+    validation warning (an unknown column, say), as ``bip dataset validate`` would print it.
     """
     ds = open_dataset(path)
+    for w in ds.report.warnings:
+        if warn is not None:
+            warn(str(w))
     frames = {n: ds.frame(n) for n in ("jobcenters", "caseworkers", "citizens", "measurements")}
     counts = {n: len(f) for n, f in frames.items()}
     with transaction.atomic():

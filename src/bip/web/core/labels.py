@@ -20,6 +20,7 @@ ACTIONS = {
     "citizen.transfer": _("citizen transferred"),
     "citizen.view": _("citizen page opened"),
     "dashboard.view": _("dashboard opened"),
+    "dashboard.export": _("dashboard downloaded"),
     "dataset.export": _("dataset exported"),
     "dataset.import": _("dataset imported"),
     "effectiveness.view": _("effectiveness opened"),
@@ -33,6 +34,8 @@ ACTIONS = {
     "login.locked": _("login locked"),
     "measurement.conflict": _("measurement: concurrent edit refused"),
     "measurement.create": _("measurement saved"),
+    "measurement.draft": _("measurement draft saved"),
+    "measurement.draft_discard": _("measurement draft discarded"),
     "measurement.new": _("measurement form opened"),
     "measurement.refused": _("measurement refused"),
     "measurement.resubmit": _("measurement submitted twice"),
@@ -81,10 +84,16 @@ def action_label(code: str) -> str:
     return str(ACTIONS.get(code, code))
 
 
+# roles of audit entries that are no login's role
+OTHER_ROLES = {"api": _("connected system"), "cli": _("command line")}
+
+
 def role_label(code: str | None) -> str:
     """The role in words ("–" when none)."""
     if not code:
         return "–"
+    if code in OTHER_ROLES:
+        return str(OTHER_ROLES[code])
     try:
         return str(Role(code).label)
     except ValueError:

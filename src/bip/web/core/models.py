@@ -304,3 +304,27 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
     window_start = models.DateTimeField()
     locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class MeasurementDraft(models.Model):
+    """A measurement form as its caseworker left it, saved while they answer.
+
+    Opening the form again (after a closed tab or an ended session) restores it; saving the
+    measurement deletes it in the same transaction. One per user, citizen, measurement (none
+    for a new one) and part, named by ``key``. Never exported: answers count once they are saved.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="drafts")
+    measurement = models.ForeignKey(
+        Measurement, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    part = models.CharField(max_length=16)
+    data = models.JSONField(default=dict)  # field name -> list of the form's values
+    step = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @staticmethod
+    def key_for(user, citizen: Citizen, part: str, measurement: Measurement | None = None) -> str:
+        return f"{user.pk}:{citizen.pk}:{measurement.pk if measurement else 0}:{part}"

@@ -6,6 +6,9 @@ from bip.web.insight import views
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "dashboard/export.<str:fmt>", views.DashboardExportView.as_view(), name="dashboard_export"
+    ),
     path("effectiveness/", views.EffectivenessView.as_view(), name="insight_effectiveness"),
     path("teams/", views.TeamsView.as_view(), name="insight_teams"),
     path("analyses/", views.RunsView.as_view(), name="insight_runs"),

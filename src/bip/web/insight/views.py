@@ -10,18 +10,17 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bip.dataset.schema import REGISTER_TABLES
-from bip.instrument import ALL_COMBINATIONS, GROUPS
+from bip.instrument import GROUPS
 from bip.web.core.access import RoleView, jobcenters_for
 from bip.web.core.audit import audit
-from bip.web.core.labels import REGISTERS
+from bip.web.core.detailwords import in_words, log_lines
+from bip.web.core.labels import REGISTERS, register_label
 from bip.web.core.models import Caseworker, Role
-from bip.web.insight import effectiveness, figures, runs, svg
-from bip.web.insight.current import cached, dashboard_panel
+from bip.web.insight import dashboard, effectiveness, export, runs, svg
 from bip.web.insight.models import AnalysisRun, RegisterUpload, Team
 
 
@@ -74,56 +73,10 @@ class DashboardView(RoleView):
 
     def get(self, request):
         jc, team, form, data, allowed = _scope(request)
+        ctx = dashboard.figures_context(jc, team, data, manager=self.role == Role.MANAGER)
+        ctx.update({"form": form, "jobcenters": allowed, "josh_groups": josh_legend()})
+        ctx["export_query"] = request.GET.urlencode()
         start, end = data.get("start"), data.get("end")
-        panel, rows, built_at, fresh, version = dashboard_panel()
-        members = sorted(team.caseworkers.values_list("caseworker_id", flat=True)) if team else None
-        all_figs = cached(
-            ("all", start, end),
-            lambda: figures.all_jobcenters(panel, start=start, end=end),
-            version,
-        )
-        f = figures.jobcenter_figures(
-            panel,
-            jc.jobcenter_id,
-            caseworker_ids=members,
-            start=start,
-            end=end,
-            all_figures=all_figs,
-            rows_by_jobcenter=rows,
-        )
-        labels = (str(team or jc), _("All jobcentres"))
-        mine, every = f["jobcenter"], f["all"]
-        charts = {
-            "mix": svg.share_bars(
-                [(c, mine["mix"][c], every["mix"][c]) for c in ALL_COMBINATIONS],
-                title=_("Activity mix (JOSH)"),
-                labels=labels,
-            ),
-        }
-        prog_rows = {}
-        if mine["progression"] and every["progression"]:
-            for item, name in (
-                ("B_avg", _("Citizen average (B)")),
-                ("S_avg", _("Caseworker average (S)")),
-            ):
-                rows = [
-                    (c, mine["progression"][item][c], every["progression"][item][c])
-                    for c in ALL_COMBINATIONS
-                    if every["progression"][item][c]["n_citizens"]
-                    or mine["progression"][item][c]["n_citizens"]
-                ]
-                charts[item] = svg.interval_chart(
-                    rows,
-                    title=_("Progression since previous measurement: %(name)s") % {"name": name},
-                    labels=labels,
-                )
-                prog_rows[item] = rows
-        outcome_rows = []
-        if mine["outcomes"] or every["outcomes"]:
-            empty: dict = {}
-            a = {r["changes"]: r for r in (mine["outcomes"] or {}).get("by_changes", [])}
-            b = {r["changes"]: r for r in (every["outcomes"] or {}).get("by_changes", [])}
-            outcome_rows = [(k, a.get(k, empty), b.get(k, empty)) for k in ("0", "1", "2+")]
         audit(
             request.user,
             self.role,
@@ -132,34 +85,30 @@ class DashboardView(RoleView):
             jc.jobcenter_id,
             f"team={team.pk if team else ''} start={start or ''} end={end or ''}",
         )
-        ctx = {
-            "jc": jc,
-            "team": team,
-            "teams": Team.objects.filter(jobcenter=jc),
-            "form": form,
-            "jobcenters": allowed,
-            "f": f,
-            "mine": mine,
-            "every": every,
-            "labels": labels,
-            "codes": ALL_COMBINATIONS,
-            "prog_rows": prog_rows,
-            "outcome_rows": outcome_rows,
-            "built_at": built_at,
-            "fresh": fresh,
-            "josh_groups": josh_legend(),
-            # managers see their caseworkers named as on the caseload; analysts keep the ids
-            "cw_names": {
-                c.caseworker_id: str(c)
-                for c in Caseworker.objects.filter(jobcenter=jc).select_related("user")
-            }
-            if self.role == Role.MANAGER
-            else {},
-            "charts": {
-                k: mark_safe(v) for k, v in charts.items()
-            },  # built from escaped text only (svg.py)
-        }
         return render(request, self.template, ctx)
+
+
+class DashboardExportView(RoleView):
+    """The dashboard's figures as CSV or Excel: the cells the page shows, suppression applied."""
+
+    roles = (Role.MANAGER, Role.ANALYST)
+
+    def get(self, request, fmt):
+        if fmt not in export.FORMATS:
+            raise Http404
+        jc, team, _form, data, _allowed = _scope(request)
+        ctx = dashboard.figures_context(jc, team, data, manager=self.role == Role.MANAGER)
+        table = export.dashboard_table(ctx)
+        start, end = data.get("start"), data.get("end")
+        audit(
+            request.user,
+            self.role,
+            "dashboard.export",
+            "jobcenter",
+            jc.jobcenter_id,
+            f"{fmt} team={team.pk if team else ''} start={start or ''} end={end or ''}",
+        )
+        return export.response(table, fmt, f"dashboard-{jc.jobcenter_id}")
 
 
 class EffectivenessView(RoleView):
@@ -192,12 +141,11 @@ class EffectivenessView(RoleView):
             if self.role == Role.ANALYST:
                 rows = effectiveness.caseworker_rows(a6, ids)
                 ctx["rows"] = rows
-                ctx["chart"] = mark_safe(
-                    svg.interval_chart(
-                        [(r["caseworker_id"][-8:], r, {}) for r in rows],
-                        title=_("Shrunken caseworker effects, 95 % interval"),
-                        labels=(str(jc), ""),
-                    )
+                ctx["chart"] = dashboard.both_widths(
+                    svg.interval_chart,
+                    [(r["caseworker_id"][-8:], r, {}) for r in rows],
+                    title=_("Shrunken caseworker effects, 95 % interval"),
+                    labels=(str(jc), ""),
                 )
             teams = {
                 t.name: list(t.caseworkers.values_list("caseworker_id", flat=True))
@@ -293,9 +241,17 @@ class RunDetailView(RoleView):
             if not run.finished
             else 100
         )
-        return render(
-            request, "insight/run.html", {"run": run, "pct": pct, "downloads": runs.available(run)}
-        )
+        step, step_known = in_words(run.step)
+        ctx = {
+            "run": run,
+            "pct": pct,
+            "downloads": runs.available(run),
+            "step": step,
+            "step_known": step_known,
+            "log_lines": log_lines(run.log),
+            "registers": [register_label(t.strip()) for t in run.registers.split(",") if t.strip()],
+        }
+        return render(request, "insight/run.html", ctx)
 
 
 class RunDownloadView(RoleView):

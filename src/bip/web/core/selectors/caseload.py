@@ -263,6 +263,34 @@ def caseload_select(
     return CaseloadPage(rows, counts, total, page, pages, sort, descending)
 
 
+def overdue_per_caseworker(citizens: QuerySet[Citizen], today: dt.date) -> list[dict]:
+    """Overdue ``citizens`` counted per current caseworker, named as the caseload names them;
+    most overdue first. Rows ``{caseworker_id, name, overdue}`` (id None: no caseworker)."""
+    from bip.web.core.models import Caseworker
+
+    overdue = _annotated(citizens, today).filter(rank=RANK_OF_FILTER["overdue"]).values("pk")
+    # counted apart from the annotation: grouping that by caseworker would count measurements
+    counts = dict(
+        Citizen.objects.filter(pk__in=overdue)
+        .values_list("caseworker")
+        .annotate(n=Count("pk"))
+        .values_list("caseworker", "n")
+    )
+    names = {
+        c.pk: (c.caseworker_id, str(c))
+        for c in Caseworker.objects.filter(pk__in=[k for k in counts if k]).select_related("user")
+    }
+    rows = [
+        {
+            "caseworker_id": names[k][0] if k else None,
+            "name": names[k][1] if k else "",
+            "overdue": n,
+        }
+        for k, n in counts.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["overdue"], r["name"]))
+
+
 def _search(text: str) -> Q:
     """Citizens whose id starts with ``text`` or whose name holds every word of it (through the
     blind index: the database compares keyed hashes, never names)."""

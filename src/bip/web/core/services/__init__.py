@@ -16,6 +16,8 @@ from bip.web.core.services.citizens import (
     transfer_refused,
 )
 from bip.web.core.services.content import dataset_import, questionnaire_publish
+from bip.web.core.services.drafts import clean_data as drafts_clean
+from bip.web.core.services.drafts import draft_discard, draft_save
 from bip.web.core.services.measurements import (
     Conflict,
     KeyInUse,
@@ -43,6 +45,9 @@ __all__ = [
     "citizen_lookup",
     "citizen_transfer",
     "dataset_import",
+    "draft_discard",
+    "draft_save",
+    "drafts_clean",
     "jobcenter_create",
     "lookup_invalid",
     "measurement_create",

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from bip.web.core.audit import audit
 from bip.web.core.models import Assignment, Citizen, Measurement
+from bip.web.core.services.drafts import draft_delete_saved
 
 
 class Conflict(Exception):
@@ -87,6 +88,7 @@ def _create(
             raise
         if existing.citizen_id != citizen.pk:
             raise KeyInUse(idempotency_key) from None
+        draft_delete_saved(user=user, citizen=citizen, part=part)
         audit(
             user,
             None,
@@ -107,6 +109,7 @@ def _create(
             reason="first measurement",
             created_by=user,
         )
+    draft_delete_saved(user=user, citizen=citizen, part=part)
     audit(
         user,
         None,
@@ -146,6 +149,7 @@ def _update(m: Measurement, values: dict, revision: int, user, part: str) -> Mea
     if n != 1:
         raise Conflict(m.measurement_id)
     m.refresh_from_db()
+    draft_delete_saved(user=user, citizen=m.citizen, part=part, measurement=m)
     audit(user, None, "measurement.update", "measurement", m.measurement_id, f"part {part}")
     return m
 

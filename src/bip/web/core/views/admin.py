@@ -19,6 +19,7 @@ from bip.dataset.archive import ZipRejected, extract_dataset_zip
 from bip.instrument import InstrumentError
 from bip.web.core import selectors, services
 from bip.web.core.access import RoleView
+from bip.web.core.detailwords import in_words
 from bip.web.core.forms import AuditSearchForm, JobcenterForm, UserForm, VersionForm
 from bip.web.core.labels import action_label, role_label
 from bip.web.core.models import Role
@@ -196,5 +197,6 @@ class AdminAuditView(RoleView):
         )
         for e in page:  # the codes in words, in the interface language
             e.action_label, e.role_label = action_label(e.action), role_label(e.role)
+            e.detail_words, e.detail_known = in_words(e.detail)
         ctx = {"form": form, "page": page, "query": query.urlencode()}
         return render(request, "bip/admin_audit.html", ctx)

@@ -15,6 +15,7 @@ from bip.instrument import B_ITEMS, GROUPS, S_ITEMS
 from bip.web.core import selectors, services
 from bip.web.core.access import CitizenView, MeasurementView, own_caseworker
 from bip.web.core.forms import MeasurementForm
+from bip.web.core.views import drafts
 
 # the parts a caseworker's own form may hold; the citizen's part alone is the kiosk's
 PART_SETS = {"both": {"citizen", "caseworker"}, "caseworker": {"caseworker"}}
@@ -24,6 +25,20 @@ KIOSK_PART = "citizen"
 def lang() -> str:
     """The page's language as the questionnaire knows it ("da" or "en")."""
     return "en" if (get_language() or "da").startswith("en") else "da"
+
+
+def error_links(form) -> list[dict]:
+    """The error summary: each invalid question with the anchor of its place in the form."""
+    out = []
+    for name, errors in form.errors.items():
+        if name == "__all__" or name not in form.fields:
+            continue
+        anchor = "item-B10" if name.startswith("B10_") else f"item-{name}"
+        label = form.fields[name].label
+        if name == "B10_channels":
+            label = f"B10. {label}"
+        out.append({"anchor": anchor, "label": label, "errors": " ".join(errors)})
+    return out
 
 
 def form_context(form, inst, parts, **extra):
@@ -44,6 +59,9 @@ def form_context(form, inst, parts, **extra):
         "s1_groups": s1_groups,
         "placeholders": inst.placeholders(),
         "version": inst.version,
+        "error_links": error_links(form),
+        "steps": parts == "both",
+        "step": 1,
         **extra,
     }
 
@@ -69,8 +87,12 @@ class MeasurementCreateView(CitizenView):
             lang=lang(),
             initial={"measured_on": dt.date.today(), "idempotency_key": uuid.uuid4().hex},
         )
+        draft = drafts.draft_of(request.user, citizen, part)
+        if draft is not None:
+            form.initial.update(drafts.initial_from_draft(form, draft))
         selectors.measurement_form_opened(citizen=citizen, part=part, fetched_by=request.user)
-        ctx = form_context(form, inst, part, citizen=citizen, new=True)
+        ctx = form_context(form, inst, part, citizen=citizen, new=True, draft=draft)
+        ctx["step"] = draft.step if draft else 1
         return render(request, "bip/measurement_form.html", ctx)
 
     def post(self, request, citizen_id, part):
@@ -79,9 +101,14 @@ class MeasurementCreateView(CitizenView):
             raise Http404
         inst = selectors.instrument()
         form = MeasurementForm(request.POST, instrument=inst, parts=PART_SETS[part], lang=lang())
+        answered = drafts.handle(request, form, citizen=citizen, part=part)
+        if answered is not None:
+            return answered
         ctx = {"citizen": citizen, "new": True}
         if not form.is_valid():
+            drafts.save_invalid(request, form, citizen=citizen, part=part)
             services.measurement_refused(user=request.user, citizen=citizen, errors=form.errors)
+            ctx["all_steps"] = True
             return render(
                 request,
                 "bip/measurement_form.html",
@@ -141,16 +168,36 @@ class MeasurementEditView(MeasurementView):
             lang=lang(),
             initial=MeasurementForm.initial_from(m, PART_SETS[part]),
         )
+        draft = drafts.draft_of(request.user, m.citizen, part, m)
+        if draft is not None and draft.data.get("revision") != [str(m.revision)]:
+            # someone saved since the draft was begun: the draft would silently undo their change
+            services.draft_discard(user=request.user, citizen=m.citizen, part=part, measurement=m)
+            messages.warning(
+                request,
+                _(
+                    "Someone else saved this measurement after your draft was saved; the draft "
+                    "is discarded. Their answers are shown."
+                ),
+            )
+            draft = None
+        if draft is not None:
+            form.initial.update(drafts.initial_from_draft(form, draft))
         selectors.measurement_form_opened(
             citizen=m.citizen, part=part, fetched_by=request.user, measurement=m
         )
-        ctx = form_context(form, inst, part, citizen=m.citizen, measurement=m)
+        ctx = form_context(form, inst, part, citizen=m.citizen, measurement=m, draft=draft)
+        ctx["step"] = draft.step if draft else 1
         return render(request, "bip/measurement_form.html", ctx)
 
     def post(self, request, measurement_id, part):
         m = self.get_measurement()
         if part not in PART_SETS:
             raise Http404
+        inst = selectors.instrument(m.questionnaire_version)
+        form = MeasurementForm(request.POST, instrument=inst, parts=PART_SETS[part], lang=lang())
+        answered = drafts.handle(request, form, citizen=m.citizen, part=part, measurement=m)
+        if answered is not None:
+            return answered
         response = save_part(request, m, part, template="bip/measurement_form.html")
         if response is not None:
             return response
@@ -168,12 +215,15 @@ def save_part(request, m, part: str, *, template: str, extra: dict | None = None
     if form.is_valid() and form.cleaned_data.get("revision") is None:
         form.add_error(None, _("The form is incomplete; reload the page."))
     if not form.is_valid():
+        if part in PART_SETS:  # the caseworker's own form keeps a draft; the kiosk none
+            drafts.save_invalid(request, form, citizen=m.citizen, part=part, measurement=m)
         services.measurement_refused(
             user=request.user,
             citizen=m.citizen,
             errors=form.errors,
             measurement_id=m.measurement_id,
         )
+        ctx["all_steps"] = True
         return render(request, template, form_context(form, inst, part, **ctx), status=400)
     try:
         services.measurement_update(
