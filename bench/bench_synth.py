@@ -9,8 +9,8 @@ the same run (no absolute thresholds: the machine is shared).
     python bench/bench_synth.py --scales 1 --mechanisms legacy,default,dynamic_selection=true
 
 With ``--mechanisms`` each scale runs once per mechanism set (``legacy`` = the bip-synth/1
-generator, ``default``, or NAME=VALUE pairs joined by ``+``) and prints its time as a ratio
-to the first set of the same run.
+generator, ``default``, or NAME=VALUE pairs joined by ``+``) and prints its wall and CPU time
+as ratios to the first set of the same run (CPU time is the steadier one on a shared machine).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ generate_cohort(
     sys.argv[1], scale=float(sys.argv[2]), seed=0, fmt=sys.argv[3], overwrite=True, mechanisms=mech
 )
 dt = time.perf_counter() - t
-print(json.dumps({"seconds": dt, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": dt, "cpu_seconds": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024}))
 """
 
 
@@ -83,6 +84,7 @@ def main() -> None:
                 print(
                     f"scale {s:>6g} {mech:<40} {r['seconds']:8.1f} s  "
                     f"time x{r['seconds'] / first['seconds']:.2f} of {args.mechanisms.split(',')[0]}  "
+                    f"CPU {r['cpu_seconds']:7.1f} s x{r['cpu_seconds'] / first['cpu_seconds']:.2f}  "
                     f"peak RSS {r['peak_rss_mb']:6.0f} MB",
                     flush=True,
                 )

@@ -28,6 +28,7 @@ import pandas as pd
 
 from bip import __version__
 from bip.analysis import analyze_panel
+from bip.calibration import CALIBRATION_FILE, Summary, write_calibration
 from bip.dataset import Dataset, open_dataset
 from bip.dataset.write import atomic_dir
 from bip.panel import build_panel, censored_counts
@@ -51,6 +52,9 @@ class RunOptions:
     pdf: bool = True
     panel_exports: tuple[str, ...] = ()
     dataset_zip: bool = False
+    # A synthetic cohort (truth.json beside the tables) is compared with the published figures
+    # (bip.calibration) and the summary written as calibration.json, which the report shows.
+    calibrate: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class RunOutput:
     files: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     pdf_missing: str | None = field(default=None)  # why no PDF, when one was asked for
+    calibration: Summary | None = None  # with RunOptions.calibrate on a synthetic cohort
 
 
 def dataset_fingerprint(ds: Dataset) -> str:
@@ -163,13 +168,27 @@ def run(
     results = analyze(ds, panel, options, progress=step)
     pdf_missing = None
     step("writing results")
+    calibration = None
     with atomic_dir(out_dir, overwrite=True) as tmp:
         write_results(results, tmp / "results.json")
-        report.write_tables(results, tmp, lang=options.lang, audience=options.audience)
+        if options.calibrate and (dataset / "truth.json").is_file():
+            from bip.calibration import calibrate
+
+            step("comparing with the published BIP figures")
+            calibration = calibrate(dataset, tmp / "results.json")
+            write_calibration(calibration, tmp / CALIBRATION_FILE)
+        report.write_tables(
+            results, tmp, lang=options.lang, audience=options.audience, calibration=calibration
+        )
         if options.report:
             step("writing the report" + (" (HTML and PDF)" if options.pdf else " (HTML)"))
             html = report.render_report(
-                results, tmp, lang=options.lang, audience=options.audience, pdf=False
+                results,
+                tmp,
+                lang=options.lang,
+                audience=options.audience,
+                pdf=False,
+                calibration=calibration,
             )["html"]
             if options.pdf:
                 try:
@@ -185,7 +204,7 @@ def run(
             step("packing the dataset")
             shutil.make_archive(str(tmp / "exports" / "dataset"), "zip", dataset)
         files = tuple(sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file()))
-    return RunOutput(out_dir, results, files, warnings, pdf_missing)
+    return RunOutput(out_dir, results, files, warnings, pdf_missing, calibration)
 
 
 def _quiet(text: str) -> None:

@@ -43,10 +43,22 @@ def small_results(small_results_dir):
 
 
 @pytest.fixture(scope="session")
-def rendered(small_results) -> dict[tuple[str, str], str]:
-    """The report HTML of every edition (language, audience), rendered once per session."""
+def small_calibration(small_results_dir):
+    """The calibration summary of that cohort and its results (the report's last section)."""
+    from bip.calibration import calibrate
+
+    return calibrate(small_results_dir.parent / "cohort", small_results_dir / "results.json")
+
+
+@pytest.fixture(scope="session")
+def rendered(small_results, small_calibration) -> dict[tuple[str, str], str]:
+    """The report HTML of every edition (language, audience), rendered once per session, with
+    the calibration section, so every scan covers it."""
     from bip.report.render import report_html
 
     return {
-        (lang, aud): report_html(small_results, lang=lang, audience=aud) for lang, aud in EDITIONS
+        (lang, aud): report_html(
+            small_results, lang=lang, audience=aud, calibration=small_calibration
+        )
+        for lang, aud in EDITIONS
     }

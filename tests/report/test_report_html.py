@@ -64,6 +64,7 @@ TABLES = [
     "tab-quality",
     "tab-quality-parts",
     "tab-quality-missing",
+    "tab-calibration",  # the fixture's report carries its cohort's calibration
 ]
 SECTIONS = [s.key for s in sections.SECTIONS]
 
@@ -211,8 +212,10 @@ def test_bad_arguments_are_refused(small_results):
         report_html(small_results, audience="minister")
 
 
-def test_tables_page_holds_every_table_and_every_figures_numbers(small_results, tmp_path):
-    path = write_tables(small_results, tmp_path, lang="en")
+def test_tables_page_holds_every_table_and_every_figures_numbers(
+    small_results, small_calibration, tmp_path
+):
+    path = write_tables(small_results, tmp_path, lang="en", calibration=small_calibration)
     assert path.name == "tables.en.html"
     doc = path.read_text(encoding="utf-8")
     ids = _parse(doc).ids

@@ -8,7 +8,25 @@ independently of :mod:`bip.panel`, reads an analysis' figures from its typed res
 (:mod:`bip.calibration.results_figures`) and returns one :class:`Summary`.
 """
 
-from bip.calibration.compare import STATUSES, Row, Summary, calibrate
+from bip.calibration.compare import (
+    CALIBRATION_FILE,
+    STATUSES,
+    Row,
+    Summary,
+    calibrate,
+    read_calibration,
+    write_calibration,
+)
 from bip.calibration.sources import load_published, load_tolerances
 
-__all__ = ["STATUSES", "Row", "Summary", "calibrate", "load_published", "load_tolerances"]
+__all__ = [
+    "CALIBRATION_FILE",
+    "STATUSES",
+    "Row",
+    "Summary",
+    "calibrate",
+    "load_published",
+    "load_tolerances",
+    "read_calibration",
+    "write_calibration",
+]

@@ -18,7 +18,11 @@ from bip.dataset import open_dataset
 OK, FAIL, INCONSISTENT, INFO, MISSING = "OK", "FAIL", "INCONSISTENT-SOURCE", "INFO", "MISSING"
 STATUSES = (OK, FAIL, INCONSISTENT, INFO, MISSING)
 
+# Beside results.json: the summary of the run's calibration, which the report shows.
+CALIBRATION_FILE = "calibration.json"
+
 __all__ = [
+    "CALIBRATION_FILE",
     "STATUSES",
     "Row",
     "Summary",
@@ -28,6 +32,8 @@ __all__ = [
     "get_path",
     "load_published",
     "load_tolerances",
+    "read_calibration",
+    "write_calibration",
 ]
 
 
@@ -187,3 +193,24 @@ def calibrate(
     if results is not None:
         rows += compare(results_figures(load_results(results)), scale=scale, prefix="results.")
     return Summary(tuple(rows))
+
+
+def write_calibration(summary: Summary, path: Path | str) -> Path:
+    """``summary`` as JSON (:meth:`Summary.as_dict`) at ``path``."""
+    path = Path(path)
+    data = summary.as_dict()
+    for row in data["rows"]:  # a figure that could not be computed is NaN: JSON has null
+        for k in ("published", "value"):
+            if isinstance(row[k], float) and row[k] != row[k]:
+                row[k] = None
+    path.write_text(json.dumps(data, indent=1, allow_nan=False), encoding="utf-8")
+    return path
+
+
+def read_calibration(path: Path | str) -> Summary | None:
+    """The summary written by :func:`write_calibration` (None when there is no such file)."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Summary(tuple(Row(**r) for r in data["rows"]))

@@ -40,6 +40,7 @@ def report(
 ) -> None:
     """Render RESULTS_DIR/results.json as a self-contained HTML report, its PDF and the
     tables page (tables.html: every table and the numbers of every figure)."""
+    from bip.calibration import CALIBRATION_FILE, read_calibration
     from bip.report.pdf import PdfUnavailable, print_pdf
     from bip.report.render import render_report, report_name, write_tables
     from bip.results import ResultsError, load_results
@@ -49,10 +50,16 @@ def report(
     except ResultsError as e:
         raise click.ClickException(str(e)) from None
     lang = lang or results.meta.lang
-    out_dir = out_dir or (results_dir if results_dir.is_dir() else results_dir.parent)
-    written = render_report(results, out_dir, lang=lang, audience=audience, pdf=False)
+    home = results_dir if results_dir.is_dir() else results_dir.parent
+    out_dir = out_dir or home
+    # the run's comparison with the published figures, when it made one (bip demo)
+    cal = read_calibration(home / CALIBRATION_FILE)
+    written = render_report(
+        results, out_dir, lang=lang, audience=audience, pdf=False, calibration=cal
+    )
     click.echo(f"wrote {written['html']}")
-    click.echo(f"wrote {write_tables(results, out_dir, lang=lang, audience=audience)}")
+    tables = write_tables(results, out_dir, lang=lang, audience=audience, calibration=cal)
+    click.echo(f"wrote {tables}")
     if pdf:
         try:
             click.echo(f"wrote {print_pdf(written['html'], out_dir / f'{report_name(lang)}.pdf')}")

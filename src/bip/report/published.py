@@ -52,7 +52,12 @@ def ref(pid: str) -> str:
     table, figure or box (``003, Tabel 1``), else the section or slide title it prints
     (``002, SAGSBEHANDLER-SKIFT``), else the document alone. published.yaml's English notes
     on where ("text after", "footnote") are left out, so a Danish page stays Danish."""
-    first = str(entry(pid).get("source", "")).split(";")[0].strip()
+    return source_ref(str(entry(pid).get("source", "")))
+
+
+def source_ref(source: str) -> str:
+    """:func:`ref` of a published.yaml ``source`` text itself."""
+    first = source.split(";")[0].strip()
     seed, _, where = first.partition(",")
     seed = seed.split("_")[0]
     label = _LABEL.search(where)

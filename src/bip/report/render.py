@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from babel.dates import format_datetime
@@ -29,6 +30,9 @@ from bip.report.sections import SECTIONS, Ctx
 from bip.report.style import drawing
 from bip.report.tables import Col, Table
 from bip.results import Results
+
+if TYPE_CHECKING:
+    from bip.calibration import Summary
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +88,8 @@ class SectionView:
 def build_sections(results: Results, c: Ctx) -> list[Section]:
     """Every section's blocks, in order. A section whose result is missing says why in its
     own words; an exception is a bug and is raised."""
-    return [Section(s.key, c._(s.title), tuple(s.build(results, c))) for s in SECTIONS]
+    built = [(s, tuple(s.build(results, c))) for s in SECTIONS]
+    return [Section(s.key, c._(s.title), blocks) for s, blocks in built if blocks or not s.optional]
 
 
 def _head(col: Col) -> Cell:
@@ -184,15 +189,24 @@ def _meta_line(results: Results, c: Ctx) -> str:
     )
 
 
-def _check(lang: str, audience: str) -> Ctx:
+def _check(lang: str, audience: str, calibration: Summary | None = None) -> Ctx:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    return Ctx(lang, audience)
+    c = Ctx(lang, audience)
+    c.calibration = calibration
+    return c
 
 
-def report_html(results: Results, *, lang: str = "da", audience: str = "analyst") -> str:
-    """The complete report as one HTML document."""
-    c = _check(lang, audience)
+def report_html(
+    results: Results,
+    *,
+    lang: str = "da",
+    audience: str = "analyst",
+    calibration: Summary | None = None,
+) -> str:
+    """The complete report as one HTML document (with ``calibration``, the run's comparison
+    with the published figures as its last section)."""
+    c = _check(lang, audience, calibration)
     sections = views(build_sections(results, c), c, figures=True)
     return (
         _environment(lang)
@@ -201,9 +215,15 @@ def report_html(results: Results, *, lang: str = "da", audience: str = "analyst"
     )
 
 
-def tables_html(results: Results, *, lang: str = "da", audience: str = "analyst") -> str:
+def tables_html(
+    results: Results,
+    *,
+    lang: str = "da",
+    audience: str = "analyst",
+    calibration: Summary | None = None,
+) -> str:
     """The tables page: every table of the report and every figure's numbers, no pictures."""
-    c = _check(lang, audience)
+    c = _check(lang, audience, calibration)
     sections = views(build_sections(results, c), c, figures=False)
     return (
         _environment(lang)
@@ -232,6 +252,7 @@ def render_report(
     audience: str = "analyst",
     pdf: bool = True,
     name: str | None = None,
+    calibration: Summary | None = None,
 ) -> dict[str, Path]:
     """Write the report (self-contained HTML and, if possible, its PDF) into ``out_dir``.
 
@@ -243,7 +264,10 @@ def render_report(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = name or report_name(lang)
-    html_path = _write(report_html(results, lang=lang, audience=audience), out_dir / f"{stem}.html")
+    html_path = _write(
+        report_html(results, lang=lang, audience=audience, calibration=calibration),
+        out_dir / f"{stem}.html",
+    )
     written = {"html": html_path}
     if pdf:
         try:
@@ -254,8 +278,14 @@ def render_report(
 
 
 def write_tables(
-    results: Results, out_dir: Path, *, lang: str = "da", audience: str = "analyst"
+    results: Results,
+    out_dir: Path,
+    *,
+    lang: str = "da",
+    audience: str = "analyst",
+    calibration: Summary | None = None,
 ) -> Path:
     """Write the tables page ``tables.html`` (``tables.en.html`` in English) into ``out_dir``."""
     name = "tables.html" if lang == "da" else f"tables.{lang}.html"
-    return _write(tables_html(results, lang=lang, audience=audience), Path(out_dir) / name)
+    page = tables_html(results, lang=lang, audience=audience, calibration=calibration)
+    return _write(page, Path(out_dir) / name)

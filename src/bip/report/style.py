@@ -7,6 +7,7 @@ keeps them apart. Figures are inline SVG with text kept as text (the page's syst
 from __future__ import annotations
 
 import io
+import logging
 import re
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 
 matplotlib.use("Agg")
+# A family missing from matplotlib's font list (fonts installed after the list was cached) is
+# reported once per text drawn - thousands of lines per report; the SVG keeps text as text and
+# the page's fonts render it, so the fallback matplotlib measures with is good enough.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import ticker  # noqa: E402

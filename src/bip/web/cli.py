@@ -55,7 +55,14 @@ _DATA_DIR = click.option(
     "demo",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Demo mode: migrate, import DATASET if the database is empty, create demo logins and citizens.",
+    help="Demo mode: on an empty database import DATASET moved to the present with its registers "
+    "and run one analysis; create demo logins and citizens.",
+)
+@click.option(
+    "--demo-analysis/--no-demo-analysis",
+    default=True,
+    show_default=True,
+    help="With --demo: run one analysis before serving if none has finished.",
 )
 @_DATA_DIR
 def serve(
@@ -65,6 +72,7 @@ def serve(
     threads: int,
     demo: Path | None,
     data_dir: Path | None,
+    demo_analysis: bool = True,
 ) -> None:
     """Serve the measurement tool (DEBUG off): gunicorn worker processes, or waitress on Windows.
 
@@ -78,15 +86,9 @@ def serve(
     bootstrap.setup()
     bootstrap.migrate()
     if demo is not None:
-        from bip.web.core.models import Measurement
-        from bip.web.demo import create_demo
-        from bip.web.exchange import import_db
+        from bip.web.demo import prepare_demo
 
-        if not Measurement.objects.exists():
-            click.echo(f"importing {demo} ...")
-            counts = import_db(demo, show_progress=True)
-            click.echo("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-        info = create_demo()
+        info = prepare_demo(demo, path, analysis=demo_analysis, echo=click.echo)
         click.echo(f"\nDemo jobcentre: {info['jobcenter']}")
         click.echo("Demo logins (new passwords on every start):")
         for role, (user, pw) in info["logins"].items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bip.report.sections import (
     activities,
     background,
+    calibration,
     caseworkers,
     change_belief,
     combinations,
@@ -29,6 +30,7 @@ SECTIONS: tuple[Spec, ...] = (
     caseworkers.SECTION,
     change_belief.SECTION,
     quality.SECTION,
+    calibration.SECTION,
 )
 
 __all__ = ["AUDIENCES", "SECTIONS", "Ctx", "Spec"]

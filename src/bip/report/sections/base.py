@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from bip.disclosure import SUPPRESSED, Counts
 from bip.report import numbers
@@ -17,6 +17,9 @@ from bip.report.blocks import Block, Para
 from bip.report.i18n import N_, Catalogue, catalogue
 from bip.report.tables import Col, Row, Table, suppress
 from bip.results import Results
+
+if TYPE_CHECKING:
+    from bip.calibration import Summary
 from bip.results.base import Estimated, Group, Indicator, Series
 
 AUDIENCES = ("analyst", "manager")
@@ -38,6 +41,8 @@ class Ctx(Catalogue):
         cat = catalogue(lang)
         super().__init__(cat.lang, cat.translations)
         self.audience = audience
+        # The run's calibration summary (bip.calibration.Summary), when it has one.
+        self.calibration: Summary | None = None
 
     def num(self, x: object, kind: str) -> str:
         """A number formatted by kind (:func:`bip.report.numbers.fmt`)."""
@@ -64,6 +69,7 @@ class Spec:
     key: str
     title: str
     build: Builder
+    optional: bool = False  # left out of the report when it has no blocks
 
 
 # Messages of the estimation engine (bip.analysis) and what they mean to a reader.
