@@ -7,6 +7,7 @@ import docx
 
 from bip.replicate.tables import (
     a4_table,
+    a7_table,
     all_tables,
     decimals,
     stars,
@@ -31,7 +32,8 @@ def test_tables_render_in_three_formats(results_dir, tmp_path):
     assert latex.count("{") == latex.count("}")
     opened = docx.Document(str(word))
     assert len(opened.tables) == len(all_tables(res))
-    a6 = opened.tables[-1]
+    titles = [t.title for t in all_tables(res)]
+    a6 = opened.tables[titles.index("A6 Caseworker fixed effects")]
     cells = [[c.text for c in row.cells] for row in a6.rows]
     r2 = next(r for r in cells if r[0] == "R²")
     assert r2[1:] == [
@@ -86,3 +88,14 @@ def test_stars_follow_the_multiplicity_rule(results_dir):
 def _md_rows(md: str, prefix: str) -> list[list[str]]:
     rows = [ln for ln in md.splitlines() if ln.startswith("| " + prefix)]
     return [[c.strip() for c in ln.strip("|").split("|")[1:]] for ln in rows]
+
+
+def test_a7_table_holds_the_change_and_belief_estimates(results_dir):
+    res = load_results(results_dir)
+    t = a7_table(res)
+    ch, be = res.a7_change_belief.change_effect, res.a7_change_belief.belief_effect
+    assert t.coefs["Caseworker changes so far"][1][:2] == (ch.coef, ch.se)
+    assert t.coefs["High-belief caseworker"][4][:2] == (be.coef, be.se)
+    # Holm over the five: an adjusted p is never below the p of its own test
+    assert t.coefs["High-belief caseworker"][4][2] >= be.p_value
+    assert "Holm" in to_markdown([t]) and "Jobcentre fixed effects" in to_markdown([t])

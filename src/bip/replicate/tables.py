@@ -5,7 +5,8 @@ fixed effects and controls, N, clusters and R²; written as Markdown, LaTeX and 
 Stars only after the multiplicity rule: BIP fits hundreds of coefficients (22 items × 16
 codes in A4 alone), so a star marks a familywise-adjusted p-value — the Romano–Wolf stepdown
 over the model's whole family for A4 (every code of every item) and A5 (every ranked term),
-Holm over the items' weeks slopes for A1, the test alone for A6's single policy experiment.
+Holm over the items' weeks slopes for A1 and over A7's change and belief coefficients, the
+test alone for A6's single policy experiment.
 Each table's note names its rule.
 """
 
@@ -179,6 +180,43 @@ def a6_table(results: Results) -> RegressionTable:
     return t
 
 
+def a7_table(results: Results) -> RegressionTable:
+    """A7: Poisson models of job or education within 52 weeks on caseworker changes and on a
+    high-belief caseworker — the sources' models beside BIP's."""
+    a7 = results.a7_change_belief
+    ch, be = a7.change_effect, a7.belief_effect
+    src_ch = ch.without_duration
+    fe = ch.with_caseworker_fe
+    models = [src_ch, ch, fe, be.sources_model, be]
+    t = RegressionTable(
+        "A7 Caseworker change and belief (Poisson)", ["(1)", "(2)", "(3)", "(4)", "(5)"]
+    )
+    ok = [m is not None and m.status == "ok" for m in models]
+    cells: list[Cell | None] = [
+        (m.coef, m.se, m.p_value) if m is not None and good else None
+        for m, good in zip(models, ok, strict=True)
+    ]
+    adj = _holm([c[2] if c else None for c in cells])
+    cells = [(c[0], c[1], a) if c else None for c, a in zip(cells, adj, strict=True)]
+    t.coefs["Caseworker changes so far"] = [*cells[:3], None, None]
+    t.coefs["High-belief caseworker"] = [None, None, None, *cells[3:]]
+    t.stats["Time in programme"] = ["No", "Yes", "Yes", "No", "No"]
+    t.stats["Caseworker fixed effects"] = ["No", "No", "Yes", "No", "No"]
+    t.stats["Jobcentre fixed effects"] = ["No", "No", "No", "No", "Yes"]
+    t.stats["Clustered by"] = ["citizen", "citizen", "citizen", "citizen", "caseworker, citizen"]
+    t.stats["Observations"] = [_n(m.n_measurements) if m is not None else "" for m in models]
+    t.stats["Citizens"] = [_n(m.n_citizens) if m is not None else "" for m in models]
+    t.notes = [
+        "Outcome: job or education within 52 weeks; coefficients in log points (exp(b) - 1 is "
+        "the relative effect). (1) and (4) are the sources' models; (5) classifies a "
+        "caseworker from at least "
+        f"{be.min_other_citizens} other citizens' answers (leave-one-out).",
+        "Standard errors clustered as the row says (CR1) in parentheses.",
+        _STAR_KEY + "Holm-adjusted over the table's five coefficients.",
+    ]
+    return t
+
+
 def all_tables(results: Results) -> list[RegressionTable]:
     """The regression tables of every model the package replicates."""
     out = [a1_table(results), a4_table(results)]
@@ -186,6 +224,7 @@ def all_tables(results: Results) -> list[RegressionTable]:
         out.append(a5_table(results))
     if results.a6_caseworkers.status == "ok":
         out.append(a6_table(results))
+    out.append(a7_table(results))
     return out
 
 
