@@ -126,3 +126,51 @@ def test_families_count_the_grid(result):
         assert f["n_bh"] == sum(c["q_value" + suffix] < 0.05 for c in rows)
         assert f["n_familywise"] == sum(c["p_familywise" + suffix] < 0.05 for c in rows)
         assert max(f["n_familywise"], f["n_bh"]) <= f["n_unadjusted"]
+
+
+def _cr1_reference(panel: pd.DataFrame, item: str, adjusted: bool):
+    """statsmodels' cluster-robust (CR1, by citizen) fit of the same design, and each code's
+    citizens − 1 (the df of A4's CR1 fallback)."""
+    df = panel[
+        panel["is_repeat"] & panel["combination"].notna() & panel[f"d_{item}"].notna()
+    ].copy()
+    df["prev"] = df[item] - df[f"d_{item}"]
+    X = pd.get_dummies(df["combination"].astype(str), dtype=float)
+    if adjusted:
+        cat = pd.get_dummies(
+            df[["origin", "education"]].astype(object), drop_first=False, dtype=float
+        ).drop(columns=["origin_danish", "education_unskilled"], errors="ignore")
+        jc = pd.get_dummies(df["jobcenter_id"], prefix="jobcenter", dtype=float).iloc[:, 1:]
+        ctrl = pd.concat([df[["prev", *a4.NUMERIC_CONTROLS]].astype(float), cat, jc], axis=1)
+        keep = ctrl.notna().all(axis=1)
+        df, ctrl, X = df[keep], ctrl[keep], X[keep]
+        X = pd.concat([X, ctrl - ctrl.mean()], axis=1)
+    y = df[f"d_{item}"].astype(float)
+    y = (y - y.mean()) / y.std(ddof=1)
+    groups = pd.factorize(df["citizen_id"])[0]
+    fit = sm.OLS(y.to_numpy(), X.to_numpy()).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    codes = [c for c in X.columns if str(c).isdigit()]
+    cit = df.groupby(df["combination"].astype(str))["citizen_id"].nunique()
+    return {c: (fit.params[i], fit.bse[i], cit[c] - 1) for i, c in enumerate(codes)}
+
+
+@pytest.mark.parametrize("model", ["naive", "adjusted"])
+def test_large_designs_fall_back_to_cr1_with_each_codes_df(panel, monkeypatch, model):
+    """Above CR2_MAX_ENTRIES a model uses CR1 (equal to statsmodels' cluster covariance) with
+    t on each code's own citizens − 1, says so, and still gets the multiplicity rule."""
+    monkeypatch.setattr(a4, "CR2_MAX_ENTRIES", 0)
+    res = a4.run(panel, items=("B1", "S_avg"))
+    assert res.cell_covariance == {"naive": "CR1", "adjusted": "CR1"}
+    for item in ("B1", "S_avg"):
+        ref = _cr1_reference(panel, item, adjusted=model == "adjusted")
+        for code, (b, se, df) in ref.items():
+            got = getattr(res, model)[item].codes[code]
+            assert got.estimate == pytest.approx(b, abs=1e-8)
+            assert got.se == pytest.approx(se, rel=1e-8)
+            assert got.df == df
+            q = stats.t.ppf(0.975, df)
+            assert got.ci_low == pytest.approx(b - q * se, abs=1e-8)
+            assert got.ci_low <= got.estimate <= got.ci_high
+            assert got.p_familywise is not None and got.p_familywise >= got.p_value - 1e-12
+    monkeypatch.undo()
+    assert a4.run(panel, items=("B1",)).cell_covariance == {"naive": "CR2", "adjusted": "CR2"}

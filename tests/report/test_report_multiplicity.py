@@ -58,3 +58,26 @@ def test_a5_caption_counts_the_survivors(small_results):
     assert isinstance(t, Table)
     assert f"Of the {len(jm.terms)} ranked terms, {jm.n_significant} " in t.reading
     assert [c.key for c in t.cols][-2:] == ["q", "fw"]
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a4_says_where_cr1_replaced_cr2(small_results, lang):
+    from bip.report.blocks import Para
+
+    def paras(res):
+        return [
+            b.text for b in combinations.build(res, Ctx(lang, "analyst")) if isinstance(b, Para)
+        ]
+
+    a4 = small_results.a4_combination_effects
+    assert a4.cell_covariance == {"naive": "CR2", "adjusted": "CR2"}
+    assert not any("CR1" in t for t in paras(small_results))
+    big = small_results.model_copy(
+        update={
+            "a4_combination_effects": a4.model_copy(
+                update={"cell_covariance": {"naive": "CR2", "adjusted": "CR1"}}
+            )
+        }
+    )
+    (note,) = [t for t in paras(big) if "CR1" in t]
+    assert ("adjusted model" in note) if lang == "en" else ("justerede model" in note)

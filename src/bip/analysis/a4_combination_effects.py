@@ -102,6 +102,18 @@ class _Sample:
         self.cit = pd.factorize(self.base["citizen_id"].to_numpy())[0]
 
 
+# CR2 needs each model's dense design (rows × columns) and its hat matrix per citizen. Above
+# this many design entries (a 320 MB design; the adjusted model of a national-size panel with
+# ~120 jobcentre dummies is ~240 M) the model falls back to CR1 with each code's own df
+# (its citizens − 1): there every code has hundreds of citizens, where CR2 and CR1 agree
+# (docs/estimation.md) and the dense design would cost minutes and gigabytes per item.
+CR2_MAX_ENTRIES = 40_000_000
+
+
+def _cr2_fits(n_rows: int, n_columns: int) -> bool:
+    return n_rows * n_columns <= CR2_MAX_ENTRIES
+
+
 def naive_model(
     panel: pd.DataFrame,
     *,
@@ -113,10 +125,11 @@ def naive_model(
     intercept), CR2 intervals by citizen, the multiplicity rule over ``items``. Needs
     ``is_repeat``, ``combination``, ``citizen_id`` and ``d_<item>`` only."""
     s = _Sample(panel)
+    use_cr2 = _cr2_fits(len(s.base), len(s.code_list))
     out = {}
     for item in items:
         d = floats(s.base[f"d_{item}"])
-        out[item] = _fit(d, None, s, ~np.isnan(d), standardise, level)
+        out[item] = _fit(d, None, s, ~np.isnan(d), standardise, level, use_cr2)
     return _validated(out, s, level)[0]
 
 
@@ -141,14 +154,20 @@ def run(
     bg_complete = ~np.isnan(background).any(axis=1)
     controls = ["previous_level", *bg_names]
     design = CellDesign(s.cells, s.code_list, background, s.cit, control_names=controls)
+    use_cr2 = {
+        "naive": _cr2_fits(len(s.base), len(s.code_list)),
+        "adjusted": _cr2_fits(len(s.base), len(s.code_list) + 1 + background.shape[1]),
+    }
     naive, adjusted = {}, {}
     for item in items:
         d = floats(s.base[f"d_{item}"])
         prev = floats(s.base[item]) - d
         ok = ~np.isnan(d)
-        naive[item] = _fit(d, None, s, ok, standardise, level)
+        naive[item] = _fit(d, None, s, ok, standardise, level, use_cr2["naive"])
         ok_adj = ok & bg_complete & ~np.isnan(prev)
-        adjusted[item] = _fit(d, (design, prev, background), s, ok_adj, standardise, level)
+        adjusted[item] = _fit(
+            d, (design, prev, background), s, ok_adj, standardise, level, use_cr2["adjusted"]
+        )
     fams = []
     models = {}
     for which, fits in (("naive", naive), ("adjusted", adjusted)):
@@ -173,11 +192,13 @@ def run(
         adjusted=models["adjusted"],
         adjusted_controls=tuple(controls),
         families=tuple(fams),
+        cell_covariance={k: "CR2" if v else "CR1" for k, v in use_cr2.items()},  # type: ignore[misc]
     )
 
 
-def _fit(d, controls, s: _Sample, ok, standardise, level):
-    """One item's model: the record's fields (before the family step) and its CR2 parts."""
+def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
+    """One item's model: the record's fields (before the family step) and its CR2 parts (CR1
+    with each code's own df when ``use_cr2`` is false)."""
     y = d[ok]
     n = len(y)
     mean = float(y.mean()) if n else np.nan
@@ -205,11 +226,15 @@ def _fit(d, controls, s: _Sample, ok, standardise, level):
     inf = None
     cr2_rows: dict[str, dict] = {}
     if fit is not None:
-        ctrl = None if controls is None else np.column_stack([controls[1][ok], controls[2][ok]])
-        try:
-            inf = a4_inference.cell_cr2(y, c_ok, s.code_list, g, ctrl)
-        except EstimationError:
-            inf = None
+        if use_cr2:
+            ctrl = None if controls is None else np.column_stack([controls[1][ok], controls[2][ok]])
+            try:
+                inf = a4_inference.cell_cr2(y, c_ok, s.code_list, g, ctrl)
+            except EstimationError:
+                inf = None
+        else:
+            df = [count(c_ok == s.code_list.index(nm)) - 1 for nm in fit.names]
+            inf = a4_inference.cell_cr1(fit, np.array(df, dtype=float))
         if inf is not None:
             shift = mean / sd if standardise else 0.0
             cr2_rows = a4_inference.code_rows(inf, level, shift)

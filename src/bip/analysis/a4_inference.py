@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats
 
 from bip.analysis import multiplicity
-from bip.analysis.estimation import CR2Parts, cr2, ols
+from bip.analysis.estimation import CR2Parts, Fit, cr2, ols
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,20 @@ def cell_cr2(
     assert fit.resid is not None  # least squares always returns its residuals
     parts = cr2(X[:, keep], fit.bread, fit.resid, clusters, cols)
     return CellInference(tuple(fit.names[j] for j in cols), fit.coef[cols], parts)
+
+
+def cell_cr1(fit: Fit, df: np.ndarray) -> CellInference:
+    """CR1 of a fast path's cells in CR2's place, for designs too large for CR2: the fit's own
+    covariance and cluster scores, with ``df`` (each code's citizens − 1) for its t."""
+    if fit.scores is None:
+        raise ValueError("the fit carries no cluster scores; use a cell fast path")
+    parts = CR2Parts(
+        vcov=fit.vcov,
+        df=np.asarray(df, dtype=float),
+        scores=fit.scores,
+        n_clusters=fit.n_clusters or 0,
+    )
+    return CellInference(fit.names, fit.coef, parts)
 
 
 def code_rows(inf: CellInference, level: float, shift: float) -> dict[str, dict]:

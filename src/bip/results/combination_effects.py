@@ -83,6 +83,12 @@ class A4CombinationEffects(Record):
     naive: dict[Series, ItemModel]
     adjusted: dict[Series, ItemModel]
     adjusted_controls: tuple[str, ...]
+    cell_covariance: dict[Literal["naive", "adjusted"], Literal["CR2", "CR1"]] | None = Field(
+        default=None,
+        description="each model's covariance of the codes: CR2 with Bell-McCaffrey df, or CR1 "
+        "with each code's citizens - 1 as df where the design is too large for CR2 (null in "
+        "results written before CR2)",
+    )
     families: tuple[A4Family, ...] | None = Field(
         default=None,
         description="the multiplicity rule's counts per model and centring (null in results "

@@ -57,7 +57,8 @@ def cell_means(cells, y, clusters, *, names: list[str] | tuple[str, ...]) -> Fit
     u = y - beta[cu]
     s = np.bincount(cl.codes * k + cu, weights=u, minlength=cl.size * k).reshape(cl.size, k)
     inv = 1.0 / counts[used]
-    v = cr1_factor(cl.count, n, k) * inv[:, None] * (s.T @ s) * inv[None, :]
+    scores = np.sqrt(cr1_factor(cl.count, n, k)) * s * inv[None, :]
+    v = scores.T @ scores
     return Fit(
         names=tuple(nm for nm, ok in zip(names, used, strict=True) if ok),
         coef=beta,
@@ -69,6 +70,7 @@ def cell_means(cells, y, clusters, *, names: list[str] | tuple[str, ...]) -> Fit
         df=cl.count - 1,
         bread=np.diag(inv),
         r2=_r2(y, u),
+        scores=scores,
     )
 
 
@@ -169,8 +171,8 @@ class CellDesign:
         w = sparse.csr_matrix(
             (u_full, (self.codes, np.arange(len(mask)))), shape=(self.size, len(mask))
         )
-        t = np.asarray(w @ xa)
-        v = cr1_factor(g, n, k) * (t.T @ t)
+        t = np.sqrt(cr1_factor(g, n, k)) * np.asarray(w @ xa)
+        v = t.T @ t
         names = [nm for nm, ok in zip(self.cell_names, used, strict=True) if ok]
         names += list(self.control_names) or [f"c{j}" for j in range(1 + kb)]
         y = y_full[mask]
@@ -186,4 +188,5 @@ class CellDesign:
             bread=sol.bread[np.ix_(cell_pos, cell_pos)],
             r2=_r2(y, u_full[mask]),
             dropped=tuple(names[j] for j in range(len(names)) if j not in set(keep)),
+            scores=t,
         )

@@ -54,6 +54,9 @@ class Fit:
     absorbed: Absorbed | None = None
     deviance: float | None = None
     n_dropped_rows: int = 0
+    # per-cluster contributions (rows = cluster codes) with vcov = scores' scores, where a fast
+    # path forms them anyway: the joint covariance of several fits on the same clusters
+    scores: np.ndarray | None = None
 
     @property
     def se(self) -> np.ndarray:

@@ -35,7 +35,7 @@ PUBLISHED_D = {
 def build(r: Results, c: Ctx) -> list[Block]:
     """The blocks of section 5."""
     a4 = r.a4_combination_effects
-    out: list[Block] = [_intro(a4, c), _models(a4, c)]
+    out: list[Block] = [_intro(a4, c), *_cr1_note(a4, c), _models(a4, c)]
     if a4.families:
         out.append(_rule(a4, c))
     out += [_figure(a4, it, i, c) for i, it in enumerate(A4_SERIES)]
@@ -64,6 +64,30 @@ def _intro(a4: A4CombinationEffects, c: Ctx) -> Para:
             "comparisons (table below)."
         ).format(interval=_level(a4, c))
     )
+
+
+def _cr1_note(a4: A4CombinationEffects, c: Ctx) -> list[Para]:
+    """Where a model's design was too large for CR2 (a national-size panel), say so."""
+    cr1 = [m for m, cov in (a4.cell_covariance or {}).items() if cov == "CR1"]
+    if not cr1:
+        return []
+    text = {
+        "naive": c._("In this large sample the unadjusted model uses CR1 instead of CR2"),
+        "adjusted": c._("In this large sample the adjusted model uses CR1 instead of CR2"),
+    }
+    if len(cr1) == 2:
+        first = c._("In this large sample both models use CR1 instead of CR2")
+    else:
+        first = text[cr1[0]]
+    return [
+        Para(
+            first
+            + c._(
+                ": every combination has many citizens, where the two agree, and the "
+                "intervals use each combination's citizens − 1 as degrees of freedom."
+            )
+        )
+    ]
 
 
 def _models(a4: A4CombinationEffects, c: Ctx) -> Table:
