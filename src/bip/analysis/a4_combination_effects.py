@@ -103,11 +103,11 @@ class _Sample:
 
 
 # CR2 needs each model's dense design (rows × columns) and its hat matrix per citizen. Above
-# this many design entries (a 320 MB design; the adjusted model of a national-size panel with
+# this many design entries (an 80 MB design; the adjusted model of a national-size panel with
 # ~120 jobcentre dummies is ~240 M) the model falls back to CR1 with each code's own df
 # (its citizens − 1): there every code has hundreds of citizens, where CR2 and CR1 agree
 # (docs/estimation.md) and the dense design would cost minutes and gigabytes per item.
-CR2_MAX_ENTRIES = 40_000_000
+CR2_MAX_ENTRIES = 10_000_000
 
 
 def _cr2_fits(n_rows: int, n_columns: int) -> bool:
