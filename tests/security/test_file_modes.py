@@ -135,7 +135,9 @@ def test_served_tool_stores_uploads_and_database_privately(tmp_path):
             )
             assert r.status_code == 302
             http_second_factor(c, r)  # an administrator: the authenticator's code next
-            ids = pd.read_csv(tmp_path / "ds" / "citizens.csv")["citizen_id"].head(2).tolist()
+            # citizens the tool holds: the demo imports its copy moved to the present
+            live = tmp_path / "data" / "demo-dataset" / "citizens.parquet"
+            ids = pd.read_parquet(live)["citizen_id"].head(2).tolist()
             body = f"citizen_id,month,employed\n{ids[0]},2016-01,1\n{ids[1]},2016-01,0\n"
             r = c.post(
                 "/administration/registers/",
