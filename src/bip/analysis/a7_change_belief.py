@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis._design import background, combine
-from bip.analysis.a7_belief import belief_effect
+from bip.analysis.a7_belief import _f, belief_effect, relative
 from bip.analysis.a7_event_study import duration_dummies, event_study
 from bip.analysis.a7_forecast import forecast_bias
 from bip.analysis.estimation import Clustered, EstimationError, Fit, poisson
@@ -27,29 +27,9 @@ from bip.panel import JOB_OUTCOME as OUTCOME
 from bip.results import A7ChangeBelief
 
 
-def _f(x) -> float | None:
-    if x is None:
-        return None
-    x = float(x)
-    return x if np.isfinite(x) else None
-
-
 def _relative(fit: Fit, name: str, level: float = 0.95) -> dict:
-    """exp(β) − 1 with its interval (t critical value, G − 1 df) and p-value."""
-    i = fit.names.index(name)
-    b, se = float(fit.coef[i]), float(fit.se[i])
-    q = fit.t_crit(level)
-    return {
-        "status": "ok",
-        "relative_effect": _f(np.expm1(b)),
-        "ci_low": _f(np.expm1(b - q * se)),
-        "ci_high": _f(np.expm1(b + q * se)),
-        "coef": _f(b),
-        "se": _f(se),
-        "p_value": _f(fit.pvalue[i]),
-        "n_measurements": fit.n_obs,
-        "n_citizens": fit.n_clusters,
-    }
+    """exp(β) − 1 with its interval and p-value (:func:`relative`), and the citizens."""
+    return {**relative(fit, name, level), "n_citizens": fit.n_clusters}
 
 
 def share_with_change(panel: pd.DataFrame) -> dict:
