@@ -100,6 +100,7 @@ def test_overdue_per_caseworker_opens_the_list(client, world, insight_dir):
     html = client.get(reverse("dashboard")).content.decode()
     table = html.split('id="overdue-per-caseworker"')[1].split("</table>")[0]
     assert "<td>Karen Holm</td><td>1</td>" in table
+    assert "1 borger over tid – vis listen" in html  # one citizen: the singular
     link = reverse("caseload") + "?caseworker=WA1&amp;status=overdue"
     assert link in table
     page = client.get(link.replace("&amp;", "&")).content.decode()
