@@ -20,6 +20,7 @@ import pandas as pd
 
 from bip.analysis._design import background, combine
 from bip.analysis._two_way import two_way_ols, two_way_poisson
+from bip.analysis.common import num
 from bip.analysis.estimation import Clustered, EstimationError, Fit, poisson
 
 __all__ = ["MIN_OTHER_CITIZENS", "belief_effect", "leave_out_classification", "two_way_ols"]
@@ -31,13 +32,6 @@ MIN_OTHER_CITIZENS = 5
 SENSITIVITY_MINIMUMS = (1, 3, 5, 10, 20)
 
 
-def _f(x) -> float | None:
-    if x is None:
-        return None
-    x = float(x)
-    return x if np.isfinite(x) else None
-
-
 def relative(fit: Fit, name: str, level: float = 0.95) -> dict:
     """exp(β) − 1 with its interval (t critical value of the fit's df) and p-value."""
     i = fit.names.index(name)
@@ -45,12 +39,12 @@ def relative(fit: Fit, name: str, level: float = 0.95) -> dict:
     q = fit.t_crit(level)
     return {
         "status": "ok",
-        "relative_effect": _f(np.expm1(b)),
-        "ci_low": _f(np.expm1(b - q * se)),
-        "ci_high": _f(np.expm1(b + q * se)),
-        "coef": _f(b),
-        "se": _f(se),
-        "p_value": _f(fit.pvalue[i]),
+        "relative_effect": num(np.expm1(b)),
+        "ci_low": num(np.expm1(b - q * se)),
+        "ci_high": num(np.expm1(b + q * se)),
+        "coef": num(b),
+        "se": num(se),
+        "p_value": num(fit.pvalue[i]),
         "n_measurements": fit.n_obs,
     }
 
@@ -163,7 +157,7 @@ def estimate(
     s, high, b = sample if sample is not None else _sample(panel, min_other_citizens)
     out: dict = {
         "min_other_citizens": min_other_citizens,
-        "median_caseworker_s12": _f(b["median_caseworker_s12"].iloc[0]) if len(b) else None,
+        "median_caseworker_s12": num(b["median_caseworker_s12"].iloc[0]) if len(b) else None,
         "n_measurements": len(s),
         "n_citizens": int(s["citizen_id"].nunique()),
         "n_caseworkers": int(s["caseworker_id"].nunique()),
@@ -197,7 +191,7 @@ def belief_effect(panel: pd.DataFrame) -> dict:
         for v, key in ((1.0, "high"), (0.0, "low")):
             m = high == v
             rates[key] = {
-                "outcome_rate": _f(y[m].mean()),
+                "outcome_rate": num(y[m].mean()),
                 "n": int(m.sum()),
                 "n_citizens": int(s.loc[m, "citizen_id"].nunique()),
             }

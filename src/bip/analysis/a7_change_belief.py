@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from bip.analysis._design import background, combine
-from bip.analysis.a7_belief import _f, belief_effect, relative
+from bip.analysis.a7_belief import belief_effect, relative
 from bip.analysis.a7_event_study import duration_dummies, event_study
 from bip.analysis.a7_forecast import forecast_bias
+from bip.analysis.common import num
 from bip.analysis.estimation import Clustered, EstimationError, Fit, poisson
 from bip.panel import JOB_OUTCOME as OUTCOME
 from bip.results import A7ChangeBelief
@@ -38,10 +39,10 @@ def share_with_change(panel: pd.DataFrame) -> dict:
     multi = per[per["n"] > 1]
     n = len(multi)
     return {
-        "share_with_change": _f((multi["changes"] >= 1).mean()) if n else None,
+        "share_with_change": num((multi["changes"] >= 1).mean()) if n else None,
         "n_citizens": n,
         "n_citizens_with_change": int((multi["changes"] >= 1).sum()),
-        "mean_changes": _f(multi["changes"].mean()) if n else None,
+        "mean_changes": num(multi["changes"].mean()) if n else None,
     }
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from bip.analysis.common import num
 from bip.analysis.estimation import Clustered, EstimationError, Fit, ols
 from bip.panel import JOB_OUTCOME as OUTCOME
 
@@ -43,13 +44,6 @@ EVENT_BINS = (
 REFERENCE = "lead_52"
 LEADS = ("lead_104", "lead_78")
 LAGS = ("lag_0", "lag_13", "lag_26", "lag_52")
-
-
-def _f(x) -> float | None:
-    if x is None:
-        return None
-    x = float(x)
-    return x if np.isfinite(x) else None
 
 
 def weeks_in_programme(panel: pd.DataFrame) -> pd.Series:
@@ -105,12 +99,12 @@ def wald(fit: Fit, names: tuple[str, ...]) -> dict:
     chi2 = float(b @ np.linalg.solve(V, b))
     return {
         "status": "ok",
-        "f_stat": _f(chi2 / q),
+        "f_stat": num(chi2 / q),
         "df1": q,
         "df2": int(fit.df),
-        "p_value": _f(stats.f.sf(chi2 / q, q, fit.df)),
-        "chi2": _f(chi2),
-        "p_value_chi2": _f(stats.chi2.sf(chi2, q)),
+        "p_value": num(stats.f.sf(chi2 / q, q, fit.df)),
+        "chi2": num(chi2),
+        "p_value_chi2": num(stats.chi2.sf(chi2, q)),
     }
 
 
@@ -161,29 +155,29 @@ def event_study(panel: pd.DataFrame, level: float = 0.95) -> dict:
         m = ((t >= lo) & (t < hi)).to_numpy()
         row = {
             "bin": name,
-            "weeks_from": _f(lo),
-            "weeks_to": _f(hi),
+            "weeks_from": num(lo),
+            "weeks_to": num(hi),
             "n": int(m.sum()),
             "n_citizens": int(s.loc[m, "citizen_id"].nunique()),
-            "mean_weeks": _f(t[m].mean()) if m.any() else None,
-            "outcome_rate": _f(y[m].mean()) if m.any() else None,
+            "mean_weeks": num(t[m].mean()) if m.any() else None,
+            "outcome_rate": num(y[m].mean()) if m.any() else None,
         }
         if name == REFERENCE:
             row.update(coef=0.0, se=None, ci_low=None, ci_high=None, relative_effect=0.0)
         elif name in fit.names:
             b, se = fit.get(name)
             row.update(
-                coef=_f(b),
-                se=_f(se),
-                ci_low=_f(b - q * se),
-                ci_high=_f(b + q * se),
-                relative_effect=_f(b / base) if base is not None and base > 0 else None,
+                coef=num(b),
+                se=num(se),
+                ci_low=num(b - q * se),
+                ci_high=num(b + q * se),
+                relative_effect=num(b / base) if base is not None and base > 0 else None,
             )
         rows.append(row)
     return {
         **out,
         "status": "ok",
-        "reference_outcome_rate": _f(base),
+        "reference_outcome_rate": num(base),
         "coefficients": rows,
         "leads_joint_test": wald(fit, LEADS),
         "n_clusters": fit.n_clusters,

@@ -29,17 +29,11 @@ from scipy import stats
 from bip.analysis._design import background, combine
 from bip.analysis.a7_belief import MIN_OTHER_CITIZENS, two_way_ols
 from bip.analysis.a7_event_study import duration_dummies
+from bip.analysis.common import num
 from bip.analysis.estimation import EstimationError, Iid, ols
 from bip.panel import JOB_OUTCOME as OUTCOME
 
 WINDOW_DAYS = 364  # the outcome window (measured_on, +364 days]
-
-
-def _f(x) -> float | None:
-    if x is None:
-        return None
-    x = float(x)
-    return x if np.isfinite(x) else None
 
 
 def residual_outcome(panel: pd.DataFrame) -> pd.Series:
@@ -85,8 +79,8 @@ def leave_out_forecasts(
     lam = sig2 / (sig2 + s2w / n_other.replace(0, np.nan))
     c["forecast"] = np.where(n_other >= min_other_citizens, lam * raw, np.nan)
     return c[["cw", "cit", "forecast"]], {
-        "true_effect_sd": _f(np.sqrt(sig2)),
-        "within_sd": _f(np.sqrt(s2w)),
+        "true_effect_sd": num(np.sqrt(sig2)),
+        "within_sd": num(np.sqrt(s2w)),
         "n_caseworkers": len(elig),
     }
 
@@ -141,13 +135,13 @@ def forecast_bias(panel: pd.DataFrame, level: float = 0.95) -> dict:
     return {
         **out,
         "status": "ok",
-        "coef": _f(b),
-        "se": _f(se),
-        "ci_low": _f(b - q * se),
-        "ci_high": _f(b + q * se),
-        "p_value_equal_one": _f(2 * stats.t.sf(abs(t1), fit.df)),
-        "p_value_zero": _f(2 * stats.t.sf(abs(b / se), fit.df)) if se > 0 else None,
-        "se_iid": _f(iid.get("delta_forecast")[1]),
+        "coef": num(b),
+        "se": num(se),
+        "ci_low": num(b - q * se),
+        "ci_high": num(b + q * se),
+        "p_value_equal_one": num(2 * stats.t.sf(abs(t1), fit.df)),
+        "p_value_zero": num(2 * stats.t.sf(abs(b / se), fit.df)) if se > 0 else None,
+        "se_iid": num(iid.get("delta_forecast")[1]),
         "n_clusters": fit.n_clusters,
-        "sd_delta_forecast": _f(df_["delta_forecast"].std(ddof=1)),
+        "sd_delta_forecast": num(df_["delta_forecast"].std(ddof=1)),
     }
