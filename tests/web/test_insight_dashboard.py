@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from scipy import stats
 
-from bip.analysis.estimation import cr2
+from tests.analysis.cr2_sim import brute_cr2
 from tests.web.insight_fixtures import load_cohort
 
 pytestmark = pytest.mark.django_db
@@ -86,12 +86,12 @@ def test_figures_match_independent_computation(loaded, cohort_dir):
     fit = smf.ols("d ~ 0 + C(code)", data=p).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(p["citizen_id"])[0]}, use_t=True
     )
-    # The dashboard's intervals are A4's: CR2 by citizen with each code's Bell-McCaffrey df
-    # (the engine's cr2, itself checked against R's sandwich in tests/analysis/estimation).
+    # The dashboard's intervals are A4's: CR2 by citizen with each code's Bell-McCaffrey df,
+    # checked here against a brute-force N x N build (independent of the engine's cr2).
     X = np.asarray(fit.model.exog)
-    parts = cr2(X, np.linalg.inv(X.T @ X), np.asarray(fit.resid), pd.factorize(p["citizen_id"])[0])
-    se = np.sqrt(np.diag(parts.vcov))
-    q = stats.t.ppf(0.975, parts.df)
+    _, V, df = brute_cr2(X, p["d"].to_numpy(), pd.factorize(p["citizen_id"])[0])
+    se = np.sqrt(np.diag(V))
+    q = stats.t.ppf(0.975, df)
     ci = pd.DataFrame({0: fit.params - q * se, 1: fit.params + q * se}, index=fit.params.index)
     checked = 0
     for name, b in fit.params.items():

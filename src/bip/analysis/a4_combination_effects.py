@@ -192,7 +192,7 @@ def run(
         adjusted=models["adjusted"],
         adjusted_controls=tuple(controls),
         families=tuple(fams),
-        cell_covariance={k: "CR2" if v else "CR1" for k, v in use_cr2.items()},  # type: ignore[misc]
+        cell_covariance={k: "CR2" if v else "CR1" for k, v in use_cr2.items()},
     )
 
 
@@ -209,6 +209,8 @@ def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
     counts = np.bincount(c_ok, minlength=len(s.code_list))
     g = s.cit[ok]
     count = CitizenCounter(g)
+    # citizens per code: the records' n_citizens and the CR1 fallback's df
+    cit_per_code = [count(c_ok == j) if counts[j] else 0 for j in range(len(s.code_list))]
     fit: Fit | None = None
     if n and not np.isnan(y).any():
         try:
@@ -233,7 +235,7 @@ def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
             except EstimationError:
                 inf = None
         else:
-            df = [count(c_ok == s.code_list.index(nm)) - 1 for nm in fit.names]
+            df = [cit_per_code[s.code_list.index(nm)] - 1 for nm in fit.names]
             inf = a4_inference.cell_cr1(fit, np.array(df, dtype=float))
         if inf is not None:
             shift = mean / sd if standardise else 0.0
@@ -249,7 +251,7 @@ def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
             "p_value": None,
             "percentile": None,
             "n": int(counts[j]),
-            "n_citizens": count(c_ok == j) if counts[j] else 0,
+            "n_citizens": cit_per_code[j],
         }
         if code in est:
             b = est[code]
