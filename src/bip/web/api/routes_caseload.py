@@ -29,10 +29,14 @@ from bip.web.core.models import CADENCE_WEEKS, Assignment, Caseworker, Citizen
 TAGS = ["caseload"]
 
 
-def citizen_of(request: HttpRequest, token: ApiToken, citizen_id: str) -> Citizen:
-    """The jobcentre's citizen ``citizen_id``; else 404 (audited), whether or not it exists
-    elsewhere, as the web pages answer."""
-    citizen = Citizen.objects.filter(jobcenter=token.jobcenter, citizen_id=citizen_id).first()
+def citizen_of(
+    request: HttpRequest, token: ApiToken, citizen_id: str, *, with_caseworker: bool = False
+) -> Citizen:
+    """The jobcentre's citizen ``citizen_id`` (with its caseworker read in the same query if
+    ``with_caseworker``); else 404 (audited), whether or not it exists elsewhere, as the web
+    pages answer."""
+    citizens = Citizen.objects.select_related("caseworker") if with_caseworker else Citizen.objects
+    citizen = citizens.filter(jobcenter_id=token.jobcenter_id, citizen_id=citizen_id).first()
     if citizen is None:
         audit(token.user, API_ROLE, "access.denied", "path", citizen_id[:64], request.path[:300])
         raise refuse(404, "citizen_id", "no such citizen at this token's jobcentre")

@@ -69,7 +69,7 @@ def measurement_create(request: HttpRequest, citizen_id: str, payload: Measureme
     """Record a measurement of the citizen: 201 with the measurement; 200 with the same
     measurement when ``client_key`` was used before (a retry creates nothing)."""
     token = caller(request)
-    citizen = citizen_of(request, token, citizen_id)
+    citizen = citizen_of(request, token, citizen_id, with_caseworker=True)
     inst = selectors.instrument()
     data = payload.model_dump()
     nonanswers = data.pop("nonanswers") or {}
@@ -85,7 +85,7 @@ def measurement_create(request: HttpRequest, citizen_id: str, payload: Measureme
             problems.append(Problem("caseworker_id", "no such caseworker at this jobcentre"))
         cw_pk = cw.pk if cw else None
     else:
-        cw_pk = citizen.caseworker_id
+        cw, cw_pk = citizen.caseworker, citizen.caseworker_id
         if cw_pk is None:
             problems.append(Problem("caseworker_id", "required: the citizen has no caseworker"))
     if problems or cw_pk is None:
@@ -102,7 +102,12 @@ def measurement_create(request: HttpRequest, citizen_id: str, payload: Measureme
         )
     except services.KeyInUse:
         raise refuse(409, "client_key", "this key was used for another citizen") from None
-    m = Measurement.objects.select_related("citizen", "caseworker").get(pk=m.pk)
+    if created:
+        # the instance just saved holds what was stored (its times set by the save): no
+        # second read, which cost about a seventh of a create's CPU
+        m.caseworker = cw
+    else:
+        m = Measurement.objects.select_related("citizen", "caseworker").get(pk=m.pk)
     return Status(201 if created else 200, body_of(m))
 
 

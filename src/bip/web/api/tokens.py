@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from bip.web.api import lookup
 from bip.web.api.models import API_ROLE, SCOPES, ApiToken
 from bip.web.core.audit import audit
 from bip.web.core.models import Jobcenter, Profile
@@ -106,11 +107,7 @@ def tokens() -> list[ApiToken]:
 
 def check(secret: str) -> tuple[ApiToken | None, str]:
     """The token for ``secret`` if it may be used now, else None and why not (for the audit)."""
-    token = (
-        ApiToken.objects.select_related("jobcenter", "user__profile")
-        .filter(secret_sha256=digest(secret))
-        .first()
-    )
+    token = lookup.token_by_digest(digest(secret))
     if token is None:
         return None, "unknown token"
     state = token.state()
