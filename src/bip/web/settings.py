@@ -146,6 +146,13 @@ OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+# Logging out of BIP ends the provider's session too (RP-initiated logout): the ID token is kept
+# in the session as the logout's id_token_hint, and the provider sends the browser back to
+# BIP_OIDC_LOGOUT_REDIRECT (default: this site's login page), which must be registered at the
+# provider as a post-logout redirect URI.
+OIDC_STORE_ID_TOKEN = True
+OIDC_OP_LOGOUT_URL_METHOD = "bip.web.signin.oidc.provider_logout_url"
+BIP_OIDC_LOGOUT_REDIRECT = os.environ.get("BIP_OIDC_LOGOUT_REDIRECT", "")
 # The claims mapped to a login (bip/web/signin/claims.py): user name, name, role, jobcentre.
 BIP_OIDC_USERNAME_CLAIM = os.environ.get("BIP_OIDC_USERNAME_CLAIM", "preferred_username")
 BIP_OIDC_ROLE_CLAIM = os.environ.get("BIP_OIDC_ROLE_CLAIM", "roles")

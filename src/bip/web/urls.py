@@ -1,6 +1,5 @@
 """URLs of the measurement tool. Every view except login/logout/language is role-checked."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from bip.web.api.api import api
@@ -13,7 +12,8 @@ register_converter(OpaqueId, "id")  # dataset ids in paths, whatever characters 
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # a single sign-on session ends at the provider too (signin/oidc.py)
+    path("logout/", oidc.Logout.as_view(), name="logout"),
     # the second factor after the password (signin/twofactor.py)
     path("login/code/", signin_views.SecondFactorView.as_view(), name="login_code"),
     path(

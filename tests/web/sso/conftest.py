@@ -70,10 +70,16 @@ def start_provider(tmp_path: Path, redirect_uris: list[str]):
         f"oidc-provider is not installed at {PACKAGE.parent} (run scripts/setup.sh)",
     )
     config = tmp_path / "oidc.json"
-    client = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-    config.write_text(
-        json.dumps({"clients": [{**client, "redirect_uris": redirect_uris}], "accounts": ACCOUNTS})
-    )
+    client = {
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "redirect_uris": redirect_uris,
+        # where the provider may send the browser after BIP's logout: BIP's login page
+        "post_logout_redirect_uris": [
+            u.replace("/oidc/callback/", "/login/") for u in redirect_uris
+        ],
+    }
+    config.write_text(json.dumps({"clients": [client], "accounts": ACCOUNTS}))
     proc = subprocess.Popen(
         [node, str(HERE / "oidc_provider.mjs"), str(config)],
         stdout=subprocess.PIPE,
@@ -138,16 +144,29 @@ class _Forms(HTMLParser):
             self.forms[-1]["data"].setdefault(a["name"], a.get("value") or "")
 
 
-def sign_in(client, subject: str, start: str = "/oidc/login/"):
+def sign_in(client, subject: str, start: str = "/oidc/login/", browser=None, seen=None):
     """Log ``client`` in through the provider as a browser would: BIP's redirect, the
     provider's login form (the subject as user name) and consent form, and back to BIP's
-    callback. Returns BIP's answer to the callback."""
-    import httpx
+    callback. Returns BIP's answer to the callback.
 
+    ``browser``: an ``httpx.Client`` whose cookies (the provider's session) outlive the call;
+    ``seen``: a list that gets "login" when the provider asked for the credentials."""
     r = client.get(start)
     assert r.status_code == 302, r.status_code
-    url = r["Location"]
-    with httpx.Client(timeout=20) as browser:
+    return follow(client, r["Location"], subject, browser, seen)
+
+
+def follow(client, url: str, subject: str = "", browser=None, seen=None):
+    """Follow ``url`` at the provider with ``browser`` (a new one if None), submitting its
+    forms (login as ``subject``, consent, logout confirmation), until it sends the browser back
+    to BIP; returns BIP's answer there (``client``)."""
+    import contextlib
+
+    import httpx
+
+    with contextlib.ExitStack() as stack:
+        if browser is None:
+            browser = stack.enter_context(httpx.Client(timeout=20))
         for _ in range(12):
             if url.startswith("http://testserver/"):
                 parts = urlsplit(url)
@@ -163,6 +182,8 @@ def sign_in(client, subject: str, start: str = "/oidc/login/"):
             data = form["data"]
             if "login" in data:
                 data.update(login=subject, password="any password")
+                if seen is not None:
+                    seen.append("login")
             resp = browser.post(urljoin(url, form["action"]), data=data)
             assert resp.status_code in (302, 303), (resp.status_code, resp.text[:500])
             url = urljoin(url, resp.headers["location"])

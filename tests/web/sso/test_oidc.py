@@ -183,3 +183,91 @@ def test_a_malformed_mapping_stops_the_start_with_one_line(settings, name, value
     with pytest.raises(ImproperlyConfigured) as err:
         check_config()
     assert message in str(err.value)
+
+
+def test_logout_ends_the_providers_session_too(client, world, sso):
+    """RP-initiated logout: BIP's logout sends the browser to the provider's end-session
+    endpoint with the ID token as hint; the provider's session ends, so the next login on the
+    same browser asks for the credentials again (before, the provider logged it straight in)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    import httpx
+
+    from tests.web.sso.conftest import follow
+
+    with httpx.Client(timeout=20) as browser:  # the browser: keeps the provider's cookies
+        seen: list[str] = []
+        sign_in(client, "sub-ann", browser=browser, seen=seen)
+        assert seen == ["login"] and client.session.get("oidc_id_token")
+        r = client.post(reverse("logout"))
+        assert r.status_code == 302 and SESSION_KEY not in client.session
+        end = urlsplit(r["Location"])
+        assert f"{end.scheme}://{end.netloc}" == sso.issuer
+        query = parse_qs(end.query)
+        assert query["post_logout_redirect_uri"] == ["http://testserver/login/"]
+        assert query["id_token_hint"] and query["client_id"] == ["bip"]
+        assert AuditLog.objects.filter(action="logout", username="ann.sso").count() == 1
+        back = follow(client, r["Location"], browser=browser)  # the provider's confirmation
+        assert back.status_code == 200  # BIP's login page
+        again: list[str] = []
+        sign_in(Client(), "sub-ann", browser=browser, seen=again)
+        assert again == ["login"], "the provider still had a session after BIP's logout"
+
+
+def test_the_logout_form_may_redirect_to_the_provider(client, world, sso):
+    """The pages' CSP lets the logout form's redirect reach the provider (form-action)."""
+    from bip.web.core.middleware import _policy
+
+    assert f"form-action 'self' {sso.issuer};" in _policy()
+    sign_in(client, "sub-ann")
+    csp = client.get(reverse("caseload"))["Content-Security-Policy"]
+    assert f"form-action 'self' {sso.issuer};" in csp
+
+
+def test_a_password_login_logs_out_locally_only(client, world, sso):
+    client.post(reverse("login"), {"username": "caseworkerA", "password": world.password})
+    assert SESSION_KEY in client.session
+    r = client.post(reverse("logout"))
+    assert r.status_code == 302 and r["Location"] == reverse("login")
+    assert SESSION_KEY not in client.session
+
+
+def test_logout_with_the_provider_down_still_ends_bips_session(client, world, sso, settings):
+    from bip.web.signin import oidc
+
+    sign_in(client, "sub-ann")
+    settings.BIP_OIDC_ISSUER = "http://127.0.0.1:9"  # nothing listens there
+    oidc._discovered.clear()
+    r = client.post(reverse("logout"))
+    assert r.status_code == 302 and r["Location"] == reverse("login")
+    assert SESSION_KEY not in client.session
+
+
+def test_a_single_sign_on_login_is_offered_no_password_change(client, world, sso):
+    """No "Change password" link for a login without a password in BIP, and the page says
+    where the password is kept instead of showing a form that cannot succeed."""
+    sign_in(client, "sub-ann")
+    page = client.get(reverse("caseload"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("password_change") not in page and "Change password" not in page
+    r = client.get(reverse("password_change"), HTTP_ACCEPT_LANGUAGE="en")
+    text = r.content.decode()
+    assert r.status_code == 403 and 'type="password"' not in text
+    assert "BIP keeps no password for you. Change your password there." in text
+    da = client.get(reverse("password_change"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "BIP gemmer ingen adgangskode for dig" in da
+    r = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "",
+            "new_password1": "a-new-long-pass-1",
+            "new_password2": "a-new-long-pass-1",
+        },
+    )
+    assert r.status_code == 403 and not _user(client).has_usable_password()
+
+
+def test_a_password_login_keeps_its_password_change(client, world, sso):
+    client.post(reverse("login"), {"username": "caseworkerA", "password": world.password})
+    page = client.get(reverse("caseload"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{reverse("password_change")}"' in page
+    assert client.get(reverse("password_change")).status_code == 200

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
+
+
+def _policy() -> str:
+    """``BIP_CSP``; with single sign-on, the provider's origin may receive the logout form's
+    redirect (RP-initiated logout: BIP's logout answers with the provider's end-session URL,
+    and browsers hold a form's redirects to ``form-action`` too)."""
+    csp, issuer = settings.BIP_CSP, getattr(settings, "BIP_OIDC_ISSUER", "")
+    if not issuer or "form-action 'self'" not in csp:
+        return csp
+    parts = urlsplit(issuer)
+    return csp.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
 
 
 class ContentSecurityPolicy:
@@ -15,7 +27,7 @@ class ContentSecurityPolicy:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.BIP_CSP)
+        response.headers.setdefault("Content-Security-Policy", _policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

@@ -8,22 +8,25 @@ What BIP adds to the library:
   user name or e-mail, and made or updated from the claims at every login (``claims.py``):
   role and jobcentre follow the provider, a caseworker gets a caseworker id;
 - every failure audited as a failed login (``login.failed``, with the reason), the login and
-  logout by the same signals as a password login (``core/signals.py``).
+  logout by the same signals as a password login (``core/signals.py``);
+- logging out of BIP ends the provider's session too (RP-initiated logout), so the next login
+  on that browser asks the provider for the credentials again.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
+from urllib.parse import urlencode
 
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.views import View
 from mozilla_django_oidc import auth as oidc_auth
 from mozilla_django_oidc import views as oidc_views
@@ -273,3 +276,34 @@ class Callback(oidc_views.OIDCAuthenticationCallbackView):
         who, reason = getattr(self.request, "bip_sso_failure", ("", ""))
         audit_failure(self.request, who, reason or self.reason or "no login (state, code)")
         return super().login_failure()
+
+
+def provider_logout_url(request) -> str:
+    """Where the browser goes after BIP's logout (``OIDC_OP_LOGOUT_URL_METHOD``): for a session
+    logged in by single sign-on, the provider's ``end_session_endpoint`` with the session's ID
+    token as ``id_token_hint`` and BIP's login page as ``post_logout_redirect_uri``; else, or
+    when the provider offers no such endpoint or cannot be reached, BIP's login page."""
+    local = resolve_url(settings.LOGOUT_REDIRECT_URL)
+    id_token = request.session.get("oidc_id_token")
+    if not enabled() or not id_token or request.session.get(BACKEND_SESSION_KEY) != BACKEND:
+        return local
+    try:
+        end = discovery(settings.BIP_OIDC_ISSUER).get("end_session_endpoint")
+    except ImproperlyConfigured:
+        end = None  # the provider is down: BIP's session ends all the same
+    if not isinstance(end, str) or not end.startswith(("https://", "http://")):
+        return local
+    params = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": settings.BIP_OIDC_LOGOUT_REDIRECT
+        or request.build_absolute_uri(local),
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+    }
+    return f"{end}{'&' if '?' in end else '?'}{urlencode(params)}"
+
+
+class Logout(oidc_views.OIDCLogoutView):
+    """``/logout/`` (POST) for every login: ends BIP's session (audited by the logout signal)
+    and, for a single sign-on session, sends the browser on to end the provider's session."""
+
+    get_settings = staticmethod(oidc_setting)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
@@ -56,11 +56,20 @@ class HomeView(RoleView):
 
 class PasswordChangeView(RoleView, auth_views.PasswordChangeView):
     """Any user changes their own password (the old one, then the new one twice, checked by
-    the password validators against the user's own name and user name)."""
+    the password validators against the user's own name and user name). A login without a
+    password in BIP (made by single sign-on) is told where its password is kept instead."""
 
     roles = tuple(Role.values)
     template_name = "bip/password_change.html"
     success_url = reverse_lazy("home")
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.has_usable_password():
+            label = settings.BIP_OIDC_LABEL or _("your organisation's login")
+            context = {"sso_label": label}
+            return render(request, "bip/password_change_sso.html", context, status=403)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)  # saves and keeps the session logged in
