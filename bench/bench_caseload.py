@@ -27,28 +27,16 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _load import setup_django, summarize  # noqa: E402  (shared with bench_dashboard.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 TODAY = dt.date.today()
-
-
-def fresh_database(admin_url: str, name: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{name}"')
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
 def seed(jc_id: str, n: int, rng: random.Random):
@@ -57,6 +45,7 @@ def seed(jc_id: str, n: int, rng: random.Random):
 
     from bip.instrument import S1_OPTIONS
     from bip.web.core.models import Caseworker, Citizen, Jobcenter, Measurement, Profile
+    from bip.web.core.newest import refresh_newest
 
     User = get_user_model()
     jc = Jobcenter.objects.create(jobcenter_id=jc_id, name=jc_id)
@@ -93,9 +82,35 @@ def seed(jc_id: str, n: int, rng: random.Random):
             ms.append(m)
             day = day - dt.timedelta(weeks=rng.randint(8, 20))
     Measurement.objects.bulk_create(ms, batch_size=2000)
+    # bulk_create bypasses Measurement.save(): set the newest measurement as an import does
+    refresh_newest(c.pk for c in citizens)
     manager = User.objects.create_user(f"{jc_id}-manager")
     Profile.objects.create(user=manager, role="manager", jobcenter=jc)
     return manager, len(ms)
+
+
+def explain_first_page(citizens, repeats: int) -> dict[str, dict]:
+    """The first page's two queries (the counts and the rows), as ``caseload_select`` sends
+    them, under EXPLAIN ANALYZE: median and max of the execution time PostgreSQL reports, which
+    the load of other processes hardly moves."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bip.web.core.selectors import caseload_select
+
+    with CaptureQueriesContext(connection) as sent:
+        caseload_select(citizens, today=TODAY)
+    out = {}
+    with connection.cursor() as cur:
+        for name, q in zip(("counts", "rows"), sent.captured_queries, strict=True):
+            ms = []
+            for _ in range(repeats):
+                cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+                ms.append(cur.fetchone()[0][0]["Execution Time"])
+            out[name] = {"p50_ms": round(statistics.median(ms), 2), "max_ms": round(max(ms), 2)}
+    return out
 
 
 def main() -> None:
@@ -106,18 +121,7 @@ def main() -> None:
     ap.add_argument("--pg", default="postgresql://127.0.0.1:5432/test")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = fresh_database(args.pg, "bip_caseload_bench").replace(
-        "postgresql://", "postgres://"
-    )
-    os.environ.setdefault("BIP_SECRET_KEY", "bench-secret-key-" + "x" * 40)
-    os.environ.setdefault("BIP_HMAC_KEY", "bench-hmac-key-0123456789")
-    os.environ["BIP_DATA_DIR"] = str(OUT / "caseload-data")
-    os.environ["BIP_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bip.web.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(args.pg, "bip_caseload_bench", OUT / "caseload-data")
     from django.db import connection
     from django.test import Client
 
@@ -125,7 +129,6 @@ def main() -> None:
     from bip.web.core.selectors import caseload
     from bip.web.core.views.caseload import _caseload_rows_html
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(1)
     t0 = time.perf_counter()
     big, n_big = seed("BIG", args.citizens, rng)
@@ -138,6 +141,7 @@ def main() -> None:
     )
 
     times: dict[str, list[float]] = {}
+    server: dict[str, list[float]] = {}  # Server-Timing: Django's own time, without the client
     clients = {}
     for u in (big, small):
         clients[u.pk] = Client()
@@ -149,6 +153,9 @@ def main() -> None:
         times.setdefault(kind, []).append(1000 * (time.perf_counter() - t))
         if r.status_code != 200:
             sys.exit(f"{kind} {url}: HTTP {r.status_code}")
+        timing = r.headers.get("Server-Timing", "")
+        if "dur=" in timing:
+            server.setdefault(kind, []).append(float(timing.split("dur=")[1].split(",")[0]))
 
     for _warm in range(3):
         get("warm", big, "/caseload/")
@@ -167,18 +174,15 @@ def main() -> None:
             _caseload_rows_html(rows, True)
             times.setdefault("unpaged", []).append(1000 * (time.perf_counter() - t))
     times.pop("warm")
-    summary = {
-        k: {
-            "n": len(v),
-            "p50_ms": round(statistics.median(v), 1),
-            "p95_ms": round(pct(v, 0.95), 1),
-            "max_ms": round(max(v), 1),
-        }
-        for k, v in times.items()
-    }
+    server.pop("warm", None)
+    summary = summarize(times)
     base = summary["small"]["p95_ms"]
     for k in summary:
         summary[k]["p95_vs_small"] = round(summary[k]["p95_ms"] / base, 2)
+    server_summary = summarize(server)
+    queries = explain_first_page(
+        Citizen.objects.filter(jobcenter__jobcenter_id="BIG"), max(5, args.requests // 6)
+    )
     out = {
         "citizens": args.citizens,
         "small": args.small,
@@ -186,6 +190,8 @@ def main() -> None:
         "seed_s": round(t_seed, 1),
         "load_average": os.getloadavg(),
         "pages": summary,
+        "server_timing": server_summary,
+        "first_page_queries_ms": queries,
     }
     (OUT / "bench_caseload.json").write_text(json.dumps(out, indent=2))
     print(
@@ -196,6 +202,10 @@ def main() -> None:
             f"{k:10s} p50 {v['p50_ms']:7.1f}  p95 {v['p95_ms']:7.1f}  max {v['max_ms']:7.1f} ms"
             f"  (p95 {v['p95_vs_small']:.2f}x the {args.small}-citizen page)"
         )
+    for k, v in server_summary.items():
+        print(f"{k:10s} Server-Timing p50 {v['p50_ms']:7.1f}  p95 {v['p95_ms']:7.1f} ms")
+    print("first page's queries, EXPLAIN ANALYZE execution ms:", queries)
+    print("load average", os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -26,27 +26,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _load import setup_django, summarize  # noqa: E402  (shared with bench_caseload.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
-
-
-def fresh_database(admin_url: str, name: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{name}"')
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
 def main() -> None:
@@ -64,19 +52,8 @@ def main() -> None:
         generate_cohort(cohort, scale=args.scale, seed=0, fmt="parquet", overwrite=True)
     t_gen = time.perf_counter() - t0
 
-    os.environ["DATABASE_URL"] = fresh_database(args.pg, "bip_dash_bench").replace(
-        "postgresql://", "postgres://"
-    )
-    os.environ.setdefault("BIP_SECRET_KEY", "bench-secret-key-" + "x" * 40)
-    os.environ.setdefault("BIP_HMAC_KEY", "bench-hmac-key-0123456789")
-    os.environ["BIP_DATA_DIR"] = str(OUT / "dash-data")
-    os.environ["BIP_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bip.web.settings"
-    import django
-
-    django.setup()
+    setup_django(args.pg, "bip_dash_bench", OUT / "dash-data")
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
 
     from bip.web.core.models import Caseworker, Jobcenter, Profile
@@ -84,7 +61,6 @@ def main() -> None:
     from bip.web.insight.models import RegisterUpload, Team
     from bip.web.insight.uploads import accept_register_file
 
-    call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     counts = import_db(cohort)
     t_import = time.perf_counter() - t0
@@ -135,15 +111,7 @@ def main() -> None:
             f"/dashboard/?jobcenter={jcs[k].jobcenter_id}&start={y}-0{1 + i % 9}-01&end={y}-12-31",
         )
         get("effectiveness", managers[k], "/effectiveness/")
-    summary = {
-        kind: {
-            "n": len(v),
-            "p50_ms": round(statistics.median(v), 1),
-            "p95_ms": round(pct(v, 0.95), 1),
-            "max_ms": round(max(v), 1),
-        }
-        for kind, v in times.items()
-    }
+    summary = summarize(times)
     base = summary["baseline"]["p50_ms"]
     for s in summary.values():
         s["p50_vs_baseline"] = round(s["p50_ms"] / base, 1) if base else None

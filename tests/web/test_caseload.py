@@ -1,8 +1,9 @@
 """The caseload page: rows against a reference built measurement by measurement, and its cost.
 
-``selectors.caseload`` computes the newest measurement and its JOSH code in the database (one
-number per row, decoded through ``combination_code``); the reference here uses the model's own
-``combination`` property and plain Python, so the two are independent. Runs on SQLite and, in
+``selectors.caseload`` reads the newest measurement and its JOSH code from the citizen row,
+where core/newest.py keeps them (computed in the database, one number per measurement decoded
+through ``combination_code``); the reference here uses the model's own ``combination``
+property and plain Python, so the two are independent. Runs on SQLite and, in
 tests/web/test_postgres.py, on PostgreSQL (where the newest-measurement query differs).
 """
 
@@ -123,27 +124,28 @@ def test_josh_code_of_every_tick_pattern_agrees_with_the_instrument():
 @pytest.mark.parametrize("n", [5, 60])
 def test_caseload_page_cost_does_not_grow_with_citizens(login, world, django_assert_num_queries, n):
     """A fixed number of queries whatever the caseload's size (session, user with role,
-    citizens, caseworker names, newest measurements, the audit entry with its chain head
-    locked and moved on, and the transaction)."""
+    the counts, the page's rows with their caseworker names and newest measurements (kept on
+    the citizen row), the audit entry with its chain head locked and moved on, and the
+    transaction)."""
     _make_citizens(world.jc["A"], [world.caseworkers["A"], world.caseworkers["A2"]], n, seed=n)
     client = login("caseworker")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         r = client.get(reverse("caseload") + "?scope=all")
     assert r.status_code == 200
     assert len(r.context["rows"]) == min(n + 1, PAGE_SIZE)
     assert r.context["result"].total == n + 1
 
 
-def test_saving_a_measurement_takes_fifteen_queries(
+def test_saving_a_measurement_takes_seventeen_queries(
     login, world, full_values, django_assert_num_queries
 ):
     """Session, user (with role and caseworker link), citizen, questionnaire version, the
-    service's savepoint, the insert in its own savepoint, the deletion of the form's draft, the
-    audit entry with its chain head (read locked, moved on), and the transaction: 15 round
-    trips."""
+    service's savepoint, the citizen row locked, the insert in its own savepoint, the citizen's
+    newest measurement refreshed (core/newest.py), the deletion of the form's draft, the audit
+    entry with its chain head (read locked, moved on), and the transaction: 17 round trips."""
     client = login("caseworker")
     data = {**full_values(TODAY), "idempotency_key": "q1"}
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         r = client.post(
             reverse("measurement_new", args=[world.citizens["A"].citizen_id, "both"]), data
         )

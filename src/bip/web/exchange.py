@@ -15,6 +15,7 @@ from bip.dataset import TABLES, open_dataset, write_dataset
 from bip.dataset.schema import MEASUREMENT_COLUMNS
 from bip.progress import progress
 from bip.web.core.models import Assignment, Caseworker, Citizen, Jobcenter, Measurement
+from bip.web.core.newest import refresh_newest
 
 BATCH = 2000
 _VALUE_COLS = [
@@ -189,6 +190,8 @@ def import_db(
                     batch = []
             Measurement.objects.bulk_create(batch)
             tick(len(batch))
+        # bulk_create sends no post_save: the imported citizens' newest measurements at once
+        refresh_newest(cit_pk[c] for c in cit["citizen_id"])
         # assignment history: the first caseworker, then one row per caseworker change
         assignments, prev = [], {}
         for r in m[["citizen_id", "caseworker_id", "measured_on"]].itertuples(index=False):

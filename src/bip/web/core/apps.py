@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from bip.web.core import signals  # noqa: F401  (connects the audit receivers)
+        from bip.web.core import newest, signals  # noqa: F401  (connect their receivers)

@@ -95,6 +95,13 @@ class Citizen(models.Model):
     # search; neither is in the dataset format, so no export, dataset or analysis carries them.
     name_enc = models.TextField(blank=True, default="")
     name_index = models.CharField(max_length=400, blank=True, default="")
+    # The newest measurement's date and JOSH code, kept by core/newest.py whenever measurements
+    # change, so that the caseload sorts and counts a jobcentre without aggregating them.
+    last_measured_on = models.DateField(null=True, blank=True)
+    last_josh = models.CharField(max_length=4, null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["jobcenter", "last_measured_on"])]
 
     @property
     def name(self) -> str:

@@ -6,11 +6,11 @@ the read in the audit log as their last step, after the expensive work, so the a
 lock (see ``audit.py``) is held only for the rest of the request.
 """
 
+from bip.web.core.newest import JOSH_OF_BITS
 from bip.web.core.selectors.audit import CSV_COLUMNS, audit_csv_rows, audit_page, audit_search
 from bip.web.core.selectors.caseload import (
     DUE_SOON,
     FILTERS,
-    JOSH_OF_BITS,
     PAGE_SIZE,
     SORTS,
     CaseloadPage,
@@ -18,7 +18,6 @@ from bip.web.core.selectors.caseload import (
     caseload,
     caseload_page,
     caseload_select,
-    latest_measurements,
     status_of,
 )
 from bip.web.core.selectors.citizens import (
@@ -53,7 +52,6 @@ __all__ = [
     "jobcenters",
     "kiosk_citizen",
     "kiosk_measurement",
-    "latest_measurements",
     "measurement_form_opened",
     "status_of",
     "transfer_since",

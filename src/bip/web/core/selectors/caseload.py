@@ -5,29 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
     F,
     IntegerField,
-    Max,
     OrderBy,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Concat, Greatest, NullIf, RowNumber, Trim
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
-from bip.instrument import GROUPS, NO_ACTIVITY_OPTION, S1_GROUP, combination_code
 from bip.web.core.access import caseload_citizens_for, own_caseworker
 from bip.web.core.audit import audit
 from bip.web.core.fieldcrypt import decrypt, word_index
-from bip.web.core.models import CADENCE_WEEKS, Citizen, Measurement
+from bip.web.core.models import CADENCE_WEEKS, Citizen
 
 # The caseload marks a citizen "due" this long before the cadence makes them overdue.
 DUE_SOON = dt.timedelta(weeks=2)
@@ -60,46 +54,6 @@ class CaseloadRow:
         return self.citizen_id[:10]
 
 
-def _josh_bits():
-    """The JOSH code of a measurement row as a database expression: a number 0-31.
-
-    Bit ``8 >> i`` is set when an option of group ``GROUPS[i]`` is ticked, bit 16 when "no
-    activities" is. The database then hands over one small integer per row instead of 23 S1
-    columns, which is most of what the caseload page used to spend.
-    """
-    terms = []
-    for i, group in enumerate(GROUPS):
-        ticks = [Coalesce(F(f"S1_{n}"), 0) for n, g in S1_GROUP.items() if g == group]
-        terms.append((Greatest(*ticks) if len(ticks) > 1 else ticks[0]) * (8 >> i))
-    terms.append(Coalesce(F(f"S1_{NO_ACTIVITY_OPTION}"), 0) * 16)
-    return sum(terms[1:], terms[0])
-
-
-def _josh_table() -> dict[int, str | None]:
-    """Every value of :func:`_josh_bits` -> its code, through ``combination_code`` itself."""
-    first = {g: min(n for n, grp in S1_GROUP.items() if grp == g) for g in GROUPS}
-    table = {}
-    for bits in range(32):
-        ticked = [first[g] for i, g in enumerate(GROUPS) if bits & (8 >> i)]
-        table[bits] = combination_code(ticked + ([NO_ACTIVITY_OPTION] if bits & 16 else []))
-    return table
-
-
-JOSH_OF_BITS = _josh_table()
-
-
-def latest_measurements(measurements: QuerySet[Measurement]) -> QuerySet[Measurement]:
-    """The newest of ``measurements`` for each citizen (by date, then id)."""
-    if connection.vendor == "postgresql":
-        # DISTINCT ON: one sorted scan; at 1,000 citizens 4.5 ms against 6.5 ms for the window
-        # function and 13 ms for a correlated subquery per measurement (measured on PostgreSQL 15)
-        return measurements.order_by("citizen", "-measured_on", "-id").distinct("citizen")
-    newest_first = Window(
-        RowNumber(), partition_by=F("citizen"), order_by=[F("measured_on").desc(), F("id").desc()]
-    )
-    return measurements.annotate(newest_first=newest_first).filter(newest_first=1)
-
-
 # Page size of the caseload; sort keys and filters the page offers (the view checks them).
 PAGE_SIZE = 50
 SORTS = ("due", "name", "last", "caseworker")
@@ -107,9 +61,10 @@ FILTERS = ("overdue", "due", "never", "quiet")
 
 
 def _annotated(citizens: QuerySet[Citizen], today: dt.date) -> QuerySet[Citizen]:
-    """Citizens with ``last_on`` (newest measurement), ``rank`` (cadence status as a number in
-    the page's order: overdue 0, never 1, due 2, ok 3) and ``cw_name`` – all in the database,
-    so that sorting, filtering and paging never load the whole jobcentre into Python."""
+    """Citizens with ``last_on`` (newest measurement, kept on the row by core/newest.py),
+    ``rank`` (cadence status as a number in the page's order: overdue 0, never 1, due 2, ok 3)
+    and ``cw_name`` – all in the database, so that sorting, filtering and paging never load
+    the whole jobcentre into Python."""
     overdue_before = today - dt.timedelta(weeks=CADENCE_WEEKS)
     due_until = overdue_before + DUE_SOON
     # "first last", or the login name, or the dataset's caseworker id (no login): as
@@ -124,10 +79,10 @@ def _annotated(citizens: QuerySet[Citizen], today: dt.date) -> QuerySet[Citizen]
         ),
         Value(""),
     )
-    # one grouped join (PostgreSQL: a hash aggregate over the jobcentre's measurements) instead
-    # of a subquery per citizen, which the CASE below and each count would repeat
+    # the stored date, not an aggregate over the jobcentre's measurements: counts, sorting and
+    # paging read the citizen rows only (docs/web.md, "The caseload")
     return citizens.annotate(
-        last_on=Max("measurements__measured_on"),
+        last_on=F("last_measured_on"),
         cw_name=Coalesce(name, "caseworker__user__username", "caseworker__caseworker_id"),
     ).annotate(
         rank=Case(
@@ -142,8 +97,6 @@ def _annotated(citizens: QuerySet[Citizen], today: dt.date) -> QuerySet[Citizen]
 
 STATUS_OF_RANK = {0: "overdue", 1: "never", 2: "due", 3: "ok"}
 RANK_OF_FILTER = {"overdue": 0, "never": 1, "due": 2}
-# JOSH bit patterns that mean "no activity" (the code 0000)
-NO_ACTIVITY_BITS = sorted(b for b, code in JOSH_OF_BITS.items() if code == "0000")
 
 
 def _ordered(qs: QuerySet[Citizen], sort: str, descending: bool) -> QuerySet[Citizen]:
@@ -187,29 +140,20 @@ class CaseloadPage:
 
 
 def caseload_rows(qs: QuerySet[Citizen], today: dt.date) -> list[CaseloadRow]:
-    """Rows of an annotated, ordered (and usually sliced) queryset: one query for the rows,
-    one for their newest measurements' JOSH codes."""
-    rows = list(qs.values_list("pk", "citizen_id", "cw_name", "last_on", "rank", "name_enc"))
-    bits = dict(
-        latest_measurements(Measurement.objects.filter(citizen__in=[r[0] for r in rows]))
-        .annotate(josh_bits=_josh_bits())
-        .values_list("citizen", "josh_bits")
-    )
-    out = []
-    for pk, cid, cw_name, day, rank, name_enc in rows:
-        b = bits.get(pk)
-        out.append(
-            CaseloadRow(
-                cid,
-                cw_name or "",
-                day,
-                (today - day).days // 7 if day else None,
-                STATUS_OF_RANK[rank],
-                JOSH_OF_BITS[b] if b is not None else None,
-                decrypt(name_enc),
-            )
+    """Rows of an annotated, ordered (and usually sliced) queryset, in one query."""
+    rows = qs.values_list("citizen_id", "cw_name", "last_on", "rank", "last_josh", "name_enc")
+    return [
+        CaseloadRow(
+            cid,
+            cw_name or "",
+            day,
+            (today - day).days // 7 if day else None,
+            STATUS_OF_RANK[rank],
+            josh,
+            decrypt(name_enc),
         )
-    return out
+        for cid, cw_name, day, rank, josh, name_enc in rows
+    ]
 
 
 def caseload(citizens, today: dt.date | None = None) -> list[CaseloadRow]:
@@ -233,7 +177,7 @@ def caseload_select(
 
     ``search`` matches the start of the citizen id or whole words of the name; ``status`` is one of :data:`FILTERS`
     (``quiet``: the newest measurement is from the last quarter and records no activity).
-    Three queries whatever the jobcentre's size: counts, the page's rows, their JOSH codes.
+    Two queries whatever the jobcentre's size: the counts and the page's rows.
     """
     qs = _annotated(citizens, today)
     if search.strip():
@@ -249,9 +193,7 @@ def caseload_select(
         qs = qs.filter(rank=RANK_OF_FILTER[status])
         total = counts[status]
     elif status == "quiet":
-        qs = qs.annotate(last_bits=_newest_bits()).filter(
-            last_on__gte=overdue_before, last_bits__in=NO_ACTIVITY_BITS
-        )
+        qs = qs.filter(last_on__gte=overdue_before, last_josh="0000")
         total = qs.count()
     else:
         total = counts["all"]
@@ -269,7 +211,7 @@ def overdue_per_caseworker(citizens: QuerySet[Citizen], today: dt.date) -> list[
     from bip.web.core.models import Caseworker
 
     overdue = _annotated(citizens, today).filter(rank=RANK_OF_FILTER["overdue"]).values("pk")
-    # counted apart from the annotation: grouping that by caseworker would count measurements
+    # counted on plain citizen rows, so that GROUP BY holds the caseworker alone
     counts = dict(
         Citizen.objects.filter(pk__in=overdue)
         .values_list("caseworker")
@@ -298,16 +240,6 @@ def _search(text: str) -> Q:
     for word in text.split():
         by_name &= Q(name_index__contains=f" {word_index(word)} ")
     return Q(citizen_id__startswith=text.strip()) | by_name
-
-
-def _newest_bits():
-    """Subquery: the JOSH bits (see :func:`_josh_bits`) of the citizen's newest measurement."""
-    newest = (
-        Measurement.objects.filter(citizen=OuterRef("pk"))
-        .order_by("-measured_on", "-id")
-        .annotate(josh_bits=_josh_bits())
-    )
-    return Subquery(newest.values("josh_bits")[:1])
 
 
 def caseload_page(

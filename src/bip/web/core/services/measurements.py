@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from bip.web.core.audit import audit
 from bip.web.core.models import Assignment, Citizen, Measurement
+from bip.web.core.newest import refresh_newest
 from bip.web.core.services.drafts import draft_delete_saved
 
 
@@ -18,6 +19,13 @@ class Conflict(Exception):
 
 class KeyInUse(Exception):
     """The form's idempotency key belongs to a measurement of another citizen."""
+
+
+def _lock_citizen(pk: int) -> None:
+    """Lock the citizen row (PostgreSQL; SQLite serialises writers anyway) before its
+    measurements change, so that two concurrent saves for one citizen refresh its newest
+    measurement (core/newest.py) one after the other, each seeing the other's row."""
+    list(Citizen.objects.select_for_update().filter(pk=pk).values_list("pk"))
 
 
 def _apply(m: Measurement, values: dict) -> None:
@@ -75,9 +83,10 @@ def _create(
         updated_by=user,
     )
     _apply(m, dict(values))
+    _lock_citizen(citizen.pk)
     try:
         with transaction.atomic():
-            m.save(force_insert=True)
+            m.save(force_insert=True)  # post_save refreshes the citizen's newest measurement
     except IntegrityError:
         existing = (
             Measurement.objects.filter(idempotency_key=idempotency_key).first()
@@ -138,6 +147,7 @@ def measurement_update(
 
 @transaction.atomic
 def _update(m: Measurement, values: dict, revision: int, user, part: str) -> Measurement:
+    _lock_citizen(m.citizen_id)
     _apply(m, dict(values))
     fields = {k: getattr(m, k) for k in values if not k.startswith("_")}
     fields["nonanswers"] = m.nonanswers
@@ -148,6 +158,7 @@ def _update(m: Measurement, values: dict, revision: int, user, part: str) -> Mea
     )
     if n != 1:
         raise Conflict(m.measurement_id)
+    refresh_newest([m.citizen_id])  # the date or the S1 ticks may have changed
     m.refresh_from_db()
     draft_delete_saved(user=user, citizen=m.citizen, part=part, measurement=m)
     audit(user, None, "measurement.update", "measurement", m.measurement_id, f"part {part}")
