@@ -182,15 +182,15 @@ def a567_results(panel, seed: int = 0, *, n_boot: int = 200) -> dict:
     """A5-A7 on ``panel`` and their results.json summaries, as JSON-ready dicts (the keys
     ``caseworker_effectiveness``, ``caseworker_change``, ``belief`` and the three sections)."""
     from bip.analysis import a5_job_chance, a6_caseworkers, a7_change_belief
-    from bip.results.summary import _belief, _change, _effectiveness
+    from bip.results.summary import belief_summary, change_summary, effectiveness_summary
 
     a5 = a5_job_chance.run(panel, seed=seed)
     a6 = a6_caseworkers.run(panel, seed=seed, n_draws=n_boot)
     a7 = a7_change_belief.run(panel, seed=seed)
     parts = {
-        "caseworker_effectiveness": _effectiveness(a6),
-        "caseworker_change": _change(a7),
-        "belief": _belief(a5, a7),
+        "caseworker_effectiveness": effectiveness_summary(a6),
+        "caseworker_change": change_summary(a7),
+        "belief": belief_summary(a5, a7),
         "a5_job_chance": a5,
         "a6_caseworkers": a6,
         "a7_change_belief": a7,

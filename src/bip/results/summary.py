@@ -131,16 +131,17 @@ def summaries(
             }
             for item, model in a4.naive.items()
         },
-        caseworker_effectiveness=_effectiveness(a6),
-        caseworker_change=_change(a7),
-        belief=_belief(a5, a7),
+        caseworker_effectiveness=effectiveness_summary(a6),
+        caseworker_change=change_summary(a7),
+        belief=belief_summary(a5, a7),
     )
 
 
 _PROGRESSION = set(ProgressionSummary.model_fields)
 
 
-def _effectiveness(a6: A6Caseworkers) -> CaseworkerEffectiveness:
+def effectiveness_summary(a6: A6Caseworkers) -> CaseworkerEffectiveness:
+    """results.json's ``caseworker_effectiveness``: the headline figures of A6."""
     ok = a6.status == "ok"
     return CaseworkerEffectiveness(
         n_measurements=a6.n_measurements,
@@ -161,7 +162,8 @@ def _effectiveness(a6: A6Caseworkers) -> CaseworkerEffectiveness:
     )
 
 
-def _change(a7: A7ChangeBelief) -> CaseworkerChange:
+def change_summary(a7: A7ChangeBelief) -> CaseworkerChange:
+    """results.json's ``caseworker_change``: A7's share with a change and its effect."""
     c = a7.change_effect
     ok = c.status == "ok"
     return CaseworkerChange(
@@ -173,7 +175,8 @@ def _change(a7: A7ChangeBelief) -> CaseworkerChange:
     )
 
 
-def _belief(a5: A5JobChance, a7: A7ChangeBelief) -> Belief:
+def belief_summary(a5: A5JobChance, a7: A7ChangeBelief) -> Belief:
+    """results.json's ``belief``: A5's rates by S12 and A7's high-versus-low belief effect."""
     s12 = a5.rates_by_level.get("S12", ())
     b = a7.belief_effect
     ok = b.status == "ok"
