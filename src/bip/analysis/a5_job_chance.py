@@ -6,11 +6,7 @@
 - A linear probability model of ``job_or_education_52w`` on all indicator levels and their
   progression plus background, over repeat measurements, CR1 errors clustered by citizen;
   terms ranked by their t statistic (largest positive first), standardised coefficients given;
-  BH q-values, Romano–Wolf familywise p-values and a simultaneous band over the ranked terms;
-  each term's logit average marginal effect beside it. The same model with job search (B10)
-  and reservation wage (B11) added, as the sources' job model has them (a5_prediction).
-- How well the indicators predict a job: out-of-sample AUC (folds of whole citizens) against
-  background alone, and the calibration of the predictions by decile (a5_prediction).
+  BH q-values, Romano–Wolf familywise p-values and a simultaneous band over the ranked terms.
 - Citizen belief B8 vs caseworker belief S12 distributions.
 - Job search (B10) status and channels, overall and by mean citizen score band.
 - Job search by psychiatric diagnosis group (none / light / severe; severe wins).
@@ -31,14 +27,6 @@ from bip.analysis._design import (
     background_columns,
     combine,
 )
-from bip.analysis.a5_prediction import (
-    N_FOLDS,
-    SEARCH_TERMS,
-    logit_effects,
-    prediction,
-    search_and_wage,
-)
-from bip.analysis.common import num
 from bip.analysis.estimation import Clustered, EstimationError, ols
 from bip.instrument import B10_CHANNELS, B10_STATUSES, B_ITEMS, S_ITEMS
 from bip.panel import JOB_OUTCOME as OUTCOME
@@ -49,7 +37,13 @@ LEVELS = (1, 2, 3, 4, 5)
 SCORE_BANDS = ("<2.5", "2.5-3.5", ">3.5")
 PSYCH_GROUPS = ("none", "light", "severe")
 LEVEL = 0.95  # of the job model's intervals and its simultaneous band
-SEARCH_COLUMNS = ("B10_status", *(f"B10_{ch}" for ch in B10_CHANNELS), "B11")
+
+
+def _f(x) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if np.isfinite(x) else None
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -87,100 +81,70 @@ def rates_by_level(panel: pd.DataFrame, items=INDICATOR_ITEMS) -> dict:
             }
             for name in (OUTCOME, SHORT_OUTCOME):
                 k = int(counts[f"n_{name}"][lv])
-                row[name] = num(counts[name][lv] / k) if k else None
+                row[name] = _f(counts[name][lv] / k) if k else None
                 row[f"n_{name}"] = k
             rows.append(row)
         out[item] = rows
     return out
 
 
-def job_sample(panel: pd.DataFrame) -> pd.DataFrame:
-    """The job model's rows (repeat measurements with a known outcome), its columns only."""
+def job_model(panel: pd.DataFrame) -> dict:
+    """LPM of the 52-week outcome on all indicator levels and progressions + background."""
     # Only the model's columns: a full copy of the panel costs ~1 GB at scale 100.
     cols = [
         "citizen_id",
         OUTCOME,
         *INDICATOR_ITEMS,
         *(f"d_{i}" for i in INDICATOR_ITEMS),
-        *(c for c in SEARCH_COLUMNS if c in panel.columns),
         *background_columns(panel),
         *(c for c in CATEGORIES if c in panel.columns),
     ]
     rows = panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()
-    return panel.loc[rows, cols].reset_index(drop=True)
-
-
-def job_design(s: pd.DataFrame, *, search: bool):
-    """(X, raw regressors, ranked terms, background) of the job model; with ``search`` B10
-    and B11 too.
-
-    Missing answers are set to the item's sample mean with a missing indicator; ``ranked`` is
-    (item, term, column) of every indicator level and progression (and B10/B11 term).
-    """
+    s = panel.loc[rows, cols].reset_index(drop=True)
+    # Missing answers are set to the item's sample mean with a missing indicator; terms are
+    # ranked by t (largest positive first); std_coef = coefficient × SD of the regressor.
+    base = {"n_measurements": len(s), "n_citizens": int(s["citizen_id"].nunique())}
+    if len(s) < 30:
+        return {**base, "status": "insufficient_data"}
     ans = answers(s, INDICATOR_ITEMS)
-    raw = s[[*INDICATOR_ITEMS, *(f"d_{i}" for i in INDICATOR_ITEMS)]].apply(_num)
+    X = combine(ans, background(s))
+    y = _num(s[OUTCOME]).to_numpy()
+    try:
+        fit = ols(y, X, covariance=Clustered(s["citizen_id"].astype(str)))
+    except EstimationError as exc:
+        return {**base, "status": "not_estimable", "reason": str(exc)}
+    tab = fit.table()
+    rows = []
     ranked = [
         (item, term, col)
         for item in INDICATOR_ITEMS
         for term, col in (("level", item), ("progression", f"d_{item}"))
+        if col in tab.index
     ]
-    parts = [ans]
-    if search:
-        sw_raw, sw = search_and_wage(s)
-        parts.append(sw)
-        raw = pd.concat([raw, sw_raw], axis=1)
-        ranked += [("B10", term, col) for term, col in SEARCH_TERMS] + [("B11", "level", "B11")]
-    bg = background(s)
-    X = combine(*parts, bg)
-    return X, raw, [r for r in ranked if r[2] in X.columns], bg
-
-
-def job_model(panel: pd.DataFrame, *, search: bool = False) -> dict:
-    """LPM of the 52-week outcome on all indicator levels and progressions + background (and,
-    with ``search``, job search B10 and reservation wage B11 as the sources do), with the
-    logit's average marginal effects of the same terms beside it."""
-    s = job_sample(panel)
-    # Terms are ranked by t (largest positive first); std_coef = coefficient × SD of the
-    # regressor.
-    base = {"n_measurements": len(s), "n_citizens": int(s["citizen_id"].nunique())}
-    if len(s) < 30:
-        return {**base, "status": "insufficient_data"}
-    X, raw, ranked, bg = job_design(s, search=search)
-    y = _num(s[OUTCOME]).to_numpy()
-    citizens = s["citizen_id"].astype(str)
-    try:
-        fit = ols(y, X, covariance=Clustered(citizens))
-    except EstimationError as exc:
-        return {**base, "status": "not_estimable", "reason": str(exc)}
-    tab = fit.table()
-    ranked = [r for r in ranked if r[2] in tab.index]
-    lg = logit_effects(y, X, citizens, [col for _, _, col in ranked])
     # The ranking's family: every ranked term, with the model's joint covariance.
     pos = [fit.names.index(col) for _, _, col in ranked]
     fam = multiplicity.family(
         fit.coef[pos], fit.se[pos], fit.df, fit.vcov[np.ix_(pos, pos)], level=LEVEL
     )
-    rows = []
     for k, (item, term, col) in enumerate(ranked):
         r = tab.loc[col]
-        sd = float(np.nanstd(raw[col], ddof=1))
+        sd = float(np.nanstd(_num(s[col]), ddof=1))
         rows.append(
             {
                 "item": item,
                 "term": term,
-                "coef": num(r["coef"]),
-                "se": num(r["se"]),
-                "t": num(r["t"]),
-                "p_value": num(r["p"]),
-                "ci_low": num(r["ci_low"]),
-                "ci_high": num(r["ci_high"]),
-                "std_coef": num(r["coef"] * sd),
-                "n": int(raw[col].notna().sum()),
-                "q_value": num(fam.q_value[k]),
-                "p_familywise": num(fam.p_familywise[k]),
-                "band_low": num(fam.band_low[k]),
-                "band_high": num(fam.band_high[k]),
-                **lg["terms"].get(col, {}),
+                "coef": _f(r["coef"]),
+                "se": _f(r["se"]),
+                "t": _f(r["t"]),
+                "p_value": _f(r["p"]),
+                "ci_low": _f(r["ci_low"]),
+                "ci_high": _f(r["ci_high"]),
+                "std_coef": _f(r["coef"] * sd),
+                "n": int(_num(s[col]).notna().sum()),
+                "q_value": _f(fam.q_value[k]),
+                "p_familywise": _f(fam.p_familywise[k]),
+                "band_low": _f(fam.band_low[k]),
+                "band_high": _f(fam.band_high[k]),
             }
         )
     rows.sort(key=lambda r: -(r["t"] if r["t"] is not None else -np.inf))
@@ -189,33 +153,15 @@ def job_model(panel: pd.DataFrame, *, search: bool = False) -> dict:
     return {
         **base,
         "status": "ok",
-        "r2": num(fit.r2),
+        "r2": _f(fit.r2),
         "terms": rows,
         "n_significant": sum(
             r["p_familywise"] is not None and r["p_familywise"] < 1 - LEVEL for r in rows
         ),
         "n_bh": sum(r["q_value"] is not None and r["q_value"] < 1 - LEVEL for r in rows),
         "n_unadjusted": sum(r["p_value"] is not None and r["p_value"] < 1 - LEVEL for r in rows),
-        "n_background_controls": sum(c in bg.columns for c in fit.names),
-        "logit_status": lg["status"],
-        "logit_reason": lg.get("reason"),
+        "n_background_controls": int(len(fit.names) - sum(c in ans.columns for c in fit.names) - 1),
     }
-
-
-def job_prediction(panel: pd.DataFrame, *, seed: int = 0) -> dict:
-    """Out-of-sample AUC and calibration of the job model with B10/B11 (a5_prediction)."""
-    s = job_sample(panel)
-    if len(s) < 30:
-        return {
-            "status": "insufficient_data",
-            "n_folds": N_FOLDS,
-            "n_measurements": len(s),
-            "n_citizens": int(s["citizen_id"].nunique()),
-            "n_positive": int(_num(s[OUTCOME]).sum()),
-        }
-    X, _, _, bg = job_design(s, search=True)
-    y = _num(s[OUTCOME]).to_numpy()
-    return prediction(y, X, bg, s["citizen_id"].astype(str).to_numpy(), seed=seed)
 
 
 def belief_distributions(panel: pd.DataFrame) -> dict:
@@ -227,7 +173,7 @@ def belief_distributions(panel: pd.DataFrame) -> dict:
         out[item] = [
             {
                 "level": lev,
-                "share": num((a == lev).sum() / n) if n else None,
+                "share": _f((a == lev).sum() / n) if n else None,
                 "n": int((a == lev).sum()),
                 "n_citizens": int(panel.loc[a == lev, "citizen_id"].nunique()),
             }
@@ -242,10 +188,10 @@ def _search_shares(sub: pd.DataFrame) -> dict:
     n = int(known.sum())
     row = {"n": n, "n_citizens": int(sub.loc[known, "citizen_id"].nunique())}
     for k in B10_STATUSES:
-        row[k] = num((st[known] == k).mean()) if n else None
+        row[k] = _f((st[known] == k).mean()) if n else None
     for ch in B10_CHANNELS:
         v = _num(sub.loc[known, f"B10_{ch}"]).fillna(0)
-        row[ch] = num(v.mean()) if n else None
+        row[ch] = _f(v.mean()) if n else None
     return row
 
 
@@ -319,21 +265,19 @@ def answers_by_mental_health(panel: pd.DataFrame) -> dict:
             }
             for it in items:
                 v = _num(sub[it]).dropna()
-                row["means"][it] = {"mean": num(v.mean()) if len(v) else None, "n": len(v)}
+                row["means"][it] = {"mean": _f(v.mean()) if len(v) else None, "n": len(v)}
             rows.append(row)
         out[part] = rows
     return out
 
 
 def run(panel: pd.DataFrame, *, seed: int = 0) -> A5JobChance:
-    """A5 on an analysis panel (docs/panel.md). ``seed`` deals citizens to the prediction's
-    cross-validation folds."""
+    """A5 on an analysis panel (docs/panel.md). ``seed`` is unused (no randomness)."""
+    del seed
     return A5JobChance.model_validate(
         {
             "rates_by_level": rates_by_level(panel),
             "job_model": job_model(panel),
-            "job_model_with_search": job_model(panel, search=True),
-            "prediction": job_prediction(panel, seed=seed),
             "belief_distributions": belief_distributions(panel),
             "job_search": job_search(panel),
             "answers_by_mental_health": answers_by_mental_health(panel),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -19,20 +19,6 @@ from bip.results.base import (
 
 Level = Literal[1, 2, 3, 4, 5]
 PsychGroup = Literal["none", "light", "severe"]
-# A term of the job model: an indicator's level or progression, B10's status or channel
-# (against not searching) or B11's level (per 10 DKK an hour).
-JobTermKind = Literal[
-    "level",
-    "progression",
-    "searching",
-    "no_answer",
-    "newspapers",
-    "internet",
-    "unsolicited",
-    "network",
-    "internship",
-    "temp_agency",
-]
 
 
 class LevelRate(Record):
@@ -50,8 +36,8 @@ class LevelRate(Record):
 class JobTerm(Record):
     """One term (level or progression of an indicator) of the job model."""
 
-    item: Indicator | Literal["B10", "B11"]
-    term: JobTermKind
+    item: Indicator
+    term: Literal["level", "progression"]
     coef: Num
     se: Num
     t: Num
@@ -67,12 +53,6 @@ class JobTerm(Record):
     )
     band_low: Num = Field(default=None, description="simultaneous 95 % band over the terms")
     band_high: Num = None
-    ame: Num = Field(
-        default=None, description="logit average marginal effect (change in probability)"
-    )
-    ame_se: Num = Field(default=None, description="CR1 by citizen, delta method")
-    ame_ci_low: Num = None
-    ame_ci_high: Num = None
 
 
 class JobModel(Estimated):
@@ -89,51 +69,6 @@ class JobModel(Estimated):
     n_bh: Count | None = Field(default=None, description="terms with a BH q below 0.05")
     n_unadjusted: Count | None = Field(default=None, description="terms with p below 0.05")
     n_background_controls: Count | None = None
-    logit_status: Literal["ok", "not_estimable"] | None = Field(
-        default=None, description="whether the logit beside the LPM converged"
-    )
-    logit_reason: str | None = None
-
-
-class Auc(Record):
-    """An out-of-sample AUC (or a difference of two) with its cluster-robust DeLong interval."""
-
-    auc: Num
-    se: Num
-    ci_low: Num
-    ci_high: Num
-
-
-class CalibrationBin(Record):
-    """One decile of the out-of-sample predicted probability: predicted and observed rate."""
-
-    decile: Annotated[int, Field(ge=1, le=10)]
-    n: Count
-    n_citizens: Count
-    predicted: Share
-    observed: Share
-    observed_low: Share = Field(description="95 % interval, CR1 by citizen")
-    observed_high: Share
-
-
-class JobPrediction(Estimated):
-    """How well the job model (indicators, B10, B11 and background) predicts job or education
-    within 52 weeks out of sample: K-fold cross-validation, whole citizens in one fold."""
-
-    n_folds: Count
-    n_measurements: Count
-    n_citizens: Count
-    n_positive: Count = Field(description="measurements followed by a job or education")
-    full: Auc | None = Field(default=None, description="logit with indicators and background")
-    background_only: Auc | None = Field(default=None, description="logit with background only")
-    gain: Auc | None = Field(default=None, description="full minus background only (paired)")
-    in_sample_auc: Num = Field(default=None, description="the full logit on its own sample")
-    calibration_slope: Num = Field(
-        default=None, description="logit of the outcome on the out-of-sample log-odds (1 = ideal)"
-    )
-    calibration_slope_low: Num = None
-    calibration_slope_high: Num = None
-    calibration: tuple[CalibrationBin, ...] = ()
 
 
 class LevelShare(Record):
@@ -217,13 +152,7 @@ class A5JobChance(Record):
     """A5: outcome rates by answer level, the job model, beliefs, job search."""
 
     rates_by_level: dict[Indicator, tuple[LevelRate, ...]]
-    job_model: JobModel = Field(
-        description="indicators and background (the model the replication package re-runs)"
-    )
-    job_model_with_search: JobModel | None = Field(
-        default=None, description="the same with job search (B10) and reservation wage (B11)"
-    )
-    prediction: JobPrediction | None = None
+    job_model: JobModel
     belief_distributions: BeliefDistributions
     job_search: JobSearch
     answers_by_mental_health: AnswersByMentalHealth

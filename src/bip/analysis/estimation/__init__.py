@@ -1,4 +1,4 @@
-"""One estimation engine for A1 and A4-A7: least squares with absorbed fixed effects, Poisson, logit,
+"""One estimation engine for A1 and A4-A7: least squares with absorbed fixed effects, Poisson,
 cell-means fast paths, and iid / HC1 / CR1 (one- and two-way) / CR2 (Bell–McCaffrey) covariance.
 
 design → solve → covariance, put together in ``models``; the answer is one frozen :class:`Fit`.
@@ -26,7 +26,6 @@ from bip.analysis.estimation.errors import (
     EstimationError,
     TooFewClustersError,
 )
-from bip.analysis.estimation.logit import average_marginal_effects, logit
 from bip.analysis.estimation.models import ols, poisson
 from bip.analysis.estimation.results import Absorbed, Fit
 
@@ -46,13 +45,11 @@ __all__ = [
     "Iid",
     "Robust",
     "TooFewClustersError",
-    "average_marginal_effects",
     "cell_means",
     "cluster_codes",
     "cluster_sums",
     "cr1_factor",
     "cr2",
-    "logit",
     "ols",
     "poisson",
 ]
