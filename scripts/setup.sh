@@ -78,15 +78,4 @@ if command -v npm >/dev/null 2>&1; then
 else
   echo "note: npm is not installed; the accessibility tests need it (Debian: apt-get install npm)" >&2
 fi
-# pytwoway, the reference of A6's leave-out variance test, pins pandas < 2 and so numpy < 2:
-# it gets its own environment .venv-pytwoway (pins in tests/analysis/pytwoway-requirements.txt),
-# run by the test in a subprocess. Without it that test skips locally and fails under CI=true.
-if ! .venv-pytwoway/bin/python -c 'import pytwoway' >/dev/null 2>&1; then
-  echo "==> installing pytwoway into .venv-pytwoway (reference of A6's leave-out variance test)"
-  rm -rf .venv-pytwoway
-  if ! { "$PY" -m venv .venv-pytwoway &&
-    .venv-pytwoway/bin/python -m pip install --quiet -r tests/analysis/pytwoway-requirements.txt; }; then
-    echo "note: pytwoway could not be installed (above); its comparison test will not run" >&2
-  fi
-fi
 echo "==> setup done"

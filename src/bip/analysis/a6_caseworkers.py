@@ -33,7 +33,6 @@ from bip.analysis.a6_effects import (
     policy_se,
 )
 from bip.analysis.a6_inference import LEVEL, eb_inference
-from bip.analysis.a6_leave_out import a6_leave_out
 from bip.analysis.a6_quartiles import quartile_profile
 from bip.analysis.a6_resampling import split_halves
 from bip.analysis.a6_significance import (
@@ -145,15 +144,12 @@ def run(
     cit_codes = Factor.of(cit).codes
     split = split_halves(X[names], y, gcodes, cells, cit_codes, rng)
     perm = within = None
-    jc_codes_cw = None
     if "jobcenter_id" in sample and n_perm > 0:
         jc_codes = Factor.of(sample["jobcenter_id"].astype(str)).codes
         perm = permutation_test(y - Xv @ fit.coef, gcodes, cells, jc_codes, n_perm, rng)
     if "jobcenter_id" in sample:
         jc_of = caseworker_jobcenter(sample, glevels)
         within = within_jobcenter(raw, res["se"], res["n_g"], jc_of, n_draws, rng)
-        jc_codes_cw = pd.factorize(jc_of.astype(str))[0]
-    leave_out = a6_leave_out(y, Xv, gcodes, cit_codes, jc_codes_cw)
     inf = eb_inference(res["raw"], res["se"], res["n_g"], n_draws, rng) if n_draws > 0 else None
 
     n_meas = pd.Series(res["n_g"], index=glevels).astype(int)
@@ -242,7 +238,6 @@ def run(
                 "inference": inf_out,
                 "permutation": perm,
                 "within_jobcenter": within,
-                "leave_out": leave_out,
                 "median_citizens_per_caseworker": float(np.median(n_cit.to_numpy())),
             },
         }

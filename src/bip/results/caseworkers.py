@@ -207,27 +207,6 @@ class WithinJobcenter(Record):
     noise_only_gap_mean: Num = None
 
 
-class LeaveOut(Record):
-    """Kline-Saggio-Solvsten leave-out variance of the caseworker effects: the plug-in variance
-    less an unbiased, heteroskedasticity-robust estimate of its noise, each citizen left out
-    in turn (all of the citizen's measurements); exact leverages (docs/a6-inference.md)."""
-
-    method: Literal["kss"] = "kss"
-    leave_out_unit: Literal["citizen"]
-    n_caseworkers: Count = Field(description="caseworkers with at least two citizens")
-    n_caseworkers_dropped: Count = Field(description="caseworkers with one citizen, left out")
-    n_measurements: Count
-    plug_in_sd: Num = Field(description="SD of the estimated effects (divisor G - 1)")
-    leave_out_variance: Num = Field(description="KSS variance of the true effects (may be < 0)")
-    leave_out_sd: Num = Field(description="square root of the KSS variance, floored at 0")
-    max_leverage: Num = Field(description="largest eigenvalue of a citizen's leverage block")
-    within_plug_in_sd: Num = Field(
-        default=None, description="the same within jobcentre (divisor G - number of jobcentres)"
-    )
-    within_leave_out_variance: Num = None
-    within_leave_out_sd: Num = None
-
-
 class Beyond(Record):
     """Beyond 004: each effect's noise, the spread of true effects, shrinkage, reliability."""
 
@@ -245,7 +224,6 @@ class Beyond(Record):
     inference: NoiseInference | None
     permutation: PermutationTest | None = None
     within_jobcenter: WithinJobcenter | None = None
-    leave_out: LeaveOut | None = None
     median_citizens_per_caseworker: Num = Field(
         description="median distinct citizens behind one caseworker's effect"
     )
