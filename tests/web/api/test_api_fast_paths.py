@@ -66,7 +66,7 @@ def test_the_create_answer_is_what_a_read_answers(api, world, complete, casework
 
 
 def test_a_create_needs_no_more_queries_than_it_writes(api, world, complete):
-    """Token, citizen with caseworker, questionnaire, the insert, the draft, three audit
+    """Token, citizen with caseworker, citizen row lock, questionnaire, the insert, the draft, three audit
     statements and the savepoints; no second read of what was just written."""
     sql: list[str] = []
 
@@ -78,7 +78,9 @@ def test_a_create_needs_no_more_queries_than_it_writes(api, world, complete):
     with connection.execute_wrapper(record):
         assert api.post(f"/citizens/{cid}/measurements", complete(TODAY)).status_code == 201
     reads = [q for q in sql if q.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 4, reads  # token, citizen, questionnaire, audit head
+    # token, citizen, questionnaire, audit head, and the service's lock of the citizen row
+    # (it keeps the citizen's newest measurement right under concurrent saves)
+    assert len(reads) == 5, reads
     assert not any('FROM "core_measurement"' in q for q in reads)
 
 
