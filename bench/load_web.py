@@ -39,7 +39,9 @@ import uuid
 from pathlib import Path
 
 import httpx
-import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _load import fresh_database  # noqa: E402  (shared with the in-process page benchmarks)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -58,13 +60,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fresh_database(admin_url: str, name: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{name}"')
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
 def seed(n_users: int, n_citizens: int) -> list[dict]:
     """One jobcentre, n caseworker logins, n_citizens citizens (round robin) with 2 measurements."""
     from django.contrib.auth import get_user_model
@@ -72,6 +67,7 @@ def seed(n_users: int, n_citizens: int) -> list[dict]:
 
     from bip.instrument import S1_OPTIONS
     from bip.web.core.models import Assignment, Caseworker, Citizen, Jobcenter, Measurement, Profile
+    from bip.web.core.newest import refresh_newest
 
     User = get_user_model()
     rng = random.Random(1)
@@ -129,6 +125,9 @@ def seed(n_users: int, n_citizens: int) -> list[dict]:
                     setattr(m, f"B10_{ch}", 0)
                 ms.append(m)
         Measurement.objects.bulk_create(ms, batch_size=2000)
+        # bulk_create sends no post_save: the caseload reads each citizen's newest measurement
+        # from the citizen row, so fill it as the dataset import does
+        refresh_newest(c.pk for c in citizens)
     return users
 
 
