@@ -15,7 +15,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from bip.instrument import GROUPS, NO_ACTIVITY_OPTION, S1_GROUP, S1_OPTIONS, combination_code
+from bip.instrument import NO_ACTIVITY_OPTION, S1_GROUP, S1_OPTIONS
 
 TODAY = dt.date(2024, 6, 3)
 PAGE_SIZE = 50  # selectors.PAGE_SIZE, written out so that a change is seen here
@@ -103,22 +103,6 @@ def test_caseload_rows_match_a_measurement_by_measurement_reference(world):
     keys = [(order[r.status], r.last or dt.date.min) for r in rows]
     assert keys == sorted(keys)
     assert all(r.weeks == ((TODAY - r.last).days // 7 if r.last else None) for r in rows)
-
-
-def test_josh_code_of_every_tick_pattern_agrees_with_the_instrument():
-    """The 32-entry table the database result is decoded with, against combination_code on the
-    actual ticks, for every subset of one option per group plus the two special options."""
-    from bip.web.core.selectors import JOSH_OF_BITS
-
-    reps = {g: sorted(n for n, grp in S1_GROUP.items() if grp == g) for g in GROUPS}
-    for bits in range(32):
-        for pick in (1, -1):  # not the first option, which the table itself is built from
-            ticked = [reps[g][pick] for i, g in enumerate(GROUPS) if bits & (8 >> i)]
-            ticked += [NO_ACTIVITY_OPTION] if bits & 16 else []
-            assert JOSH_OF_BITS[bits] == combination_code(ticked)
-            assert JOSH_OF_BITS[bits] == combination_code(
-                [*ticked, 23]
-            )  # "don't know" never changes it
 
 
 @pytest.mark.parametrize("n", [5, 60])

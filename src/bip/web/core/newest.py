@@ -17,85 +17,67 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import (
-    Case,
-    CharField,
-    F,
-    OuterRef,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from bip.instrument import GROUPS, NO_ACTIVITY_OPTION, S1_GROUP, combination_code
+from bip.instrument import S1_OPTIONS, combination_code
 
-# citizens refreshed per UPDATE: well under SQLite's limit of bound parameters
+# citizens refreshed per query: well under SQLite's limit of bound parameters
 BATCH = 900
+_S1 = [f"S1_{n}" for n in S1_OPTIONS]
 
 
-def josh_bits():
-    """The JOSH code of a measurement row as a database expression: a number 0-31.
-
-    Bit ``8 >> i`` is set when an option of group ``GROUPS[i]`` is ticked, bit 16 when "no
-    activities" is; :data:`JOSH_OF_BITS` turns it into the code.
-    """
-    terms = []
-    for i, group in enumerate(GROUPS):
-        ticks = [Coalesce(F(f"S1_{n}"), 0) for n, g in S1_GROUP.items() if g == group]
-        terms.append((Greatest(*ticks) if len(ticks) > 1 else ticks[0]) * (8 >> i))
-    terms.append(Coalesce(F(f"S1_{NO_ACTIVITY_OPTION}"), 0) * 16)
-    return sum(terms[1:], terms[0])
-
-
-def _josh_table() -> dict[int, str | None]:
-    """Every value of :func:`josh_bits` -> its code, through ``combination_code`` itself."""
-    first = {g: min(n for n, grp in S1_GROUP.items() if grp == g) for g in GROUPS}
-    table = {}
-    for bits in range(32):
-        ticked = [first[g] for i, g in enumerate(GROUPS) if bits & (8 >> i)]
-        table[bits] = combination_code(ticked + ([NO_ACTIVITY_OPTION] if bits & 16 else []))
-    return table
-
-
-JOSH_OF_BITS = _josh_table()
-
-
-def josh_code():
-    """The JOSH code of a measurement row as a database expression (NULL when unknown)."""
-    return Case(
-        *(When(bits=b, then=Value(code)) for b, code in JOSH_OF_BITS.items() if code),
-        default=None,
-        output_field=CharField(),
-    )
-
-
-def refresh_newest(citizen_pks: Iterable[int]) -> None:
+def refresh_newest(citizen_pks: Iterable[int], *, models: tuple | None = None) -> None:
     """Set ``last_measured_on`` / ``last_josh`` of the citizens ``citizen_pks`` from their
     measurements (newest by date, then id; NULL for a citizen without any).
 
-    One UPDATE per :data:`BATCH` citizens, each field a correlated subquery on the
-    (citizen, measured_on) index. Call it inside the transaction that changed the measurements,
-    after locking the citizen rows where two writers could race (the measurement services do).
+    Per :data:`BATCH` citizens: one query for their measurements' dates and S1 ticks, newest
+    first; the code is ``combination_code`` of the newest one's ticks, in Python. (A database
+    ``CASE`` over the ticks cost about 1 s of CPU per saved measurement to build: Django inlines
+    the tick expression into each branch; ``bench/profile_api_create.py``.) Call it inside the
+    transaction that changed the measurements, after locking the citizen rows where two writers
+    could race (the measurement services do). ``models`` = (Citizen, Measurement): the
+    migration's historical models.
     """
-    from bip.web.core.models import Citizen, Measurement
+    from bip.web.core import models as current
 
-    newest = (
-        Measurement.objects.filter(citizen=OuterRef("pk"))
-        .order_by("-measured_on", "-id")
-        .annotate(bits=josh_bits())
-        .annotate(code=josh_code())
-    )
+    Citizen, Measurement = models or (current.Citizen, current.Measurement)
     pks = sorted(set(citizen_pks))
     for i in range(0, len(pks), BATCH):
-        Citizen.objects.filter(pk__in=pks[i : i + BATCH]).update(
-            last_measured_on=Subquery(newest.values("measured_on")[:1]),
-            last_josh=Subquery(newest.values("code")[:1]),
+        batch = pks[i : i + BATCH]
+        newest: dict[int, tuple] = {}
+        rows = (
+            Measurement.objects.filter(citizen__in=batch)
+            .order_by("citizen", "-measured_on", "-id")
+            .values_list("citizen", "measured_on", *_S1)
         )
+        for citizen, day, *ticks in rows.iterator(chunk_size=2000):
+            if citizen not in newest:
+                code = combination_code(n for n, v in zip(S1_OPTIONS, ticks, strict=True) if v)
+                newest[citizen] = (day, code)
+        if len(batch) == 1:  # one save: a plain UPDATE, not bulk_update's CASE
+            day, code = newest.get(batch[0], (None, None))
+            Citizen.objects.filter(pk=batch[0]).update(last_measured_on=day, last_josh=code)
+            continue
+        citizens = list(Citizen.objects.filter(pk__in=batch).only("pk"))
+        for c in citizens:
+            c.last_measured_on, c.last_josh = newest.get(c.pk, (None, None))
+        Citizen.objects.bulk_update(citizens, ["last_measured_on", "last_josh"], batch_size=BATCH)
 
 
 @receiver(post_save, sender="core.Measurement", dispatch_uid="bip-newest-measurement")
-def _measurement_saved(sender, instance, **kwargs) -> None:
-    refresh_newest([instance.citizen_id])
+def _measurement_saved(sender, instance, created, **kwargs) -> None:
+    if not created:
+        refresh_newest([instance.citizen_id])
+        return
+    # A new row has the largest id, so it is the newest unless an older-dated one is newer:
+    # one conditional UPDATE, no read (this runs in every save of the forms and the API).
+    from django.db.models import Q
+
+    from bip.web.core.models import Citizen
+
+    ticks = (n for n in S1_OPTIONS if getattr(instance, f"S1_{n}"))
+    day = instance.measured_on
+    Citizen.objects.filter(
+        Q(last_measured_on__isnull=True) | Q(last_measured_on__lte=day), pk=instance.citizen_id
+    ).update(last_measured_on=day, last_josh=combination_code(ticks))

@@ -6,7 +6,6 @@ the read in the audit log as their last step, after the expensive work, so the a
 lock (see ``audit.py``) is held only for the rest of the request.
 """
 
-from bip.web.core.newest import JOSH_OF_BITS
 from bip.web.core.selectors.audit import CSV_COLUMNS, audit_csv_rows, audit_page, audit_search
 from bip.web.core.selectors.caseload import (
     DUE_SOON,
@@ -36,7 +35,6 @@ __all__ = [
     "FILTERS",
     "PAGE_SIZE",
     "SORTS",
-    "JOSH_OF_BITS",
     "CaseloadRow",
     "audit_csv_rows",
     "audit_page",
