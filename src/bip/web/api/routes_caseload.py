@@ -135,7 +135,7 @@ def citizens(request: HttpRequest, filters: Query[CaseloadFilter]):
             "citizen_id", "caseworker__caseworker_id", "enrolled_on"
         )
     }
-    rows = [r for r in selectors.caseload(qs) if filters.status in (None, r.status)]
+    rows = selectors.caseload(qs, status=filters.status, names=False)
     scope = filters.caseworker_id or "jobcentre"
     audit(token.user, API_ROLE, "caseload.view", "caseload", scope, f"{len(rows)} citizens")
     return [
