@@ -302,7 +302,9 @@ def main() -> None:
         default=None,
         help="server processes (default: bip serve's, one per core up to 4); 1 = one waitress process",
     )
-    ap.add_argument("--threads", type=int, default=8, help="threads per server process")
+    ap.add_argument(
+        "--threads", type=int, default=None, help="threads per server process (bip serve's default)"
+    )
     ap.add_argument(
         "--follow",
         action="store_true",
@@ -312,9 +314,10 @@ def main() -> None:
     ap.add_argument("--db-name", default="bip_web_bench")
     args = ap.parse_args()
 
-    from bip.web.server import default_workers
+    from bip.web.server import default_threads, default_workers
 
     args.workers = args.workers or default_workers()
+    args.threads = args.threads or default_threads(args.workers)
     db_url = fresh_database(args.admin_url, args.db_name)
     env = {
         **os.environ,

@@ -40,15 +40,14 @@ _DATA_DIR = click.option(
     "--workers",
     default=None,
     type=click.IntRange(min=1),
-    help="Server processes [default: one per CPU core, at most 4]. 1, or any number on Windows: one "
-    "waitress process.",
+    help="Server processes [default: two per CPU core, at most 8]. 1, or any number on Windows: "
+    "one waitress process.",
 )
 @click.option(
     "--threads",
-    default=8,
-    show_default=True,
+    default=None,
     type=click.IntRange(min=1),
-    help="Threads per process.",
+    help="Threads per process [default: 2 with several processes, 8 in one].",
 )
 @click.option(
     "--demo",
@@ -69,7 +68,7 @@ def serve(
     host: str,
     port: int,
     workers: int | None,
-    threads: int,
+    threads: int | None,
     demo: Path | None,
     data_dir: Path | None,
     demo_analysis: bool = True,
@@ -102,6 +101,7 @@ def serve(
             f"{workers} worker processes need gunicorn (not on Windows); serving from one process"
         )
         workers = 1
+    threads = threads or server.default_threads(workers)
     click.echo(
         f"\nBIP is running on http://{host}:{port}/  ({workers} process(es) x {threads} threads; "
         "Ctrl+C stops it)"

@@ -15,8 +15,19 @@ from bip.private import UMASK
 
 
 def default_workers() -> int:
-    """One worker process per CPU core, at most 4 (the tool is light; 4 serve a large jobcentre)."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """Two worker processes per CPU core, at most 8.
+
+    Two processes of 2 threads per core beat one of 8: the threads of one process share one
+    GIL, and under 50 API clients on 2 cores the create's p95 was 54-121 ms (server time
+    46-99 ms) with 2 x 8 against 40-71 ms (24-41 ms) with 4 x 2, three alternating runs of
+    bench/load_api.py (docs/api.md, "Load")."""
+    return max(1, min(8, 2 * (os.cpu_count() or 1)))
+
+
+def default_threads(workers: int) -> int:
+    """Threads per process: 2 beside other processes; 8 in a single (waitress) process, which
+    must also serve a slow client without making everyone wait."""
+    return 2 if workers > 1 and can_fork() else 8
 
 
 def can_fork() -> bool:
