@@ -25,6 +25,14 @@ A1-A3 23 s, A4 85 s, A5-A7 121 s, rest 7 s.
 
 In the first measurement, without validation scale 100 took about 160 s; the validator (src/bip/dataset) is the
 bottleneck for the 5-minute target. (Before the A4 rework the same run took 624 s, A4 111 s.)
+
+Measured 2026-12-04 on a quiet 2-core machine (load average ~1.5; nothing else running): scale 1
+14.0 s, peak RSS 494 MiB; scale 100 407 s (x29.1), peak RSS 9.49 GiB. From the progress log of
+the scale-100 run (each step's start): validation 45 s, panel 24 s, A1-A3 20 s, A4 34 s, A5 31 s,
+A6 50 s, A7 189 s, A8/A9, fingerprint and writing 9 s. A7's belief effect is most of A7: at
+scale 10 it took 12.5 of A7's 17 s, in five Poisson fits with the caseworkers absorbed (the
+main fit and the sensitivity to the minimum of other citizens), each ~13 IRLS steps whose
+within-transformation (estimation/design.py, demean) is ~75 % of the time.
 """
 
 from __future__ import annotations
