@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -85,9 +86,9 @@ def test_cli(tmp_path):
     assert r.exit_code != 0 and "--scale" in r.output
 
 
-# SHA-256 of every file of the default cohort at scale 0.1, seed 3 (CSV). Other tests and the
-# figures in docs/ rely on the default cohort: a new mechanism must be opt-in and leave these
-# bytes unchanged. Change them only with a deliberate change of the default generator.
+# SHA-256 of every file of the default cohort at scale 0.1, seed 3 (CSV; truth.json as
+# _pinned_digest reads it). Other tests and the figures in docs/ rely on the default cohort: a
+# new mechanism must be opt-in and leave these unchanged. Change them only with a deliberate change of the default generator.
 DEFAULT_DIGEST = {
     "benefit_weeks.csv": "c54b6a3e7399631cd7810d8d7626b4d79d73cd1476e66ca72bec94a1fe6808d1",
     "caseworkers.csv": "47ec07b7093a90495a5f3549b10e505da279a521b40a46df552974be7fd6ec4f",
@@ -100,12 +101,35 @@ DEFAULT_DIGEST = {
     "measurements.csv": "613e79746767daeba8f8a222110404be3a83c29f55c22bc446d5157d9cfb17ad",
     "persons.csv": "9d993e559da9e7b956a7913dc024d4e327f17992e22bae9c9148b198db7d1e1e",
     "prescriptions.csv": "a4d6a3449042049f6a58c465ca979ab747127d62a5e9b8408bdbc90ccf275082",
-    "truth.json": "3473a8ddcd52a798d95d2f726953e45590b734fc63d886197a9271b44eec86f5",
+    "truth.json": "90c8b0231a85ad92533c3d3b1c2a10a73fd764fd18fc1a0427c6931f9f6ead1b",
 }
 
 
+def _rounded(value):
+    """``value`` (parsed JSON) with every float to 12 significant digits."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def _pinned_digest(folder) -> dict[str, str]:
+    """The tables' bytes, and truth.json's content with floats to 12 significant digits: a
+    derived truth (a mean over many rows) differs in its last bit between CPUs, because numpy
+    sums with other SIMD kernels where AVX-512 is present (seen: 0.16715813117554565 against
+    ...568); a changed draw or parameter moves it far more than that."""
+    out = _digest(folder)
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    canonical = json.dumps(_rounded(truth), sort_keys=True).encode()
+    out["truth.json"] = hashlib.sha256(canonical).hexdigest()
+    return out
+
+
 def test_default_cohort_is_unchanged_by_opt_in_mechanisms(tmp_path):
-    """The default cohort's bytes (tables and truth.json) are pinned: opt-in mechanisms must
-    not move a single random draw or parameter of the default."""
+    """The default cohort's bytes (tables) and truth (truth.json, to 12 significant digits) are
+    pinned: opt-in mechanisms must not move a single random draw or parameter of the default."""
     out = generate_cohort(tmp_path / "d", scale=0.1, seed=3)
-    assert _digest(out) == DEFAULT_DIGEST
+    assert _pinned_digest(out) == DEFAULT_DIGEST
