@@ -108,14 +108,17 @@ def test_caseload_rows_match_a_measurement_by_measurement_reference(world):
 def test_caseload_status_filter_in_the_database_keeps_the_rows_of_that_status(world):
     """The API's ``?status=`` filter runs in the database: for every status (and an unknown
     one) it must give exactly the rows of the full list with that status, in the same order."""
+    from bip.web.core.fieldcrypt import encrypt
     from bip.web.core.models import Citizen
     from bip.web.core.selectors import caseload
 
     jc = world.jc["A"]
     citizens = _make_citizens(jc, [world.caseworkers["A"]], 80, seed=11)
     qs = Citizen.objects.filter(pk__in=[c.pk for c in citizens])
+    qs.update(name_enc=encrypt("Anna Borgersen"))
     full = caseload(qs, today=TODAY)
     assert {r.status for r in full} == {"never", "overdue", "due", "ok"}
+    assert {r.name for r in full} == {"Anna Borgersen"}  # names=True decrypts
     for status in ("never", "overdue", "due", "ok", "soon"):
         got = caseload(qs, today=TODAY, status=status, names=False)
         assert [r.citizen_id for r in got] == [r.citizen_id for r in full if r.status == status]

@@ -96,8 +96,9 @@ def _annotated(citizens: QuerySet[Citizen], today: dt.date) -> QuerySet[Citizen]
 
 
 STATUS_OF_RANK = {0: "overdue", 1: "never", 2: "due", 3: "ok"}
-RANK_OF_FILTER = {"overdue": 0, "never": 1, "due": 2}
 RANK_OF_STATUS = {status: rank for rank, status in STATUS_OF_RANK.items()}
+# the page's status filters (its fourth, "quiet", reads the activity code)
+RANK_OF_FILTER = {s: RANK_OF_STATUS[s] for s in ("overdue", "never", "due")}
 
 
 def _ordered(qs: QuerySet[Citizen], sort: str, descending: bool) -> QuerySet[Citizen]:
@@ -145,9 +146,7 @@ def caseload_rows(
 ) -> list[CaseloadRow]:
     """Rows of an annotated, ordered (and usually sliced) queryset, in one query (with the
     names decrypted unless ``names`` is false)."""
-    rows = qs.values_list(
-        "citizen_id", "cw_name", "last_on", "rank", "last_josh", "name_enc" if names else "pk"
-    )
+    rows = qs.values_list("citizen_id", "cw_name", "last_on", "rank", "last_josh", "name_enc")
     return [
         CaseloadRow(
             cid,
@@ -167,8 +166,8 @@ def caseload(
 ) -> list[CaseloadRow]:
     """Every caseload row of ``citizens`` in the page's default order (overdue first); only
     those of cadence ``status`` if given (filtered in the database). ``names=False`` leaves
-    the names encrypted and empty: the API never sends them, and decrypting a thousand cost
-    more than the rest of the list."""
+    the names empty, not decrypted: the API never sends them (1,000 decryptions cost ~8 ms
+    of CPU)."""
     today = today or dt.date.today()
     qs = _ordered(_annotated(citizens, today), "due", False)
     if status is not None:
