@@ -5,8 +5,9 @@ measurements with a client key, 1 in 10 retried with the same key (half of those
 the same moment, as a client that times out and retries while the first is still running);
 before a create, 1 action in 10 (drawn at random) lists the jobcentre's caseload (1,000
 citizens), 1 in 10 reads and corrects a measurement the client made, 1 in 10 fetches the
-baseline. The first ``--warmup`` seconds count for correctness, not for latency. The server is ``bip serve`` in its own process(es). Afterwards the
-database is checked: every acknowledged create is there exactly once (0 lost, 0 duplicated).
+baseline. The first ``--warmup`` seconds count for correctness, not for latency. The server is
+``bip serve`` in its own process(es). Afterwards the database is checked: every acknowledged
+create is there exactly once (0 lost, 0 duplicated).
 
     python bench/load_api.py [--duration 60] [--warmup 5] [--clients 50] [--citizens 1000]
         [--think 1.0] [--workers N] [--threads N]

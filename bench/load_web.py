@@ -300,7 +300,7 @@ def main() -> None:
         "--workers",
         type=int,
         default=None,
-        help="server processes (default: bip serve's, one per core up to 4); 1 = one waitress process",
+        help="server processes (default: bip serve's, two per core up to 8); 1 = one waitress process",
     )
     ap.add_argument(
         "--threads", type=int, default=None, help="threads per server process (bip serve's default)"

@@ -88,7 +88,8 @@ def test_cli(tmp_path):
 
 # SHA-256 of every file of the default cohort at scale 0.1, seed 3 (CSV; truth.json as
 # _pinned_digest reads it). Other tests and the figures in docs/ rely on the default cohort: a
-# new mechanism must be opt-in and leave these unchanged. Change them only with a deliberate change of the default generator.
+# new mechanism must be opt-in and leave these unchanged. Change them only with a deliberate
+# change of the default generator.
 DEFAULT_DIGEST = {
     "benefit_weeks.csv": "c54b6a3e7399631cd7810d8d7626b4d79d73cd1476e66ca72bec94a1fe6808d1",
     "caseworkers.csv": "47ec07b7093a90495a5f3549b10e505da279a521b40a46df552974be7fd6ec4f",
