@@ -30,12 +30,13 @@ def two_way_vcov(fit: Fit, design: np.ndarray, a, b) -> Fit:
     two clusterings of the fit's rows."""
     if fit.resid is None:
         raise EstimationError("the fit has no residuals")
-    score = design * np.asarray(fit.resid)[:, None]
+    # Column-major (K × N) so each column's bincount reads contiguous memory.
+    score = np.ascontiguousarray((design * np.asarray(fit.resid)[:, None]).T)
     ca, cb = _codes(a), _codes(b)
     cab = _codes(ca.astype(np.int64) * (int(cb.max()) + 1) + cb)
 
     def meat(codes: np.ndarray) -> np.ndarray:
-        sums = np.stack([np.bincount(codes, weights=s) for s in score.T], axis=1)
+        sums = np.stack([np.bincount(codes, weights=s) for s in score], axis=1)
         return sums.T @ sums
 
     g = min(int(ca.max()) + 1, int(cb.max()) + 1)
@@ -64,14 +65,14 @@ def _demean(Xk: np.ndarray, groups, w: np.ndarray | None = None) -> np.ndarray:
 
 def two_way_poisson(y, X: pd.DataFrame, a, b, *, absorb=None) -> Fit:
     """Poisson (``poisson``, one factor absorbed if asked) with two-way CR1 errors. The score
-    design is X demeaned with the converged means as weights, as in the final IRLS step."""
+    design is X demeaned with the converged means as weights (``Fit.absorbed.design``)."""
     a, b = np.asarray(a), np.asarray(b)
     X = X.reset_index(drop=True)
     fit = poisson(y, X, absorb=absorb, covariance=None)
     rows = fit.rows if fit.rows is not None else np.ones(len(a), bool)
-    Xk = _kept(X, fit, rows, intercept=absorb is None)
-    if absorb is not None:
-        Xk = _demean(Xk, np.asarray(absorb)[rows], np.asarray(fit.fitted))
+    # With a factor, the score design is the one demeaned at the converged mean.
+    ab = fit.absorbed
+    Xk = ab.design if ab is not None else _kept(X, fit, rows, intercept=True)
     return two_way_vcov(fit, Xk, a[rows], b[rows])
 
 

@@ -164,6 +164,17 @@ def _cluster_blocks(codes: np.ndarray):
         yield sorted_codes[first], rows
 
 
+# Clusters per batched step of CR2 (bounds the (clusters, K, p) temporaries to ~100 MB).
+_CR2_BATCH = 2048
+
+
+def _chunks(blocks):
+    """The row blocks of ``_cluster_blocks`` in batches of at most ``_CR2_BATCH`` clusters."""
+    for _, rows in blocks:
+        for start in range(0, len(rows), _CR2_BATCH):
+            yield rows[start : start + _CR2_BATCH]
+
+
 def cr2(X: np.ndarray, bread: np.ndarray, resid: np.ndarray, clusters, cols=None) -> CR2Parts:
     """CR2 covariance and Bell–McCaffrey df of the coefficients ``cols`` (default all) of a
     least-squares fit with design X (N × K), bread B = (X'X)⁻¹ and residuals u."""
@@ -180,31 +191,30 @@ def cr2(X: np.ndarray, bread: np.ndarray, resid: np.ndarray, clusters, cols=None
     p = len(cols)
     xb = X @ bread  # row i: x_i'B
     adj_u = np.empty(n)  # A_g u_g, row by row
-    w = np.empty((n, p))  # A_g X_g B e_j, row by row
-    for _, rows in _cluster_blocks(cl.codes):
+    # The df's sums over clusters, per coefficient j, with w_g = A_g X_g B e_j and
+    # z_g = X_g'w_g: Σ w_g'w_g, Σ (w_g'w_g)², Σ (w_g'w_g)(z_g'B z_g) and C = Σ z_g z_g'.
+    s1, s2, s3 = np.zeros(p), np.zeros(p), np.zeros(p)
+    c = np.zeros((p, k, k))
+    for rows in _chunks(_cluster_blocks(cl.codes)):
         xg, xbg = X[rows], xb[rows]
         h = np.einsum("gik,gjk->gij", xbg, xg)
         lam, q = np.linalg.eigh(np.eye(rows.shape[1])[None] - h)
         inv = np.where(lam > _EIG_TOL, 1 / np.sqrt(np.clip(lam, _EIG_TOL, None)), 0.0)
         a = np.einsum("gik,gk,gjk->gij", q, inv, q)
         adj_u[rows] = np.einsum("gij,gj->gi", a, u[rows])
-        w[rows] = np.einsum("gij,gjc->gic", a, xbg[:, :, cols])
+        wg = np.matmul(a, xbg[:, :, cols])  # (clusters, m, p)
+        d = np.einsum("gic,gic->gc", wg, wg)
+        z = np.matmul(xg.transpose(0, 2, 1), wg)  # (clusters, K, p)
+        s1 += d.sum(axis=0)
+        s2 += np.einsum("gc,gc->c", d, d)
+        s3 += np.einsum("gc,gkc,kl,glc->c", d, z, bread, z, optimize=True)
+        c += np.einsum("gkc,glc->ckl", z, z, optimize=True)
     scores = weighted_cluster_sums(cl, xb[:, cols], adj_u)  # Σ_g (B X_g' A_g u_g)[cols]
-    # Per-cluster sums for the df from rows sorted by cluster once (np.add.reduceat).
-    order = np.argsort(cl.codes, kind="stable")
-    sc = cl.codes[order]
-    starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
-    Xs, ws = X[order], w[order]
-    df = np.empty(p)
-    for j in range(p):
-        d = np.add.reduceat(ws[:, j] ** 2, starts)  # w_g'w_g
-        z = np.add.reduceat(Xs * ws[:, j : j + 1], starts, axis=0)  # X_g' w_g (clusters × K)
-        bz = z @ bread
-        c = z.T @ z
-        bc = bread @ c
-        trace = d.sum() - np.trace(bc)
-        trace2 = d @ d - 2 * d @ np.einsum("gk,gk->g", bz, z) + np.einsum("ij,ji->", bc, bc)
-        df[j] = trace**2 / trace2 if trace2 > 0 else np.nan
+    bc = np.matmul(bread[None], c)  # B C_j
+    trace = s1 - np.einsum("cii->c", bc)
+    trace2 = s2 - 2 * s3 + np.einsum("cij,cji->c", bc, bc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.where(trace2 > 0, trace**2 / trace2, np.nan)
     return CR2Parts(vcov=scores.T @ scores, df=df, scores=scores, n_clusters=cl.count)
 
 

@@ -165,27 +165,44 @@ def poisson(
             "Poisson regression needs some positive outcomes; the sample has none"
         )
 
-    def absorb_fn(values, w=None):
-        return demean(values, factor.codes, factor.n_groups, w)
-
-    X0 = absorb_fn(Xv)[1] if factor is not None else Xv
+    starts = order = None
+    if factor is not None:
+        # Rows sorted by group once, so every group sum is a contiguous np.add.reduceat.
+        order = np.argsort(factor.codes, kind="stable")
+        codes = factor.codes[order]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        yv, Xv = yv[order], Xv[order]
+        xbar0 = np.add.reduceat(Xv, starts, axis=0) / sizes[:, None]
+        X0 = Xv - np.repeat(xbar0, sizes, axis=0)
+    else:
+        X0 = Xv
     keep = normal_equations(X0.T @ X0, np.zeros(Xv.shape[1])).keep
     dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
-    Xv = Xv[:, keep]
+    if len(keep) < Xv.shape[1]:  # a column copy of N × K only when one is dropped
+        Xv, X0 = Xv[:, keep], X0[:, keep]
     names_kept = tuple(cols[j] for j in keep)
-    beta, eta, mu, dev = irls_poisson(
-        yv, Xv, absorb_fn if factor is not None else None, maxit=maxit, tol=tol
-    )
+    beta, eta, mu, dev = irls_poisson(yv, X0, starts, maxit=maxit, tol=tol)
     # Bread and demeaned design at the converged mean.
-    Xt = absorb_fn(Xv, mu)[1] if factor is not None else Xv
+    fe = absorbed = None
+    if factor is not None and starts is not None and order is not None:
+        wsum = np.add.reduceat(mu, starts)
+        xbar_w = np.add.reduceat(X0 * mu[:, None], starts, axis=0) / wsum[:, None]
+        Xt = X0 - np.repeat(xbar_w, sizes, axis=0)
+        # eta = X beta + alpha_g exactly at convergence, so the effect is the group mean gap.
+        fe = pd.Series(np.add.reduceat(eta - Xv @ beta, starts) / sizes, index=factor.levels)
+        inv = np.empty_like(order)
+        inv[order] = np.arange(n)
+        Xt, yv, mu = Xt[inv], yv[inv], mu[inv]
+        absorbed = Absorbed(
+            codes=factor.codes, levels=factor.levels, xbar=xbar_w + xbar0[:, keep], design=Xt
+        )
+    else:
+        Xt = Xv
     bread = normal_equations((Xt * mu[:, None]).T @ Xt, np.zeros(len(beta))).bread
     n_fe = factor.n_groups if factor is not None else 0
     k = len(beta) + n_fe
     V, g, df = _vcov(spec, bread, Xt, yv - mu, n, k, dispersion=1.0)
-    fe = None
-    if factor is not None:
-        # eta = X beta + alpha_g exactly at convergence, so the effect is the group mean gap.
-        fe = pd.Series(absorb_fn(eta - Xv @ beta)[0], index=factor.levels)
     return Fit(
         names=names_kept,
         coef=beta,
@@ -201,6 +218,7 @@ def poisson(
         fitted=mu,
         rows=rows,
         fixed_effects=fe,
+        absorbed=absorbed,
         deviance=dev,
         n_dropped_rows=int((~rows).sum()),
     )
