@@ -55,14 +55,6 @@ def _kept(X: pd.DataFrame, fit: Fit, rows: np.ndarray, intercept: bool) -> np.nd
     return np.column_stack([np.ones(len(Xk)), Xk]) if intercept else Xk
 
 
-def _demean(Xk: np.ndarray, groups, w: np.ndarray | None = None) -> np.ndarray:
-    g = _codes(groups)
-    w = np.ones(len(Xk)) if w is None else w
-    wsum = np.bincount(g, weights=w)
-    means = np.stack([np.bincount(g, weights=w * x) for x in Xk.T], axis=1) / wsum[:, None]
-    return Xk - means[g]
-
-
 def two_way_poisson(y, X: pd.DataFrame, a, b, *, absorb=None) -> Fit:
     """Poisson (``poisson``, one factor absorbed if asked) with two-way CR1 errors. The score
     design is X demeaned with the converged means as weights (``Fit.absorbed.design``)."""
@@ -79,10 +71,10 @@ def two_way_poisson(y, X: pd.DataFrame, a, b, *, absorb=None) -> Fit:
 def two_way_ols(y, X: pd.DataFrame, a, b, *, absorb=None) -> Fit:
     """Least squares (``ols``, one factor absorbed if asked) with two-way CR1 errors."""
     a, b = np.asarray(a), np.asarray(b)
+    if isinstance(absorb, tuple):
+        raise EstimationError("two-way errors here absorb at most one factor")
     X = X.reset_index(drop=True)
     fit = ols(y, X, absorb=absorb, covariance=None)
-    rows = np.ones(len(a), bool)
-    Xk = _kept(X, fit, rows, intercept=absorb is None)
-    if absorb is not None:
-        Xk = _demean(Xk, np.asarray(absorb))
+    ab = fit.absorbed  # with a factor, ols's own demeaned design
+    Xk = ab.design if ab is not None else _kept(X, fit, np.ones(len(a), bool), intercept=True)
     return two_way_vcov(fit, Xk, a, b)

@@ -105,6 +105,43 @@ def test_poisson_with_fixed_effects_matches_pyfixest(panel):
     _close(fit.se, ref.se().to_numpy(), 1e-7)
 
 
+def test_poisson_absorbed_keeps_precision_when_regressors_have_large_group_means(panel):
+    # A constant per caseworker added to x1 leaves the within model unchanged. The IRLS forms
+    # its within cross products as Σwxx' − S'S/W; without demeaning X by group first, a group
+    # mean of 1e6 would cancel ~12 digits there. Checked against pyfixest on the unshifted data.
+    p = panel.copy()
+    codes = pd.factorize(p["cw"], sort=True)[0]
+    p["x1"] = p["x1"] + 1e6 * (1 + codes)
+    fit = poisson(p["count"], p[["x1", "x2"]], absorb=p["cw"], covariance=Clustered(p["cit"]))
+    ref = pf.fepois(
+        "count ~ x1 + x2 | cw",
+        data=panel,
+        vcov={"CRV1": "cit"},
+        ssc=SSC,
+        fixef_tol=1e-14,
+        iwls_tol=1e-14,
+        iwls_maxiter=100,
+    )
+    _close(fit.coef, ref.coef().to_numpy(), 1e-7)
+    _close(fit.se, ref.se().to_numpy(), 1e-7)
+
+
+def test_poisson_absorbed_design_is_the_weighted_within_transformation(panel):
+    # Rows shuffled so they are not in group order; the design the fit carries (Fit.absorbed,
+    # used for two-way errors) must be X minus its fitted-mean-weighted group means, in the
+    # caller's row order: computed here with pandas.
+    p = panel.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    fit = poisson(p["count"], p[["x1", "x2"]], absorb=p["cw"])
+    assert fit.absorbed is not None
+    w = pd.Series(np.asarray(fit.fitted))
+    xbar = pd.DataFrame(
+        {c: (p[c] * w).groupby(p["cw"]).sum() / w.groupby(p["cw"]).sum() for c in ("x1", "x2")}
+    )
+    _close(fit.absorbed.xbar, xbar.to_numpy(), 1e-10)
+    _close(fit.absorbed.design, p[["x1", "x2"]].to_numpy() - xbar.loc[p["cw"]].to_numpy(), 1e-10)
+    assert list(fit.absorbed.levels) == sorted(p["cw"].unique())
+
+
 def test_poisson_matches_statsmodels_glm(panel):
     fit = poisson(panel["count"], panel[["x1", "x2"]], covariance=Clustered(panel["cit"]))
     X = sm.add_constant(panel[["x1", "x2"]].to_numpy())

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from bip.analysis.estimation.design import SortedGroups
 from bip.analysis.estimation.errors import EstimationError, TooFewClustersError
 
 
@@ -154,14 +155,11 @@ _EIG_TOL = 1e-10
 
 def _cluster_blocks(codes: np.ndarray):
     """Row positions of each cluster, grouped by cluster size: (codes, rows (n_m × m))."""
-    order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
-    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-    sizes = np.diff(np.r_[starts, len(codes)])
-    for m in np.unique(sizes):
-        first = starts[sizes == m]
-        rows = order[first[:, None] + np.arange(m)[None, :]]
-        yield sorted_codes[first], rows
+    sg = SortedGroups.of(codes)
+    for m in np.unique(sg.sizes):
+        first = sg.starts[sg.sizes == m]
+        rows = sg.order[first[:, None] + np.arange(m)[None, :]]
+        yield codes[rows[:, 0]], rows
 
 
 # Clusters per batched step of CR2 (bounds the (clusters, K, p) temporaries to ~100 MB).

@@ -44,6 +44,38 @@ class Factor:
         return Factor.of(self.levels[self.codes[rows]])
 
 
+@dataclass(frozen=True)
+class SortedGroups:
+    """Rows sorted by group once (``order``), so that every group sum is one contiguous
+    ``np.add.reduceat`` and every group value spreads back with ``np.repeat``."""
+
+    order: np.ndarray
+    starts: np.ndarray
+    sizes: np.ndarray
+
+    @classmethod
+    def of(cls, codes: np.ndarray) -> SortedGroups:
+        """The sorting of rows with these group codes (every group non-empty)."""
+        order = np.argsort(codes, kind="stable")
+        sc = codes[order]
+        starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+        return cls(order, starts, np.diff(np.r_[starts, len(codes)]))
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Per-group sums of sorted ``values`` (N, or N × K)."""
+        return np.add.reduceat(values, self.starts, axis=0)
+
+    def spread(self, per_group: np.ndarray) -> np.ndarray:
+        """Each group's value repeated over its sorted rows."""
+        return np.repeat(per_group, self.sizes, axis=0)
+
+    def unsort(self, values: np.ndarray) -> np.ndarray:
+        """Sorted rows back in their original order."""
+        inv = np.empty_like(self.order)
+        inv[self.order] = np.arange(len(self.order))
+        return values[inv]
+
+
 def group_matrix(codes: np.ndarray, n_groups: int) -> sparse.csr_matrix:
     """Sparse ``n_groups × n`` indicator matrix: ``G @ X`` sums the rows of each group."""
     n = len(codes)

@@ -14,6 +14,7 @@ from bip.analysis.estimation.cells import cell_means
 from bip.analysis.estimation.covariance import CR2, Clustered, CovarianceSpec, Iid, covariance
 from bip.analysis.estimation.design import (
     Factor,
+    SortedGroups,
     as_matrix,
     check_rows,
     demean,
@@ -165,16 +166,12 @@ def poisson(
             "Poisson regression needs some positive outcomes; the sample has none"
         )
 
-    starts = order = None
+    groups = None
     if factor is not None:
-        # Rows sorted by group once, so every group sum is a contiguous np.add.reduceat.
-        order = np.argsort(factor.codes, kind="stable")
-        codes = factor.codes[order]
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        sizes = np.diff(np.r_[starts, n])
-        yv, Xv = yv[order], Xv[order]
-        xbar0 = np.add.reduceat(Xv, starts, axis=0) / sizes[:, None]
-        X0 = Xv - np.repeat(xbar0, sizes, axis=0)
+        groups = SortedGroups.of(factor.codes)
+        yv, Xv = yv[groups.order], Xv[groups.order]
+        xbar0 = groups.sums(Xv) / groups.sizes[:, None]
+        X0 = Xv - groups.spread(xbar0)
     else:
         X0 = Xv
     keep = normal_equations(X0.T @ X0, np.zeros(Xv.shape[1])).keep
@@ -182,23 +179,18 @@ def poisson(
     if len(keep) < Xv.shape[1]:  # a column copy of N × K only when one is dropped
         Xv, X0 = Xv[:, keep], X0[:, keep]
     names_kept = tuple(cols[j] for j in keep)
-    beta, eta, mu, dev = irls_poisson(yv, X0, starts, maxit=maxit, tol=tol)
+    beta, eta, mu, dev = irls_poisson(yv, X0, groups, maxit=maxit, tol=tol)
     # Bread and demeaned design at the converged mean.
     fe = absorbed = None
-    if factor is not None and starts is not None and order is not None:
-        wsum = np.add.reduceat(mu, starts)
-        xbar_w = np.add.reduceat(X0 * mu[:, None], starts, axis=0) / wsum[:, None]
-        Xt = X0 - np.repeat(xbar_w, sizes, axis=0)
+    Xt = Xv
+    if factor is not None and groups is not None:
+        xbar_w = groups.sums(X0 * mu[:, None]) / groups.sums(mu)[:, None]
         # eta = X beta + alpha_g exactly at convergence, so the effect is the group mean gap.
-        fe = pd.Series(np.add.reduceat(eta - Xv @ beta, starts) / sizes, index=factor.levels)
-        inv = np.empty_like(order)
-        inv[order] = np.arange(n)
-        Xt, yv, mu = Xt[inv], yv[inv], mu[inv]
+        fe = pd.Series(groups.sums(eta - Xv @ beta) / groups.sizes, index=factor.levels)
+        Xt, yv, mu = (groups.unsort(v) for v in (X0 - groups.spread(xbar_w), yv, mu))
         absorbed = Absorbed(
             codes=factor.codes, levels=factor.levels, xbar=xbar_w + xbar0[:, keep], design=Xt
         )
-    else:
-        Xt = Xv
     bread = normal_equations((Xt * mu[:, None]).T @ Xt, np.zeros(len(beta))).bread
     n_fe = factor.n_groups if factor is not None else 0
     k = len(beta) + n_fe

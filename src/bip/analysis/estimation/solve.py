@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
+from bip.analysis.estimation.design import SortedGroups
 from bip.analysis.estimation.errors import (
     CollinearityError,
     ConvergenceError,
@@ -104,43 +105,40 @@ def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
     return float(2 * (t - (y - mu)).sum())
 
 
-def irls_poisson(y, X, starts=None, *, maxit: int = 100, tol: float = 1e-10):
+def irls_poisson(y, X, groups: SortedGroups | None = None, *, maxit: int = 100, tol: float = 1e-10):
     """Poisson (log link) by iteratively reweighted least squares.
 
-    ``starts`` marks one absorbed factor: the rows are sorted by group and ``starts`` holds each
-    group's first row (every group non-empty), or None for no fixed effects. Returns (coef,
-    eta, mu, deviance). Stops when the deviance changes by less than ``tol`` relative to
-    0.1 + deviance (the glm.fit rule).
+    ``groups`` is one absorbed factor with ``y`` and ``X`` in its sorted row order, or None for
+    no fixed effects. Returns (coef, eta, mu, deviance). Stops when the deviance changes by less
+    than ``tol`` relative to 0.1 + deviance (the glm.fit rule).
 
-    With a factor, each step's weighted within cross products come from group sums of the
-    sorted rows (``np.add.reduceat``), Σ w x x' − S'S/W, so no demeaned N × K copy is formed:
-    per step that is one weighted copy and one BLAS product instead of four passes. ``X``
-    should be demeaned by group (unweighted) beforehand, which leaves the within-transformation
-    unchanged and keeps the group sums S small, so the subtraction loses no precision.
+    With a factor, each step's weighted within cross products come from group sums,
+    Σ w x x' − S'S/W, so no demeaned N × K copy is formed: per step one weighted copy and one
+    BLAS product instead of four passes. ``X`` should be demeaned by group (unweighted)
+    beforehand: that leaves the within-transformation unchanged and keeps the group sums S
+    small, so the subtraction loses no precision.
     """
     mu = (y + y.mean()) / 2
     eta = np.log(mu)
     dev_old = np.inf
-    sizes = None if starts is None else np.diff(np.r_[starts, len(y)])
     for _ in range(maxit):
         z = eta + (y - mu) / mu
         w = mu
         wx = X * w[:, None]
-        if sizes is None:
+        if groups is None:
             sol = normal_equations(wx.T @ X, wx.T @ z)
         else:
-            wsum = np.add.reduceat(w, starts)
-            xbar = np.add.reduceat(wx, starts, axis=0) / wsum[:, None]
-            zbar = np.add.reduceat(w * z, starts) / wsum
-            sw = xbar * wsum[:, None]
-            sol = normal_equations(wx.T @ X - sw.T @ xbar, wx.T @ (z - np.repeat(zbar, sizes)))
+            wsum = groups.sums(w)
+            sx = groups.sums(wx)  # S: weighted group sums of X
+            xbar, zbar = sx / wsum[:, None], groups.sums(w * z) / wsum
+            sol = normal_equations(wx.T @ X - sx.T @ xbar, wx.T @ (z - groups.spread(zbar)))
         if len(sol.keep) < X.shape[1]:  # judged once beforehand; weights cannot add any
             raise ConvergenceError("Poisson weights made the design singular; drop regressors")
         beta = sol.coef
         # eta = z − (z̃ − X̃β): the group means of z plus the within fit X̃β
         eta = X @ beta
-        if sizes is not None:
-            eta += np.repeat(zbar - xbar @ beta, sizes)
+        if groups is not None:
+            eta += groups.spread(zbar - xbar @ beta)
         mu = np.exp(eta)
         dev = poisson_deviance(y, mu)
         if abs(dev - dev_old) / (0.1 + abs(dev)) < tol:
