@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from bip.dataset import open_dataset
-from bip.web.demo_live import DEMO_CPRS, LEFT_AFTER_WEEKS, live_dataset
+from bip.web.demo_live import DEMO_CPRS, DEMO_MIN_HISTORY, LEFT_AFTER_WEEKS, live_dataset
 
 TODAY = dt.date(2026, 12, 3)  # a Thursday; the cohort's last meeting is a Saturday
 
@@ -93,6 +93,16 @@ def test_demo_cpr_citizens_have_a_real_history(live):
     latest = m[m["citizen_id"].isin(live.demo_citizens.values())].groupby("citizen_id")
     states = set(_status(latest["measured_on"].max(), TODAY))
     assert len(states) >= 2, states
+
+
+@pytest.mark.parametrize("today", [TODAY + dt.timedelta(days=k) for k in range(7)])
+def test_demo_cpr_citizens_have_a_history_whatever_the_weekday(cohort_dir, tmp_path, today):
+    # Every weekday moves the calendar differently; on Saturdays (the cohort's last meeting is
+    # one) the longest history in the "due" state used to be 2 measurements.
+    live = live_dataset(cohort_dir, tmp_path / "ds", today=today, pseudonym=_fake_pseudonym)
+    m = open_dataset(live.folder).frame("measurements")
+    counts = {cpr: int((m["citizen_id"] == cid).sum()) for cpr, cid in live.demo_citizens.items()}
+    assert len(counts) == len(DEMO_CPRS) and min(counts.values()) >= DEMO_MIN_HISTORY, counts
 
 
 @pytest.mark.django_db

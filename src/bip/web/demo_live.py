@@ -35,6 +35,8 @@ DEMO_CPRS = ("010170-1018", "150485-1008", "230392-1004")
 # A citizen without a meeting for this long has left the programme (the cohort's gaps average
 # about 22 weeks, so nearly everyone still followed has been met within it).
 LEFT_AFTER_WEEKS = 26
+# Fewest measurements of a demo CPR citizen picked for a cadence state (a history to show).
+DEMO_MIN_HISTORY = 4
 
 DATE_COLUMNS = {
     "citizens": "enrolled_on",
@@ -90,8 +92,9 @@ def _cpr_birth_sex(cpr: str) -> tuple[int, str]:
 
 def _pick_demo_citizens(m: pd.DataFrame, citizens: pd.DataFrame, today: dt.date):
     """The demo caseworker (as :func:`bip.web.demo.create_demo` picks one: most citizens in the
-    largest jobcentre) and three of their citizens with long histories, one per cadence state
-    (measured lately, due, overdue) where the caseload has them."""
+    largest jobcentre) and three of their citizens with long histories (at least
+    ``DEMO_MIN_HISTORY`` measurements), one per cadence state (measured lately, due, overdue)
+    where the caseload has such a citizen in it; otherwise the next longest histories."""
     last = m.sort_values(["citizen_id", "measured_on", "measurement_id"]).groupby("citizen_id")
     current = last["caseworker_id"].last()
     n = last.size()
@@ -109,8 +112,9 @@ def _pick_demo_citizens(m: pd.DataFrame, citizens: pd.DataFrame, today: dt.date)
         "n", ascending=False, kind="stable"
     )
     picked: list[str] = []
+    long = order.n >= DEMO_MIN_HISTORY
     for s in ("ok", "due", "late"):
-        rows = order.index[(order.state == s) & ~order.index.isin(picked)]
+        rows = order.index[long & (order.state == s) & ~order.index.isin(picked)]
         if len(rows):
             picked.append(rows[0])
     for cid in order.index:  # fewer states than three: the next longest histories
