@@ -174,3 +174,24 @@ def test_large_designs_fall_back_to_cr1_with_each_codes_df(panel, monkeypatch, m
             assert got.p_familywise is not None and got.p_familywise >= got.p_value - 1e-12
     monkeypatch.undo()
     assert a4.run(panel, items=("B1",)).cell_covariance == {"naive": "CR2", "adjusted": "CR2"}
+
+
+def test_joint_covariance_in_chunks_equals_the_stacked_scores(monkeypatch):
+    """The family's joint S'S, built over chunks of clusters from score blocks that cover the
+    first citizen codes only, equals S'S of the zero-padded, stacked score columns."""
+    from bip.analysis import a4_inference
+
+    monkeypatch.setattr(a4_inference, "_CHUNK", 7)  # chunks end inside and past the blocks
+    rng = np.random.default_rng(4)
+    n_clusters = 40
+    blocks = [(rng.normal(size=(33, 4)), [0, 2, 3]), (rng.normal(size=(40, 2)), [1])]
+    blocks.append((rng.normal(size=(12, 3)), [0, 1, 2]))
+    cols = []
+    for scores, idx in blocks:
+        for j in idx:
+            col = np.zeros(n_clusters)
+            col[: len(scores)] = scores[:, j]
+            cols.append(col)
+    S = np.column_stack(cols)
+    got = a4_inference._joint_vcov(blocks, S.shape[1], n_clusters)
+    np.testing.assert_allclose(got, S.T @ S, rtol=1e-13, atol=1e-13)

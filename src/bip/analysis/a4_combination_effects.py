@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis import a4_inference
-from bip.analysis.common import CitizenCounter, codes, floats, known_repeats, num
+from bip.analysis.common import codes, floats, num
 from bip.analysis.estimation import CellDesign, EstimationError, Fit, cell_means
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
@@ -58,48 +58,81 @@ NUMERIC_CONTROLS = (
 CATEGORY_CONTROLS = {"origin": ORIGINS, "education": EDUCATIONS}
 
 
-def _controls(panel: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Background control matrix (NaN = missing) and its column names; empty columns dropped."""
+def _controls(base: _Sample) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    """Background controls: the numeric matrix (NaN = missing) and its column names (empty
+    columns dropped), and the jobcentre as level codes (dummies against the first id in sorted
+    order) with its dummies' names. Category levels become dummies against their first level."""
     cols, names = [], []
     for c in NUMERIC_CONTROLS:
-        v = floats(panel[c])
+        v = base.floats(c)
         if not np.isnan(v).all():
             cols.append(v)
             names.append(c)
     for c, levels in CATEGORY_CONTROLS.items():
-        v = panel[c].astype("string")
-        if v.isna().all():
+        # Each distinct value is mapped to its level once (-1: missing or not a listed level,
+        # a 0 on every dummy), not each row's string.
+        seen, values = pd.factorize(base.column(c))
+        if (seen < 0).all():
             continue
-        na = v.isna().to_numpy()
-        for lev in levels[1:]:
-            cols.append(
-                np.where(na, np.nan, (v == lev).to_numpy(dtype=bool, na_value=False)).astype(float)
-            )
+        code = pd.Index(levels).get_indexer([str(x) for x in values])[seen]
+        for j, lev in enumerate(levels[1:], start=1):
+            cols.append(np.where(seen < 0, np.nan, (code == j).astype(float)))
             names.append(f"{c}_{lev}")
-    # Jobcentre dummies against the first id in sorted order, from integer codes (one pass).
-    jc, levels = pd.factorize(panel["jobcenter_id"].astype(str).to_numpy(), sort=True)
-    for i, j in enumerate(levels[1:], start=1):
-        cols.append((jc == i).astype(float))
-        names.append(f"jobcenter_{j}")
-    if not cols:
-        return np.zeros((len(panel), 0)), []
-    return np.column_stack(cols), names
+    jc, jc_levels = _sorted_codes(base.column("jobcenter_id"))
+    jc_names = [f"jobcenter_{j}" for j in jc_levels[1:]]
+    B = np.column_stack(cols) if cols else np.zeros((base.n, 0))
+    return B, names, jc, jc_names
+
+
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes of the values' strings in sorted order (a missing value is the string of its
+    missing marker, as ``astype(str)`` makes it), converting each distinct value once."""
+    seen, uniq = pd.factorize(values, use_na_sentinel=False)
+    labels = np.array([str(x) for x in uniq])
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[seen], list(labels[order])
+
+
+def _dummies(codes: np.ndarray, n_levels: int) -> np.ndarray:
+    """Dense dummies of levels 1 … n_levels − 1 (level 0 the reference)."""
+    return (codes[:, None] == np.arange(1, n_levels)[None, :]).astype(float)
 
 
 class _Sample:
-    """Repeat measurements with a known combination: cell and citizen codes, once."""
+    """Repeat measurements with a known combination: cell and citizen codes, once; columns
+    are taken from the panel on demand (never a copy of the whole panel's rows)."""
 
     def __init__(self, panel: pd.DataFrame) -> None:
-        self.base = known_repeats(panel)
-        comb = self.base["combination"].astype(str).to_numpy()
+        self.panel = panel
+        self.rows = np.flatnonzero(
+            panel["is_repeat"].to_numpy(dtype=bool, na_value=False)
+            & panel["combination"].notna().to_numpy()
+        )
+        self.n = len(self.rows)
+        comb = self.column("combination").astype(str)
         self.code_list = codes()
         self.cells = (
-            np.searchsorted(np.array(self.code_list), comb)
-            if len(self.base)
-            else np.zeros(0, dtype=int)
+            np.searchsorted(np.array(self.code_list), comb) if self.n else np.zeros(0, dtype=int)
         )
         # Citizens as integer codes once (each fit takes a subset of them as cluster ids).
-        self.cit = pd.factorize(self.base["citizen_id"].to_numpy())[0]
+        self.cit = pd.factorize(self.column("citizen_id"))[0]
+
+    def column(self, name: str) -> np.ndarray:
+        """The sample's values of one panel column."""
+        return self.panel[name].to_numpy()[self.rows]
+
+    def floats(self, name: str) -> np.ndarray:
+        """One numeric column over the sample as float64 with NaN for missing."""
+        return floats(self.panel[name].iloc[self.rows])
+
+    def citizens_per_cell(self, ok: np.ndarray) -> tuple[list[int], int]:
+        """Distinct citizens per cell, and in all, among the sample's rows of ``ok``."""
+        k = len(self.code_list)
+        size = (int(self.cit.max()) + 1) * k if self.n else 0
+        seen = np.bincount(self.cit[ok] * k + self.cells[ok], minlength=size).reshape(-1, k) > 0
+        return [int(x) for x in seen.sum(axis=0)], int(seen.any(axis=1).sum())
 
 
 # CR2 needs each model's dense design (rows × columns) and its hat matrix per citizen. Above
@@ -125,10 +158,10 @@ def naive_model(
     intercept), CR2 intervals by citizen, the multiplicity rule over ``items``. Needs
     ``is_repeat``, ``combination``, ``citizen_id`` and ``d_<item>`` only."""
     s = _Sample(panel)
-    use_cr2 = _cr2_fits(len(s.base), len(s.code_list))
+    use_cr2 = _cr2_fits(s.n, len(s.code_list))
     out = {}
     for item in items:
-        d = floats(s.base[f"d_{item}"])
+        d = s.floats(f"d_{item}")
         out[item] = _fit(d, None, s, ~np.isnan(d), standardise, level, use_cr2)
     return _validated(out, s, level)[0]
 
@@ -150,18 +183,22 @@ def run(
 ) -> A4CombinationEffects:
     """A4 results: ``naive`` and ``adjusted`` per item, per code."""
     s = _Sample(panel)
-    background, bg_names = _controls(s.base)
+    background, bg_names, jc, jc_names = _controls(s)
     bg_complete = ~np.isnan(background).any(axis=1)
-    controls = ["previous_level", *bg_names]
-    design = CellDesign(s.cells, s.code_list, background, s.cit, control_names=controls)
+    controls = ["previous_level", *bg_names, *jc_names]
+    design = CellDesign(s.cells, s.code_list, background, s.cit, control_names=controls, factor=jc)
+    n_columns = len(s.code_list) + len(controls)
     use_cr2 = {
-        "naive": _cr2_fits(len(s.base), len(s.code_list)),
-        "adjusted": _cr2_fits(len(s.base), len(s.code_list) + 1 + background.shape[1]),
+        "naive": _cr2_fits(s.n, len(s.code_list)),
+        "adjusted": _cr2_fits(s.n, n_columns),
     }
+    # CR2 builds each model's dense design; only then the jobcentre dummies are formed.
+    if use_cr2["adjusted"]:
+        background = np.column_stack([background, _dummies(jc, len(jc_names) + 1)])
     naive, adjusted = {}, {}
     for item in items:
-        d = floats(s.base[f"d_{item}"])
-        prev = floats(s.base[item]) - d
+        d = s.floats(f"d_{item}")
+        prev = s.floats(item) - d
         ok = ~np.isnan(d)
         naive[item] = _fit(d, None, s, ok, standardise, level, use_cr2["naive"])
         ok_adj = ok & bg_complete & ~np.isnan(prev)
@@ -208,9 +245,8 @@ def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
     c_ok = s.cells[ok]
     counts = np.bincount(c_ok, minlength=len(s.code_list))
     g = s.cit[ok]
-    count = CitizenCounter(g)
     # citizens per code: the records' n_citizens and the CR1 fallback's df
-    cit_per_code = [count(c_ok == j) if counts[j] else 0 for j in range(len(s.code_list))]
+    cit_per_code, n_cit = s.citizens_per_cell(ok)
     fit: Fit | None = None
     if n and not np.isnan(y).any():
         try:
@@ -263,7 +299,7 @@ def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
     return (
         {
             "n": int(n),
-            "n_citizens": count(),
+            "n_citizens": n_cit,
             "mean": num(mean),
             "sd": num(sd),
             "df": fit.df if fit else None,

@@ -22,24 +22,39 @@ from bip.analysis.estimation import (
 
 
 @pytest.mark.parametrize("share_in", [0.9, 0.3])
-@pytest.mark.parametrize("sparse_controls", [False, True])
-def test_cell_design_matches_the_dense_centred_design(share_in, sparse_controls):
+@pytest.mark.parametrize("dummy_controls", [False, True])
+@pytest.mark.parametrize("with_factor", [False, True])
+@pytest.mark.parametrize("sorted_clusters", [True, False])
+def test_cell_design_matches_the_dense_centred_design(
+    share_in, dummy_controls, with_factor, sorted_clusters
+):
     rng = np.random.default_rng(11)
     n = 800
     cells = rng.integers(0, 5, n)
     B = rng.normal(size=(n, 3)) + [40, 0, 1]
     B[rng.random(n) < 0.05, 1] = np.nan  # incomplete rows never enter
-    if sparse_controls:  # mostly zeros: kept as a sparse matrix
+    if dummy_controls:  # mostly zeros
         B[:, [0, 2]] = (rng.random((n, 2)) < 0.1).astype(float)
-    codes = np.sort(rng.integers(0, 150, n))
+    codes = rng.integers(0, 150, n)  # some codes have no rows
+    codes = np.sort(codes) if sorted_clusters else codes
     prev = rng.integers(1, 6, n).astype(float)
     y = rng.normal(size=n) + 0.2 * cells
-    mask = (rng.random(n) < share_in) & ~np.isnan(B).any(axis=1)
+    # A categorical control (4 levels, some missing) entered as level codes, against the
+    # dense design with its dummies of levels 1-3.
+    factor = rng.integers(0, 4, n) if with_factor else None
+    if factor is not None:
+        factor[rng.random(n) < 0.03] = -1
+        y = y + 0.3 * factor
+    complete = ~np.isnan(B).any(axis=1) & (True if factor is None else factor >= 0)
+    mask = (rng.random(n) < share_in) & complete
     names = ["a", "b", "c", "d", "e", "f"]  # "f" has no rows
-    ours = CellDesign(cells, names, B, codes, control_names=["prev", "b0", "b1", "b2"]).fit(
-        mask, prev, y
-    )
-    C = np.column_stack([prev, B])[mask]
+    control_names = ["prev", "b0", "b1", "b2"] + (["f1", "f2", "f3"] if with_factor else [])
+    design = CellDesign(cells, names, B, codes, control_names=control_names, factor=factor)
+    ours = design.fit(mask, prev, y)
+    C = np.column_stack([prev, B])
+    if factor is not None:
+        C = np.column_stack([C, factor[:, None] == np.arange(1, 4)[None, :]])
+    C = C[mask]
     C = C - C.mean(axis=0)
     used = np.unique(cells[mask])
     X = np.column_stack([(cells[mask] == c).astype(float) for c in used] + [C])
@@ -50,6 +65,10 @@ def test_cell_design_matches_the_dense_centred_design(share_in, sparse_controls)
     np.testing.assert_allclose(np.column_stack(ours.conf_int()), ref.conf_int()[:5], atol=1e-8)
     assert ours.n_obs == mask.sum() and ours.n_clusters == len(np.unique(codes[mask]))
     assert ours.r2 == pytest.approx(ref.rsquared, abs=1e-10)
+    # Scores: one row per cluster code (A4 stacks them across items), summing to the vcov.
+    assert ours.scores.shape == (codes.max() + 1, 5)
+    np.testing.assert_allclose(ours.scores.T @ ours.scores, ours.vcov, rtol=1e-12)
+    assert not ours.scores[np.setdiff1d(np.arange(codes.max() + 1), codes[mask])].any()
 
 
 def test_collinear_columns_are_dropped_and_listed_or_refused():

@@ -3,8 +3,9 @@
 With dummies only, the coefficients are the cell means, X'X is diagonal and the CR1 meat comes
 from per-(cluster, cell) residual sums: O(N) instead of an N × cells design. With controls
 (:class:`CellDesign`), the cross products over each sample are those over all complete rows minus
-those over the few excluded rows, and every control is demeaned over the sample algebraically, so
-a fit costs three passes over the controls instead of copying and centring them.
+those over the few excluded rows, every control is demeaned over the sample algebraically, and a
+categorical control's dummies are sums per level, so a fit costs a few passes over the numeric
+controls instead of copying and centring a design.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from bip.analysis.estimation.covariance import Clustered, cluster_codes, cr1_factor
+from bip.analysis.estimation.design import group_matrix
 from bip.analysis.estimation.errors import EmptyDesignError, TooFewClustersError
 from bip.analysis.estimation.results import Fit
 from bip.analysis.estimation.solve import normal_equations
@@ -74,81 +76,127 @@ def cell_means(cells, y, clusters, *, names: list[str] | tuple[str, ...]) -> Fit
     )
 
 
-def _dense(x) -> np.ndarray:
-    return x.toarray() if sparse.issparse(x) else np.asarray(x)
-
-
-def _cell_sums(cells: np.ndarray, n_cells: int, X) -> np.ndarray:
-    """Per-cell column sums of X (n_cells × K; X dense or sparse)."""
-    d = sparse.csr_matrix(
-        (np.ones(len(cells)), (cells, np.arange(len(cells)))), shape=(n_cells, len(cells))
-    )
-    return _dense(d @ X)
+def _cell_sums(cells: np.ndarray, n_cells: int, X: np.ndarray) -> np.ndarray:
+    """Per-cell column sums of X (n_cells × K)."""
+    return np.asarray(group_matrix(cells, n_cells) @ X)
 
 
 class CellDesign:
     """Cell dummies plus controls demeaned over each sample, for many samples of one frame.
 
-    ``B`` holds the common controls (rows with a missing one never enter); each fit adds one
-    sample-specific control ``extra``; ``control_names`` name ``extra`` and B's columns. Each
-    fit equals least squares on ``[dummies of the used cells, extra − mean, B − mean]`` over the
-    sample, CR1 by cluster. The controls are nuisance: the :class:`Fit` holds the cells'
-    coefficients and their covariance (the controls' are never formed). ``B`` is kept sparse
-    when mostly zeros (jobcentre dummies), so each fit's passes over it cost its non-zeros.
+    ``B`` holds the common numeric controls and ``factor`` (optional) the integer level codes
+    (0 … L − 1, negative = missing) of one categorical control entered as dummies against
+    level 0; rows with a missing control never enter. Each fit adds one sample-specific
+    control ``extra``; ``control_names`` name ``extra``, B's columns and the factor's dummies.
+    Each fit equals least squares on ``[dummies of the used cells, extra − mean, B − mean,
+    factor dummies − mean]`` over the sample, CR1 by cluster. The controls are nuisance: the
+    :class:`Fit` holds the cells' coefficients and their covariance (the controls' are never
+    formed). The factor's dummies are never built: every cross product with them is a group
+    sum by level, so a fit costs a few passes over the dense ``B`` whatever the number of
+    levels (A4's jobcentres).
     """
 
-    def __init__(self, cells, names, B: np.ndarray, clusters: np.ndarray, control_names=()) -> None:
+    def __init__(
+        self,
+        cells,
+        names,
+        B: np.ndarray,
+        clusters: np.ndarray,
+        control_names=(),
+        factor: np.ndarray | None = None,
+    ) -> None:
         self.cells = np.asarray(cells, dtype=np.int64)
+        n = len(self.cells)
         self.cell_names = tuple(names)
         self.n_cells = len(self.cell_names)
         self.control_names = tuple(control_names)
-        self.valid = ~np.isnan(B).any(axis=1)
-        dense = np.where(self.valid[:, None], B, 0.0)  # excluded rows contribute zeros
-        sparse_enough = dense.size and np.count_nonzero(dense) < 0.5 * dense.size
-        self.B = sparse.csr_matrix(dense) if sparse_enough else dense
+        B = np.asarray(B, dtype=float).reshape(n, -1)
+        f = np.zeros(n, dtype=np.int64) if factor is None else np.asarray(factor, dtype=np.int64)
+        self.valid = ~np.isnan(B).any(axis=1) & (f >= 0)
+        self.B = np.where(self.valid[:, None], B, 0.0)  # excluded rows contribute zeros
+        self.factor = np.where(self.valid, f, 0)
+        self.n_levels = int(self.factor.max()) + 1 if n else 1
         self.codes = np.asarray(clusters, dtype=np.int64)
-        self.size = int(self.codes.max()) + 1 if len(self.codes) else 0
-        self.btb = _dense(self.B.T @ self.B)
+        self.size = int(self.codes.max()) + 1 if n else 0
+        # Cluster sums as one sparse product (np.add.reduceat over many short runs of an
+        # N × K array was 10x slower at national scale).
+        self.cluster_sum = group_matrix(self.codes, self.size)
+        # The (cluster, cell, level) triples present: a fit's cluster scores sum residuals by
+        # triple (one bincount) and multiply by a small table, instead of an N × cells pass.
+        width = self.n_cells * self.n_levels
+        triple = self.codes * width + self.cells * self.n_levels + self.factor
+        uniq, self._triple_of_row = np.unique(triple, return_inverse=True)
+        self._triple_cols = uniq % width
+        self._triple_ptr = np.searchsorted(uniq // width, np.arange(self.size + 1))
+        self.btb = self.B.T @ self.B
         self.db = _cell_sums(self.cells, self.n_cells, self.B)
-        self.b_total = np.asarray(self.B.sum(axis=0)).ravel()
+        self.fb = _cell_sums(self.factor, self.n_levels, self.B)
+        self.b_total = self.B.sum(axis=0)
+
+    def _sample_sums(self, mask: np.ndarray, n: int):
+        """B'B, per-cell and per-level sums of B, and B's column sums over the sample: those
+        of all valid rows minus the excluded ones when few are excluded (most of A4's items)."""
+        exc = np.flatnonzero(self.valid & ~mask)
+        if len(exc) * 2 < n:
+            be = self.B[exc]
+            return (
+                self.btb - be.T @ be,
+                self.db - _cell_sums(self.cells[exc], self.n_cells, be),
+                self.fb - _cell_sums(self.factor[exc], self.n_levels, be),
+                self.b_total - be.sum(axis=0),
+            )
+        rows = np.flatnonzero(mask)
+        bm = self.B[rows]
+        return (
+            bm.T @ bm,
+            _cell_sums(self.cells[rows], self.n_cells, bm),
+            _cell_sums(self.factor[rows], self.n_levels, bm),
+            bm.sum(axis=0),
+        )
 
     def fit(self, mask: np.ndarray, extra: np.ndarray, y_full: np.ndarray) -> Fit:
         """Fit on the rows of ``mask`` (within the complete rows); ``y_full`` and ``extra`` are
         full-length arrays whose values outside ``mask`` are ignored."""
         mask = np.asarray(mask, dtype=bool) & self.valid
         n = int(mask.sum())
-        kb = self.B.shape[1]
-        cells, B = self.cells, self.B
+        kb, L = self.B.shape[1], self.n_levels
+        kf = L - 1
+        cells, B, f = self.cells, self.B, self.factor
         m = mask.astype(float)
         y0 = np.where(mask, y_full, 0.0)
         p0 = np.where(mask, extra, 0.0)
-        exc = np.flatnonzero(self.valid & ~mask)
-        if len(exc) * 2 < n:
-            be = B[exc]
-            btb = self.btb - _dense(be.T @ be)
-            db = self.db - _cell_sums(cells[exc], self.n_cells, be)
-            sum_b = self.b_total - np.asarray(be.sum(axis=0)).ravel()
-        else:
-            bm = B[mask]
-            btb = _dense(bm.T @ bm)
-            db = _cell_sums(cells[mask], self.n_cells, bm)
-            sum_b = np.asarray(B.T @ m).ravel()
+        btb, db, fb, sum_b = self._sample_sums(mask, n)
         counts = np.bincount(cells, weights=m, minlength=self.n_cells)
         used = counts > 0
         kd = int(used.sum())
         g = int(np.count_nonzero(np.bincount(self.codes[mask], minlength=self.size))) if n else 0
         _check(n, 1, g)
-        # Raw cross products with the controls C = [extra, B] over the sample.
-        bpy = np.asarray(B.T @ np.column_stack([p0, y0]))  # one pass over B for both
-        ctc = np.empty((1 + kb, 1 + kb))
+        # Raw cross products with the controls C = [extra, B, factor dummies] over the sample;
+        # those with the dummies are sums per level (level 0, the reference, is left out).
+        bpy = B.T @ np.column_stack([p0, y0])  # one pass over B for both
+        f_n = np.bincount(f, weights=m, minlength=L)[1:]
+        f_p = np.bincount(f, weights=p0, minlength=L)[1:]
+        f_y = np.bincount(f, weights=y0, minlength=L)[1:]
+        cell_f = np.bincount(cells * L + f, weights=m, minlength=self.n_cells * L)
+        ctc = np.empty((1 + kb + kf, 1 + kb + kf))
         ctc[0, 0] = p0 @ p0
-        ctc[0, 1:] = ctc[1:, 0] = bpy[:, 0]
-        ctc[1:, 1:] = btb
-        dc = np.column_stack([np.bincount(cells, weights=p0, minlength=self.n_cells), db])[used]
-        cty = np.r_[p0 @ y0, bpy[:, 1]]
+        ctc[0, 1 : 1 + kb] = ctc[1 : 1 + kb, 0] = bpy[:, 0]
+        ctc[0, 1 + kb :] = ctc[1 + kb :, 0] = f_p
+        ctc[1 : 1 + kb, 1 : 1 + kb] = btb
+        ctc[1 : 1 + kb, 1 + kb :] = fb[1:].T
+        ctc[1 + kb :, 1 : 1 + kb] = fb[1:]
+        ctc[1 + kb :, 1 + kb :] = np.diag(f_n)
+        dc = np.column_stack(
+            [
+                np.bincount(cells, weights=p0, minlength=self.n_cells),
+                db,
+                cell_f.reshape(self.n_cells, L)[:, 1:],
+            ]
+        )[used]
+        cty = np.r_[p0 @ y0, bpy[:, 1], f_y]
         dy = np.bincount(cells, weights=y0, minlength=self.n_cells)[used]
         # Centre the controls over the sample.
-        mean = np.r_[p0.sum(), sum_b] / n
+        mean = np.r_[p0.sum(), sum_b, f_n] / n
         ctc -= n * np.outer(mean, mean)
         dc -= np.outer(counts[used], mean)
         cty -= mean * y0.sum()
@@ -157,24 +205,21 @@ class CellDesign:
         keep = sol.keep
         k = len(keep)
         _check(n, k, g)
-        full = np.zeros(kd + 1 + kb)
+        full = np.zeros(kd + 1 + kb + kf)
         full[keep] = sol.coef
-        cu = (np.cumsum(used) - 1)[cells]
-        fitted = full[:kd][cu] + p0 * full[kd] + np.asarray(B @ full[kd + 1 :]) - mean @ full[kd:]
+        # Rows of cells outside the sample get position 0; their residual is set to 0 below.
+        cu = np.maximum(np.cumsum(used) - 1, 0)[cells]
+        fitted = self._combine(full[:, None], cu, p0, kd, mean)[:, 0]
         u_full = np.where(mask, y_full - fitted, 0.0)
         # Covariance of the cells only: V = c · (S A)'(S A) with S the cluster score sums and
         # A the bread's cell rows, from per-row x̃_i'A (N × cells), never S itself (G × K).
         cell_pos = np.flatnonzero(keep < kd)
-        A = np.zeros((kd + 1 + kb, len(cell_pos)))
+        A = np.zeros((kd + 1 + kb + kf, len(cell_pos)))
         A[keep] = sol.bread[:, cell_pos]
-        xa = A[:kd][cu] + np.outer(p0, A[kd]) + np.asarray(B @ A[kd + 1 :]) - mean @ A[kd:]
-        w = sparse.csr_matrix(
-            (u_full, (self.codes, np.arange(len(mask)))), shape=(self.size, len(mask))
-        )
-        t = np.sqrt(cr1_factor(g, n, k)) * np.asarray(w @ xa)
+        t = np.sqrt(cr1_factor(g, n, k)) * self._cluster_scores(A, u_full, p0, used, mean)
         v = t.T @ t
         names = [nm for nm, ok in zip(self.cell_names, used, strict=True) if ok]
-        names += list(self.control_names) or [f"c{j}" for j in range(1 + kb)]
+        names += list(self.control_names) or [f"c{j}" for j in range(1 + kb + kf)]
         y = y_full[mask]
         return Fit(
             names=tuple(names[j] for j in keep[cell_pos]),
@@ -190,3 +235,36 @@ class CellDesign:
             dropped=tuple(names[j] for j in range(len(names)) if j not in set(keep)),
             scores=t,
         )
+
+    def _cluster_scores(self, M: np.ndarray, u: np.ndarray, p0, used, mean) -> np.ndarray:
+        """Per cluster, the sum over its rows of u_i times the row's centred design times
+        ``M`` (one row per cluster code): sums of u by (cluster, cell, level) times the
+        table of each pair's part, plus the sums of u·B and u·extra times theirs."""
+        kd, kb, L = int(used.sum()), self.B.shape[1], self.n_levels
+        table = np.zeros((self.n_cells, L, M.shape[1]))
+        table[used] = self._table(M, kd, mean)
+        by_triple = np.bincount(self._triple_of_row, weights=u, minlength=len(self._triple_cols))
+        pairs = sparse.csr_matrix(
+            (by_triple, self._triple_cols, self._triple_ptr), shape=(self.size, self.n_cells * L)
+        )
+        g = self.cluster_sum
+        w = sparse.csr_matrix((u[g.indices], g.indices, g.indptr), shape=g.shape)
+        out = np.asarray(pairs @ table.reshape(self.n_cells * L, -1))
+        out += np.asarray(w @ self.B) @ M[kd + 1 : kd + 1 + kb]
+        out += np.outer(w @ p0, M[kd])
+        return out
+
+    def _table(self, M: np.ndarray, kd: int, mean: np.ndarray) -> np.ndarray:
+        """Per used cell and level: that part of the centred design times ``M`` (kd × L × m)."""
+        kb = self.B.shape[1]
+        lev = np.vstack([np.zeros((1, M.shape[1])), M[kd + 1 + kb :]])
+        return M[:kd][:, None, :] + lev[None, :, :] - (mean @ M[kd:])[None, None, :]
+
+    def _combine(self, M: np.ndarray, cu, p0, kd: int, mean: np.ndarray) -> np.ndarray:
+        """Each row's centred design times ``M`` (rows: cells, extra, B, factor dummies):
+        one gather per (cell, level) pair, the dense B product and the extra column."""
+        kb, L = self.B.shape[1], self.n_levels
+        out = self._table(M, kd, mean).reshape(kd * L, -1)[cu * L + self.factor]
+        out += self.B @ M[kd + 1 : kd + 1 + kb]
+        out += p0[:, None] * M[kd]
+        return out
