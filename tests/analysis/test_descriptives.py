@@ -220,3 +220,38 @@ def test_a8_men_charged_counts_known_registers_only_and_without_warnings(panel):
     assert row["n_citizens"] == len(first) - 1
     assert row["value"] == pytest.approx(1 / (len(first) - 1))
     assert unknown["n_citizens"] == 0
+
+
+def test_a3_on_the_synthetic_panel_matches_a_pandas_groupby(panel):
+    """Every A3 cell against pandas on the same rows, in the panel's order and shuffled (rows
+    not sorted by citizen take the other counting path)."""
+    full = _background_columns(panel)
+    for c in panel.columns:  # the random panel's own columns, the rest constant
+        full[c] = panel[c]
+    rng = np.random.default_rng(8)
+    full["psych_any"] = np.where(rng.random(len(full)) < 0.1, np.nan, rng.random(len(full)) < 0.3)
+    base = full[full["is_repeat"] & full["combination"].notna()]
+    shuffled = full.sample(frac=1.0, random_state=3)
+    for p in (full, shuffled):
+        res = a3_background.run(p).model_dump()
+        cells = {(r["variable"], r["group"]): r for r in res["rows"]}
+        for variable in ("age", "psych_any", "share5y_employed", "origin_danish"):
+            for g in ("J", "H", "none"):
+                in_g = (
+                    base["combination"] == "0000"
+                    if g == "none"
+                    else base[f"act_{g}"].fillna(0).astype(int) == 1
+                )
+                if variable == "origin_danish":
+                    col = base["origin"].astype("string")
+                    vals = (col == "danish").astype(float).where(col.notna())
+                else:
+                    vals = pd.to_numeric(base[variable], errors="coerce").astype(float)
+                sel = in_g & vals.notna()
+                cell = cells[(variable, g)]
+                assert cell["n"] == int(sel.sum())
+                assert cell["value"] == pytest.approx(vals[sel].mean(), rel=1e-12)
+                assert cell["n_citizens"] == base.loc[sel, "citizen_id"].nunique()
+                if cell["stat"] == "share":
+                    pos = sel & (vals > 0)
+                    assert cell["n_citizens_with"] == base.loc[pos, "citizen_id"].nunique()

@@ -53,9 +53,13 @@ def _rows(panel: pd.DataFrame, labels: dict[str, str]) -> list[tuple[str, str, s
                     np.where(v.isna(), np.nan, v == lev).astype(float),
                 )
             )
-    jc = panel["jobcenter_id"].astype(str).to_numpy()
+    # Jobcentre shares from integer codes (one string pass, not one per jobcentre).
+    jc, jc_ids = pd.factorize(panel["jobcenter_id"].astype(str))
+    code_of = {j: i for i, j in enumerate(jc_ids)}
     for jid, label in sorted(labels.items(), key=lambda kv: (len(kv[1]), kv[1])):
-        rows.append(("tabel4", f"jobcenter_{label}", "share", (jc == jid).astype(float)))
+        rows.append(
+            ("tabel4", f"jobcenter_{label}", "share", (jc == code_of.get(jid, -2)).astype(float))
+        )
     for years in (5, 3):
         for s in BENEFIT_STATUSES:
             rows.append(("tabel5", f"share{years}y_{s}", "mean", f(panel[f"share{years}y_{s}"])))
@@ -74,33 +78,49 @@ def _rows(panel: pd.DataFrame, labels: dict[str, str]) -> list[tuple[str, str, s
     return rows
 
 
+def _distinct(codes: np.ndarray, in_order: bool) -> int:
+    """Distinct citizen codes: the number of runs when sorted (the panel's order)."""
+    if len(codes) == 0:
+        return 0
+    if not in_order:
+        return int(np.unique(codes).size)
+    return int(1 + np.count_nonzero(codes[1:] != codes[:-1]))
+
+
 def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> A3Background:
     """Rows of 003 Tabel 4-11 in long form: one object per (variable, group)."""
     base = known_repeats(panel)
-    labels = jobcenter_labels(panel["jobcenter_id"].astype(str), anonymise_jobcenters)
+    labels = jobcenter_labels(panel["jobcenter_id"].astype(str).unique(), anonymise_jobcenters)
     groups = {g: base[f"act_{g}"].fillna(0).to_numpy(dtype=int) == 1 for g in "JOSH"}
     groups["none"] = base["combination"].astype(str).to_numpy() == "0000"
     count = CitizenCounter(base["citizen_id"])
+    # Each group's rows and citizen codes once: every variable is then read on the group's
+    # rows only (the same values in the same order as a mask over all rows).
+    at = {g: np.flatnonzero(m) for g, m in groups.items()}
+    codes = {g: count.codes[rows] for g, rows in at.items()}
+    group_n = {g: {"n": len(rows), "n_citizens": count(groups[g])} for g, rows in at.items()}
     out = []
     for table, variable, stat, values in _rows(base, labels):
         for g in GROUP_KEYS:
-            m = groups[g] & ~np.isnan(values)
-            v = values[m]
+            v = values[at[g]]
+            ok = ~np.isnan(v)
+            complete = bool(ok.all())
+            cit = codes[g] if complete else codes[g][ok]
+            v = v if complete else v[ok]
             row = {
                 "table": table,
                 "variable": variable,
                 "stat": stat,
                 "group": g,
                 "value": num(v.mean()) if len(v) else None,
-                "n": int(m.sum()),
-                "n_citizens": count(m),
+                "n": len(v),
+                "n_citizens": group_n[g]["n_citizens"]
+                if complete
+                else _distinct(cit, count.sorted),
             }
             if stat == "share":
-                with_m = m.copy()
-                with_m[m] = v > 0
-                row["n_citizens_with"] = count(with_m)
+                row["n_citizens_with"] = _distinct(cit[v > 0], count.sorted)
             out.append(row)
-    group_n = {g: {"n": int(m.sum()), "n_citizens": count(m)} for g, m in groups.items()}
     return A3Background.model_validate(
         {
             "groups": group_n,
