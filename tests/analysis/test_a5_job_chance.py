@@ -26,8 +26,10 @@ def test_rates_by_level_equal_crosstab(sim):
     for item in ("B3", "S12"):
         ref = panel.groupby(panel[item])["job_or_education_52w"].agg(["mean", "size"])
         ref13 = panel.groupby(panel[item])["job_13w"].mean()
+        cits = panel.groupby(panel[item])["citizen_id"].nunique()
         for row in r[item]:
             assert row["n"] == ref.loc[row["level"], "size"]
+            assert row["n_citizens"] == cits.loc[row["level"]]
             assert row["job_or_education_52w"] == pytest.approx(ref.loc[row["level"], "mean"])
             assert row["job_13w"] == pytest.approx(ref13.loc[row["level"]])
     assert all("published_job_13w" not in row for row in r["S12"])  # the report's, not ours

@@ -66,8 +66,10 @@ def rates_by_level(panel: pd.DataFrame, items=INDICATOR_ITEMS) -> dict:
         ok = np.isin(a, LEVELS)
         lev = a[ok].astype(np.int64)
         counts = {"n": np.bincount(lev, minlength=6)}
-        # distinct (level, citizen) pairs → citizens per level
-        counts["n_citizens"] = np.bincount(np.unique(lev * n_cit + cit[ok]) // n_cit, minlength=6)
+        # distinct (level, citizen) pairs → citizens per level (a bincount over the pairs: a
+        # hash unique of them cost 0.6 s per item at national scale)
+        pairs = np.bincount(lev * n_cit + cit[ok], minlength=6 * n_cit).reshape(6, n_cit)
+        counts["n_citizens"] = (pairs > 0).sum(axis=1)
         for name, y in ((OUTCOME, y52[ok]), (SHORT_OUTCOME, y13[ok])):
             known = ~np.isnan(y)
             counts[f"n_{name}"] = np.bincount(lev[known], minlength=6)
