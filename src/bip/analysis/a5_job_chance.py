@@ -232,7 +232,16 @@ def psych_group(panel: pd.DataFrame) -> pd.Series:
 
 def job_search(panel: pd.DataFrame) -> dict:
     """B10 status and channel shares overall, by mean citizen score band and by psych group."""
-    cp = panel.loc[panel["has_citizen_part"].astype(bool)]
+    # Only the columns used: a copy of all the panel's columns for these rows cost ~2 GB at
+    # scale 100.
+    cols = [
+        "citizen_id",
+        "B10_status",
+        *(f"B10_{ch}" for ch in B10_CHANNELS),
+        *B_ITEMS,
+        *(c for c in ("psych_light", "psych_severe") if c in panel),
+    ]
+    cp = panel.loc[panel["has_citizen_part"].astype(bool), cols]
     overall = _search_shares(cp)
     band = score_band(mean_citizen_score(cp))
     by_band = [
@@ -258,7 +267,7 @@ def answers_by_mental_health(panel: pd.DataFrame) -> dict:
         rows = []
         for g in PSYCH_GROUPS:
             m = (grp == g).fillna(False).to_numpy() & panel[flag].astype(bool).to_numpy()
-            sub = panel.loc[m]
+            sub = panel.loc[m, ["citizen_id", *items]]
             row = {
                 "group": g,
                 "n": int(m.sum()),
