@@ -127,3 +127,25 @@ def test_results_with_the_withdrawn_citizen_bootstrap_still_read():
     assert "bootstrap" in old["a6_caseworkers"]["beyond"]  # the input is left alone
     back = A6Caseworkers.model_validate(new["a6_caseworkers"])
     assert back.beyond is not None and back.beyond.inference is None
+
+
+@pytest.mark.parametrize("g", [3, 4, 5, 7, 40, 203])
+def test_top_quartile_and_gap_by_partition_equal_the_sorted_definition(g):
+    """Quartile means from a partition against a full stable sort, with tied values (raw
+    effects of small caseworkers tie) and rows of a draws × caseworkers matrix."""
+    from bip.analysis import a6_inference
+
+    rng = np.random.default_rng(g)
+    values = rng.integers(0, 6, size=(30, g)) / 5.0  # many ties
+    s = np.sort(values, axis=-1)
+    top, bottom = g // 4, -(-g // 4)
+    n_g = rng.integers(1, 9, g).astype(float)
+    if top == 0:
+        assert np.isnan(a6_inference._gap(values)).all()
+        assert np.isnan(a6_inference.policy_gain(values, n_g)).all()
+        return
+    want_gap = s[:, g - top :].mean(-1) - s[:, :bottom].mean(-1)
+    np.testing.assert_allclose(a6_inference._gap(values), want_gap, rtol=0, atol=1e-14)
+    want_gain = s[:, g - top :].mean(-1) - values @ (n_g / n_g.sum())
+    np.testing.assert_allclose(a6_inference.policy_gain(values, n_g), want_gain, atol=1e-14)
+    np.testing.assert_allclose(a6_inference._gap(values[0]), want_gap[0], atol=1e-14)

@@ -104,3 +104,39 @@ def test_eligibility_counts(sim):
         e.n_caseworkers_with_part
         == panel.loc[panel["has_caseworker_part"].astype(bool), "caseworker_id"].nunique()
     )
+
+
+def test_the_within_jobcentre_order_is_lexsort_of_the_same_draws():
+    """The packed-integer sort orders (jobcentre, random key) exactly as np.lexsort does,
+    ties in the key included, and falls back to lexsort for wide jobcentre codes."""
+    from bip.analysis.a6_significance import _order_within
+
+    rng = np.random.default_rng(2)
+    groups = np.sort(rng.integers(0, 40, 5_000))
+    keys = rng.random(5_000)
+    keys[:50] = keys[50:100]  # ties within and across groups
+    np.testing.assert_array_equal(_order_within(groups, keys), np.lexsort((keys, groups)))
+    wide = groups * 1000  # codes above 2**11
+    np.testing.assert_array_equal(_order_within(wide, keys), np.lexsort((keys, wide)))
+
+
+def test_caseworker_jobcentre_is_the_mode_of_the_measurements():
+    """Each caseworker's jobcentre: the most frequent one, ties to the smallest id (as
+    pandas' Series.mode gives it), NA for a caseworker without measurements."""
+    from bip.analysis.a6_significance import caseworker_jobcenter
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    sample = pd.DataFrame(
+        {
+            "caseworker_id": rng.integers(0, 300, n).astype(str),  # few rows each: many ties
+            "jobcenter_id": rng.choice(["jc1", "jc2", "jc10", "jc3"], n),
+        }
+    )
+    levels = pd.Index([*sorted(sample["caseworker_id"].unique()), "absent"])
+    want = (
+        sample.groupby("caseworker_id")["jobcenter_id"]
+        .agg(lambda s: s.mode().iloc[0])
+        .reindex(levels)
+    )
+    pd.testing.assert_series_equal(caseworker_jobcenter(sample, levels), want)

@@ -94,6 +94,16 @@ def _raw_stats(r, gcodes, n_groups, n_g):
     return float(np.std(raw, ddof=1)), float(_gap(raw)), inc
 
 
+def _order_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.lexsort((keys, groups))`` for keys from ``Generator.random`` (multiples of 2⁻⁵³
+    in [0, 1)): one stable sort of the exact 64-bit integer (group << 53) | keys·2⁵³, the
+    same order (ties included) 6x faster; lexsort when the group codes need more bits."""
+    if len(groups) == 0 or int(groups.max()) >= 2**11 or int(groups.min()) < 0:
+        return np.lexsort((keys, groups))
+    packed = (groups.astype(np.uint64) << np.uint64(53)) | (keys * 2.0**53).astype(np.uint64)
+    return np.argsort(packed, kind="stable")
+
+
 def permutation_test(
     r: np.ndarray,
     gcodes: np.ndarray,
@@ -116,10 +126,11 @@ def permutation_test(
     cell_jc = np.zeros(n_cells, dtype=np.int64)
     cell_jc[cells] = jobcenter
     by_jc = np.argsort(cell_jc, kind="stable")
+    jc_sorted = cell_jc[by_jc]
     sds, gaps, incs = np.empty(n_perm), np.empty(n_perm), np.empty(n_perm)
     for b in range(n_perm):
         # random order within jobcentre: sort by (jobcentre, random key)
-        shuffled = by_jc[np.lexsort((rng.random(n_cells), cell_jc[by_jc]))]
+        shuffled = by_jc[_order_within(jc_sorted, rng.random(n_cells))]
         new = np.empty(n_cells, dtype=np.int64)
         new[by_jc] = cell_cw[shuffled]
         g_b = new[cells]
@@ -145,9 +156,14 @@ def permutation_test(
 
 def caseworker_jobcenter(sample: pd.DataFrame, glevels: pd.Index) -> pd.Series:
     """Each caseworker's jobcentre: the one of most of the caseworker's measurements."""
-    jc = sample.groupby(sample["caseworker_id"].astype(str))["jobcenter_id"].agg(
-        lambda s: s.astype(str).mode().iloc[0]
+    # Counts per (caseworker, jobcentre); the most frequent wins, ties to the smallest id
+    # (what Series.mode().iloc[0] gives), without a Python call per caseworker.
+    pairs = pd.DataFrame(
+        {"cw": sample["caseworker_id"].astype(str), "jc": sample["jobcenter_id"].astype(str)}
     )
+    n = pairs.groupby(["cw", "jc"], sort=False).size().rename("n").reset_index()
+    n = n.sort_values(["cw", "n", "jc"], ascending=[True, False, True], kind="stable")
+    jc = n.drop_duplicates("cw").set_index("cw")["jc"].rename("jobcenter_id")
     return jc.reindex(glevels.astype(str))
 
 
