@@ -30,8 +30,10 @@ def two_way_vcov(fit: Fit, design: np.ndarray, a, b) -> Fit:
     two clusterings of the fit's rows."""
     if fit.resid is None:
         raise EstimationError("the fit has no residuals")
-    # Column-major (K × N) so each column's bincount reads contiguous memory.
-    score = np.ascontiguousarray((design * np.asarray(fit.resid)[:, None]).T)
+    # Column-major (K × N) so each column's bincount reads contiguous memory; written in
+    # one pass (no N × K product before the transposed copy).
+    score = np.empty((design.shape[1], len(design)))
+    np.multiply(design.T, np.asarray(fit.resid)[None, :], out=score)
     ca, cb = _codes(a), _codes(b)
     cab = _codes(ca.astype(np.int64) * (int(cb.max()) + 1) + cb)
 
@@ -49,22 +51,29 @@ def two_way_vcov(fit: Fit, design: np.ndarray, a, b) -> Fit:
     )
 
 
-def _kept(X: pd.DataFrame, fit: Fit, rows: np.ndarray, intercept: bool) -> np.ndarray:
+def _kept(X, fit: Fit, rows: np.ndarray, intercept: bool, names=None) -> np.ndarray:
     cols = [c for c in fit.names if c != "(Intercept)"]
-    Xk = X.loc[rows, cols].to_numpy(dtype=float)
+    if isinstance(X, pd.DataFrame):
+        Xk = X.loc[rows, cols].to_numpy(dtype=float)
+    else:
+        Xa = np.asarray(X, dtype=float)
+        pos = {c: j for j, c in enumerate(names or [f"x{j}" for j in range(Xa.shape[1])])}
+        Xk = Xa[rows][:, [pos[c] for c in cols]]
     return np.column_stack([np.ones(len(Xk)), Xk]) if intercept else Xk
 
 
-def two_way_poisson(y, X: pd.DataFrame, a, b, *, absorb=None) -> Fit:
+def two_way_poisson(y, X, a, b, *, absorb=None, names=None) -> Fit:
     """Poisson (``poisson``, one factor absorbed if asked) with two-way CR1 errors. The score
-    design is X demeaned with the converged means as weights (``Fit.absorbed.design``)."""
+    design is X demeaned with the converged means as weights (``Fit.absorbed.design``).
+    ``X`` is a DataFrame, or an array with its column ``names``."""
     a, b = np.asarray(a), np.asarray(b)
-    X = X.reset_index(drop=True)
-    fit = poisson(y, X, absorb=absorb, covariance=None)
+    if isinstance(X, pd.DataFrame):
+        X = X.reset_index(drop=True)
+    fit = poisson(y, X, names=names, absorb=absorb, covariance=None)
     rows = fit.rows if fit.rows is not None else np.ones(len(a), bool)
     # With a factor, the score design is the one demeaned at the converged mean.
     ab = fit.absorbed
-    Xk = ab.design if ab is not None else _kept(X, fit, rows, intercept=True)
+    Xk = ab.design if ab is not None else _kept(X, fit, rows, intercept=True, names=names)
     return two_way_vcov(fit, Xk, a[rows], b[rows])
 
 
