@@ -15,6 +15,7 @@ from bip.analysis._design import Background, background, combine
 from bip.analysis.a7_belief import SENSITIVITY_MINIMUMS, LeaveOut, leave_out_classification
 from bip.analysis.a7_event_study import duration_dummies
 from bip.analysis.estimation import Factor, poisson
+from bip.analysis.estimation.design import SortedGroups
 from bip.analysis.estimation.models import _positive_groups
 
 
@@ -124,3 +125,35 @@ def test_poisson_row_selection_equals_groupby_rule():
     assert a.absorbed is not None and b.absorbed is not None
     np.testing.assert_array_equal(a.absorbed.design, b.absorbed.design)
     assert a.n_dropped_rows == int((labels[ok] == "c").sum())
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_group_sums_equal_reduceat_bit_for_bit(layout):
+    rng = np.random.default_rng(4)
+    # Groups of 1 row to several thousand (one group beyond a transposed run).
+    sizes = np.r_[1, 2, 3000, rng.integers(1, 400, 60), 1, 5000]
+    codes = np.repeat(np.arange(len(sizes)), sizes)
+    g = SortedGroups.of(codes)
+    X = np.asarray(rng.normal(size=(len(codes), 13)) * 1e3, order=layout)
+    np.testing.assert_array_equal(g.sums(X), np.add.reduceat(X, g.starts, axis=0))
+    np.testing.assert_array_equal(g.sums(X[:, 0]), np.add.reduceat(X[:, 0], g.starts))
+
+
+def test_poisson_overwrite_x_gives_the_same_fit():
+    rng = np.random.default_rng(5)
+    n = 4000
+    groups = rng.integers(0, 30, n)
+    X = rng.normal(size=(n, 4))
+    X[:, 3] = X[:, 2] * 2  # collinear: dropped, the design copy becomes F-ordered
+    y = rng.poisson(np.exp(0.3 * X[:, 0] - 1.0)).astype(float)
+    y[groups == 7] = 0.0
+    names = ["a", "b", "c", "d"]
+    ref = poisson(y, X, names=names, absorb=groups)
+    X2 = X.copy()
+    got = poisson(y, X2, names=names, absorb=groups, overwrite_X=True)
+    assert got.dropped == ref.dropped == ("d",)
+    for attr in ("coef", "vcov", "resid", "fitted", "bread"):
+        np.testing.assert_array_equal(getattr(got, attr), getattr(ref, attr))
+    assert got.absorbed is not None and ref.absorbed is not None
+    np.testing.assert_array_equal(got.absorbed.design, ref.absorbed.design)
+    assert not np.array_equal(X2, X)  # its memory was used

@@ -13,6 +13,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from bip.analysis.estimation import Clustered, EstimationError, Fit, ols, poisson
 
@@ -30,15 +31,16 @@ def two_way_vcov(fit: Fit, design: np.ndarray, a, b) -> Fit:
     two clusterings of the fit's rows."""
     if fit.resid is None:
         raise EstimationError("the fit has no residuals")
-    # Column-major (K × N) so each column's bincount reads contiguous memory; written in
-    # one pass (no N × K product before the transposed copy).
-    score = np.empty((design.shape[1], len(design)))
-    np.multiply(design.T, np.asarray(fit.resid)[None, :], out=score)
+    u = np.asarray(fit.resid, dtype=float)
     ca, cb = _codes(a), _codes(b)
     cab = _codes(ca.astype(np.int64) * (int(cb.max()) + 1) + cb)
+    rows = np.arange(len(u))
 
     def meat(codes: np.ndarray) -> np.ndarray:
-        sums = np.stack([np.bincount(codes, weights=s) for s in score], axis=1)
+        # Score sums per cluster as one sparse product (u-weighted indicator times design):
+        # no N × K score matrix, each design row read once.
+        ind = sparse.csr_matrix((u, (codes, rows)), shape=(int(codes.max()) + 1, len(u)))
+        sums = np.asarray(ind @ design)
         return sums.T @ sums
 
     g = min(int(ca.max()) + 1, int(cb.max()) + 1)
@@ -62,14 +64,22 @@ def _kept(X, fit: Fit, rows: np.ndarray, intercept: bool, names=None) -> np.ndar
     return np.column_stack([np.ones(len(Xk)), Xk]) if intercept else Xk
 
 
-def two_way_poisson(y, X, a, b, *, absorb=None, names=None) -> Fit:
+def two_way_poisson(y, X, a, b, *, absorb=None, names=None, overwrite_X=False) -> Fit:
     """Poisson (``poisson``, one factor absorbed if asked) with two-way CR1 errors. The score
     design is X demeaned with the converged means as weights (``Fit.absorbed.design``).
-    ``X`` is a DataFrame, or an array with its column ``names``."""
+    ``X`` is a DataFrame, or an array with its column ``names`` (with ``absorb``, poisson may
+    overwrite it if ``overwrite_X``)."""
     a, b = np.asarray(a), np.asarray(b)
     if isinstance(X, pd.DataFrame):
         X = X.reset_index(drop=True)
-    fit = poisson(y, X, names=names, absorb=absorb, covariance=None)
+    fit = poisson(
+        y,
+        X,
+        names=names,
+        absorb=absorb,
+        covariance=None,
+        overwrite_X=overwrite_X and absorb is not None,
+    )
     rows = fit.rows if fit.rows is not None else np.ones(len(a), bool)
     # With a factor, the score design is the one demeaned at the converged mean.
     ab = fit.absorbed

@@ -173,6 +173,8 @@ class BeliefData:
         self.cw_ok = panel["caseworker_id"].notna().to_numpy()
         self.bg = Background(panel) if bg is None else bg
         self.leave_out = LeaveOut(panel)
+        # The largest design so far: the next design reuses its memory (see Sample.design).
+        self.spare: np.ndarray | None = None
 
     def sample(self, min_other_citizens: int) -> Sample:
         """Rows with a known outcome and a classification at this minimum."""
@@ -208,8 +210,17 @@ class Sample:
         return int(np.unique(codes[self.ok][v]).size)
 
     def design(self) -> tuple[np.ndarray, list[str]]:
-        """high + the sample's imputed background (as ``combine(high, background(s))``)."""
-        return self.data.bg.design(self.ok, lead={"high_belief_caseworker": self.high})
+        """high + the sample's imputed background (as ``combine(high, background(s))``).
+
+        Written into the memory of the data's previous design: each belief fit is done with
+        its design (and the fit) before the next design is made."""
+        spare = self.data.spare
+        X, names = self.data.bg.design(
+            self.ok, lead={"high_belief_caseworker": self.high}, out=spare
+        )
+        if spare is None or not np.shares_memory(X, spare):
+            self.data.spare = X
+        return X, names
 
 
 def _fit(s: Sample, covariance) -> Fit:
@@ -219,7 +230,8 @@ def _fit(s: Sample, covariance) -> Fit:
 
 def _two_way_fit(s: Sample, absorb=None) -> Fit:
     X, names = s.design()
-    return two_way_poisson(s.y, X, s.cw, s.cit, absorb=absorb, names=names)
+    # X is this fit's own: poisson may reuse its memory (no fresh N × K of page faults).
+    return two_way_poisson(s.y, X, s.cw, s.cit, absorb=absorb, names=names, overwrite_X=True)
 
 
 BELIEF_AT_MINIMUM_KEYS = (

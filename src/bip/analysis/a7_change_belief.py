@@ -59,7 +59,8 @@ def _change_fits(
     if not with_fe:
         return out
     try:
-        fit_fe = poisson(y, X, names=names, covariance=by_citizen, absorb=cw)
+        # The last fit on X: it may reuse X's memory.
+        fit_fe = poisson(y, X, names=names, covariance=by_citizen, absorb=cw, overwrite_X=True)
         out["with_caseworker_fe"] = {
             **_relative(fit_fe, "n_cw_changes"),
             "n_dropped_all_zero_caseworker_rows": fit_fe.n_dropped_rows,
@@ -90,7 +91,7 @@ def change_effect(panel: pd.DataFrame, *, bg: Background | None = None) -> dict:
     cw = pd.factorize(panel["caseworker_id"].astype(str).to_numpy()[rows], sort=True)[0]
     out.update(_change_fits(y, X, names, cit, cw))
     out["duration_controls"] = list(dur.columns)
-    base, base_names = bg.design(rows, lead=lead)
+    base, base_names = bg.design(rows, lead=lead, out=X)  # X is done with: reuse its memory
     out["without_duration"] = _change_fits(y, base, base_names, cit, cw, with_fe=False)
     return out
 

@@ -18,6 +18,8 @@ from bip.analysis.estimation.errors import EmptyDesignError, EstimationError
 _CHUNK = 1 << 16
 # Rows per in-place step of SortedGroups.subtract (its temporary stays in cache).
 _SUB_CHUNK = 1 << 13
+# Rows per transposed run of SortedGroups.sums (whole groups; a larger group is one run).
+_SUM_ROWS = 1 << 10
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,25 @@ class SortedGroups:
         return cls(order, starts, np.diff(np.r_[starts, len(codes)]))
 
     def sums(self, values: np.ndarray) -> np.ndarray:
-        """Per-group sums of sorted ``values`` (N, or N × K)."""
-        return np.add.reduceat(values, self.starts, axis=0)
+        """Per-group sums of sorted ``values`` (N, or N × K).
+
+        ``np.add.reduceat`` down the rows of an N × K array walks each column with a stride of
+        K values (3-5x slower than contiguous at scale 100). So runs of whole groups of about
+        ``_SUM_ROWS`` rows are transposed (in cache) and summed along contiguous rows: the
+        same pairwise sum over the same values in the same order, so the same result bits.
+        """
+        if values.ndim == 1:
+            return np.add.reduceat(values, self.starts)
+        out = np.empty((len(self.starts), values.shape[1]))
+        ends = self.starts + self.sizes
+        g = 0
+        while g < len(self.starts):
+            a = self.starts[g]
+            h = max(int(np.searchsorted(ends, a + _SUM_ROWS, side="right")), g + 1)
+            block = np.ascontiguousarray(values[a : ends[h - 1]].T)
+            out[g:h] = np.add.reduceat(block, self.starts[g:h] - a, axis=1).T
+            g = h
+        return out
 
     def spread(self, per_group: np.ndarray) -> np.ndarray:
         """Each group's value repeated over its sorted rows."""

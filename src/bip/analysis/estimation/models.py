@@ -57,6 +57,11 @@ def _positive_groups(y: np.ndarray, absorb) -> tuple[Factor, np.ndarray]:
     return Factor(renumber[codes[rows]].astype(np.int64), np.asarray(levels)[positive]), rows
 
 
+def _c_view(buf: np.ndarray) -> np.ndarray:
+    """A C-ordered array of ``buf``'s shape over ``buf``'s own (contiguous) memory."""
+    return np.ravel(buf, order="K").reshape(buf.shape)
+
+
 def _vcov(spec, bread, X, u, n, k, dispersion=None):
     if spec is None:  # coefficients only (e.g. bootstrap replications)
         return np.full(bread.shape, np.nan), None, max(n - k, 1)
@@ -155,6 +160,7 @@ def poisson(
     covariance: CovarianceSpec | None = IID,
     maxit: int = 100,
     tol: float = 1e-10,
+    overwrite_X: bool = False,
 ) -> Fit:
     """Poisson (log link) regression by IRLS, with one factor absorbed if asked.
 
@@ -162,6 +168,9 @@ def poisson(
     within-transformation at each step; groups whose outcome is zero throughout have no finite
     effect and are left out (``Fit.rows`` marks the rows used, ``Fit.n_dropped_rows`` counts
     the others). Collinearity is judged once, on the unweighted (demeaned) design.
+    ``overwrite_X=True`` lets a fit with ``absorb`` reuse a C-ordered float array ``X`` as
+    working memory once its rows are copied (X's contents are then undefined; at scale 100 a
+    fresh N × K array costs seconds of page faults).
     """
     spec = covariance
     if isinstance(spec, CR2):
@@ -196,22 +205,28 @@ def poisson(
     if len(keep) < X0.shape[1]:  # a column copy of N × K only when one is dropped
         X0 = X0[:, keep]
     names_kept = tuple(cols[j] for j in keep)
-    work = np.empty_like(X0)  # one N × K buffer for IRLS's weighted copies and the bread's
-    beta, eta, mu, dev = irls_poisson(yv, X0, groups, maxit=maxit, tol=tol, work=work)
+    # One N × K buffer for IRLS's weighted copies and the bread's: the caller's X if allowed.
+    if groups is not None and overwrite_X and values is X and values.size >= X0.size:
+        # The layout of X0 (F-ordered after a column drop), so every product sums alike.
+        order = "F" if X0.flags.f_contiguous and not X0.flags.c_contiguous else "C"
+        work = values.reshape(-1)[: X0.size].reshape(X0.shape, order=order)
+    else:
+        work = np.empty_like(X0)
+    beta, eta, mu, dev, alpha = irls_poisson(yv, X0, groups, maxit=maxit, tol=tol, work=work)
     # Bread and demeaned design at the converged mean.
     fe = absorbed = None
     Xt = X0
-    if factor is not None and groups is not None:
+    if factor is not None and groups is not None and alpha is not None:
         xbar_w = groups.sums(np.multiply(X0, mu[:, None], out=work)) / groups.sums(mu)[:, None]
-        # eta = X beta + alpha_g exactly at convergence, so the effect is the group mean gap;
-        # X beta from the caller's rows (the sorted raw copy was demeaned in place).
-        xb = (values if len(keep) == values.shape[1] else values[:, keep]) @ beta
-        fe = pd.Series(groups.sums(eta - xb[take]) / groups.sizes, index=factor.levels)
+        # eta = X0 beta + alpha_g at convergence, X0 = X minus its group means xbar0: the
+        # effect on X's own scale is alpha_g - xbar0_g beta (no pass over the N rows).
+        fe = pd.Series(alpha - xbar0[:, keep] @ beta, index=factor.levels)
         inv = groups.inverse()
-        # mode="clip" (inv is in range): with out, mode="raise" copies through a buffer.
-        Xt = np.take(groups.subtract(X0, xbar_w), inv, axis=0, out=work, mode="clip")
+        # Unsorted into work's memory as a C-ordered array (a row gather, as X0[inv] gives,
+        # even when X0 is F-ordered); mode="clip": with out, "raise" copies through a buffer.
+        Xt = np.take(groups.subtract(X0, xbar_w), inv, axis=0, out=_c_view(work), mode="clip")
         yv, mu = yv[inv], mu[inv]
-        work = X0  # X0's rows now live in Xt, so its memory takes the bread's weighted copy
+        work = _c_view(X0)  # X0's rows now live in Xt: its memory takes the bread's copy
         absorbed = Absorbed(
             codes=factor.codes, levels=factor.levels, xbar=xbar_w + xbar0[:, keep], design=Xt
         )

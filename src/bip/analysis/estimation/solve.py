@@ -117,8 +117,9 @@ def irls_poisson(
     """Poisson (log link) by iteratively reweighted least squares.
 
     ``groups`` is one absorbed factor with ``y`` and ``X`` in its sorted row order, or None for
-    no fixed effects. Returns (coef, eta, mu, deviance). Stops when the deviance changes by less
-    than ``tol`` relative to 0.1 + deviance (the glm.fit rule).
+    no fixed effects. Returns (coef, eta, mu, deviance, alpha), alpha the group intercepts of X
+    (eta = X·coef + alpha per group; None without groups). Stops when the deviance changes by
+    less than ``tol`` relative to 0.1 + deviance (the glm.fit rule).
 
     With a factor, each step's weighted within cross products come from group sums,
     Σ w x x' − S'S/W, so no demeaned N × K copy is formed: per step one weighted copy and one
@@ -147,12 +148,14 @@ def irls_poisson(
         beta = sol.coef
         # eta = z − (z̃ − X̃β): the group means of z plus the within fit X̃β
         eta = X @ beta
+        alpha = None
         if groups is not None:
-            eta += groups.spread(zbar - xbar @ beta)
+            alpha = zbar - xbar @ beta
+            eta += groups.spread(alpha)
         mu = np.exp(eta)
         dev = poisson_deviance(y, mu)
         if abs(dev - dev_old) / (0.1 + abs(dev)) < tol:
-            return beta, eta, mu, dev
+            return beta, eta, mu, dev, alpha
         dev_old = dev
     raise ConvergenceError(
         f"Poisson iterations did not converge in {maxit} steps; check for regressors that "
