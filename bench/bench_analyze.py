@@ -41,6 +41,17 @@ A7 16.8 -> 12.6 s, A4 12.9 -> 8.8 s (results equal to 3e-15 and 2e-14 relative).
 is not faster: A7 206 s, A4 38.6 s; a profile at scale 100 puts 83 s of A7 in poisson's own
 array passes outside IRLS (sorting, copies and page faults of the N x K design), 28 s in
 background() and 18 s in leave_out_classification: the next place to work.
+
+2026-12-07, same machine shared with another engineer's scale-100 A4 runs (load average ~2),
+A7 alone on the pickled panels under threadpool_limits(1), old and new code back to back in
+one script: scale 100 185.8 -> 115.2 s (x0.62), scale 10 11.9/12.0 -> 6.7/7.8 s; results
+bit-identical (every float of run(panel).model_dump() equal, both scales). By part at scale
+100 (cumulative): background() 22.3 s -> 1.7 s converting the controls once per panel (the
+per-sample imputation is now inside the design builders), leave_out_classification 19.0 s
+(five runs) -> 2.6 s prepared once, poisson 108.6 -> 80.8 s, two-way CR1 18.7 -> 4.1 s. What
+is left in poisson: page faults of fresh N x K arrays (~2 s per 0.6 GB on this VM: the sorted
+copy of each fit and the no-FE fits' intercept copy), IRLS itself (5 steps of ~0.9 s), and
+the CR1 by citizen of the change fits.
 """
 
 from __future__ import annotations

@@ -143,7 +143,8 @@ def test_two_way_ols_equals_pyfixest(sim, fe):
 def test_belief_effect_model_equals_pyfixest(sim):
     p = sim[0]
     r = a7_belief.estimate(p, 3)
-    s, high, _ = a7_belief._sample(p, 3)
+    smp = a7_belief.BeliefData(p).sample(3)
+    s, high = p.loc[smp.ok].reset_index(drop=True), smp.high
     from bip.analysis._design import background, combine
 
     X = combine(pd.DataFrame({"high": high}), background(s)[["age", "female"]])

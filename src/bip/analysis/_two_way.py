@@ -13,6 +13,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from bip.analysis.estimation import Clustered, EstimationError, Fit, ols, poisson
 
@@ -30,13 +31,16 @@ def two_way_vcov(fit: Fit, design: np.ndarray, a, b) -> Fit:
     two clusterings of the fit's rows."""
     if fit.resid is None:
         raise EstimationError("the fit has no residuals")
-    # Column-major (K × N) so each column's bincount reads contiguous memory.
-    score = np.ascontiguousarray((design * np.asarray(fit.resid)[:, None]).T)
+    u = np.asarray(fit.resid, dtype=float)
     ca, cb = _codes(a), _codes(b)
     cab = _codes(ca.astype(np.int64) * (int(cb.max()) + 1) + cb)
+    rows = np.arange(len(u))
 
     def meat(codes: np.ndarray) -> np.ndarray:
-        sums = np.stack([np.bincount(codes, weights=s) for s in score], axis=1)
+        # Score sums per cluster as one sparse product (u-weighted indicator times design):
+        # no N × K score matrix, each design row read once.
+        ind = sparse.csr_matrix((u, (codes, rows)), shape=(int(codes.max()) + 1, len(u)))
+        sums = np.asarray(ind @ design)
         return sums.T @ sums
 
     g = min(int(ca.max()) + 1, int(cb.max()) + 1)
@@ -49,22 +53,37 @@ def two_way_vcov(fit: Fit, design: np.ndarray, a, b) -> Fit:
     )
 
 
-def _kept(X: pd.DataFrame, fit: Fit, rows: np.ndarray, intercept: bool) -> np.ndarray:
+def _kept(X, fit: Fit, rows: np.ndarray, intercept: bool, names=None) -> np.ndarray:
     cols = [c for c in fit.names if c != "(Intercept)"]
-    Xk = X.loc[rows, cols].to_numpy(dtype=float)
+    if isinstance(X, pd.DataFrame):
+        Xk = X.loc[rows, cols].to_numpy(dtype=float)
+    else:
+        Xa = np.asarray(X, dtype=float)
+        pos = {c: j for j, c in enumerate(names or [f"x{j}" for j in range(Xa.shape[1])])}
+        Xk = Xa[rows][:, [pos[c] for c in cols]]
     return np.column_stack([np.ones(len(Xk)), Xk]) if intercept else Xk
 
 
-def two_way_poisson(y, X: pd.DataFrame, a, b, *, absorb=None) -> Fit:
+def two_way_poisson(y, X, a, b, *, absorb=None, names=None, overwrite_X=False) -> Fit:
     """Poisson (``poisson``, one factor absorbed if asked) with two-way CR1 errors. The score
-    design is X demeaned with the converged means as weights (``Fit.absorbed.design``)."""
+    design is X demeaned with the converged means as weights (``Fit.absorbed.design``).
+    ``X`` is a DataFrame, or an array with its column ``names`` (with ``absorb``, poisson may
+    overwrite it if ``overwrite_X``)."""
     a, b = np.asarray(a), np.asarray(b)
-    X = X.reset_index(drop=True)
-    fit = poisson(y, X, absorb=absorb, covariance=None)
+    if isinstance(X, pd.DataFrame):
+        X = X.reset_index(drop=True)
+    fit = poisson(
+        y,
+        X,
+        names=names,
+        absorb=absorb,
+        covariance=None,
+        overwrite_X=overwrite_X and absorb is not None,
+    )
     rows = fit.rows if fit.rows is not None else np.ones(len(a), bool)
     # With a factor, the score design is the one demeaned at the converged mean.
     ab = fit.absorbed
-    Xk = ab.design if ab is not None else _kept(X, fit, rows, intercept=True)
+    Xk = ab.design if ab is not None else _kept(X, fit, rows, intercept=True, names=names)
     return two_way_vcov(fit, Xk, a[rows], b[rows])
 
 

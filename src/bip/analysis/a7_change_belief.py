@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis._design import background, combine
+from bip.analysis._design import Background
 from bip.analysis.a7_belief import belief_effect, relative
 from bip.analysis.a7_event_study import duration_dummies, event_study
 from bip.analysis.a7_forecast import forecast_bias
@@ -46,18 +46,21 @@ def share_with_change(panel: pd.DataFrame) -> dict:
     }
 
 
-def _change_fits(s: pd.DataFrame, y: np.ndarray, X: pd.DataFrame, with_fe: bool = True) -> dict:
-    by_citizen = Clustered(s["citizen_id"].astype(str))
+def _change_fits(
+    y: np.ndarray, X: np.ndarray, names: list[str], cit: np.ndarray, cw: np.ndarray, with_fe=True
+) -> dict:
+    by_citizen = Clustered(cit)
     out: dict = {}
     try:
-        fit = poisson(y, X, covariance=by_citizen)
+        fit = poisson(y, X, names=names, covariance=by_citizen)
         out.update(_relative(fit, "n_cw_changes"))
     except EstimationError as exc:
         return {"status": "not_estimable", "reason": str(exc)}
     if not with_fe:
         return out
     try:
-        fit_fe = poisson(y, X, covariance=by_citizen, absorb=s["caseworker_id"].astype(str))
+        # The last fit on X: it may reuse X's memory.
+        fit_fe = poisson(y, X, names=names, covariance=by_citizen, absorb=cw, overwrite_X=True)
         out["with_caseworker_fe"] = {
             **_relative(fit_fe, "n_cw_changes"),
             "n_dropped_all_zero_caseworker_rows": fit_fe.n_dropped_rows,
@@ -67,33 +70,42 @@ def _change_fits(s: pd.DataFrame, y: np.ndarray, X: pd.DataFrame, with_fe: bool 
     return out
 
 
-def change_effect(panel: pd.DataFrame) -> dict:
+def change_effect(panel: pd.DataFrame, *, bg: Background | None = None) -> dict:
     """Poisson regressions of the outcome on the number of changes so far, background and
     time in the programme (duration dummies); the sources' model without the duration
-    controls beside it (``without_duration``)."""
-    s = panel.loc[panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()].reset_index(drop=True)
+    controls beside it (``without_duration``). ``bg`` is ``Background(panel)`` if at hand."""
     # Sample: repeat measurements with a known outcome.
-    out: dict = {"n_measurements": len(s)}
-    if len(s) < 20 or s["n_cw_changes"].nunique() < 2:
+    rows = (panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()).to_numpy()
+    out: dict = {"n_measurements": int(rows.sum())}
+    changes = panel["n_cw_changes"].to_numpy()[rows]
+    if rows.sum() < 20 or pd.Series(changes).nunique() < 2:
         return {**out, "status": "insufficient_data"}
-    y = pd.to_numeric(s[OUTCOME]).to_numpy(dtype=float)
-    base = combine(pd.DataFrame({"n_cw_changes": s["n_cw_changes"].astype(float)}), background(s))
+    s = panel.loc[rows, ["measured_on", "citizen_id"]].reset_index(drop=True)
+    y = pd.to_numeric(panel[OUTCOME]).to_numpy(dtype=float)[rows]
+    bg = Background(panel) if bg is None else bg
+    lead = {"n_cw_changes": changes.astype(float)}
     dur = duration_dummies(s)
-    out.update(_change_fits(s, y, combine(base, dur)))
+    X, names = bg.design(rows, lead=lead, trail={c: dur[c].to_numpy() for c in dur.columns})
+    # Codes in the labels' sorted order: the fits group and cluster as given the labels.
+    cit = pd.factorize(panel["citizen_id"].astype(str).to_numpy()[rows], sort=True)[0]
+    cw = pd.factorize(panel["caseworker_id"].astype(str).to_numpy()[rows], sort=True)[0]
+    out.update(_change_fits(y, X, names, cit, cw))
     out["duration_controls"] = list(dur.columns)
-    out["without_duration"] = _change_fits(s, y, base, with_fe=False)
+    base, base_names = bg.design(rows, lead=lead, out=X)  # X is done with: reuse its memory
+    out["without_duration"] = _change_fits(y, base, base_names, cit, cw, with_fe=False)
     return out
 
 
 def run(panel: pd.DataFrame, *, seed: int = 0) -> A7ChangeBelief:
     """A7 on an analysis panel (docs/panel.md). ``seed`` is unused (no randomness)."""
     del seed
+    bg = Background(panel)  # converted once for the change, belief and forecast designs
     return A7ChangeBelief.model_validate(
         {
             "share_with_change": share_with_change(panel),
-            "change_effect": change_effect(panel),
-            "belief_effect": belief_effect(panel),
+            "change_effect": change_effect(panel, bg=bg),
+            "belief_effect": belief_effect(panel, bg=bg),
             "event_study": event_study(panel),
-            "forecast_bias": forecast_bias(panel),
+            "forecast_bias": forecast_bias(panel, bg=bg),
         }
     )

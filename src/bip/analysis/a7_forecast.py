@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bip.analysis._design import background, combine
+from bip.analysis._design import Background
 from bip.analysis.a7_belief import MIN_OTHER_CITIZENS, two_way_ols
 from bip.analysis.a7_event_study import duration_dummies
 from bip.analysis.common import num
@@ -36,13 +36,16 @@ from bip.panel import JOB_OUTCOME as OUTCOME
 WINDOW_DAYS = 364  # the outcome window (measured_on, +364 days]
 
 
-def residual_outcome(panel: pd.DataFrame) -> pd.Series:
-    """Outcome net of background and duration, jobcentre FE (NaN without a known outcome)."""
+def residual_outcome(panel: pd.DataFrame, *, bg: Background | None = None) -> pd.Series:
+    """Outcome net of background and duration, jobcentre FE (NaN without a known outcome).
+    ``bg`` is ``Background(panel)`` when the caller has it."""
     keep = panel[OUTCOME].notna().to_numpy()
-    s = panel.loc[keep]
+    s = panel.loc[keep, ["measured_on", "citizen_id", "jobcenter_id", OUTCOME]]
     y = pd.to_numeric(s[OUTCOME]).to_numpy(dtype=float)
-    X = combine(background(s), duration_dummies(s))
-    fit = ols(y, X, absorb=s["jobcenter_id"].astype(str).to_numpy(), covariance=None)
+    dur = duration_dummies(s)
+    bg = Background(panel) if bg is None else bg
+    X, names = bg.design(keep, trail={c: dur[c].to_numpy() for c in dur.columns})
+    fit = ols(y, X, names=names, absorb=s["jobcenter_id"].astype(str).to_numpy(), covariance=None)
     out = pd.Series(np.nan, index=panel.index)
     out[keep] = fit.resid
     return out
@@ -107,10 +110,13 @@ def change_pairs(panel: pd.DataFrame, resid: pd.Series) -> pd.DataFrame:
     return post[["cit", "cw_new", "r_post"]].merge(pre, on="cit")
 
 
-def forecast_bias(panel: pd.DataFrame, level: float = 0.95) -> dict:
-    """The forecast-bias test: Δ residual on Δ leave-out forecast at the first change."""
+def forecast_bias(
+    panel: pd.DataFrame, level: float = 0.95, *, bg: Background | None = None
+) -> dict:
+    """The forecast-bias test: Δ residual on Δ leave-out forecast at the first change.
+    ``bg`` is ``Background(panel)`` when the caller has it."""
     try:
-        resid = residual_outcome(panel)
+        resid = residual_outcome(panel, bg=bg)
     except EstimationError as exc:
         return {"status": "not_estimable", "reason": str(exc)}
     fc, shrink = leave_out_forecasts(panel, resid)

@@ -15,6 +15,7 @@ from bip.analysis.estimation.covariance import CR2, Clustered, CovarianceSpec, I
 from bip.analysis.estimation.design import (
     Factor,
     SortedGroups,
+    as_array,
     as_matrix,
     check_rows,
     demean,
@@ -38,6 +39,27 @@ def _factors(absorb) -> tuple[Factor, ...]:
     if isinstance(absorb, tuple):
         return tuple(a if isinstance(a, Factor) else Factor.of(a) for a in absorb)
     return (Factor.of(absorb),)
+
+
+def _positive_groups(y: np.ndarray, absorb) -> tuple[Factor, np.ndarray]:
+    """The factor of the rows whose group has a positive outcome sum, and those rows: one
+    factorisation of the labels (rows without a label are left out, as groupby does)."""
+    labels = np.asarray(pd.Series(absorb))
+    codes, levels = pd.factorize(pd.Series(labels), sort=True)
+    has = codes >= 0
+    yh = y[has]
+    total = np.bincount(codes[has], weights=np.where(np.isnan(yh), 0.0, yh), minlength=len(levels))
+    positive = total > 0
+    rows = has.copy()
+    rows[has] = positive[codes[has]]
+    # Codes among the positive groups keep the sorted order of their labels.
+    renumber = np.cumsum(positive) - 1
+    return Factor(renumber[codes[rows]].astype(np.int64), np.asarray(levels)[positive]), rows
+
+
+def _c_view(buf: np.ndarray) -> np.ndarray:
+    """A C-ordered array of ``buf``'s shape over ``buf``'s own (contiguous) memory."""
+    return np.ravel(buf, order="K").reshape(buf.shape)
 
 
 def _vcov(spec, bread, X, u, n, k, dispersion=None):
@@ -138,6 +160,7 @@ def poisson(
     covariance: CovarianceSpec | None = IID,
     maxit: int = 100,
     tol: float = 1e-10,
+    overwrite_X: bool = False,
 ) -> Fit:
     """Poisson (log link) regression by IRLS, with one factor absorbed if asked.
 
@@ -145,19 +168,25 @@ def poisson(
     within-transformation at each step; groups whose outcome is zero throughout have no finite
     effect and are left out (``Fit.rows`` marks the rows used, ``Fit.n_dropped_rows`` counts
     the others). Collinearity is judged once, on the unweighted (demeaned) design.
+    ``overwrite_X=True`` lets a fit with ``absorb`` reuse a C-ordered float array ``X`` as
+    working memory once its rows are copied (X's contents are then undefined; at scale 100 a
+    fresh N × K array costs seconds of page faults).
     """
     spec = covariance
     if isinstance(spec, CR2):
         raise EstimationError("CR2 is for least squares; use Clustered(...) with poisson")
     yv = np.asarray(y, dtype=float)
-    Xv, cols = as_matrix(X, names, intercept=absorb is None)
     rows = np.ones(len(yv), dtype=bool)
-    factor = None
-    if absorb is not None:
-        labels = np.asarray(pd.Series(absorb))
-        rows = pd.Series(yv).groupby(labels).transform("sum").to_numpy() > 0
-        yv, Xv, labels = yv[rows], Xv[rows], labels[rows]
-        factor = Factor.of(labels)
+    factor = groups = None
+    if absorb is None:
+        Xv, cols = as_matrix(X, names, intercept=True)
+    else:
+        values, cols = as_array(X, names)
+        factor, rows = _positive_groups(yv, absorb)
+        groups = SortedGroups.of(factor.codes)
+        # One gather of the kept rows in group order: the only copy of the design.
+        take = np.flatnonzero(rows)[groups.order]
+        yv, Xv = yv[take], np.take(values, take, axis=0)
         if isinstance(spec, Clustered):
             spec = Clustered(*(np.asarray(g)[rows] for g in spec.groups))
     n = len(yv)
@@ -166,32 +195,43 @@ def poisson(
             "Poisson regression needs some positive outcomes; the sample has none"
         )
 
-    groups = None
-    if factor is not None:
-        groups = SortedGroups.of(factor.codes)
-        yv, Xv = yv[groups.order], Xv[groups.order]
+    if groups is not None:
         xbar0 = groups.sums(Xv) / groups.sizes[:, None]
-        X0 = Xv - groups.spread(xbar0)
+        X0 = groups.subtract(Xv, xbar0)  # in place: the raw sorted design is not needed again
     else:
         X0 = Xv
-    keep = normal_equations(X0.T @ X0, np.zeros(Xv.shape[1])).keep
+    keep = normal_equations(X0.T @ X0, np.zeros(X0.shape[1])).keep
     dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
-    if len(keep) < Xv.shape[1]:  # a column copy of N × K only when one is dropped
-        Xv, X0 = Xv[:, keep], X0[:, keep]
+    if len(keep) < X0.shape[1]:  # a column copy of N × K only when one is dropped
+        X0 = X0[:, keep]
     names_kept = tuple(cols[j] for j in keep)
-    beta, eta, mu, dev = irls_poisson(yv, X0, groups, maxit=maxit, tol=tol)
+    # One N × K buffer for IRLS's weighted copies and the bread's: the caller's X if allowed.
+    if groups is not None and overwrite_X and values is X and values.size >= X0.size:
+        # The layout of X0 (F-ordered after a column drop), so every product sums alike.
+        order = "F" if X0.flags.f_contiguous and not X0.flags.c_contiguous else "C"
+        work = values.reshape(-1)[: X0.size].reshape(X0.shape, order=order)
+    else:
+        work = np.empty_like(X0)
+    beta, eta, mu, dev, alpha = irls_poisson(yv, X0, groups, maxit=maxit, tol=tol, work=work)
     # Bread and demeaned design at the converged mean.
     fe = absorbed = None
-    Xt = Xv
-    if factor is not None and groups is not None:
-        xbar_w = groups.sums(X0 * mu[:, None]) / groups.sums(mu)[:, None]
-        # eta = X beta + alpha_g exactly at convergence, so the effect is the group mean gap.
-        fe = pd.Series(groups.sums(eta - Xv @ beta) / groups.sizes, index=factor.levels)
-        Xt, yv, mu = (groups.unsort(v) for v in (X0 - groups.spread(xbar_w), yv, mu))
+    Xt = X0
+    if factor is not None and groups is not None and alpha is not None:
+        xbar_w = groups.sums(np.multiply(X0, mu[:, None], out=work)) / groups.sums(mu)[:, None]
+        # eta = X0 beta + alpha_g at convergence, X0 = X minus its group means xbar0: the
+        # effect on X's own scale is alpha_g - xbar0_g beta (no pass over the N rows).
+        fe = pd.Series(alpha - xbar0[:, keep] @ beta, index=factor.levels)
+        inv = groups.inverse()
+        # Unsorted into work's memory as a C-ordered array (a row gather, as X0[inv] gives,
+        # even when X0 is F-ordered); mode="clip": with out, "raise" copies through a buffer.
+        Xt = np.take(groups.subtract(X0, xbar_w), inv, axis=0, out=_c_view(work), mode="clip")
+        yv, mu = yv[inv], mu[inv]
+        work = _c_view(X0)  # X0's rows now live in Xt: its memory takes the bread's copy
         absorbed = Absorbed(
             codes=factor.codes, levels=factor.levels, xbar=xbar_w + xbar0[:, keep], design=Xt
         )
-    bread = normal_equations((Xt * mu[:, None]).T @ Xt, np.zeros(len(beta))).bread
+    wt = np.multiply(Xt, mu[:, None], out=work)
+    bread = normal_equations(wt.T @ Xt, np.zeros(len(beta))).bread
     n_fe = factor.n_groups if factor is not None else 0
     k = len(beta) + n_fe
     V, g, df = _vcov(spec, bread, Xt, yv - mu, n, k, dispersion=1.0)

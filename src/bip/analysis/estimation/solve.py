@@ -105,26 +105,37 @@ def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:
     return float(2 * (t - (y - mu)).sum())
 
 
-def irls_poisson(y, X, groups: SortedGroups | None = None, *, maxit: int = 100, tol: float = 1e-10):
+def irls_poisson(
+    y,
+    X,
+    groups: SortedGroups | None = None,
+    *,
+    maxit: int = 100,
+    tol: float = 1e-10,
+    work: np.ndarray | None = None,
+):
     """Poisson (log link) by iteratively reweighted least squares.
 
     ``groups`` is one absorbed factor with ``y`` and ``X`` in its sorted row order, or None for
-    no fixed effects. Returns (coef, eta, mu, deviance). Stops when the deviance changes by less
-    than ``tol`` relative to 0.1 + deviance (the glm.fit rule).
+    no fixed effects. Returns (coef, eta, mu, deviance, alpha), alpha the group intercepts of X
+    (eta = X·coef + alpha per group; None without groups). Stops when the deviance changes by
+    less than ``tol`` relative to 0.1 + deviance (the glm.fit rule).
 
     With a factor, each step's weighted within cross products come from group sums,
     Σ w x x' − S'S/W, so no demeaned N × K copy is formed: per step one weighted copy and one
     BLAS product instead of four passes. ``X`` should be demeaned by group (unweighted)
     beforehand: that leaves the within-transformation unchanged and keeps the group sums S
-    small, so the subtraction loses no precision.
+    small, so the subtraction loses no precision. ``work`` (the shape of ``X``) takes the
+    weighted copy, so the steps reuse one buffer instead of faulting in a fresh N × K each.
     """
+    wx = np.empty_like(X) if work is None else work
     mu = (y + y.mean()) / 2
     eta = np.log(mu)
     dev_old = np.inf
     for _ in range(maxit):
         z = eta + (y - mu) / mu
         w = mu
-        wx = X * w[:, None]
+        np.multiply(X, w[:, None], out=wx)
         if groups is None:
             sol = normal_equations(wx.T @ X, wx.T @ z)
         else:
@@ -137,12 +148,14 @@ def irls_poisson(y, X, groups: SortedGroups | None = None, *, maxit: int = 100, 
         beta = sol.coef
         # eta = z − (z̃ − X̃β): the group means of z plus the within fit X̃β
         eta = X @ beta
+        alpha = None
         if groups is not None:
-            eta += groups.spread(zbar - xbar @ beta)
+            alpha = zbar - xbar @ beta
+            eta += groups.spread(alpha)
         mu = np.exp(eta)
         dev = poisson_deviance(y, mu)
         if abs(dev - dev_old) / (0.1 + abs(dev)) < tol:
-            return beta, eta, mu, dev
+            return beta, eta, mu, dev, alpha
         dev_old = dev
     raise ConvergenceError(
         f"Poisson iterations did not converge in {maxit} steps; check for regressors that "
