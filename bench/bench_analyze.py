@@ -52,6 +52,17 @@ per-sample imputation is now inside the design builders), leave_out_classificati
 is left in poisson: page faults of fresh N x K arrays (~2 s per 0.6 GB on this VM: the sorted
 copy of each fit and the no-FE fits' intercept copy), IRLS itself (5 steps of ~0.9 s), and
 the CR1 by citizen of the change fits.
+
+2026-12-07, end of session, after the A3-A7 work of the day (one `bip analyze` of the scale-100
+cohort on the quiet machine, RSS sampled each second): 285 s in all (455 s earlier the same day
+under load, 407 s on 2026-12-04), peak RSS 6.9 GiB (9.49 GiB on 2026-12-04). By step (start
+to start): validation 49 s (benefit_weeks 35 s), panel 25 s, A1-A3 8 s, A4 18 s, A5 20 s,
+A6 35 s, A7 116 s, A8/A9, fingerprint and writing 14 s. The peak is A5's job model (6.9 GiB),
+then A6 (5.8) and A7 (5.7). On the pickled panel, old and new code one after the other:
+A3 19.3 -> 4.5 s, A4 34.5/45.5 -> 21.8 s, A5 ~47 -> 20.4 s, A6 ~68 -> 37 s. Fresh memory is
+expensive on this VM (first touch of 1 GB measured at 2.4 s, re-faulting freed memory 0.12 s):
+the allocations of N x K and clusters x K arrays are a large part of what remains. Targets
+still not met: A4 <= 5 s, bip analyze <= 120 s and <= 4 GiB.
 """
 
 from __future__ import annotations
