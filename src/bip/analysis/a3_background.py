@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis.common import CitizenCounter, floats, jobcenter_labels, known_repeats, num
+from bip.analysis.common import (
+    CitizenCounter,
+    distinct,
+    floats,
+    jobcenter_labels,
+    known_repeats,
+    num,
+)
 from bip.dataset.schema import BENEFIT_STATUSES, EDUCATIONS, ORIGINS
 from bip.panel import registers
 from bip.results import A3Background
@@ -78,15 +85,6 @@ def _rows(panel: pd.DataFrame, labels: dict[str, str]) -> list[tuple[str, str, s
     return rows
 
 
-def _distinct(codes: np.ndarray, in_order: bool) -> int:
-    """Distinct citizen codes: the number of runs when sorted (the panel's order)."""
-    if len(codes) == 0:
-        return 0
-    if not in_order:
-        return int(np.unique(codes).size)
-    return int(1 + np.count_nonzero(codes[1:] != codes[:-1]))
-
-
 def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> A3Background:
     """Rows of 003 Tabel 4-11 in long form: one object per (variable, group)."""
     base = known_repeats(panel)
@@ -114,12 +112,10 @@ def run(panel: pd.DataFrame, *, anonymise_jobcenters: bool = False) -> A3Backgro
                 "group": g,
                 "value": num(v.mean()) if len(v) else None,
                 "n": len(v),
-                "n_citizens": group_n[g]["n_citizens"]
-                if complete
-                else _distinct(cit, count.sorted),
+                "n_citizens": group_n[g]["n_citizens"] if complete else distinct(cit, count.sorted),
             }
             if stat == "share":
-                row["n_citizens_with"] = _distinct(cit[v > 0], count.sorted)
+                row["n_citizens_with"] = distinct(cit[v > 0], count.sorted)
             out.append(row)
     return A3Background.model_validate(
         {

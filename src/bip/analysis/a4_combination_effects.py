@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis import a4_inference
-from bip.analysis.common import codes, floats, num
+from bip.analysis.common import codes, floats, known_repeat_rows, num
 from bip.analysis.estimation import CellDesign, EstimationError, Fit, cell_means
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
@@ -106,10 +106,7 @@ class _Sample:
 
     def __init__(self, panel: pd.DataFrame) -> None:
         self.panel = panel
-        self.rows = np.flatnonzero(
-            panel["is_repeat"].to_numpy(dtype=bool, na_value=False)
-            & panel["combination"].notna().to_numpy()
-        )
+        self.rows = np.flatnonzero(known_repeat_rows(panel))
         self.n = len(self.rows)
         comb = self.column("combination").astype(str)
         self.code_list = codes()

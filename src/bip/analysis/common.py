@@ -40,11 +40,16 @@ class CitizenCounter:
 
     def __call__(self, mask=None) -> int:
         c = self.codes if mask is None else self.codes[np.asarray(mask, dtype=bool)]
-        if len(c) == 0:
-            return 0
-        if self.sorted:
-            return int(1 + np.count_nonzero(c[1:] != c[:-1]))
-        return int(np.unique(c).size)
+        return distinct(c, self.sorted)
+
+
+def distinct(codes: np.ndarray, in_order: bool) -> int:
+    """Distinct integer codes: the number of runs when sorted (the panel's citizen order)."""
+    if len(codes) == 0:
+        return 0
+    if in_order:
+        return int(1 + np.count_nonzero(codes[1:] != codes[:-1]))
+    return int(np.unique(codes).size)
 
 
 def floats(s: pd.Series) -> np.ndarray:
@@ -52,9 +57,17 @@ def floats(s: pd.Series) -> np.ndarray:
     return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
 
 
+def known_repeat_rows(panel: pd.DataFrame) -> np.ndarray:
+    """Mask of the repeat measurements with a known combination: the base of A2, A3 and A4."""
+    return (
+        panel["is_repeat"].to_numpy(dtype=bool, na_value=False)
+        & panel["combination"].notna().to_numpy()
+    )
+
+
 def known_repeats(panel: pd.DataFrame) -> pd.DataFrame:
-    """Repeat measurements with a known combination: the base of A2, A3 and A4."""
-    return panel[panel["is_repeat"].to_numpy() & panel["combination"].notna().to_numpy()]
+    """The rows of :func:`known_repeat_rows`."""
+    return panel[known_repeat_rows(panel)]
 
 
 def codes() -> tuple[str, ...]:

@@ -118,8 +118,7 @@ class CellDesign:
         self.n_levels = int(self.factor.max()) + 1 if n else 1
         self.codes = np.asarray(clusters, dtype=np.int64)
         self.size = int(self.codes.max()) + 1 if n else 0
-        # Cluster sums as one sparse product (np.add.reduceat over many short runs of an
-        # N × K array was 10x slower at national scale).
+        # Cluster sums as one sparse product.
         self.cluster_sum = group_matrix(self.codes, self.size)
         # The (cluster, cell, level) triples present: a fit's cluster scores sum residuals by
         # triple (one bincount) and multiply by a small table, instead of an N × cells pass.
@@ -209,10 +208,10 @@ class CellDesign:
         full[keep] = sol.coef
         # Rows of cells outside the sample get position 0; their residual is set to 0 below.
         cu = np.maximum(np.cumsum(used) - 1, 0)[cells]
-        fitted = self._combine(full[:, None], cu, p0, kd, mean)[:, 0]
+        fitted = self._fitted(full, cu, p0, kd, mean)
         u_full = np.where(mask, y_full - fitted, 0.0)
         # Covariance of the cells only: V = c · (S A)'(S A) with S the cluster score sums and
-        # A the bread's cell rows, from per-row x̃_i'A (N × cells), never S itself (G × K).
+        # A the bread's cell rows, from sums per (cluster, cell, level): never S (G × K).
         cell_pos = np.flatnonzero(keep < kd)
         A = np.zeros((kd + 1 + kb + kf, len(cell_pos)))
         A[keep] = sol.bread[:, cell_pos]
@@ -260,11 +259,11 @@ class CellDesign:
         lev = np.vstack([np.zeros((1, M.shape[1])), M[kd + 1 + kb :]])
         return M[:kd][:, None, :] + lev[None, :, :] - (mean @ M[kd:])[None, None, :]
 
-    def _combine(self, M: np.ndarray, cu, p0, kd: int, mean: np.ndarray) -> np.ndarray:
-        """Each row's centred design times ``M`` (rows: cells, extra, B, factor dummies):
-        one gather per (cell, level) pair, the dense B product and the extra column."""
+    def _fitted(self, coef: np.ndarray, cu, p0, kd: int, mean: np.ndarray) -> np.ndarray:
+        """Each row's centred design times ``coef`` (cells, extra, B, factor dummies): one
+        gather per (cell, level) pair, the B product and the extra column."""
         kb, L = self.B.shape[1], self.n_levels
-        out = self._table(M, kd, mean).reshape(kd * L, -1)[cu * L + self.factor]
-        out += self.B @ M[kd + 1 : kd + 1 + kb]
-        out += p0[:, None] * M[kd]
+        out = self._table(coef[:, None], kd, mean).reshape(kd * L)[cu * L + self.factor]
+        out += self.B @ coef[kd + 1 : kd + 1 + kb]
+        out += p0 * coef[kd]
         return out
