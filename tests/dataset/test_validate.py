@@ -392,3 +392,36 @@ def test_many_malformed_rows_keep_every_line_number(example_csv):
     got = errors(validate_dataset(example_csv))
     assert [g[1] for g in got if g[2] is None] == bad_at
     assert [g[1:3] for g in got if g[2] is not None] == [(len(out), "status")]
+
+
+def test_parquet_in_many_row_groups_reports_each_line(example_parquet, example_csv):
+    # Ids, weeks and categories are read dictionary-encoded, one dictionary per row group:
+    # a bad value in a later row group is still reported at its own line, as in the CSV.
+    path = example_parquet / "benefit_weeks.parquet"
+    t = pq.read_table(path)
+    n = t.num_rows
+    assert n >= 6, "the example's benefit_weeks is too short for this test"
+    citizens = t.column("citizen_id").to_pylist()
+    weeks = t.column("week").to_pylist()
+    status = t.column("status").to_pylist()
+    citizens[n - 1] = "NOBODY"
+    weeks[3] = "2015-W60"
+    status[4] = "retired"
+    bad = pa.table(
+        {"citizen_id": citizens, "week": weeks, "status": status}, schema=t.schema
+    ).select(t.column_names)
+    pq.write_table(bad, path, row_group_size=2)
+    assert pq.ParquetFile(path).metadata.num_row_groups > 2
+    got = errors(validate_dataset(example_parquet))
+    assert got == [
+        ("benefit_weeks.parquet", 5, "week", "bad week"),
+        ("benefit_weeks.parquet", 6, "status", "unknown value"),
+        ("benefit_weeks.parquet", n + 1, "citizen_id", "unknown id"),
+    ]
+    # The same cells in the CSV form give the same lines.
+    csv = example_csv / "benefit_weeks.csv"
+    (example_csv / "benefit_weeks.csv").unlink()
+    bad.to_pandas().to_csv(csv, index=False)
+    assert [
+        (f.replace(".csv", ".parquet"), *r) for f, *r in errors(validate_dataset(example_csv))
+    ] == got

@@ -15,19 +15,19 @@ import pyarrow.compute as pc
 from bip.dataset.cprscan import REASON as CPR_REASON
 from bip.dataset.cprscan import mask_cpr, report_cpr, text_has_cpr
 from bip.dataset.files import MalformedFile, TableFile, batches, header, locate
-from bip.dataset.parse import Parser
+from bip.dataset.parse import IdSet, Parser, few_values
 from bip.dataset.problems import Report
 from bip.dataset.schema import OPERATIONAL_TABLES, TABLE_ORDER, TABLES, Table
 
 # Tables whose ids other tables refer to; their id sets are small (at most a few hundred
-# thousand citizens) and kept in memory as Arrow arrays.
+# thousand citizens) and kept in memory (parse.IdSet).
 PARENT_TABLES = ("jobcenters", "caseworkers", "citizens")
 
 
 def scan(
     tf: TableFile,
     report: Report,
-    refs: dict[str, pa.Array] | None = None,
+    refs: dict[str, IdSet] | None = None,
     broken: set[str] | None = None,
 ) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
     """Typed batches of one table file (bad cells null, problems reported), with line numbers.
@@ -51,7 +51,10 @@ def scan(
     # handed on: a raw CPR number in any of them refuses the file.
     extra = [(i, n) for i, n in enumerate(names) if n not in table.column_names]
     try:
-        for lines, raw in batches(tf, names, report):
+        # Weeks, categories and ids come dictionary-encoded from the reader (Parquet stores
+        # them so): no decoding to text and encoding again per batch.
+        few = frozenset(c.name for c in table.columns if few_values(c))
+        for lines, raw in batches(tf, names, report, dictionary=few):
             for i, n in extra:
                 report_cpr(tf.label, raw.column(i), lines, mask_cpr(n) or f"#{i + 1}", report)
             arrays = [parser.column(c, raw.column(c.name), lines) for c in table.columns]
@@ -248,7 +251,7 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
     for name in TABLE_ORDER:
         if name not in files and name not in OPERATIONAL_TABLES:
             report.warning(f"{name}.csv", None, None, "register table absent: treated as empty")
-    refs: dict[str, pa.Array] = {}
+    refs: dict[str, IdSet] = {}
     broken: set[str] = set()  # tables not read to the end: references to them go unchecked
     keys = _KeyChecker()
     try:
@@ -288,7 +291,9 @@ def validate_dataset(path: Path | str, *, limit: int = 100_000, progress=None) -
                 for _ in parts():
                     pass
             if keep_ids and name not in broken:
-                refs[name] = pc.unique(pa.concat_arrays(ids)) if ids else pa.array([], pa.string())
+                refs[name] = IdSet(
+                    pc.unique(pa.concat_arrays(ids)) if ids else pa.array([], pa.string())
+                )
     finally:
         keys.close()
     return report
