@@ -26,6 +26,8 @@ FIGURES = [
     "fig-cw-quartiles",
     "fig-cw-quartile-effects",
     "fig-cw-effects",
+    "fig-cw-profile-activities",
+    "fig-cw-profile-answers",
     "fig-change-belief",
 ]
 TABLES = [
@@ -58,6 +60,8 @@ TABLES = [
     "tab-cw-bootstrap",
     "tab-cw-chance",
     "tab-cw-within",
+    "tab-cw-profile-activities-tests",
+    "tab-cw-profile-answers-tests",
     "tab-change-belief",
     "tab-belief-minimum",
     "tab-change-event-study",

@@ -33,7 +33,7 @@ from bip.analysis.a6_effects import (
     policy_se,
 )
 from bip.analysis.a6_inference import LEVEL, eb_inference
-from bip.analysis.a6_quartiles import quartile_profile
+from bip.analysis.a6_quartiles import quartile_profile, quartile_tests
 from bip.analysis.a6_resampling import split_halves
 from bip.analysis.a6_significance import (
     caseworker_jobcenter,
@@ -199,6 +199,7 @@ def run(
             "eligibility": eligibility(panel, sample, min_citizens),
             "f_test": {**f_test(fit0, fit), **robust_wald(fit, cit_codes)},
             "quartiles": quartile_profile(sample, q_raw, raw),
+            "quartile_tests": quartile_tests(sample, q_raw),
             "policy_experiment": {
                 "actual": _f(pol["actual"]),
                 "actual_se": _f(pse["actual_se"]),

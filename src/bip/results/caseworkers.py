@@ -52,6 +52,30 @@ class QuartileProfile(Record):
     mean_answers: dict[CaseworkerItem, MeanAnswer]
 
 
+class QuartileContrast(Record):
+    """One of 004's comparisons of a quartile with the other three (Figur 4–19), tested: the
+    mean over the quartile's measurements minus the mean over the other quartiles', CR1
+    clustered by caseworker; q-value (BH) and familywise p (Romano–Wolf) over every
+    contrast of the section."""
+
+    family: Literal["activity_group", "caseworker_answer"] = Field(
+        description="a share of measurements with an activity group, or a mean S answer"
+    )
+    outcome: Group | CaseworkerItem
+    contrast: Literal["top_vs_rest", "bottom_vs_rest"] = Field(
+        description="the most (4) or least (1) effective quartile against the other three"
+    )
+    n_measurements: Count
+    n_caseworkers: Count
+    difference: Num = None
+    se: Num = None
+    ci_low: Num = None
+    ci_high: Num = None
+    p_value: Num = None
+    q_value: Num = None
+    p_familywise: Num = None
+
+
 class PolicyExperiment(Record):
     """Every caseworker as effective as the top quartile's mean: the outcome rate now and
     then. Standard errors by the delta method (CR1 by citizen), quartiles taken as given."""
@@ -248,6 +272,7 @@ class A6Caseworkers(Estimated):
     eligibility: Eligibility | None = None
     f_test: FTest | None = None
     quartiles: tuple[QuartileProfile, ...] = ()
+    quartile_tests: tuple[QuartileContrast, ...] | None = None
     policy_experiment: PolicyExperiment | None = None
     effects: tuple[CaseworkerEffect, ...] = ()
     beyond: Beyond | None = None
