@@ -236,3 +236,12 @@ def test_citizen_fe_against_planted_tau(synth_panel):
     # within noise, so only J is asserted).
     assert direction["J"] == "down" and mean["naive"]["1000"] < 0, mean
     assert mean["fe"]["1000"] < -0.03, mean  # far from tau, not noise around it
+
+
+def test_citizen_fe_without_variation_has_no_estimates():
+    cells = np.array([0, 1, 0, 1, 2, 2])
+    cit = np.array([0, 0, 1, 1, 2, 2])
+    codes = tuple(f"{j:04b}" for j in range(16))
+    out = a4_robustness.citizen_fe(np.full(6, np.nan), cells, cit, codes)
+    assert out["df"] is None and all("estimate" not in r for r in out["codes"].values())
+    assert out["n_citizens_within"] == 2 and out["codes"]["0010"]["n_citizens_within"] == 0

@@ -18,6 +18,8 @@ Intervals: CR2 clustered by citizen, t with each code's own Bell–McCaffrey df;
 centred d (the sources'), d against zero progression; BH q-values, Romano–Wolf familywise
 p-values and a simultaneous band over each model's grid (:mod:`bip.analysis.a4_inference`).
 A code without observations in the sample gets nulls and ``n`` 0 (its dummy is left out).
+For the two averages, selection robustness (:mod:`bip.analysis.a4_robustness`): Oster's δ and
+bias-adjusted d per combination of the adjusted model, and a citizen fixed-effects model.
 """
 
 from __future__ import annotations

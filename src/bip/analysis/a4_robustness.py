@@ -105,7 +105,7 @@ def citizen_fe(
     others = [j for j in used if j != ref]
     names = [code_list[j] for j in others]
     fit = None
-    if others and n_multi >= 2:
+    if others and n_multi >= 2 and not np.isnan(y).any():
         X = (cells[:, None] == np.array(others)[None, :]).astype(float)
         try:
             fit = nested_fe_fit(
