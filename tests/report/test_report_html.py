@@ -43,6 +43,8 @@ TABLES = [
     *(f"tab-a3-tabel{n}" for n in range(4, 12)),
     "tab-a4-models",
     "tab-a4-rule",
+    "tab-a4-robust-B_avg",
+    "tab-a4-robust-S_avg",
     "tab-percentile",
     "tab-s12",
     "tab-a5-job_or_education_52w",

@@ -18,6 +18,8 @@ Intervals: CR2 clustered by citizen, t with each code's own Bell–McCaffrey df;
 centred d (the sources'), d against zero progression; BH q-values, Romano–Wolf familywise
 p-values and a simultaneous band over each model's grid (:mod:`bip.analysis.a4_inference`).
 A code without observations in the sample gets nulls and ``n`` 0 (its dummy is left out).
+For the two averages, selection robustness (:mod:`bip.analysis.a4_robustness`): Oster's δ and
+bias-adjusted d per combination of the adjusted model, and a citizen fixed-effects model.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bip.analysis import a4_inference
+from bip.analysis import a4_inference, a4_robustness
 from bip.analysis.common import codes, floats, known_repeat_rows, num
 from bip.analysis.estimation import CellDesign, EstimationError, Fit, cell_means
 from bip.dataset.schema import EDUCATIONS, ORIGINS
 from bip.panel import ALL_ITEMS
 from bip.results import A4CombinationEffects
-from bip.results.combination_effects import A4Family, ItemModel
+from bip.results.combination_effects import A4Family, FixedEffectsModel, ItemModel, OsterModel
 
 # Background controls of the adjusted model (panel columns; categories become dummies
 # against their first level). Chosen as the variables 003 Tabel 4-9 show to differ between
@@ -139,6 +141,10 @@ class _Sample:
 # (docs/estimation.md) and the dense design would cost minutes and gigabytes per item.
 CR2_MAX_ENTRIES = 10_000_000
 
+# Items of the selection-robustness checks (Oster's bound, citizen fixed effects): the two
+# averages the report shows; each costs about one more fit of the item.
+ROBUST_ITEMS = ("B_avg", "S_avg")
+
 
 def _cr2_fits(n_rows: int, n_columns: int) -> bool:
     return n_rows * n_columns <= CR2_MAX_ENTRIES
@@ -159,7 +165,7 @@ def naive_model(
     out = {}
     for item in items:
         d = s.floats(f"d_{item}")
-        out[item] = _fit(d, None, s, ~np.isnan(d), standardise, level, use_cr2)
+        out[item] = _fit(d, None, s, ~np.isnan(d), standardise, level, use_cr2)[:2]
     return _validated(out, s, level)[0]
 
 
@@ -177,8 +183,12 @@ def run(
     standardise: bool = True,
     level: float = 0.95,
     items: tuple[str, ...] = ALL_ITEMS,
+    robust_items: tuple[str, ...] = ROBUST_ITEMS,
+    r_max_factor: float = a4_robustness.oster.R_MAX_FACTOR,
 ) -> A4CombinationEffects:
-    """A4 results: ``naive`` and ``adjusted`` per item, per code."""
+    """A4 results: ``naive`` and ``adjusted`` per item, per code; for ``robust_items`` also
+    Oster's bound (R_max = min(``r_max_factor`` · R̃², 1)) and the citizen fixed-effects model
+    (:mod:`bip.analysis.a4_robustness`)."""
     s = _Sample(panel)
     background, bg_names, jc, jc_names = _controls(s)
     bg_complete = ~np.isnan(background).any(axis=1)
@@ -192,16 +202,24 @@ def run(
     # CR2 builds each model's dense design; only then the jobcentre dummies are formed.
     if use_cr2["adjusted"]:
         background = np.column_stack([background, _dummies(jc, len(jc_names) + 1)])
-    naive, adjusted = {}, {}
+    naive, adjusted, osters, fes = {}, {}, {}, {}
     for item in items:
         d = s.floats(f"d_{item}")
         prev = s.floats(item) - d
         ok = ~np.isnan(d)
-        naive[item] = _fit(d, None, s, ok, standardise, level, use_cr2["naive"])
+        naive[item] = _fit(d, None, s, ok, standardise, level, use_cr2["naive"])[:2]
         ok_adj = ok & bg_complete & ~np.isnan(prev)
-        adjusted[item] = _fit(
+        row, inf, fit_adj = _fit(
             d, (design, prev, background), s, ok_adj, standardise, level, use_cr2["adjusted"]
         )
+        adjusted[item] = (row, inf)
+        if item in robust_items:
+            o, fe = _robustness(
+                d, ok, ok_adj & design.valid, fit_adj, s, standardise, r_max_factor, level
+            )
+            if o is not None:
+                osters[item] = o
+            fes[item] = fe
     fams = []
     models = {}
     for which, fits in (("naive", naive), ("adjusted", adjusted)):
@@ -227,18 +245,44 @@ def run(
         adjusted_controls=tuple(controls),
         families=tuple(fams),
         cell_covariance={k: "CR2" if v else "CR1" for k, v in use_cr2.items()},
+        oster=osters or None,
+        citizen_fe=fes or None,
     )
 
 
-def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
-    """One item's model: the record's fields (before the family step) and its CR2 parts (CR1
-    with each code's own df when ``use_cr2`` is false)."""
+def _robustness(d, ok, ok_adj, fit_adj, s: _Sample, standardise, r_max_factor, level):
+    """One item's Oster bound (on the adjusted fit's rows) and citizen fixed-effects model
+    (on the naive model's rows), as typed records; no Oster bound without an adjusted fit."""
+    o = None
+    if fit_adj is not None:
+        y_adj = _outcome(d, ok_adj, standardise)[0]
+        o = OsterModel.model_validate(
+            a4_robustness.oster_model(
+                fit_adj, y_adj, s.cells[ok_adj], s.cit[ok_adj], s.code_list, r_max_factor
+            )
+        )
+    y = _outcome(d, ok, standardise)[0]
+    fe = a4_robustness.citizen_fe(y, s.cells[ok], s.cit[ok], s.code_list, level)
+    return o, FixedEffectsModel.model_validate(fe)
+
+
+def _outcome(d: np.ndarray, ok: np.ndarray, standardise: bool) -> tuple[np.ndarray, float, float]:
+    """The model's outcome over the rows ``ok`` (standardised over them if asked: mean 0,
+    SD with n − 1), its raw mean and SD."""
     y = d[ok]
     n = len(y)
     mean = float(y.mean()) if n else np.nan
     sd = float(y.std(ddof=1)) if n > 1 else np.nan
     if standardise:
         y = (y - mean) / sd if n > 1 and sd > 0 else np.full(n, np.nan)
+    return y, mean, sd
+
+
+def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
+    """One item's model: the record's fields (before the family step), its CR2 parts (CR1
+    with each code's own df when ``use_cr2`` is false) and the fast path's fit (or None)."""
+    y, mean, sd = _outcome(d, ok, standardise)
+    n = len(y)
     c_ok = s.cells[ok]
     counts = np.bincount(c_ok, minlength=len(s.code_list))
     g = s.cit[ok]
@@ -305,4 +349,5 @@ def _fit(d, controls, s: _Sample, ok, standardise, level, use_cr2: bool = True):
             "codes": per_code,
         },
         inf,
+        fit,
     )

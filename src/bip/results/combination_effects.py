@@ -75,6 +75,66 @@ class A4Family(Record):
     draws: Count = Field(description="draws of the joint null distribution")
 
 
+class OsterCode(Record):
+    """One combination's Oster (2019) bound: the naive coefficient on the adjusted model's
+    rows, the adjusted one, the δ that would make it 0 and the bias-adjusted β* at δ = 1."""
+
+    estimate_short: Num = Field(description="naive d refitted on the adjusted model's rows")
+    estimate_adjusted: Num
+    delta: Num = Field(
+        description="selection on unobservables relative to observables that would make the "
+        "adjusted d 0 (|delta| > 1: more than the observables; negative: the other way)"
+    )
+    beta_star: Num = Field(description="bias-adjusted d if unobservables select as much (delta 1)")
+
+
+class OsterModel(Record):
+    """One item's Oster bound: both models' centred R² on the adjusted model's rows."""
+
+    n: Count
+    r2_short: Num
+    r2_adjusted: Num
+    r_max: Num = Field(description="min(r_max_factor * r2_adjusted, 1)")
+    r_max_factor: float
+    codes: dict[Code, OsterCode]
+
+
+class FixedEffectCode(Record):
+    """One combination in the citizen fixed-effects model.
+
+    ``contrast`` is the effect against the reference combination (0 for the reference), CR1 by
+    citizen; ``estimate`` the same effects centred on their mean weighted by measurements, on
+    the scale of the naive d (centred on the mean)."""
+
+    n: Count
+    n_citizens_within: Count = Field(
+        description="citizens with this combination and another one: those the effect rests on"
+    )
+    estimate: Num = None
+    se: Num = None
+    ci_low: Num = None
+    ci_high: Num = None
+    p_value: Num = None
+    contrast: Num = None
+    contrast_se: Num = None
+    contrast_ci_low: Num = None
+    contrast_ci_high: Num = None
+    contrast_p_value: Num = None
+
+
+class FixedEffectsModel(Record):
+    """One item's progression on the combination dummies with citizen fixed effects (the
+    naive model's rows and outcome): effects from citizens whose combination changes."""
+
+    reference: Code
+    n: Count
+    n_citizens: Count
+    n_citizens_within: Count = Field(description="citizens with more than one combination")
+    df: int | None = Field(description="citizens - 1, the t df of the CR1 intervals")
+    r2_within: Num
+    codes: dict[Code, FixedEffectCode]
+
+
 class A4CombinationEffects(Record):
     """A4: naive (dummies only) and adjusted (background and previous level) models per item."""
 
@@ -93,4 +153,14 @@ class A4CombinationEffects(Record):
         default=None,
         description="the multiplicity rule's counts per model and centring (null in results "
         "written before the rule)",
+    )
+    oster: dict[Series, OsterModel] | None = Field(
+        default=None,
+        description="Oster (2019) delta and bias-adjusted d per combination of the adjusted "
+        "model, for the robustness items (null in results written before it)",
+    )
+    citizen_fe: dict[Series, FixedEffectsModel] | None = Field(
+        default=None,
+        description="citizen fixed-effects model per robustness item (null in results "
+        "written before it)",
     )

@@ -13,6 +13,7 @@ from bip.report import published as P
 from bip.report.blocks import Block, Figure, Para
 from bip.report.i18n import N_
 from bip.report.numbers import is_number
+from bip.report.sections import combination_robustness
 from bip.report.sections.activities import JOSH
 from bip.report.sections.base import A4_SERIES, Ctx, Spec
 from bip.report.style import OURS, OURS_2, PUBLISHED
@@ -39,6 +40,7 @@ def build(r: Results, c: Ctx) -> list[Block]:
     if a4.families:
         out.append(_rule(a4, c))
     out += [_figure(a4, it, i, c) for i, it in enumerate(A4_SERIES)]
+    out += combination_robustness.blocks(a4, c)
     out.append(_places(a4, c))
     return out
 
