@@ -4,7 +4,7 @@
 #   bash scripts/pytwoway-venv.sh [DIR]     default DIR: ./.venv-pytwoway
 # pytwoway 0.3.21 needs numpy < 2 (its pandas), scipy < 1.12 (it calls minres(tol=...) and its
 # ichol preconditioner breaks on newer scipy's LinearOperator) and pyamg < 5.2 (newer pyamg
-# imports scipy.sparse.eye_array). Not part of scripts/setup.sh: ~100 s of numba/llvmlite
+# imports scipy.sparse.eye_array). Not part of scripts/setup.sh: 100 s to 4.5 min of numba/llvmlite
 # wheels on the shared machine, and four pins against packages that move.
 set -euo pipefail
 cd "$(dirname "$0")/.."

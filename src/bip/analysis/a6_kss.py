@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from bip.analysis.estimation import Factor, Fit, ols
+from bip.analysis.estimation import Fit, ols
 
 # Rows per batch of the per-cluster blocks (a batch holds a few rows × K arrays).
 _CHUNK_ROWS = 1 << 15
@@ -59,20 +59,21 @@ def kss_variance(
     """
     yv = np.asarray(y, dtype=float)
     n_all = len(yv)
-    glab = np.asarray(pd.Series(groups).astype(str))
-    clab = (
-        np.arange(n_all) if clusters is None else Factor.of(pd.Series(clusters).astype(str)).codes
-    )
-    n_groups_all = len(np.unique(glab))
-    n_clusters_all = len(np.unique(clab))
+    # integer codes: no sorting of string labels (the fit sorts its own)
+    gcode = pd.factorize(pd.Series(groups))[0]
+    clab = np.arange(n_all) if clusters is None else pd.factorize(pd.Series(clusters))[0]
+    n_groups_all = int(gcode.max()) + 1
+    n_clusters_all = int(clab.max()) + 1
     keep = np.ones(n_all, dtype=bool)
     rounds = 0
+    n_clusters = n_clusters_all
     while True:
         rounds += 1
         if fit is None or not keep.all():
             Xk = X.loc[keep] if isinstance(X, pd.DataFrame) else np.asarray(X)[keep]
-            fit = ols(yv[keep], Xk, absorb=glab[keep], covariance=None)
-        cl = pd.factorize(clab[keep])[0]
+            fit = ols(yv[keep], Xk, absorb=gcode[keep], covariance=None)
+        cl, uniq = pd.factorize(clab[keep])
+        n_clusters = len(uniq)
         bias, singular = _leave_out(yv[keep], fit, cl, weights)
         if not singular.any() or rounds >= max_rounds:
             break
@@ -88,9 +89,9 @@ def kss_variance(
         "weights": weights,
         "n_obs": int(keep.sum()),
         "n_groups": n_groups,
-        "n_clusters": int(len(np.unique(clab[keep]))),
+        "n_clusters": n_clusters,
         "n_dropped_obs": int(n_all - keep.sum()),
-        "n_dropped_clusters": int(n_clusters_all - len(np.unique(clab[keep]))),
+        "n_dropped_clusters": n_clusters_all - n_clusters,
         "n_dropped_groups": int(n_groups_all - n_groups),
         "n_rounds": rounds,
         "converged": not singular.any(),
@@ -139,10 +140,11 @@ def _leave_out(
             part = cs[lo : lo + step]
             ix = order[starts[part][:, None] + np.arange(m)]  # (clusters, m) rows
             xc = xt[ix]
-            wc = xc @ s_inv
+            k = xc.shape[-1]
+            wc = (xc.reshape(-1, k) @ s_inv).reshape(xc.shape)  # rows of X̃S̃⁻¹, one BLAS call
             g = g_of[ix]
             pd_blk = (g[:, :, None] == g[:, None, :]) / n_g[g][:, :, None]
-            i_p = np.eye(m) - pd_blk - wc @ xc.transpose(0, 2, 1)
+            i_p = np.eye(m) - pd_blk - np.matmul(wc, xc.transpose(0, 2, 1))
             sing = np.linalg.eigvalsh(i_p)[:, 0] < SINGULAR_TOL
             singular[part[sing]] = True
             ok = ~sing
@@ -151,16 +153,17 @@ def _leave_out(
             ix, wc, g, pd_blk = ix[ok], wc[ok], g[ok], pd_blk[ok]
             r = np.linalg.solve(i_p[ok], e[ix][..., None])[..., 0]  # leave-out residuals
             yy, a = yc[ix], a_row[ix]
+            # per cluster: p = S̃⁻¹Σ_i v_i x̃_i for v = y and v = r (elementwise: einsum is slow)
+            p_y = (yy[..., None] * wc).sum(1)
+            p_r = (r[..., None] * wc).sum(1)
             xb = xbar_c[g]
-            p_y = np.einsum("ni,nik->nk", yy, wc)
-            p_r = np.einsum("ni,nik->nk", r, wc)
-            q_y = np.einsum("ni,nik->nk", yy * a, xb)
-            q_r = np.einsum("ni,nik->nk", r * a, xb)
+            xb_py = (xb * p_y[:, None, :]).sum(-1)  # x̄c_g(i)'p_y per row
+            xb_pr = (xb * p_r[:, None, :]).sum(-1)
             t = (
-                np.einsum("ni,nij,nj->", yy, pd_blk, r * a)
+                float((yy[:, :, None] * pd_blk * (r * a)[:, None, :]).sum())
                 - float(((yy * a).sum(1) * (r * a).sum(1)).sum()) / s_w
-                - float((q_y * p_r).sum() + (p_y * q_r).sum())
-                + float(np.einsum("nk,kl,nl->", p_y, m_mat, p_r))
+                - float((a * (yy * xb_pr + r * xb_py)).sum())
+                + float(((p_y @ m_mat) * p_r).sum())
             )
             total += float(t)
     return total / d, singular
