@@ -159,10 +159,11 @@ def _leave_out(lo: LeaveOutVariance, c: Ctx) -> Table:
     notes = [
         c._(
             "The leave-out estimate subtracts from the spread of the estimated effects an "
-            "estimate of their noise that uses each citizen's outcomes only through a fit "
-            "without that citizen, so it stays unbiased when the noise differs between citizens "
-            "and a citizen's repeated outcomes are correlated; the method-of-moments estimate "
-            "assumes the same noise for everyone."
+            "estimate of their noise that pairs each citizen's outcomes with their errors in a "
+            "fit without that citizen, so it stays unbiased when the noise differs between "
+            "citizens and a citizen's repeated outcomes are correlated; the method-of-moments "
+            "estimate assumes the same noise for everyone. Both rest on the linear model of "
+            "the outcome."
         )
     ]
     if lo.variance is not None and lo.variance < 0:
