@@ -58,6 +58,7 @@ TABLES = [
     "tab-cw-summary",
     "tab-cw-quartiles",
     "tab-cw-noise",
+    "tab-cw-leave-out",
     "tab-cw-split",
     "tab-cw-bootstrap",
     "tab-cw-chance",

@@ -33,6 +33,7 @@ from bip.analysis.a6_effects import (
     policy_se,
 )
 from bip.analysis.a6_inference import LEVEL, eb_inference
+from bip.analysis.a6_kss import kss_variance
 from bip.analysis.a6_quartiles import quartile_profile, quartile_tests
 from bip.analysis.a6_resampling import split_halves
 from bip.analysis.a6_significance import (
@@ -151,6 +152,7 @@ def run(
         jc_of = caseworker_jobcenter(sample, glevels)
         within = within_jobcenter(raw, res["se"], res["n_g"], jc_of, n_draws, rng)
     inf = eb_inference(res["raw"], res["se"], res["n_g"], n_draws, rng) if n_draws > 0 else None
+    leave_out = _leave_out(y, X, cw, cit, fit, res["sigma2"])
 
     n_meas = pd.Series(res["n_g"], index=glevels).astype(int)
     n_cit = sample.groupby(cw.to_numpy())["citizen_id"].nunique().reindex(glevels)
@@ -239,7 +241,29 @@ def run(
                 "inference": inf_out,
                 "permutation": perm,
                 "within_jobcenter": within,
+                "leave_out": leave_out,
                 "median_citizens_per_caseworker": float(np.median(n_cit.to_numpy())),
             },
         }
     )
+
+
+def _leave_out(y, X, cw, cit, fit, sigma2_mom: float) -> dict:
+    """KSS leave-citizen-out variance of the caseworker effects (:mod:`a6_kss`), with the
+    plug-in and the method-of-moments variance beside it."""
+    k = kss_variance(y, X, cw, cit, fit=fit)
+    return {
+        "method": "kss_leave_citizen_out",
+        "variance": _f(k["variance"]),
+        "sd": _f(np.sqrt(max(k["variance"], 0.0))),
+        "variance_plugin": _f(k["plugin"]),
+        "sd_plugin": _f(np.sqrt(k["plugin"])),
+        "variance_mom": _f(sigma2_mom),
+        "sd_mom": _f(np.sqrt(sigma2_mom)),
+        "n_measurements": k["n_obs"],
+        "n_caseworkers": k["n_groups"],
+        "n_citizens": k["n_clusters"],
+        "n_dropped_measurements": k["n_dropped_obs"],
+        "n_dropped_citizens": k["n_dropped_clusters"],
+        "n_dropped_caseworkers": k["n_dropped_groups"],
+    }

@@ -231,6 +231,30 @@ class WithinJobcenter(Record):
     noise_only_gap_mean: Num = None
 
 
+class LeaveOutVariance(Record):
+    """Kline–Saggio–Sølvsten (2020) leave-out estimate of the variance of the caseworkers'
+    true effects: the plug-in variance of the fixed effects minus an unbiased estimate of its
+    noise, each citizen's errors of any variance and correlated within the citizen (their whole
+    record left out), beside the method-of-moments estimate of the noise model
+    (docs/a6-inference.md). Variances are over caseworkers, each counted once (ddof 1)."""
+
+    method: Literal["kss_leave_citizen_out"]
+    variance: Num = Field(description="KSS variance of true effects (can be negative)")
+    sd: Num = Field(description="square root of the KSS variance, 0 when that is negative")
+    variance_plugin: Num = Field(description="variance of the estimated effects, same rows")
+    sd_plugin: Num
+    variance_mom: Num = Field(description="method-of-moments variance (the noise model's)")
+    sd_mom: Num
+    n_measurements: Count
+    n_caseworkers: Count
+    n_citizens: Count
+    n_dropped_measurements: Count = Field(
+        description="rows of citizens without whom a caseworker's effect is not identified"
+    )
+    n_dropped_citizens: Count
+    n_dropped_caseworkers: Count
+
+
 class Beyond(Record):
     """Beyond 004: each effect's noise, the spread of true effects, shrinkage, reliability."""
 
@@ -248,6 +272,7 @@ class Beyond(Record):
     inference: NoiseInference | None
     permutation: PermutationTest | None = None
     within_jobcenter: WithinJobcenter | None = None
+    leave_out: LeaveOutVariance | None = None
     median_citizens_per_caseworker: Num = Field(
         description="median distinct citizens behind one caseworker's effect"
     )

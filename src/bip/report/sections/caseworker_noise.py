@@ -15,7 +15,13 @@ from bip.report.sections import caseworker_chance
 from bip.report.sections.base import Ctx, Fact, facts_table, lower, upper
 from bip.report.style import OURS, OURS_2
 from bip.report.tables import Col, Row, Table
-from bip.results.caseworkers import A6Caseworkers, Beyond, NoiseInference, SplitSample
+from bip.results.caseworkers import (
+    A6Caseworkers,
+    Beyond,
+    LeaveOutVariance,
+    NoiseInference,
+    SplitSample,
+)
 
 BINS = 30
 
@@ -23,6 +29,8 @@ BINS = 30
 def blocks(a6: A6Caseworkers, beyond: Beyond, c: Ctx) -> list[Block]:
     """The effects' distribution and the noise checks."""
     out: list[Block] = [_histogram(a6, c), _noise(a6, beyond, c)]
+    if beyond.leave_out is not None:
+        out.append(_leave_out(beyond.leave_out, c))
     out.append(_split(beyond.split_sample, a6, c))
     if beyond.inference is None:
         out.append(Para(c._("No intervals were computed for these results."), "note"))
@@ -142,6 +150,57 @@ def _noise(a6: A6Caseworkers, b: Beyond, c: Ctx) -> Table:
                 "empirical-Bayes estimates (each raw effect times its reliability)."
             ),
         ),
+    )
+
+
+def _leave_out(lo: LeaveOutVariance, c: Ctx) -> Table:
+    """The spread of true effects three ways: plug-in, leave-out (KSS), method of moments."""
+    n = Counts(citizens=lo.n_citizens, observations=lo.n_measurements)
+    notes = [
+        c._(
+            "The leave-out estimate subtracts from the spread of the estimated effects an "
+            "estimate of their noise that pairs each citizen's outcomes with their errors in a "
+            "fit without that citizen, so it stays unbiased when the noise differs between "
+            "citizens and a citizen's repeated outcomes are correlated; the method-of-moments "
+            "estimate assumes the same noise for everyone. Both rest on the linear model of "
+            "the outcome."
+        )
+    ]
+    if lo.variance is not None and lo.variance < 0:
+        notes.append(
+            c._(
+                "The leave-out variance is negative: the estimated effects spread less than "
+                "their noise alone would, so the SD is shown as 0."
+            )
+        )
+    if lo.n_dropped_citizens:
+        notes.append(
+            c.n_(
+                "{n} citizen without whom a caseworker's effect cannot be estimated is left out.",
+                "{n} citizens without whom a caseworker's effect cannot be estimated are left out.",
+                lo.n_dropped_citizens,
+            ).format(n=numbers.integer(lo.n_dropped_citizens, c.lang))
+        )
+    return facts_table(
+        c,
+        "tab-cw-leave-out",
+        c._("The spread of true caseworker effects, three ways"),
+        c._(
+            "How much caseworkers truly differ, once the noise in each estimated effect is "
+            "taken out: the plain spread of the estimates overstates it."
+        ),
+        (
+            Fact(c._("SD of the estimated effects (percentage points)"), lo.sd_plugin, "pp", n),
+            Fact(c._("SD of the true effects, leave-out (percentage points)"), lo.sd, "pp", n),
+            Fact(
+                c._("SD of the true effects, method of moments (percentage points)"),
+                lo.sd_mom,
+                "pp",
+                n,
+            ),
+            Fact(c._("Caseworkers"), float(lo.n_caseworkers), "int", n),
+        ),
+        notes=tuple(notes),
     )
 
 
