@@ -1,4 +1,5 @@
 """One estimation engine for A1 and A4-A7: least squares with absorbed fixed effects, Poisson,
+binary (cloglog / logit) regression,
 cell-means fast paths, and iid / HC1 / CR1 (one- and two-way) / CR2 (Bell–McCaffrey) covariance.
 
 design → solve → covariance, put together in ``models``; the answer is one frozen :class:`Fit`.
@@ -26,7 +27,7 @@ from bip.analysis.estimation.errors import (
     EstimationError,
     TooFewClustersError,
 )
-from bip.analysis.estimation.models import ols, poisson
+from bip.analysis.estimation.models import binomial, ols, poisson
 from bip.analysis.estimation.results import Absorbed, Fit
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Iid",
     "Robust",
     "TooFewClustersError",
+    "binomial",
     "cell_means",
     "cluster_codes",
     "cluster_sums",
