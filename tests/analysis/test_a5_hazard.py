@@ -106,7 +106,8 @@ def test_caseworker_other_rate_matches_a_loop():
 def test_fit_matches_statsmodels_cloglog_glm_with_citizen_clusters():
     p = hazard_panel(4, n_citizens=900)
     pp = a5_hazard.person_periods(p)
-    fit, X, names, gone = a5_hazard.fit_hazard(p, pp)
+    fit, blocks, names, gone = a5_hazard.fit_hazard(p, pp)
+    X = blocks.dense()
     # No events in that band of this panel, none for the one citizen without age: no MLE.
     assert gone == ["weeks_52_78", "age_missing"]
     y = pp["event"].to_numpy()
@@ -128,7 +129,8 @@ def test_band_hazards_and_cumulative_match_a_direct_computation():
     model = HazardModel.model_validate(res)  # every interval contains its estimate
     assert model.status == "ok"
     pp = a5_hazard.person_periods(p)
-    fit, X, names, _ = a5_hazard.fit_hazard(p, pp)
+    fit, blocks, names, _ = a5_hazard.fit_hazard(p, pp)
+    X = blocks.dense()
     Xk = X[:, [names.index(n) for n in fit.names]][pp["entry"].to_numpy()]
     bands = a5_hazard.band_names()
 

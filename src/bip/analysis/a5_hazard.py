@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis._design import Background, background_columns, impute_columns
-from bip.analysis.estimation import Clustered, EstimationError, binomial
+from bip.analysis.estimation import Clustered, EstimationError, GroupBlocks, binomial
 from bip.analysis.estimation.solve import binomial_mean, normal_equations
 from bip.panel import JOB_OUTCOME, QUARTER_JOB_OUTCOME
 
@@ -125,9 +125,10 @@ def _levels(values: np.ndarray, item: str) -> dict[str, np.ndarray]:
     return cols
 
 
-def design(panel: pd.DataFrame, pp: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+def design(panel: pd.DataFrame, pp: pd.DataFrame) -> tuple[GroupBlocks, list[str]]:
     """The person-period design: intercept, duration bands, activities, beliefs, caseworker
-    terms, then the imputed background (one C-ordered N × K array and its names)."""
+    terms (per period), then the imputed background (per citizen, never repeated over the
+    periods: :class:`GroupBlocks`), and the names of the columns in that order."""
     rows = pp["row"].to_numpy()
     lead: dict[str, np.ndarray] = {"(Intercept)": np.ones(len(rows))}
     for j, name in enumerate(band_names()[1:], start=1):
@@ -144,11 +145,11 @@ def design(panel: pd.DataFrame, pp: pd.DataFrame) -> tuple[np.ndarray, list[str]
     lead[CHANGES] = pd.to_numeric(panel[CHANGES]).to_numpy(float)[rows]
     names, values = impute_columns([CW_RATE], [10 * caseworker_other_rate(panel)[rows]])
     lead.update(zip(names, values, strict=True))
-    # The background is the citizen's: built on one row per citizen and gathered per period
-    # (3-4x fewer rows to convert). With a missing indicator for each gap the value a gap is
+    # The background is the citizen's: built and kept on one row per citizen (3-4x fewer rows
+    # to convert, store and multiply; GroupBlocks). With a missing indicator for each gap the value a gap is
     # filled with does not move any other coefficient, so filling with the mean over
     # citizens instead of over periods changes nothing else. Columns collinear with the
-    # intercept and each other are dropped here, so the fit need not copy the design.
+    # intercept and each other are dropped here, so the fit need not copy them.
     cit, first = np.unique(pp["citizen"].to_numpy(), return_index=True)
     who = np.searchsorted(cit, pp["citizen"].to_numpy())
     bg = panel[background_columns(panel) + [c for c in ("origin", "education") if c in panel]]
@@ -157,27 +158,27 @@ def design(panel: pd.DataFrame, pp: pd.DataFrame) -> tuple[np.ndarray, list[str]
     keep = keep[keep > 0]  # the intercept is the lead's
     B = np.ascontiguousarray(B[:, keep])
     names = [*lead, *(bg_names[j] for j in keep)]
-    X = np.empty((len(rows), len(names)))
+    T = np.empty((len(rows), len(lead)))
     for j, v in enumerate(lead.values()):
-        X[:, j] = v
-    k = len(lead)
-    for a in range(0, len(rows), _BLOCK):
-        X[a : a + _BLOCK, k:] = B[who[a : a + _BLOCK]]
-    return X, names
+        T[:, j] = v
+    return GroupBlocks(T, B, who), names
 
 
-_BLOCK = 32768
-
-
-def separating(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def separating(X: GroupBlocks, y: np.ndarray) -> np.ndarray:
     """Indices of the 0/1 columns on one side of which the outcome never varies (a band or
-    level without events, say): their maximum likelihood estimate does not exist. One pass
-    over the design: a column in [0, 1] with Σx² = Σx is 0/1."""
+    level without events, say): their maximum likelihood estimate does not exist. A column in
+    [0, 1] with Σx² = Σx is 0/1; sums of the citizen columns are weighted by their periods."""
     n = len(y)
-    total = X.sum(axis=0)
-    square = np.einsum("ij,ij->j", X, X)
-    binary = (X.min(axis=0) >= 0) & (X.max(axis=0) <= 1) & np.isclose(square, total)
-    ev = X.T @ y
+    ones = np.ones(n)
+    total = X.tdot(ones)
+    periods = X.group_sums(ones)
+    square = np.concatenate(
+        [np.einsum("ij,ij->j", X.T, X.T), np.einsum("ij,ij,i->j", X.B, X.B, periods)]
+    )
+    lo = np.concatenate([X.T.min(axis=0), X.B.min(axis=0)])
+    hi = np.concatenate([X.T.max(axis=0), X.B.max(axis=0)])
+    binary = (lo >= 0) & (hi <= 1) & np.isclose(square, total)
+    ev = X.tdot(y)
     e_all = y.sum()
     one_side = (ev == 0) | (ev == total)
     other = ((e_all - ev) == 0) | ((e_all - ev) == (n - total))
@@ -192,7 +193,7 @@ def fit_hazard(panel: pd.DataFrame, pp: pd.DataFrame):
     y = pp["event"].to_numpy()
     sep = separating(X, y)
     if len(sep):
-        X = np.ascontiguousarray(np.delete(X, sep, axis=1))
+        X = X.columns(np.setdiff1d(np.arange(len(names)), sep))
         gone = [names[j] for j in sep]
         names = [n for j, n in enumerate(names) if j not in set(sep)]
     else:
@@ -265,7 +266,7 @@ def hazard(panel: pd.DataFrame) -> dict:
                 "ci_low": _f(np.exp(b - t * se)),
                 "ci_high": _f(np.exp(b + t * se)),
                 "p_value": _f(2 * stats.t.sf(abs(b / se), fit.df)),
-                "n": int(np.count_nonzero(X[:, names.index(name)])),
+                "n": int(np.count_nonzero(X.T[:, names.index(name)])),  # a row-level column
             }
         )
     return {
@@ -288,7 +289,7 @@ def _baseline(panel, pp, X, names, fit, t) -> dict:
     full = np.zeros(len(names))
     kept = np.array([names.index(nm) for nm in fit.names])
     full[kept] = fit.coef
-    eta0 = (X @ full)[entry]
+    eta0 = X.dot(full)[entry]
     n_e = len(eta0)
     pos = {j: fit.names.index(nm) for j, nm in enumerate(band_names()) if nm in fit.names}
     v = np.zeros(len(band))
@@ -296,7 +297,7 @@ def _baseline(panel, pp, X, names, fit, t) -> dict:
     def grad(weights: np.ndarray, unit: dict[int, float]) -> np.ndarray:
         v[:] = 0
         v[entry] = weights / n_e
-        g = (X.T @ v)[kept]
+        g = X.tdot(v)[kept]
         for j, w in unit.items():
             if j:
                 g[pos[j]] += w

@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from bip.analysis.estimation import Clustered, EmptyDesignError, EstimationError, Iid, binomial
+from bip.analysis.estimation import (
+    Clustered,
+    EmptyDesignError,
+    EstimationError,
+    GroupBlocks,
+    Iid,
+    binomial,
+)
 
 LINKS = {"cloglog": sm.families.links.CLogLog(), "logit": sm.families.links.Logit()}
 
@@ -69,3 +76,35 @@ def test_binomial_refuses_bad_outcomes():
         binomial(d["y"] * 2, d[["x1"]])
     with pytest.raises(EmptyDesignError, match="both outcomes"):
         binomial(np.zeros(len(d)), d[["x1"]])
+
+
+@pytest.mark.parametrize("link", ["cloglog", "logit"])
+def test_group_blocks_design_equals_the_dense_design(link):
+    # Row-level columns T and group-level columns B (one row per citizen, repeated over the
+    # citizen's rows): the same fit, one- and two-way clustered, as on the dense [T | B[who]],
+    # with a collinear group column dropped alike.
+    rng = np.random.default_rng(5)
+    g = 300
+    who = np.sort(np.r_[np.arange(g), rng.integers(0, g, 1500)])
+    n = len(who)
+    T = np.column_stack([np.ones(n), rng.normal(size=n), rng.integers(0, 2, n)])
+    b = np.column_stack([rng.normal(size=g), rng.integers(0, 2, g)]).astype(float)
+    B = np.column_stack([b, 2 * b[:, 1]])
+    eta = -2 + 0.4 * T[:, 1] - 0.3 * T[:, 2] + 0.5 * b[who, 0] + 0.3 * rng.normal(size=g)[who]
+    y = (rng.random(n) < -np.expm1(-np.exp(eta))).astype(float)
+    other = rng.integers(0, 40, n)
+    blocks = GroupBlocks(T, B, who)
+    dense = blocks.dense()
+    names = ["c", "t1", "t2", "b1", "b2", "b3"]
+    for cov in (Clustered(who), Clustered(who, other)):
+        a = binomial(y, blocks, names=names, link=link, covariance=cov)
+        d = binomial(y, dense, names=names, link=link, intercept=False, covariance=cov)
+        assert a.names == d.names and a.dropped == d.dropped == ("b3",)
+        np.testing.assert_allclose(a.coef, d.coef, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a.vcov, d.vcov, rtol=1e-9, atol=1e-14)
+        np.testing.assert_allclose(a.fitted, d.fitted, rtol=1e-10)
+    beta = rng.normal(size=6)
+    np.testing.assert_allclose(blocks.dot(beta), dense @ beta, rtol=1e-12)
+    np.testing.assert_allclose(blocks.tdot(y), dense.T @ y, rtol=1e-12)
+    with pytest.raises(EstimationError, match="sorted by group"):
+        GroupBlocks(T, B, who[::-1].copy())

@@ -6,6 +6,7 @@ design → solve → covariance, put together in ``models``; the answer is one f
 Analyses import from this package, never from its modules. docs/estimation.md has the formulas.
 """
 
+from bip.analysis.estimation.blocks import GroupBlocks
 from bip.analysis.estimation.cells import CellDesign, cell_means
 from bip.analysis.estimation.covariance import (
     CR2,
@@ -43,6 +44,7 @@ __all__ = [
     "EstimationError",
     "Factor",
     "Fit",
+    "GroupBlocks",
     "Iid",
     "Robust",
     "TooFewClustersError",

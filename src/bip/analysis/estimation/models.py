@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bip.analysis.estimation.blocks import GroupBlocks
 from bip.analysis.estimation.cells import cell_means
 from bip.analysis.estimation.covariance import CR2, Clustered, CovarianceSpec, Iid, covariance
 from bip.analysis.estimation.design import (
@@ -277,7 +278,8 @@ def binomial(
     """Regression of a 0/1 outcome with a complementary log-log or logit link, by IRLS.
 
     No absorbed factors. With ``intercept=False`` a C-ordered float ``X`` is used without a
-    copy (put the constant in it). The bread is the inverse observed information at the
+    copy (put the constant in it). ``X`` may be a :class:`GroupBlocks` design (row-level and
+    group-level columns, the latter never repeated; it carries its own constant, if any). The bread is the inverse observed information at the
     estimate (statsmodels' GLM Hessian; for logit it equals the expected one) and the scores
     are x_i ∂ℓ_i/∂η_i, so ``Clustered`` is the CR1 sandwich of statsmodels'
     ``GLM(...).fit(cov_type="cluster")``. The weighted cross products are summed over row
@@ -295,18 +297,27 @@ def binomial(
         raise EmptyDesignError(
             "binomial regression needs both outcomes; the sample has only one value"
         )
-    if intercept:
-        Xv, cols = as_matrix(X, names, intercept=True)
+    Xv: GroupBlocks | np.ndarray
+    if isinstance(X, GroupBlocks):  # its own intercept column, if any, is in X.T
+        Xv, cols = X, [f"x{j}" for j in range(X.shape[1])] if names is None else list(names)
+        if len(cols) != X.shape[1] or X.shape[0] != n:
+            raise EstimationError(f"{len(cols)} names and {n} rows for a {X.shape} design")
+        gram = X.gram(np.ones(n))[0]
     else:
-        Xv, cols = as_array(X, names)
-    keep = normal_equations(weighted_gram(Xv, np.ones(n))[0], np.zeros(Xv.shape[1])).keep
+        if intercept:
+            Xv, cols = as_matrix(X, names, intercept=True)
+        else:
+            Xv, cols = as_array(X, names)
+        gram = weighted_gram(np.asarray(Xv), np.ones(n))[0]
+    keep = normal_equations(gram, np.zeros(Xv.shape[1])).keep
     dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
     if len(keep) < Xv.shape[1]:
-        Xv = Xv[:, keep]
+        Xv = Xv.columns(keep) if isinstance(Xv, GroupBlocks) else Xv[:, keep]
     beta, eta, mu, dev = irls_binomial(yv, Xv, link=link, maxit=maxit, tol=tol)
     mu_c = np.clip(mu, 1e-15, 1 - 1e-15)
     info = binomial_information(yv, eta, link)
-    bread = normal_equations(weighted_gram(Xv, info)[0], np.zeros(len(beta))).bread
+    cross = Xv.gram(info) if isinstance(Xv, GroupBlocks) else weighted_gram(Xv, info)
+    bread = normal_equations(cross[0], np.zeros(len(beta))).bread
     score = (yv - mu_c) * binomial_mean(eta, link)[1] / (mu_c * (1 - mu_c))  # ∂ℓ/∂η
     V, g, df = _vcov(spec, bread, Xv, score, n, len(beta), dispersion=1.0)
     return Fit(

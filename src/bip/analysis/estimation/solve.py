@@ -222,6 +222,7 @@ def weighted_gram(X: np.ndarray, w: np.ndarray, z: np.ndarray | None = None):
 def irls_binomial(y, X, *, link: str = "cloglog", maxit: int = 100, tol: float = 1e-10):
     """Binary regression (complementary log-log or logit link) by IRLS, without fixed effects.
 
+    ``X`` is an array or a :class:`~bip.analysis.estimation.blocks.GroupBlocks` design.
     Returns (coef, eta, mu, deviance). Starts from μ = (y + ½)/2 (glm.fit's and statsmodels'
     start) and stops when the deviance changes by less than ``tol`` relative to 0.1 + deviance
     (the glm.fit rule), as :func:`irls_poisson`.
@@ -238,7 +239,7 @@ def irls_binomial(y, X, *, link: str = "cloglog", maxit: int = 100, tol: float =
         d = np.maximum(d, 1e-300)
         z = eta + (y - mu) / d
         w = d * d / (mu * (1 - mu))
-        gram, rhs = weighted_gram(X, w, z)
+        gram, rhs = X.gram(w, z) if hasattr(X, "gram") else weighted_gram(X, w, z)
         sol = normal_equations(gram, rhs)
         if len(sol.keep) < X.shape[1]:  # judged once beforehand; weights cannot add any
             raise ConvergenceError(
@@ -246,7 +247,7 @@ def irls_binomial(y, X, *, link: str = "cloglog", maxit: int = 100, tol: float =
                 "the outcome"
             )
         beta = sol.coef
-        eta = X @ beta
+        eta = X.dot(beta) if hasattr(X, "dot") else X @ beta
         mu = binomial_mean(eta, link)[0]
         dev = binomial_deviance(y, np.clip(mu, 1e-300, 1 - 1e-16))
         if abs(dev - dev_old) / (0.1 + abs(dev)) < tol:
