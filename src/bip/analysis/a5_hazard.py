@@ -91,7 +91,7 @@ def person_periods(panel: pd.DataFrame) -> pd.DataFrame:
             "entry": new[keep],
         }
     )
-    out.attrs["n_censored"] = int((at_risk & np.isnan(y) & ~new).sum() + (new & np.isnan(y)).sum())
+    out.attrs["n_censored"] = int((at_risk & np.isnan(y)).sum())
     return out
 
 
