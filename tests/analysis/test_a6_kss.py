@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from bip.analysis.a6_kss import kss_variance
+from tests.conftest import need
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -252,14 +253,14 @@ def _pytwoway_python() -> Path | None:
     return p if p.exists() else None
 
 
-@pytest.mark.skipif(
-    _pytwoway_python() is None, reason="no pytwoway environment (scripts/pytwoway-venv.sh)"
-)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_equals_pytwoway_two_way(seed, tmp_path):
     """Citizen × caseworker two-way fixed effects, leave one row out, variance of the
     caseworker effects over rows: our estimator (citizen dummies as the controls) against
     pytwoway's KSS with exact leverages and trace, on the rows its cleaning keeps."""
+    py = _pytwoway_python()
+    need(py is not None, "no pytwoway environment (bash scripts/pytwoway-venv.sh)")
+    assert py is not None
     rng = np.random.default_rng(seed)
     n_cit, n_cw = 300, 30
     per = rng.integers(2, 6, n_cit)
@@ -270,8 +271,6 @@ def test_equals_pytwoway_two_way(seed, tmp_path):
     y = rng.normal(size=n_cit)[i] + rng.normal(0, 0.5, n_cw)[j]
     y = y + rng.normal(size=len(i)) * (0.5 + j / n_cw)
     pd.DataFrame({"i": i, "j": j, "y": y, "t": t}).to_csv(tmp_path / "in.csv", index=False)
-    py = _pytwoway_python()
-    assert py is not None
     subprocess.run(
         [
             py,

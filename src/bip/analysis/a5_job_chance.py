@@ -27,6 +27,7 @@ from bip.analysis._design import (
     background_columns,
     combine,
 )
+from bip.analysis.a5_hazard import hazard
 from bip.analysis.estimation import Clustered, EstimationError, ols
 from bip.instrument import B10_CHANNELS, B10_STATUSES, B_ITEMS, S_ITEMS
 from bip.panel import JOB_OUTCOME as OUTCOME
@@ -292,5 +293,6 @@ def run(panel: pd.DataFrame, *, seed: int = 0) -> A5JobChance:
             "belief_distributions": belief_distributions(panel),
             "job_search": job_search(panel),
             "answers_by_mental_health": answers_by_mental_health(panel),
+            "hazard": hazard(panel),
         }
     )

@@ -16,6 +16,7 @@ from bip.results.base import (
     Record,
     Share,
 )
+from bip.results.hazard import HazardModel
 
 Level = Literal[1, 2, 3, 4, 5]
 PsychGroup = Literal["none", "light", "severe"]
@@ -156,3 +157,4 @@ class A5JobChance(Record):
     belief_distributions: BeliefDistributions
     job_search: JobSearch
     answers_by_mental_health: AnswersByMentalHealth
+    hazard: HazardModel | None = None

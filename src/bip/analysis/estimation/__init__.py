@@ -1,10 +1,12 @@
 """One estimation engine for A1 and A4-A7: least squares with absorbed fixed effects, Poisson,
+binary (cloglog / logit) regression,
 cell-means fast paths, and iid / HC1 / CR1 (one- and two-way) / CR2 (Bell–McCaffrey) covariance.
 
 design → solve → covariance, put together in ``models``; the answer is one frozen :class:`Fit`.
 Analyses import from this package, never from its modules. docs/estimation.md has the formulas.
 """
 
+from bip.analysis.estimation.blocks import GroupBlocks
 from bip.analysis.estimation.cells import CellDesign, cell_means
 from bip.analysis.estimation.covariance import (
     CR2,
@@ -26,7 +28,7 @@ from bip.analysis.estimation.errors import (
     EstimationError,
     TooFewClustersError,
 )
-from bip.analysis.estimation.models import ols, poisson
+from bip.analysis.estimation.models import binomial, ols, poisson
 from bip.analysis.estimation.results import Absorbed, Fit
 
 __all__ = [
@@ -42,9 +44,11 @@ __all__ = [
     "EstimationError",
     "Factor",
     "Fit",
+    "GroupBlocks",
     "Iid",
     "Robust",
     "TooFewClustersError",
+    "binomial",
     "cell_means",
     "cluster_codes",
     "cluster_sums",

@@ -236,12 +236,17 @@ def covariance(
             s2 = float(resid @ resid) / max(n - k, 1) if dispersion is None else dispersion
             return s2 * bread, None, n - k
         case Robust():
+            if hasattr(X, "cluster_scores"):
+                raise EstimationError("Robust() needs a dense design; use Clustered(...)")
             s = X * np.asarray(resid)[:, None]
             return n / max(n - k, 1) * bread @ (s.T @ s) @ bread, None, n - k
         case Clustered():
             ways = _ways(spec, n)
             g_min = min(w.count for w in ways[:2])
-            meats = [weighted_cluster_sums(w, X, resid) for w in ways]
+            if hasattr(X, "cluster_scores"):  # a GroupBlocks design (blocks.py)
+                meats = [X.cluster_scores(w.codes, w.size, resid) for w in ways]
+            else:
+                meats = [weighted_cluster_sums(w, X, resid) for w in ways]
             meat = meats[0].T @ meats[0]
             if len(ways) == 3:
                 meat = meat + meats[1].T @ meats[1] - meats[2].T @ meats[2]

@@ -1,4 +1,4 @@
-"""The engine's public faces: :func:`ols`, :func:`poisson` and :func:`cell_means`.
+"""The engine's public faces: :func:`ols`, :func:`poisson`, :func:`binomial` and :func:`cell_means`.
 
 Each takes the outcome, the regressors (a DataFrame, or an array with ``names``), the factors
 to absorb and a covariance spec (:class:`Iid`, :class:`Robust` or :class:`Clustered`), and
@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bip.analysis.estimation.blocks import GroupBlocks
 from bip.analysis.estimation.cells import cell_means
 from bip.analysis.estimation.covariance import CR2, Clustered, CovarianceSpec, Iid, covariance
 from bip.analysis.estimation.design import (
@@ -24,9 +25,16 @@ from bip.analysis.estimation.design import (
 )
 from bip.analysis.estimation.errors import EmptyDesignError, EstimationError
 from bip.analysis.estimation.results import Absorbed, Fit
-from bip.analysis.estimation.solve import irls_poisson, normal_equations
+from bip.analysis.estimation.solve import (
+    binomial_information,
+    binomial_mean,
+    irls_binomial,
+    irls_poisson,
+    normal_equations,
+    weighted_gram,
+)
 
-__all__ = ["cell_means", "ols", "poisson"]
+__all__ = ["binomial", "cell_means", "ols", "poisson"]
 
 IID = Iid()  # the default covariance (a frozen record, safe to share)
 
@@ -253,4 +261,77 @@ def poisson(
         absorbed=absorbed,
         deviance=dev,
         n_dropped_rows=int((~rows).sum()),
+    )
+
+
+def binomial(
+    y,
+    X,
+    *,
+    link: str = "cloglog",
+    names=None,
+    intercept: bool = True,
+    covariance: CovarianceSpec | None = IID,
+    maxit: int = 100,
+    tol: float = 1e-10,
+) -> Fit:
+    """Regression of a 0/1 outcome with a complementary log-log or logit link, by IRLS.
+
+    No absorbed factors. With ``intercept=False`` a C-ordered float ``X`` is used without a
+    copy (put the constant in it). ``X`` may be a :class:`GroupBlocks` design (row-level and
+    group-level columns, the latter never repeated; it carries its own constant, if any). The bread is the inverse observed information at the
+    estimate (statsmodels' GLM Hessian; for logit it equals the expected one) and the scores
+    are x_i ∂ℓ_i/∂η_i, so ``Clustered`` is the CR1 sandwich of statsmodels'
+    ``GLM(...).fit(cov_type="cluster")``. The weighted cross products are summed over row
+    blocks, so no second N × K array is formed. ``resid`` is y − μ, ``fitted`` μ.
+    """
+    spec = covariance
+    if isinstance(spec, CR2):
+        raise EstimationError("CR2 is for least squares; use Clustered(...) with binomial")
+    yv = np.asarray(y, dtype=float)
+    n = len(yv)
+    check_rows(n)
+    if np.isnan(yv).any() or ((yv != 0) & (yv != 1)).any():
+        raise EstimationError("a binomial outcome must be 0 or 1 in every row; drop the others")
+    if yv.sum() == 0 or yv.sum() == n:
+        raise EmptyDesignError(
+            "binomial regression needs both outcomes; the sample has only one value"
+        )
+    Xv: GroupBlocks | np.ndarray
+    if isinstance(X, GroupBlocks):  # its own intercept column, if any, is in X.T
+        Xv, cols = X, [f"x{j}" for j in range(X.shape[1])] if names is None else list(names)
+        if len(cols) != X.shape[1] or X.shape[0] != n:
+            raise EstimationError(f"{len(cols)} names and {n} rows for a {X.shape} design")
+        gram = X.gram(np.ones(n))[0]
+    else:
+        if intercept:
+            Xv, cols = as_matrix(X, names, intercept=True)
+        else:
+            Xv, cols = as_array(X, names)
+        gram = weighted_gram(np.asarray(Xv), np.ones(n))[0]
+    keep = normal_equations(gram, np.zeros(Xv.shape[1])).keep
+    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
+    if len(keep) < Xv.shape[1]:
+        Xv = Xv.columns(keep) if isinstance(Xv, GroupBlocks) else Xv[:, keep]
+    beta, eta, mu, dev = irls_binomial(yv, Xv, link=link, maxit=maxit, tol=tol)
+    mu_c = np.clip(mu, 1e-15, 1 - 1e-15)
+    info = binomial_information(yv, eta, link)
+    cross = Xv.gram(info) if isinstance(Xv, GroupBlocks) else weighted_gram(Xv, info)
+    bread = normal_equations(cross[0], np.zeros(len(beta))).bread
+    score = (yv - mu_c) * binomial_mean(eta, link)[1] / (mu_c * (1 - mu_c))  # ∂ℓ/∂η
+    V, g, df = _vcov(spec, bread, Xv, score, n, len(beta), dispersion=1.0)
+    return Fit(
+        names=tuple(cols[j] for j in keep),
+        coef=beta,
+        vcov=V,
+        covariance=spec,
+        n_obs=n,
+        n_clusters=g,
+        n_params=len(beta),
+        df=df,
+        bread=bread,
+        dropped=dropped,
+        resid=yv - mu,
+        fitted=mu,
+        deviance=dev,
     )

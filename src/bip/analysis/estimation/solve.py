@@ -161,3 +161,99 @@ def irls_poisson(
         f"Poisson iterations did not converge in {maxit} steps; check for regressors that "
         "separate the zero outcomes perfectly"
     )
+
+
+# Rows per block of the binomial IRLS's weighted cross products: the weighted copy of a block
+# stays in cache and no second N × K array is formed.
+_ROW_BLOCK = 32768
+LINKS = ("cloglog", "logit")
+
+
+def binomial_mean(eta: np.ndarray, link: str) -> tuple[np.ndarray, np.ndarray]:
+    """(μ, dμ/dη) of a binary outcome under ``link`` ("cloglog" or "logit")."""
+    if link == "cloglog":
+        s = np.exp(eta)
+        mu = -np.expm1(-s)
+        return mu, s * np.exp(-s)
+    mu = 1.0 / (1.0 + np.exp(-eta))
+    return mu, mu * (1.0 - mu)
+
+
+def binomial_information(y: np.ndarray, eta: np.ndarray, link: str) -> np.ndarray:
+    """Each row's observed information −∂²ℓ/∂η² (the bread's weights, as statsmodels' GLM
+    Hessian). Logit is canonical, so it is the IRLS weight μ(1 − μ); for cloglog, with
+    s = e^η, it is s − s·y/μ + s²·y·(1 − μ)/μ² (the expected value s²(1 − μ)/μ at y = μ)."""
+    mu, d = binomial_mean(eta, link)
+    if link == "logit":
+        return d
+    s = np.exp(eta)
+    return s - s * y / mu + s * s * y * (1.0 - mu) / (mu * mu)
+
+
+def binomial_deviance(y: np.ndarray, mu: np.ndarray) -> float:
+    """−2 Σ [y log μ + (1 − y) log(1 − μ)] for a 0/1 outcome."""
+    with np.errstate(divide="ignore"):
+        return float(-2 * np.where(y > 0, np.log(mu), np.log1p(-mu)).sum())
+
+
+def weighted_gram(X: np.ndarray, w: np.ndarray, z: np.ndarray | None = None):
+    """X'WX (and X'Wz) summed over row blocks: no weighted N × K copy.
+
+    With non-negative weights each block is scaled by √w and multiplied by itself, which
+    BLAS does as a symmetric rank-k update: ~10x faster here than the general product."""
+    k = X.shape[1]
+    gram, rhs = np.zeros((k, k)), np.zeros(k)
+    root = np.sqrt(w) if (w >= 0).all() else None
+    for a in range(0, len(w), _ROW_BLOCK):
+        xb = X[a : a + _ROW_BLOCK]
+        if root is not None:
+            sx = xb * root[a : a + _ROW_BLOCK, None]
+            gram += sx.T @ sx
+            if z is not None:
+                rhs += sx.T @ (root[a : a + _ROW_BLOCK] * z[a : a + _ROW_BLOCK])
+        else:
+            wx = xb * w[a : a + _ROW_BLOCK, None]
+            gram += wx.T @ xb
+            if z is not None:
+                rhs += wx.T @ z[a : a + _ROW_BLOCK]
+    return gram, rhs
+
+
+def irls_binomial(y, X, *, link: str = "cloglog", maxit: int = 100, tol: float = 1e-10):
+    """Binary regression (complementary log-log or logit link) by IRLS, without fixed effects.
+
+    ``X`` is an array or a :class:`~bip.analysis.estimation.blocks.GroupBlocks` design.
+    Returns (coef, eta, mu, deviance). Starts from μ = (y + ½)/2 (glm.fit's and statsmodels'
+    start) and stops when the deviance changes by less than ``tol`` relative to 0.1 + deviance
+    (the glm.fit rule), as :func:`irls_poisson`.
+    """
+    if link not in LINKS:
+        raise ValueError(f"link must be one of {', '.join(LINKS)}, not {link!r}")
+    mu = (y + 0.5) / 2
+    eta = np.log(-np.log1p(-mu)) if link == "cloglog" else np.log(mu / (1 - mu))
+    dev_old = np.inf
+    for _ in range(maxit):
+        mu, d = binomial_mean(eta, link)
+        # Keep the working weights finite where a fitted mean reaches 0 or 1 in floating point.
+        mu = np.clip(mu, 1e-15, 1 - 1e-15)
+        d = np.maximum(d, 1e-300)
+        z = eta + (y - mu) / d
+        w = d * d / (mu * (1 - mu))
+        gram, rhs = X.gram(w, z) if hasattr(X, "gram") else weighted_gram(X, w, z)
+        sol = normal_equations(gram, rhs)
+        if len(sol.keep) < X.shape[1]:  # judged once beforehand; weights cannot add any
+            raise ConvergenceError(
+                "binomial weights made the design singular; drop regressors that separate "
+                "the outcome"
+            )
+        beta = sol.coef
+        eta = X.dot(beta) if hasattr(X, "dot") else X @ beta
+        mu = binomial_mean(eta, link)[0]
+        dev = binomial_deviance(y, np.clip(mu, 1e-300, 1 - 1e-16))
+        if abs(dev - dev_old) / (0.1 + abs(dev)) < tol:
+            return beta, eta, mu, dev
+        dev_old = dev
+    raise ConvergenceError(
+        f"binomial iterations did not converge in {maxit} steps; check for regressors that "
+        "separate the outcome perfectly"
+    )
