@@ -34,10 +34,22 @@ class LevelRate(Record):
 
 
 class JobTerm(Record):
-    """One term (level or progression of an indicator) of the job model."""
+    """One term of the job model: the level or progression of an indicator, job search (B10:
+    searching, or a channel used by a searcher) or the log reservation wage (B11)."""
 
-    item: Indicator
-    term: Literal["level", "progression"]
+    item: Literal[Indicator, Literal["B10", "B11"]]  # one enum: the indicators, B10, B11
+    term: Literal[
+        "level",
+        "progression",
+        "searching",
+        "newspapers",
+        "internet",
+        "unsolicited",
+        "network",
+        "internship",
+        "temp_agency",
+        "log_wage",
+    ]
     coef: Num
     se: Num
     t: Num
@@ -53,6 +65,18 @@ class JobTerm(Record):
     )
     band_low: Num = Field(default=None, description="simultaneous 95 % band over the terms")
     band_high: Num = None
+
+    @property
+    def column(self) -> str:
+        """The regressor's name in the design: ``B1``, ``d_B1``, ``B10_searching``,
+        ``B10_internet``, ``B11_log``."""
+        if self.term == "level":
+            return self.item
+        if self.term == "progression":
+            return f"d_{self.item}"
+        if self.term == "log_wage":
+            return "B11_log"
+        return f"B10_{self.term}"
 
 
 class JobModel(Estimated):

@@ -5,6 +5,7 @@ mental health follow (:mod:`bip.report.sections.job_search`)."""
 from __future__ import annotations
 
 from bip.disclosure import Counts
+from bip.instrument import B10_CHANNELS
 from bip.report import figures as F
 from bip.report import names, numbers
 from bip.report import published as P
@@ -150,7 +151,15 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
     what = c._("Which indicators predict a job")
     if jm.status != "ok":
         return why_not(c, jm, what)
-    terms = {"level": c._("level"), "progression": c._("progression")}
+    terms = {
+        "level": c._("level"),
+        "progression": c._("progression"),
+        "searching": c._("searching (vs. not searching)"),
+        "log_wage": c._("log hourly wage"),
+    }
+    terms |= {
+        ch: c._("search channel: {channel}").format(channel=names.b10(c, ch)) for ch in B10_CHANNELS
+    }
     rows = tuple(
         Row(
             {
@@ -189,11 +198,13 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
         notes=(
             c.n_(
                 "{n} repeat measurement of {cit} citizens; every indicator's level and "
-                "progression together, with {k} background controls; errors clustered by "
-                "citizen. A missing answer is set to the item's mean and flagged.",
+                "progression, job search (B10) and the reservation wage (B11) together, with "
+                "{k} background controls; errors clustered by citizen. A missing answer is set "
+                "to the item's mean and flagged.",
                 "{n} repeat measurements of {cit} citizens; every indicator's level and "
-                "progression together, with {k} background controls; errors clustered by "
-                "citizen. A missing answer is set to the item's mean and flagged.",
+                "progression, job search (B10) and the reservation wage (B11) together, with "
+                "{k} background controls; errors clustered by citizen. A missing answer is set "
+                "to the item's mean and flagged.",
                 jm.n_measurements,
             ).format(
                 n=numbers.integer(jm.n_measurements, c.lang),
