@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis import multiplicity
+from bip.analysis import a5_prediction, multiplicity
 from bip.analysis._design import (
     CATEGORIES,
     INDICATOR_ITEMS,
@@ -129,9 +129,10 @@ def search_and_wage(s: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=s.index)
 
 
-def job_model(panel: pd.DataFrame) -> dict:
+def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
     """LPM of the 52-week outcome on all indicator levels and progressions, job search (B10),
-    reservation wage (B11) + background."""
+    reservation wage (B11) + background; with its out-of-sample prediction (folds of citizens
+    drawn with ``seed``, :mod:`bip.analysis.a5_prediction`)."""
     # Only the model's columns: a full copy of the panel costs ~1 GB at scale 100.
     cols = [
         "citizen_id",
@@ -152,7 +153,8 @@ def job_model(panel: pd.DataFrame) -> dict:
     ans = answers(s, INDICATOR_ITEMS)
     raw_extra = search_and_wage(s)
     extra = impute(raw_extra)
-    X = combine(ans, extra, background(s))
+    bg = background(s)
+    X = combine(ans, extra, bg)
     y = _num(s[OUTCOME]).to_numpy()
     try:
         fit = ols(y, X, covariance=Clustered(s["citizen_id"].astype(str)))
@@ -196,6 +198,9 @@ def job_model(panel: pd.DataFrame) -> dict:
             }
         )
     rows.sort(key=lambda r: -(r["t"] if r["t"] is not None else -np.inf))
+    cit = pd.factorize(s["citizen_id"])[0]
+    bg_cols = [X.columns.get_loc(c) for c in bg.columns if c in X.columns]
+    prediction = a5_prediction.out_of_sample(y, X, bg_cols, cit, seed=seed)
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
     return {
@@ -203,6 +208,7 @@ def job_model(panel: pd.DataFrame) -> dict:
         "status": "ok",
         "r2": _f(fit.r2),
         "terms": rows,
+        "prediction": prediction,
         "n_significant": sum(
             r["p_familywise"] is not None and r["p_familywise"] < 1 - LEVEL for r in rows
         ),
@@ -331,12 +337,12 @@ def answers_by_mental_health(panel: pd.DataFrame) -> dict:
 
 
 def run(panel: pd.DataFrame, *, seed: int = 0) -> A5JobChance:
-    """A5 on an analysis panel (docs/panel.md). ``seed`` is unused (no randomness)."""
-    del seed
+    """A5 on an analysis panel (docs/panel.md). ``seed`` draws the citizens' prediction
+    folds."""
     return A5JobChance.model_validate(
         {
             "rates_by_level": rates_by_level(panel),
-            "job_model": job_model(panel),
+            "job_model": job_model(panel, seed=seed),
             "belief_distributions": belief_distributions(panel),
             "job_search": job_search(panel),
             "answers_by_mental_health": answers_by_mental_health(panel),

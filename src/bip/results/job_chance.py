@@ -79,6 +79,35 @@ class JobTerm(Record):
         return f"B10_{self.term}"
 
 
+class CalibrationBin(Record):
+    """One decile of the out-of-sample predicted chance: its mean and the observed rate."""
+
+    decile: int = Field(ge=1, le=10)
+    n: Count
+    n_citizens: Count
+    mean_predicted: Num = Field(description="a linear probability: may lie outside 0-1")
+    observed: Share
+
+
+class Prediction(Estimated):
+    """How well the job model predicts a job out of sample: citizens split into folds (never
+    the rows of one citizen apart), each fold predicted by the model fitted on the others.
+    AUC intervals: DeLong's, influences summed by citizen (95 %)."""
+
+    n_folds: int
+    seed: int
+    auc: Num = None
+    auc_ci_low: Num = None
+    auc_ci_high: Num = None
+    auc_background: Num = Field(default=None, description="the background controls alone")
+    auc_background_ci_low: Num = None
+    auc_background_ci_high: Num = None
+    auc_gain: Num = Field(default=None, description="auc - auc_background, on the same rows")
+    auc_gain_ci_low: Num = None
+    auc_gain_ci_high: Num = None
+    calibration: tuple[CalibrationBin, ...] = ()
+
+
 class JobModel(Estimated):
     """Linear probability model of job or education within 52 weeks on every indicator's level
     and progression plus background, over repeat measurements, CR1 by citizen."""
@@ -93,6 +122,7 @@ class JobModel(Estimated):
     n_bh: Count | None = Field(default=None, description="terms with a BH q below 0.05")
     n_unadjusted: Count | None = Field(default=None, description="terms with p below 0.05")
     n_background_controls: Count | None = None
+    prediction: Prediction | None = None
 
 
 class LevelShare(Record):

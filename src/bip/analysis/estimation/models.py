@@ -1,4 +1,5 @@
-"""The engine's public faces: :func:`ols`, :func:`poisson` and :func:`cell_means`.
+"""The engine's public faces: :func:`ols`, :func:`poisson`, :func:`cross_fitted` (out-of-fold
+fitted values) and :func:`cell_means`.
 
 Each takes the outcome, the regressors (a DataFrame, or an array with ``names``), the factors
 to absorb and a covariance spec (:class:`Iid`, :class:`Robust` or :class:`Clustered`), and
@@ -26,7 +27,7 @@ from bip.analysis.estimation.errors import EmptyDesignError, EstimationError
 from bip.analysis.estimation.results import Absorbed, Fit
 from bip.analysis.estimation.solve import irls_poisson, normal_equations
 
-__all__ = ["cell_means", "ols", "poisson"]
+__all__ = ["cell_means", "cross_fitted", "ols", "poisson"]
 
 IID = Iid()  # the default covariance (a frozen record, safe to share)
 
@@ -254,3 +255,36 @@ def poisson(
         deviance=dev,
         n_dropped_rows=int((~rows).sum()),
     )
+
+
+def cross_fitted(
+    y, X, folds, *, names=None, intercept: bool = True, subsets=None
+) -> np.ndarray | list[np.ndarray]:
+    """Out-of-fold fitted values of least squares: row i's value is from the fit on the rows
+    whose ``folds`` label differs from its own (one label per row).
+
+    One copy of the design and its cross products; each fold's fit solves the full cross
+    products less the fold's own, so no training copy of N × K rows is formed. Columns
+    collinear within a fold's training rows are dropped as :func:`ols` drops them.
+    ``subsets``: a list of column-index lists of ``X``; then one array per subset, the model
+    on those columns (and the intercept), all from the same cross products."""
+    Xv, _ = as_matrix(X, names, intercept=intercept)
+    yv = np.asarray(y, dtype=float)
+    f = np.asarray(folds)
+    check_rows(len(yv))
+    if len(f) != len(yv) or len(Xv) != len(yv):
+        raise EstimationError("cross_fitted needs one fold label and one row of X per outcome")
+    shift = int(intercept)
+    cols = [np.arange(Xv.shape[1])]
+    if subsets is not None:
+        cols = [np.array([*range(shift), *(int(j) + shift for j in sub)]) for sub in subsets]
+    gram, rhs = Xv.T @ Xv, Xv.T @ yv
+    out = [np.empty(len(yv)) for _ in cols]
+    for k in np.unique(f):
+        idx = np.flatnonzero(f == k)
+        Xk, yk = Xv[idx], yv[idx]
+        g, r = gram - Xk.T @ Xk, rhs - Xk.T @ yk
+        for c, o in zip(cols, out, strict=True):
+            sol = normal_equations(g[np.ix_(c, c)], r[c])
+            o[idx] = Xk[:, c[sol.keep]] @ sol.coef
+    return out if subsets is not None else out[0]

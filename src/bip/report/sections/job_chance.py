@@ -11,7 +11,7 @@ from bip.report import names, numbers
 from bip.report import published as P
 from bip.report.blocks import Block, Figure
 from bip.report.i18n import N_
-from bip.report.sections import job_search
+from bip.report.sections import job_prediction, job_search
 from bip.report.sections.base import INDICATORS, Ctx, Spec, lower, upper, why_not
 from bip.report.style import OURS, OURS_2, PUBLISHED
 from bip.report.tables import Col, Row, Table
@@ -34,6 +34,7 @@ def build(r: Results, c: Ctx) -> list[Block]:
     out: list[Block] = [t, _s12_figure(t, c)]
     out += [_by_level(a5, key, title, c) for key, title in OUTCOMES]
     out.append(_model(a5, c))
+    out += job_prediction.blocks(a5, c)
     out += job_search.blocks(a5, c)
     return out
 
