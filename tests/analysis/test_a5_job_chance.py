@@ -209,3 +209,36 @@ def test_planted_search_effect_and_coding():
     )
     assert got["B10_internet"].tolist()[:4] == [1, 0, 0, 0] and np.isnan(got["B10_internet"][4])
     assert got["B11_log"].tolist()[:3] == pytest.approx([np.log(50), np.log(130), np.log(2000)])
+
+
+def test_job_model_ames_equal_statsmodels_logit_margeff(sim):
+    """The ranked terms' logit AMEs and their delta-method SEs (CR1 by citizen) equal
+    statsmodels' Logit(...).fit(cov_type="cluster").get_margeff(at="overall") on the job
+    model's own design."""
+    panel, _ = sim
+    res = a5.job_model(panel)
+    assert res["logit_reason"] is None
+    s = panel.loc[panel["is_repeat"]].reset_index(drop=True)
+    X = sm.add_constant(
+        combine(answers(s, INDICATOR_ITEMS), impute(_search_by_hand(s)), background(s))
+    )
+    ref = sm.Logit(s["job_or_education_52w"].astype(float).to_numpy(), X).fit(
+        disp=0,
+        tol=1e-12,
+        maxiter=100,
+        cov_type="cluster",
+        cov_kwds={"groups": pd.factorize(s["citizen_id"])[0]},
+    )
+    mf = ref.get_margeff(at="overall", method="dydx")
+    cols = list(X.columns[1:])
+    extra = {("B10", "searching"): "B10_searching"} | {
+        ("B10", ch): f"B10_{ch}" for ch in B10_CHANNELS
+    }
+    for row in res["terms"]:
+        col = {"level": row["item"], "progression": f"d_{row['item']}"}.get(
+            row["term"], extra.get((row["item"], row["term"]))
+        )
+        j = cols.index(col)
+        assert row["ame"] == pytest.approx(mf.margeff[j], rel=1e-6, abs=1e-9)
+        assert row["ame_se"] == pytest.approx(mf.margeff_se[j], rel=1e-6)
+        assert row["ame_ci_low"] < row["ame"] < row["ame_ci_high"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis import a5_prediction, multiplicity
+from bip.analysis import a5_margins, a5_prediction, multiplicity
 from bip.analysis._design import (
     CATEGORIES,
     INDICATOR_ITEMS,
@@ -156,8 +156,10 @@ def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
     bg = background(s)
     X = combine(ans, extra, bg)
     y = _num(s[OUTCOME]).to_numpy()
+    # One float copy of the design for the LPM, its prediction and the logit.
+    Xa, names = X.to_numpy(dtype=float), list(X.columns)
     try:
-        fit = ols(y, X, covariance=Clustered(s["citizen_id"].astype(str)))
+        fit = ols(y, Xa, names=names, covariance=Clustered(s["citizen_id"].astype(str)))
     except EstimationError as exc:
         return {**base, "status": "not_estimable", "reason": str(exc)}
     tab = fit.table()
@@ -171,6 +173,10 @@ def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
         for term, col in (("level", item), ("progression", f"d_{item}"))
         if col in tab.index
     ] + [t for t in SEARCH_TERMS if t[2] in tab.index]
+    cit = pd.factorize(s["citizen_id"])[0]
+    margins, logit_reason = a5_margins.average_marginal_effects(
+        y, Xa, names, cit, [col for _, _, col in ranked], level=LEVEL
+    )
     # The ranking's family: every ranked term, with the model's joint covariance.
     pos = [fit.names.index(col) for _, _, col in ranked]
     fam = multiplicity.family(
@@ -195,12 +201,12 @@ def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
                 "p_familywise": _f(fam.p_familywise[k]),
                 "band_low": _f(fam.band_low[k]),
                 "band_high": _f(fam.band_high[k]),
+                **margins.get(col, {}),
             }
         )
     rows.sort(key=lambda r: -(r["t"] if r["t"] is not None else -np.inf))
-    cit = pd.factorize(s["citizen_id"])[0]
-    bg_cols = [X.columns.get_loc(c) for c in bg.columns if c in X.columns]
-    prediction = a5_prediction.out_of_sample(y, X, bg_cols, cit, seed=seed)
+    bg_cols = [names.index(c) for c in bg.columns if c in names]
+    prediction = a5_prediction.out_of_sample(y, Xa, bg_cols, cit, seed=seed)
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
     return {
@@ -209,6 +215,7 @@ def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
         "r2": _f(fit.r2),
         "terms": rows,
         "prediction": prediction,
+        "logit_reason": logit_reason,
         "n_significant": sum(
             r["p_familywise"] is not None and r["p_familywise"] < 1 - LEVEL for r in rows
         ),

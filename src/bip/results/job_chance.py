@@ -65,6 +65,10 @@ class JobTerm(Record):
     )
     band_low: Num = Field(default=None, description="simultaneous 95 % band over the terms")
     band_high: Num = None
+    ame: Num = Field(default=None, description="logit average marginal effect on the probability")
+    ame_se: Num = Field(default=None, description="delta method from the logit's CR1")
+    ame_ci_low: Num = None
+    ame_ci_high: Num = None
 
     @property
     def column(self) -> str:
@@ -123,6 +127,9 @@ class JobModel(Estimated):
     n_unadjusted: Count | None = Field(default=None, description="terms with p below 0.05")
     n_background_controls: Count | None = None
     prediction: Prediction | None = None
+    logit_reason: str | None = Field(
+        default=None, description="why the logit (and so the AMEs) could not be fitted"
+    )
 
 
 class LevelShare(Record):

@@ -26,7 +26,7 @@ from bip.analysis.estimation.errors import (
     EstimationError,
     TooFewClustersError,
 )
-from bip.analysis.estimation.models import cross_fitted, ols, poisson
+from bip.analysis.estimation.models import cross_fitted, logit, ols, poisson
 from bip.analysis.estimation.results import Absorbed, Fit
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "cr1_factor",
     "cr2",
     "cross_fitted",
+    "logit",
     "ols",
     "poisson",
 ]

@@ -1,5 +1,5 @@
-"""The engine's public faces: :func:`ols`, :func:`poisson`, :func:`cross_fitted` (out-of-fold
-fitted values) and :func:`cell_means`.
+"""The engine's public faces: :func:`ols`, :func:`poisson`, :func:`logit`, :func:`cross_fitted`
+(out-of-fold fitted values) and :func:`cell_means`.
 
 Each takes the outcome, the regressors (a DataFrame, or an array with ``names``), the factors
 to absorb and a covariance spec (:class:`Iid`, :class:`Robust` or :class:`Clustered`), and
@@ -25,9 +25,9 @@ from bip.analysis.estimation.design import (
 )
 from bip.analysis.estimation.errors import EmptyDesignError, EstimationError
 from bip.analysis.estimation.results import Absorbed, Fit
-from bip.analysis.estimation.solve import irls_poisson, normal_equations
+from bip.analysis.estimation.solve import irls_logit, irls_poisson, normal_equations
 
-__all__ = ["cell_means", "cross_fitted", "ols", "poisson"]
+__all__ = ["cell_means", "cross_fitted", "logit", "ols", "poisson"]
 
 IID = Iid()  # the default covariance (a frozen record, safe to share)
 
@@ -288,3 +288,55 @@ def cross_fitted(
             sol = normal_equations(g[np.ix_(c, c)], r[c])
             o[idx] = Xk[:, c[sol.keep]] @ sol.coef
     return out if subsets is not None else out[0]
+
+
+def logit(
+    y,
+    X,
+    *,
+    names=None,
+    covariance: CovarianceSpec | None = IID,
+    maxit: int = 100,
+    tol: float = 1e-10,
+) -> Fit:
+    """Logistic regression of a 0/1 ``y`` on ``X`` (an intercept added) by IRLS.
+
+    Collinearity is judged once, on the unweighted design, as in :func:`poisson`; the bread
+    is (X'WX)⁻¹ with W = μ(1 − μ) at convergence, and ``resid`` the response residuals
+    y − μ, so ``Clustered`` gives CR1 of the score x(y − μ) (statsmodels' ``Logit`` with
+    ``cov_type="cluster"``). ``fitted`` is μ."""
+    spec = covariance
+    if isinstance(spec, CR2):
+        raise EstimationError("CR2 is for least squares; use Clustered(...) with logit")
+    yv = np.asarray(y, dtype=float)
+    check_rows(len(yv))
+    if not np.isin(yv, (0.0, 1.0)).all():
+        raise EstimationError("logit needs a 0/1 outcome without missing values")
+    if yv.min() == yv.max():
+        raise EmptyDesignError("logit needs both outcomes; the sample has only one")
+    Xv, cols = as_matrix(X, names, intercept=True)
+    keep = normal_equations(Xv.T @ Xv, np.zeros(Xv.shape[1])).keep
+    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
+    if len(keep) < Xv.shape[1]:
+        Xv = Xv[:, keep]
+    work = np.empty_like(Xv)
+    beta, _, mu, dev = irls_logit(yv, Xv, maxit=maxit, tol=tol, work=work)
+    wt = np.multiply(Xv, (mu * (1 - mu))[:, None], out=work)
+    bread = normal_equations(wt.T @ Xv, np.zeros(len(beta))).bread
+    n, k = len(yv), len(beta)
+    V, g, df = _vcov(spec, bread, Xv, yv - mu, n, k, dispersion=1.0)
+    return Fit(
+        names=tuple(cols[j] for j in keep),
+        coef=beta,
+        vcov=V,
+        covariance=spec,
+        n_obs=n,
+        n_clusters=g,
+        n_params=k,
+        df=df,
+        bread=bread,
+        dropped=dropped,
+        resid=yv - mu,
+        fitted=mu,
+        deviance=dev,
+    )

@@ -1,4 +1,4 @@
-"""Solvers: least squares from the normal equations and Poisson by IRLS.
+"""Solvers: least squares from the normal equations, Poisson and logit by IRLS.
 
 K is small and N may be millions, so both work from the cross-product matrix (one BLAS pass
 over the data) rather than a QR of the N × K design. The cross products are equilibrated
@@ -160,4 +160,38 @@ def irls_poisson(
     raise ConvergenceError(
         f"Poisson iterations did not converge in {maxit} steps; check for regressors that "
         "separate the zero outcomes perfectly"
+    )
+
+
+def binomial_deviance(y: np.ndarray, mu: np.ndarray) -> float:
+    """−2 Σ [y log μ + (1 − y) log(1 − μ)] for 0/1 outcomes."""
+    return float(-2 * np.where(y > 0, np.log(mu), np.log1p(-mu)).sum())
+
+
+def irls_logit(y, X, *, maxit: int = 100, tol: float = 1e-10, work: np.ndarray | None = None):
+    """Logistic regression (0/1 outcome, logit link) by IRLS, no fixed effects.
+
+    Returns (coef, eta, mu, deviance). Same stopping rule as :func:`irls_poisson` (the
+    glm.fit rule); ``work`` (the shape of ``X``) takes each step's weighted copy."""
+    wx = np.empty_like(X) if work is None else work
+    mu = (y + 0.5) / 2
+    eta = np.log(mu / (1 - mu))
+    dev_old = np.inf
+    for _ in range(maxit):
+        w = mu * (1 - mu)
+        z = eta + (y - mu) / w
+        np.multiply(X, w[:, None], out=wx)
+        sol = normal_equations(wx.T @ X, wx.T @ z)
+        if len(sol.keep) < X.shape[1]:
+            raise ConvergenceError("logit weights made the design singular; drop regressors")
+        beta = sol.coef
+        eta = X @ beta
+        mu = 1 / (1 + np.exp(-eta))
+        dev = binomial_deviance(y, mu)
+        if abs(dev - dev_old) / (0.1 + abs(dev)) < tol:
+            return beta, eta, mu, dev
+        dev_old = dev
+    raise ConvergenceError(
+        f"logit iterations did not converge in {maxit} steps; check for regressors that "
+        "separate the outcomes perfectly"
     )

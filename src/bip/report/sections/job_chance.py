@@ -168,6 +168,7 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
                 "item": names.item(c, t.item),
                 "term": terms[t.term],
                 "coef": t.coef,
+                "ame": t.ame,
                 "lo": t.ci_low,
                 "hi": t.ci_high,
                 "std": t.std_coef,
@@ -179,6 +180,18 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
         )
         for t in jm.terms
     )
+    has_ame = any(t.ame is not None for t in jm.terms)
+    ame_note = (
+        (
+            c._(
+                "Logit AME: the average marginal effect of the same regressor in a logit "
+                "model of the same design, the mean change in the probability per unit; "
+                "close to the coefficient when the linear model fits."
+            ),
+        )
+        if has_ame
+        else ()
+    )
     return Table(
         "tab-a5-model",
         c._("Which indicators predict a job? (linear probability model)"),
@@ -188,6 +201,7 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
             Col("item", c._("Indicator"), "text", False),
             Col("term", c._("Term"), "text", False),
             Col("coef", c._("Coefficient"), "d3"),
+            *((Col("ame", c._("Logit AME"), "d3"),) if has_ame else ()),
             Col("lo", lower(c), "d3"),
             Col("hi", upper(c), "d3"),
             Col("std", c._("Per SD of the regressor"), "d3"),
@@ -212,6 +226,7 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
                 cit=numbers.integer(jm.n_citizens, c.lang),
                 k=numbers.integer(jm.n_background_controls, c.lang),
             ),
+            *ame_note,
         ),
     )
 
