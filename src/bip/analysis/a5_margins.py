@@ -36,7 +36,7 @@ def average_marginal_effects(
     # d_k = mean(w (1 - 2 mu) x_k) over the fit's columns, intercept first
     a = w * (1 - 2 * mu) / len(mu)
     pos = [names.index(c) for c in fit.names[1:]]
-    d = np.r_[a.sum(), a @ X[:, pos]] if pos else np.array([a.sum()])
+    d = np.r_[a.sum(), (a @ X)[pos]]  # a @ X: no column copy of X
     want = [c for c in columns if c in fit.names]
     idx = np.array([fit.names.index(c) for c in want], dtype=int)
     J = np.outer(fit.coef[idx], d)

@@ -321,8 +321,8 @@ def logit(
         Xv = Xv[:, keep]
     work = np.empty_like(Xv)
     beta, _, mu, dev = irls_logit(yv, Xv, maxit=maxit, tol=tol, work=work)
-    wt = np.multiply(Xv, (mu * (1 - mu))[:, None], out=work)
-    bread = normal_equations(wt.T @ Xv, np.zeros(len(beta))).bread
+    wt = np.multiply(Xv, np.sqrt(mu * (1 - mu))[:, None], out=work)
+    bread = normal_equations(wt.T @ wt, np.zeros(len(beta))).bread
     n, k = len(yv), len(beta)
     V, g, df = _vcov(spec, bread, Xv, yv - mu, n, k, dispersion=1.0)
     return Fit(

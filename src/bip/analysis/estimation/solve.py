@@ -172,7 +172,9 @@ def irls_logit(y, X, *, maxit: int = 100, tol: float = 1e-10, work: np.ndarray |
     """Logistic regression (0/1 outcome, logit link) by IRLS, no fixed effects.
 
     Returns (coef, eta, mu, deviance). Same stopping rule as :func:`irls_poisson` (the
-    glm.fit rule); ``work`` (the shape of ``X``) takes each step's weighted copy."""
+    glm.fit rule); ``work`` (the shape of ``X``) takes each step's weighted copy, X·√w, whose
+    cross product with itself BLAS forms as a symmetric rank-k update (half a general
+    product's work)."""
     wx = np.empty_like(X) if work is None else work
     mu = (y + 0.5) / 2
     eta = np.log(mu / (1 - mu))
@@ -180,8 +182,9 @@ def irls_logit(y, X, *, maxit: int = 100, tol: float = 1e-10, work: np.ndarray |
     for _ in range(maxit):
         w = mu * (1 - mu)
         z = eta + (y - mu) / w
-        np.multiply(X, w[:, None], out=wx)
-        sol = normal_equations(wx.T @ X, wx.T @ z)
+        r = np.sqrt(w)
+        np.multiply(X, r[:, None], out=wx)
+        sol = normal_equations(wx.T @ wx, wx.T @ (r * z))
         if len(sol.keep) < X.shape[1]:
             raise ConvergenceError("logit weights made the design singular; drop regressors")
         beta = sol.coef
