@@ -25,7 +25,12 @@ from bip.analysis.estimation.design import (
 )
 from bip.analysis.estimation.errors import EmptyDesignError, EstimationError
 from bip.analysis.estimation.results import Absorbed, Fit
-from bip.analysis.estimation.solve import irls_logit, irls_poisson, normal_equations
+from bip.analysis.estimation.solve import (
+    WeightedCollinearity,
+    irls_logit,
+    irls_poisson,
+    normal_equations,
+)
 
 __all__ = ["cell_means", "cross_fitted", "logit", "ols", "poisson"]
 
@@ -320,9 +325,24 @@ def logit(
     if len(keep) < Xv.shape[1]:
         Xv = Xv[:, keep]
     work = np.empty_like(Xv)
-    beta, _, mu, dev = irls_logit(yv, Xv, maxit=maxit, tol=tol, work=work)
-    wt = np.multiply(Xv, np.sqrt(mu * (1 - mu))[:, None], out=work)
-    bread = normal_equations(wt.T @ wt, np.zeros(len(beta))).bread
+    # A column can be collinear with others only where the weights μ(1 − μ) are large (rows
+    # with μ near 0 or 1 hardly count): the weighted sweep (during IRLS or in the bread at
+    # the estimate) drops it, and the model is refitted without it.
+    while True:
+        try:
+            beta, _, mu, dev = irls_logit(yv, Xv, maxit=maxit, tol=tol, work=work)
+            wt = np.multiply(Xv, np.sqrt(mu * (1 - mu))[:, None], out=work)
+            sol = normal_equations(wt.T @ wt, np.zeros(len(beta)))
+            if len(sol.keep) == len(beta):
+                break
+            kept = sol.keep
+        except WeightedCollinearity as exc:
+            kept = exc.keep
+        keep = keep[kept]
+        Xv = np.ascontiguousarray(Xv[:, kept])
+        work = np.empty_like(Xv)
+    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
+    bread = sol.bread
     n, k = len(yv), len(beta)
     V, g, df = _vcov(spec, bread, Xv, yv - mu, n, k, dispersion=1.0)
     return Fit(

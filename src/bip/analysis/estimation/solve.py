@@ -168,6 +168,15 @@ def binomial_deviance(y: np.ndarray, mu: np.ndarray) -> float:
     return float(-2 * np.where(y > 0, np.log(mu), np.log1p(-mu)).sum())
 
 
+class WeightedCollinearity(ConvergenceError):
+    """The weighted cross products lost columns the unweighted sweep kept; ``keep`` are the
+    columns the weighted sweep keeps (the caller drops the others and refits)."""
+
+    def __init__(self, keep: np.ndarray) -> None:
+        super().__init__("logit weights made the design singular; drop regressors")
+        self.keep = keep
+
+
 def irls_logit(y, X, *, maxit: int = 100, tol: float = 1e-10, work: np.ndarray | None = None):
     """Logistic regression (0/1 outcome, logit link) by IRLS, no fixed effects.
 
@@ -186,7 +195,7 @@ def irls_logit(y, X, *, maxit: int = 100, tol: float = 1e-10, work: np.ndarray |
         np.multiply(X, r[:, None], out=wx)
         sol = normal_equations(wx.T @ wx, wx.T @ (r * z))
         if len(sol.keep) < X.shape[1]:
-            raise ConvergenceError("logit weights made the design singular; drop regressors")
+            raise WeightedCollinearity(sol.keep)
         beta = sol.coef
         eta = X @ beta
         mu = 1 / (1 + np.exp(-eta))
