@@ -35,6 +35,7 @@ WORDS = {
     "naive", "adjusted", "prev", "origin", "education", "coef", "t", "std_coef",
     "r2_without_fe", "r2_with_fe", "n_measurements", "n_caseworkers", "effect",
     "actual", "counterfactual", "increase", "mean_effect", "wrote", "numbers", "word",
+    "ln", "min", "max",
 }  # fmt: skip
 MACRO = re.compile(r"`[^`']*'")
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -166,6 +167,8 @@ def test_specification_names_exist_and_fit(do_text, dta):
     for item in spec["items_all"]:
         assert f"d_{item}" in columns
     assert spec["outcome"][0] in columns
+    # A5's job search and reservation wage (docs/a5-a7.md)
+    assert {f"B10_{ch}" for ch in spec["b10_channels"]} | {"B10_status", "B11"} <= columns
     assert {"weeks_since_prev", "act_J", "act_O", "act_S", "act_H", "combination"} <= columns
     # names the file generates from these lists stay within Stata's 32 characters
     bases = spec["background"] + spec["indicators"] + [f"d_{i}" for i in spec["indicators"]]

@@ -138,7 +138,7 @@ def test_item_and_code_types_follow_the_instrument():
     series = defs["A1Progression"]["properties"]["items"]["propertyNames"]["enum"]
     assert series == list(ALL_ITEMS)
     indicators = defs["JobTerm"]["properties"]["item"]["enum"]
-    assert indicators == [*B_ITEMS, *S_ITEMS]
+    assert indicators == [*B_ITEMS, *S_ITEMS, "B10", "B11"]  # B10/B11 are job-model terms
     (code,) = defs["A2Activities"]["properties"]["codes"]["patternProperties"]
     import re
 

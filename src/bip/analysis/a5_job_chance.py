@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bip.analysis import multiplicity
+from bip.analysis import a5_margins, a5_prediction, multiplicity
 from bip.analysis._design import (
     CATEGORIES,
     INDICATOR_ITEMS,
@@ -26,6 +26,7 @@ from bip.analysis._design import (
     background,
     background_columns,
     combine,
+    impute,
 )
 from bip.analysis.a5_hazard import hazard
 from bip.analysis.estimation import Clustered, EstimationError, ols
@@ -38,6 +39,16 @@ LEVELS = (1, 2, 3, 4, 5)
 SCORE_BANDS = ("<2.5", "2.5-3.5", ">3.5")
 PSYCH_GROUPS = ("none", "light", "severe")
 LEVEL = 0.95  # of the job model's intervals and its simultaneous band
+# B11 (DKK/hour) enters as its log, bounded to these: below 50 DKK is under any Danish
+# agreement wage (in effect "any wage"), and one 0 would otherwise be a huge leverage point.
+WAGE_BOUNDS = (50.0, 2000.0)
+# The ranked terms of B10 and B11 beside each indicator's level and progression: (item,
+# term, design column).
+SEARCH_TERMS = (
+    ("B10", "searching", "B10_searching"),
+    *(("B10", ch, f"B10_{ch}") for ch in B10_CHANNELS),
+    ("B11", "log_wage", "B11_log"),
+)
 
 
 def _f(x) -> float | None:
@@ -91,8 +102,38 @@ def rates_by_level(panel: pd.DataFrame, items=INDICATOR_ITEMS) -> dict:
     return out
 
 
-def job_model(panel: pd.DataFrame) -> dict:
-    """LPM of the 52-week outcome on all indicator levels and progressions + background."""
+def search_and_wage(s: pd.DataFrame) -> pd.DataFrame:
+    """B10 and B11 as the job model's regressors, before imputation (NaN = not answered).
+
+    ``B10_searching`` (1 searching, 0 not searching or no answer) and ``B10_no_answer`` (a
+    control, not ranked), so searching is compared with not searching; each channel is 1 for
+    a searcher who used it and 0 otherwise (the effect of the channel among searchers, on top
+    of searching); ``B11_log`` the log reservation wage within :data:`WAGE_BOUNDS`. All NaN
+    where B10_status (or B11) is missing; the panel columns absent give no columns."""
+    out: dict[str, pd.Series] = {}
+    if "B10_status" in s:
+        st = s["B10_status"].astype("string")
+        known = st.notna().to_numpy()
+        searching = (st == "searching").fillna(False).to_numpy()
+
+        def given(v: np.ndarray) -> pd.Series:
+            return pd.Series(np.where(known, v, np.nan), index=s.index)
+
+        out["B10_searching"] = given(searching.astype(float))
+        out["B10_no_answer"] = given((st == "no_answer").fillna(False).to_numpy(float))
+        for ch in B10_CHANNELS:
+            if f"B10_{ch}" in s:
+                used = _num(s[f"B10_{ch}"]).fillna(0).to_numpy() > 0
+                out[f"B10_{ch}"] = given((searching & used).astype(float))
+    if "B11" in s:
+        out["B11_log"] = np.log(_num(s["B11"]).clip(*WAGE_BOUNDS))
+    return pd.DataFrame(out, index=s.index)
+
+
+def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
+    """LPM of the 52-week outcome on all indicator levels and progressions, job search (B10),
+    reservation wage (B11) + background; with its out-of-sample prediction (folds of citizens
+    drawn with ``seed``, :mod:`bip.analysis.a5_prediction`)."""
     # Only the model's columns: a full copy of the panel costs ~1 GB at scale 100.
     cols = [
         "citizen_id",
@@ -101,6 +142,7 @@ def job_model(panel: pd.DataFrame) -> dict:
         *(f"d_{i}" for i in INDICATOR_ITEMS),
         *background_columns(panel),
         *(c for c in CATEGORIES if c in panel.columns),
+        *(c for c in ("B10_status", *(f"B10_{ch}" for ch in B10_CHANNELS), "B11") if c in panel),
     ]
     rows = panel["is_repeat"].astype(bool) & panel[OUTCOME].notna()
     s = panel.loc[rows, cols].reset_index(drop=True)
@@ -110,20 +152,32 @@ def job_model(panel: pd.DataFrame) -> dict:
     if len(s) < 30:
         return {**base, "status": "insufficient_data"}
     ans = answers(s, INDICATOR_ITEMS)
-    X = combine(ans, background(s))
+    raw_extra = search_and_wage(s)
+    extra = impute(raw_extra)
+    bg = background(s)
+    X = combine(ans, extra, bg)
     y = _num(s[OUTCOME]).to_numpy()
+    # One float copy of the design for the LPM, its prediction and the logit.
+    Xa, names = X.to_numpy(dtype=float), list(X.columns)
     try:
-        fit = ols(y, X, covariance=Clustered(s["citizen_id"].astype(str)))
+        fit = ols(y, Xa, names=names, covariance=Clustered(s["citizen_id"].astype(str)))
     except EstimationError as exc:
         return {**base, "status": "not_estimable", "reason": str(exc)}
     tab = fit.table()
     rows = []
+    raw = {c: _num(s[c]) for c in ans.columns.intersection(s.columns)} | {
+        c: raw_extra[c] for c in raw_extra
+    }
     ranked = [
         (item, term, col)
         for item in INDICATOR_ITEMS
         for term, col in (("level", item), ("progression", f"d_{item}"))
         if col in tab.index
-    ]
+    ] + [t for t in SEARCH_TERMS if t[2] in tab.index]
+    cit = pd.factorize(s["citizen_id"])[0]
+    margins, logit_reason = a5_margins.average_marginal_effects(
+        y, Xa, names, cit, [col for _, _, col in ranked], level=LEVEL
+    )
     # The ranking's family: every ranked term, with the model's joint covariance.
     pos = [fit.names.index(col) for _, _, col in ranked]
     fam = multiplicity.family(
@@ -131,7 +185,7 @@ def job_model(panel: pd.DataFrame) -> dict:
     )
     for k, (item, term, col) in enumerate(ranked):
         r = tab.loc[col]
-        sd = float(np.nanstd(_num(s[col]), ddof=1))
+        sd = float(np.nanstd(raw[col], ddof=1))
         rows.append(
             {
                 "item": item,
@@ -143,14 +197,17 @@ def job_model(panel: pd.DataFrame) -> dict:
                 "ci_low": _f(r["ci_low"]),
                 "ci_high": _f(r["ci_high"]),
                 "std_coef": _f(r["coef"] * sd),
-                "n": int(_num(s[col]).notna().sum()),
+                "n": int(raw[col].notna().sum()),
                 "q_value": _f(fam.q_value[k]),
                 "p_familywise": _f(fam.p_familywise[k]),
                 "band_low": _f(fam.band_low[k]),
                 "band_high": _f(fam.band_high[k]),
+                **margins.get(col, {}),
             }
         )
     rows.sort(key=lambda r: -(r["t"] if r["t"] is not None else -np.inf))
+    bg_cols = [names.index(c) for c in bg.columns if c in names]
+    prediction = a5_prediction.out_of_sample(y, Xa, bg_cols, cit, seed=seed)
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
     return {
@@ -158,12 +215,16 @@ def job_model(panel: pd.DataFrame) -> dict:
         "status": "ok",
         "r2": _f(fit.r2),
         "terms": rows,
+        "prediction": prediction,
+        "logit_reason": logit_reason,
         "n_significant": sum(
             r["p_familywise"] is not None and r["p_familywise"] < 1 - LEVEL for r in rows
         ),
         "n_bh": sum(r["q_value"] is not None and r["q_value"] < 1 - LEVEL for r in rows),
         "n_unadjusted": sum(r["p_value"] is not None and r["p_value"] < 1 - LEVEL for r in rows),
-        "n_background_controls": int(len(fit.names) - sum(c in ans.columns for c in fit.names) - 1),
+        "n_background_controls": int(
+            len(fit.names) - sum(c in ans.columns or c in extra.columns for c in fit.names) - 1
+        ),
     }
 
 
@@ -284,12 +345,12 @@ def answers_by_mental_health(panel: pd.DataFrame) -> dict:
 
 
 def run(panel: pd.DataFrame, *, seed: int = 0) -> A5JobChance:
-    """A5 on an analysis panel (docs/panel.md). ``seed`` is unused (no randomness)."""
-    del seed
+    """A5 on an analysis panel (docs/panel.md). ``seed`` draws the citizens' prediction
+    folds."""
     return A5JobChance.model_validate(
         {
             "rates_by_level": rates_by_level(panel),
-            "job_model": job_model(panel),
+            "job_model": job_model(panel, seed=seed),
             "belief_distributions": belief_distributions(panel),
             "job_search": job_search(panel),
             "answers_by_mental_health": answers_by_mental_health(panel),

@@ -7,7 +7,8 @@ the first four columns. Models:
 * ``a1_weeks``: per item, progression on an intercept and weeks since the previous
   measurement (terms ``intercept`` and ``weeks``).
 * ``a4_naive`` / ``a4_adjusted``: per item, the 16 combination dummies (term = the JOSH code).
-* ``a5_job``: the job model (item ``all``; term = the regressor, ``B1`` or ``d_B1``...).
+* ``a5_job``: the job model (item ``all``; term = the regressor, ``B1``, ``d_B1``,
+  ``B10_searching``, ``B10_<channel>``, ``B11_log``).
 * ``a6_fe``: the caseworker fixed-effects model (item ``model``, ``policy``, ``quartile``,
   or a caseworker id for its effect and quartile).
 
@@ -54,7 +55,7 @@ def bip_estimates(results: Results) -> pd.DataFrame:
         add(("a5_job", "all", "", "n_citizens", jm.n_citizens))
         add(("a5_job", "all", "", "r2", jm.r2))
         for t in jm.terms:
-            term = t.item if t.term == "level" else f"d_{t.item}"
+            term = t.column
             for stat in _A5_STATS:
                 add(("a5_job", "all", term, stat, getattr(t, stat)))
     _a6(results, add)

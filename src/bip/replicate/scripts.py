@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from bip.analysis import _design, a4_combination_effects, a6_caseworkers
+from bip.analysis import _design, a4_combination_effects, a5_job_chance, a6_caseworkers
 from bip.analysis.common import codes
-from bip.instrument import B_ITEMS
+from bip.instrument import B10_CHANNELS, B_ITEMS
 from bip.panel import ALL_ITEMS, JOB_OUTCOME
 
 
@@ -35,6 +35,8 @@ def spec(panel: pd.DataFrame) -> dict[str, Any]:
         "background_prefixes": list(_design._BACKGROUND_PREFIXES),
         "background": _design.background_columns(panel),
         "categories": {k: list(v) for k, v in _design.CATEGORIES.items()},
+        "b10_channels": list(B10_CHANNELS),
+        "wage_bounds": list(a5_job_chance.WAGE_BOUNDS),
         "outcome": JOB_OUTCOME,
         "min_citizens": a6_caseworkers.MIN_CITIZENS_PER_CASEWORKER,
         "level": 0.95,
@@ -69,6 +71,9 @@ def r_script(panel: pd.DataFrame) -> str:
         f"BACKGROUND_SCALARS <- {_r_vec(s['background_scalars'])}",
         f"BACKGROUND_PREFIXES <- {_r_vec(s['background_prefixes'])}",
         f"CATEGORIES <- {_r_list(s['categories'])}",
+        "# A5 job search (B10) channels and the bounds of the reservation wage (B11)",
+        f"B10_CHANNELS <- {_r_vec(s['b10_channels'])}",
+        f"WAGE_BOUNDS <- c({', '.join(str(v) for v in s['wage_bounds'])})",
         f'OUTCOME <- "{s["outcome"]}"',
         f"MIN_CITIZENS <- {s['min_citizens']}",
         f"LEVEL <- {s['level']}",
@@ -97,6 +102,9 @@ def do_file(panel: pd.DataFrame) -> str:
         local("background", s["background"]),
         local("cat_origin", cats["origin"][1:]),
         local("cat_education", cats["education"][1:]),
+        local("b10_channels", s["b10_channels"]),
+        f"local wage_lo {s['wage_bounds'][0]}",
+        f"local wage_hi {s['wage_bounds'][1]}",
         f"local outcome {s['outcome']}",
         f"local min_citizens {s['min_citizens']}",
     ]

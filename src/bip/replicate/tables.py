@@ -136,7 +136,7 @@ def a5_table(results: Results) -> RegressionTable:
     t = RegressionTable("A5 Job or education within 52 weeks", ["LPM"])
     order = sorted(jm.terms, key=lambda r: (r.term != "level", r.rank))
     for r in order:
-        label = r.item if r.term == "level" else f"Δ {r.item}"
+        label = {"level": r.item, "progression": f"Δ {r.item}"}.get(r.term, r.column)
         t.coefs[label] = [(r.coef, r.se, r.p_familywise)]
     t.stats["Background controls"] = [
         f"Yes ({jm.n_background_controls})" if jm.n_background_controls else "Yes"
@@ -145,8 +145,9 @@ def a5_table(results: Results) -> RegressionTable:
     t.stats["Citizens (clusters)"] = [_n(jm.n_citizens)]
     t.stats["R²"] = [_r2(jm.r2)]
     t.notes = [
-        "Levels and progressions (Δ) of every indicator; missing answers set to the sample "
-        "mean with a missing indicator.",
+        "Levels and progressions (Δ) of every indicator, job search (B10: searching and each "
+        "channel among searchers) and the log reservation wage (B11, 50-2000 DKK/hour); "
+        "missing answers set to the sample mean with a missing indicator.",
         _SE_NOTE,
         _STAR_KEY + f"Romano-Wolf stepdown-adjusted over the {len(jm.terms)} ranked terms.",
     ]

@@ -324,3 +324,32 @@ def forest(
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     return to_svg(fig, salt)
+
+
+def calibration(
+    table: Table,
+    salt: str,
+    lang: str,
+    *,
+    x_key: str,
+    y_key: str,
+    label: str,
+    diagonal: str,
+    xlabel: str,
+    ylabel: str,
+) -> str:
+    """Observed share against mean predicted chance per group (both in percent), with the
+    diagonal on which predictions equal what happened."""
+    fig, ax = new_figure(3.0)
+    x, y = _values(table, x_key, 100.0), _values(table, y_key, 100.0)
+    both = np.r_[x, y]
+    lo = min(0.0, float(np.nanmin(both))) if np.isfinite(both).any() else 0.0
+    hi = float(np.nanmax(both)) if np.isfinite(both).any() else 100.0
+    ax.plot([lo, hi], [lo, hi], color=PUBLISHED, linestyle=":", linewidth=1.0, label=diagonal)
+    ax.plot(x, y, marker="o", color=OURS, label=label)
+    _annotate(ax, x, _marks(table, y_key))
+    localise(ax, lang)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left")
+    return to_svg(fig, salt)

@@ -35,10 +35,22 @@ class LevelRate(Record):
 
 
 class JobTerm(Record):
-    """One term (level or progression of an indicator) of the job model."""
+    """One term of the job model: the level or progression of an indicator, job search (B10:
+    searching, or a channel used by a searcher) or the log reservation wage (B11)."""
 
-    item: Indicator
-    term: Literal["level", "progression"]
+    item: Literal[Indicator, Literal["B10", "B11"]]  # one enum: the indicators, B10, B11
+    term: Literal[
+        "level",
+        "progression",
+        "searching",
+        "newspapers",
+        "internet",
+        "unsolicited",
+        "network",
+        "internship",
+        "temp_agency",
+        "log_wage",
+    ]
     coef: Num
     se: Num
     t: Num
@@ -54,6 +66,51 @@ class JobTerm(Record):
     )
     band_low: Num = Field(default=None, description="simultaneous 95 % band over the terms")
     band_high: Num = None
+    ame: Num = Field(default=None, description="logit average marginal effect on the probability")
+    ame_se: Num = Field(default=None, description="delta method from the logit's CR1")
+    ame_ci_low: Num = None
+    ame_ci_high: Num = None
+
+    @property
+    def column(self) -> str:
+        """The regressor's name in the design: ``B1``, ``d_B1``, ``B10_searching``,
+        ``B10_internet``, ``B11_log``."""
+        if self.term == "level":
+            return self.item
+        if self.term == "progression":
+            return f"d_{self.item}"
+        if self.term == "log_wage":
+            return "B11_log"
+        return f"B10_{self.term}"
+
+
+class CalibrationBin(Record):
+    """One decile of the out-of-sample predicted chance: its mean and the observed rate."""
+
+    decile: int = Field(ge=1, le=10)
+    n: Count
+    n_citizens: Count
+    mean_predicted: Num = Field(description="a linear probability: may lie outside 0-1")
+    observed: Share
+
+
+class Prediction(Estimated):
+    """How well the job model predicts a job out of sample: citizens split into folds (never
+    the rows of one citizen apart), each fold predicted by the model fitted on the others.
+    AUC intervals: DeLong's, influences summed by citizen (95 %)."""
+
+    n_folds: int
+    seed: int
+    auc: Num = None
+    auc_ci_low: Num = None
+    auc_ci_high: Num = None
+    auc_background: Num = Field(default=None, description="the background controls alone")
+    auc_background_ci_low: Num = None
+    auc_background_ci_high: Num = None
+    auc_gain: Num = Field(default=None, description="auc - auc_background, on the same rows")
+    auc_gain_ci_low: Num = None
+    auc_gain_ci_high: Num = None
+    calibration: tuple[CalibrationBin, ...] = ()
 
 
 class JobModel(Estimated):
@@ -70,6 +127,10 @@ class JobModel(Estimated):
     n_bh: Count | None = Field(default=None, description="terms with a BH q below 0.05")
     n_unadjusted: Count | None = Field(default=None, description="terms with p below 0.05")
     n_background_controls: Count | None = None
+    prediction: Prediction | None = None
+    logit_reason: str | None = Field(
+        default=None, description="why the logit (and so the AMEs) could not be fitted"
+    )
 
 
 class LevelShare(Record):

@@ -28,7 +28,7 @@ from bip.analysis.estimation.errors import (
     EstimationError,
     TooFewClustersError,
 )
-from bip.analysis.estimation.models import binomial, ols, poisson
+from bip.analysis.estimation.models import binomial, cross_fitted, logit, ols, poisson
 from bip.analysis.estimation.results import Absorbed, Fit
 
 __all__ = [
@@ -54,6 +54,8 @@ __all__ = [
     "cluster_sums",
     "cr1_factor",
     "cr2",
+    "cross_fitted",
+    "logit",
     "ols",
     "poisson",
 ]

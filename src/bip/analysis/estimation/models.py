@@ -1,4 +1,6 @@
-"""The engine's public faces: :func:`ols`, :func:`poisson`, :func:`binomial` and :func:`cell_means`.
+"""The engine's public faces: :func:`ols`, :func:`poisson`, :func:`binomial` (and
+:func:`logit`, its logit link with weighted-collinearity refits), :func:`cross_fitted`
+(out-of-fold fitted values) and :func:`cell_means`.
 
 Each takes the outcome, the regressors (a DataFrame, or an array with ``names``), the factors
 to absorb and a covariance spec (:class:`Iid`, :class:`Robust` or :class:`Clustered`), and
@@ -26,6 +28,7 @@ from bip.analysis.estimation.design import (
 from bip.analysis.estimation.errors import EmptyDesignError, EstimationError
 from bip.analysis.estimation.results import Absorbed, Fit
 from bip.analysis.estimation.solve import (
+    WeightedCollinearity,
     binomial_information,
     binomial_mean,
     irls_binomial,
@@ -34,7 +37,7 @@ from bip.analysis.estimation.solve import (
     weighted_gram,
 )
 
-__all__ = ["binomial", "cell_means", "ols", "poisson"]
+__all__ = ["binomial", "cell_means", "cross_fitted", "logit", "ols", "poisson"]
 
 IID = Iid()  # the default covariance (a frozen record, safe to share)
 
@@ -328,6 +331,104 @@ def binomial(
         n_obs=n,
         n_clusters=g,
         n_params=len(beta),
+        df=df,
+        bread=bread,
+        dropped=dropped,
+        resid=yv - mu,
+        fitted=mu,
+        deviance=dev,
+    )
+
+
+def cross_fitted(
+    y, X, folds, *, names=None, intercept: bool = True, subsets=None
+) -> np.ndarray | list[np.ndarray]:
+    """Out-of-fold fitted values of least squares: row i's value is from the fit on the rows
+    whose ``folds`` label differs from its own (one label per row).
+
+    One copy of the design and its cross products; each fold's fit solves the full cross
+    products less the fold's own, so no training copy of N × K rows is formed. Columns
+    collinear within a fold's training rows are dropped as :func:`ols` drops them.
+    ``subsets``: a list of column-index lists of ``X``; then one array per subset, the model
+    on those columns (and the intercept), all from the same cross products."""
+    Xv, _ = as_matrix(X, names, intercept=intercept)
+    yv = np.asarray(y, dtype=float)
+    f = np.asarray(folds)
+    check_rows(len(yv))
+    if len(f) != len(yv) or len(Xv) != len(yv):
+        raise EstimationError("cross_fitted needs one fold label and one row of X per outcome")
+    shift = int(intercept)
+    cols = [np.arange(Xv.shape[1])]
+    if subsets is not None:
+        cols = [np.array([*range(shift), *(int(j) + shift for j in sub)]) for sub in subsets]
+    gram, rhs = Xv.T @ Xv, Xv.T @ yv
+    out = [np.empty(len(yv)) for _ in cols]
+    for k in np.unique(f):
+        idx = np.flatnonzero(f == k)
+        Xk, yk = Xv[idx], yv[idx]
+        g, r = gram - Xk.T @ Xk, rhs - Xk.T @ yk
+        for c, o in zip(cols, out, strict=True):
+            sol = normal_equations(g[np.ix_(c, c)], r[c])
+            o[idx] = Xk[:, c[sol.keep]] @ sol.coef
+    return out if subsets is not None else out[0]
+
+
+def logit(
+    y,
+    X,
+    *,
+    names=None,
+    covariance: CovarianceSpec | None = IID,
+    maxit: int = 100,
+    tol: float = 1e-10,
+) -> Fit:
+    """Logistic regression of a 0/1 ``y`` on ``X`` (an intercept added): :func:`binomial`'s
+    IRLS with the logit link, refitted without the columns its weights make collinear.
+
+    Collinearity is judged once, on the unweighted design, as in :func:`poisson`; the bread
+    is (X'WX)⁻¹ with W = μ(1 − μ) at convergence, and ``resid`` the response residuals
+    y − μ, so ``Clustered`` gives CR1 of the score x(y − μ) (statsmodels' ``Logit`` with
+    ``cov_type="cluster"``). ``fitted`` is μ."""
+    spec = covariance
+    if isinstance(spec, CR2):
+        raise EstimationError("CR2 is for least squares; use Clustered(...) with logit")
+    yv = np.asarray(y, dtype=float)
+    check_rows(len(yv))
+    if not np.isin(yv, (0.0, 1.0)).all():
+        raise EstimationError("logit needs a 0/1 outcome without missing values")
+    if yv.min() == yv.max():
+        raise EmptyDesignError("logit needs both outcomes; the sample has only one")
+    Xv, cols = as_matrix(X, names, intercept=True)
+    keep = normal_equations(Xv.T @ Xv, np.zeros(Xv.shape[1])).keep
+    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
+    if len(keep) < Xv.shape[1]:
+        Xv = Xv[:, keep]
+    # A column can be collinear with others only where the weights μ(1 − μ) are large (rows
+    # with μ near 0 or 1 hardly count): the weighted sweep (during IRLS or in the bread at
+    # the estimate) drops it, and the model is refitted without it.
+    while True:
+        try:
+            beta, _, mu, dev = irls_binomial(yv, Xv, link="logit", maxit=maxit, tol=tol)
+            sol = normal_equations(weighted_gram(Xv, mu * (1 - mu))[0], np.zeros(len(beta)))
+            if len(sol.keep) == len(beta):
+                break
+            kept = sol.keep
+        except WeightedCollinearity as exc:
+            kept = exc.keep
+        keep = keep[kept]
+        Xv = np.ascontiguousarray(Xv[:, kept])
+    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
+    bread = sol.bread
+    n, k = len(yv), len(beta)
+    V, g, df = _vcov(spec, bread, Xv, yv - mu, n, k, dispersion=1.0)
+    return Fit(
+        names=tuple(cols[j] for j in keep),
+        coef=beta,
+        vcov=V,
+        covariance=spec,
+        n_obs=n,
+        n_clusters=g,
+        n_params=k,
         df=df,
         bread=bread,
         dropped=dropped,

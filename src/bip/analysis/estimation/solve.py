@@ -1,4 +1,4 @@
-"""Solvers: least squares from the normal equations and Poisson by IRLS.
+"""Solvers: least squares from the normal equations, Poisson and logit by IRLS.
 
 K is small and N may be millions, so both work from the cross-product matrix (one BLAS pass
 over the data) rather than a QR of the N × K design. The cross products are equilibrated
@@ -219,6 +219,18 @@ def weighted_gram(X: np.ndarray, w: np.ndarray, z: np.ndarray | None = None):
     return gram, rhs
 
 
+class WeightedCollinearity(ConvergenceError):
+    """The weighted cross products lost columns the unweighted sweep kept (rows where μ is
+    near 0 or 1 hardly count); ``keep`` are the columns the weighted sweep keeps, so a caller
+    may drop the others and refit (:func:`~bip.analysis.estimation.logit` does)."""
+
+    def __init__(self, keep: np.ndarray) -> None:
+        super().__init__(
+            "binomial weights made the design singular; drop regressors that separate the outcome"
+        )
+        self.keep = keep
+
+
 def irls_binomial(y, X, *, link: str = "cloglog", maxit: int = 100, tol: float = 1e-10):
     """Binary regression (complementary log-log or logit link) by IRLS, without fixed effects.
 
@@ -242,10 +254,7 @@ def irls_binomial(y, X, *, link: str = "cloglog", maxit: int = 100, tol: float =
         gram, rhs = X.gram(w, z) if hasattr(X, "gram") else weighted_gram(X, w, z)
         sol = normal_equations(gram, rhs)
         if len(sol.keep) < X.shape[1]:  # judged once beforehand; weights cannot add any
-            raise ConvergenceError(
-                "binomial weights made the design singular; drop regressors that separate "
-                "the outcome"
-            )
+            raise WeightedCollinearity(sol.keep)
         beta = sol.coef
         eta = X.dot(beta) if hasattr(X, "dot") else X @ beta
         mu = binomial_mean(eta, link)[0]

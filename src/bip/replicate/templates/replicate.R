@@ -221,19 +221,50 @@ for (m in names(a4)) {
   print(round(do.call(rbind, a4[[m]]), 3))
 }
 
+# Job search (B10) and reservation wage (B11) as the job model codes them, NA where not
+# answered: searching (1) vs not searching or no answer (0), no answer its own control; a
+# channel is 1 for a searcher who used it; B11 as the log of the wage within WAGE_BOUNDS.
+search_wage <- function(s) {
+  frame <- list()
+  if ("B10_status" %in% names(s)) {
+    st <- s$B10_status
+    known <- !is.na(st)
+    srch <- known & st %in% "searching"
+    frame$B10_searching <- ifelse(known, as.numeric(srch), NA)
+    frame$B10_no_answer <- ifelse(known, as.numeric(st %in% "no_answer"), NA)
+    for (ch in B10_CHANNELS) {
+      col <- paste0("B10_", ch)
+      if (!(col %in% names(s))) next
+      used <- !is.na(s[[col]]) & as.numeric(s[[col]]) > 0
+      frame[[col]] <- ifelse(known, as.numeric(srch & used), NA)
+    }
+  }
+  if ("B11" %in% names(s)) {
+    frame$B11_log <- log(pmin(pmax(as.numeric(s$B11), WAGE_BOUNDS[1]), WAGE_BOUNDS[2]))
+  }
+  data.frame(frame, check.names = FALSE)
+}
+
 # ---- A5: the job model ---------------------------------------------------------------
 s5 <- panel[panel$is_repeat == 1 & !is.na(panel[[OUTCOME]]), ]
 if (nrow(s5) >= 30) {
-  X5 <- cbind(intercept = 1, as.matrix(cbind(answers(s5, INDICATORS), background(s5))))
+  sw5 <- search_wage(s5)
+  parts5 <- list(answers(s5, INDICATORS))
+  if (ncol(sw5) > 0) parts5[[2]] <- impute(sw5)
+  parts5[[length(parts5) + 1]] <- background(s5)
+  X5 <- as.matrix(do.call(cbind, parts5))
+  X5 <- cbind(intercept = 1, X5[, !duplicated(colnames(X5)), drop = FALSE])
   f5 <- cluster_fit(as.numeric(s5[[OUTCOME]]), X5, s5$citizen_id)
   add("a5_job", "all", "", "n", f5$n)
   add("a5_job", "all", "", "n_citizens", f5$G)
   add("a5_job", "all", "", "r2", f5$r2)
   a5 <- NULL
-  for (col in c(INDICATORS, paste0("d_", INDICATORS))) {
+  ranked <- c(INDICATORS, paste0("d_", INDICATORS), "B10_searching",
+              paste0("B10_", B10_CHANNELS), "B11_log")
+  for (col in ranked) {
     i <- match(col, f5$names)
     if (is.na(i)) next
-    raw <- as.numeric(s5[[col]])
+    raw <- if (col %in% names(sw5)) sw5[[col]] else as.numeric(s5[[col]])
     std <- f5$coef[i] * sd(raw, na.rm = TRUE)
     vals <- c(coef = f5$coef[i], se = f5$se[i], t = f5$t[i], p_value = f5$p[i],
               ci_low = f5$lo[i], ci_high = f5$hi[i], std_coef = std, n = sum(!is.na(raw)))

@@ -156,13 +156,43 @@ foreach it of local indicators {
 }
 bip_impute `indicators' `d_ind'
 local ans `r(vars)'
+* Job search (B10) and reservation wage (B11) as the job model codes them, missing where not
+* answered: searching vs not searching or no answer (no answer its own control), each channel
+* 1 for a searcher who used it, B11 as the log of the wage within `wage_lo'-`wage_hi'.
+local sw ""
+local sw_ranked ""
+capture confirm variable B10_status
+if !_rc {
+    gen double B10_searching = (B10_status == "searching") if B10_status != ""
+    gen double B10_no_answer = (B10_status == "no_answer") if B10_status != ""
+    local sw B10_searching B10_no_answer
+    local sw_ranked B10_searching
+    foreach ch of local b10_channels {
+        capture confirm variable B10_`ch'
+        if _rc continue
+        replace B10_`ch' = (B10_status == "searching" & B10_`ch' == 1 & !missing(B10_`ch'))
+        replace B10_`ch' = . if B10_status == ""
+        local sw `sw' B10_`ch'
+        local sw_ranked `sw_ranked' B10_`ch'
+    }
+}
+capture confirm variable B11
+if !_rc {
+    gen double B11_log = ln(min(max(B11, `wage_lo'), `wage_hi')) if !missing(B11)
+    local sw `sw' B11_log
+    local sw_ranked `sw_ranked' B11_log
+}
+if "`sw'" != "" {
+    bip_impute `sw'
+    local ans `ans' `r(vars)'
+}
 bip_background
 local bg `r(vars)'
 regress `outcome' `ans' `bg', vce(cluster cit)
 post `pf' ("a5_job") ("all") ("") ("n") (e(N))
 post `pf' ("a5_job") ("all") ("") ("n_citizens") (e(N_clust))
 post `pf' ("a5_job") ("all") ("") ("r2") (e(r2))
-foreach v in `indicators' `d_ind' {
+foreach v in `indicators' `d_ind' `sw_ranked' {
     capture local b = _b[i_`v']
     if _rc continue
     if _se[i_`v'] == 0 continue

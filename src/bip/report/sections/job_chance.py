@@ -5,12 +5,13 @@ mental health follow (:mod:`bip.report.sections.job_search`)."""
 from __future__ import annotations
 
 from bip.disclosure import Counts
+from bip.instrument import B10_CHANNELS
 from bip.report import figures as F
 from bip.report import names, numbers
 from bip.report import published as P
 from bip.report.blocks import Block, Figure
 from bip.report.i18n import N_
-from bip.report.sections import job_search
+from bip.report.sections import job_prediction, job_search
 from bip.report.sections.base import INDICATORS, Ctx, Spec, lower, upper, why_not
 from bip.report.style import OURS, OURS_2, PUBLISHED
 from bip.report.tables import Col, Row, Table
@@ -33,6 +34,7 @@ def build(r: Results, c: Ctx) -> list[Block]:
     out: list[Block] = [t, _s12_figure(t, c)]
     out += [_by_level(a5, key, title, c) for key, title in OUTCOMES]
     out.append(_model(a5, c))
+    out += job_prediction.blocks(a5, c)
     out += job_search.blocks(a5, c)
     return out
 
@@ -150,7 +152,15 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
     what = c._("Which indicators predict a job")
     if jm.status != "ok":
         return why_not(c, jm, what)
-    terms = {"level": c._("level"), "progression": c._("progression")}
+    terms = {
+        "level": c._("level"),
+        "progression": c._("progression"),
+        "searching": c._("searching (vs. not searching)"),
+        "log_wage": c._("log hourly wage"),
+    }
+    terms |= {
+        ch: c._("search channel: {channel}").format(channel=names.b10(c, ch)) for ch in B10_CHANNELS
+    }
     rows = tuple(
         Row(
             {
@@ -158,6 +168,7 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
                 "item": names.item(c, t.item),
                 "term": terms[t.term],
                 "coef": t.coef,
+                "ame": t.ame,
                 "lo": t.ci_low,
                 "hi": t.ci_high,
                 "std": t.std_coef,
@@ -169,6 +180,18 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
         )
         for t in jm.terms
     )
+    has_ame = any(t.ame is not None for t in jm.terms)
+    ame_note = (
+        (
+            c._(
+                "Logit AME: the average marginal effect of the same regressor in a logit "
+                "model of the same design, the mean change in the probability per unit; "
+                "close to the coefficient when the linear model fits."
+            ),
+        )
+        if has_ame
+        else ()
+    )
     return Table(
         "tab-a5-model",
         c._("Which indicators predict a job? (linear probability model)"),
@@ -178,6 +201,7 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
             Col("item", c._("Indicator"), "text", False),
             Col("term", c._("Term"), "text", False),
             Col("coef", c._("Coefficient"), "d3"),
+            *((Col("ame", c._("Logit AME"), "d3"),) if has_ame else ()),
             Col("lo", lower(c), "d3"),
             Col("hi", upper(c), "d3"),
             Col("std", c._("Per SD of the regressor"), "d3"),
@@ -189,17 +213,20 @@ def _model(a5: A5JobChance, c: Ctx) -> Block:
         notes=(
             c.n_(
                 "{n} repeat measurement of {cit} citizens; every indicator's level and "
-                "progression together, with {k} background controls; errors clustered by "
-                "citizen. A missing answer is set to the item's mean and flagged.",
+                "progression, job search (B10) and the reservation wage (B11) together, with "
+                "{k} background controls; errors clustered by citizen. A missing answer is set "
+                "to the item's mean and flagged.",
                 "{n} repeat measurements of {cit} citizens; every indicator's level and "
-                "progression together, with {k} background controls; errors clustered by "
-                "citizen. A missing answer is set to the item's mean and flagged.",
+                "progression, job search (B10) and the reservation wage (B11) together, with "
+                "{k} background controls; errors clustered by citizen. A missing answer is set "
+                "to the item's mean and flagged.",
                 jm.n_measurements,
             ).format(
                 n=numbers.integer(jm.n_measurements, c.lang),
                 cit=numbers.integer(jm.n_citizens, c.lang),
                 k=numbers.integer(jm.n_background_controls, c.lang),
             ),
+            *ame_note,
         ),
     )
 
