@@ -14,7 +14,7 @@ from a567_sim import simulate_panel
 
 from bip.analysis import a7_belief, a7_event_study, a7_forecast
 from bip.analysis._two_way import two_way_ols, two_way_poisson
-from bip.analysis.estimation import Clustered, ols, poisson
+from bip.analysis.estimation import Clustered, nested_fe_fit, ols, poisson
 
 
 def _brute_high(p: pd.DataFrame, min_other: int) -> np.ndarray:
@@ -172,7 +172,7 @@ def test_event_study_equals_pyfixest(sim):
     s, y, X, _ = a7_event_study.event_study_design(p)
     X = X.loc[:, X.std() > 0]
     cit = s["citizen_id"].astype(str)
-    fit = a7_event_study.nested_fe_fit(ols(y, X, absorb=cit, covariance=Clustered(cit)))
+    fit = nested_fe_fit(ols(y, X, absorb=cit, covariance=Clustered(cit)))
     cols = list(X.columns)
     df = X.assign(y=y, cit=cit)
     ref = pf.feols(f"y ~ {' + '.join(cols)} | cit", data=df, vcov={"CRV1": "cit"}, fixef_rm="none")

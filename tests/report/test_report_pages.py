@@ -37,7 +37,7 @@ def test_every_figure_draws_data(pdf_pages):
     written, _ = pdf_pages
     doc = written["html"].read_text(encoding="utf-8")
     figs = re.findall(r'<figure id="([^"]+)">(.*?)</figure>', doc, flags=re.S)
-    assert len(figs) == 31
+    assert len(figs) == 34
     for fid, body in figs:
         svg = body[body.index("<svg") :]
         # data marks: markers are <use> of a defined path, bars/histograms are patches

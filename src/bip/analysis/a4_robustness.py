@@ -22,9 +22,16 @@ import numpy as np
 from scipy import stats
 
 from bip.analysis import oster
-from bip.analysis.a7_event_study import nested_fe_fit
 from bip.analysis.common import num
-from bip.analysis.estimation import Clustered, EstimationError, Factor, Fit, cell_means, ols
+from bip.analysis.estimation import (
+    Clustered,
+    EstimationError,
+    Factor,
+    Fit,
+    cell_means,
+    nested_fe_fit,
+    ols,
+)
 
 # The combination the fixed-effects contrasts are measured against (no activity).
 REFERENCE = "0000"

@@ -18,14 +18,12 @@ after their first change (citizen fixed effects), with citizens who never change
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from bip.analysis.common import num
-from bip.analysis.estimation import Clustered, EstimationError, Fit, ols
+from bip.analysis.estimation import Clustered, EstimationError, Fit, nested_fe_fit, ols
 from bip.panel import JOB_OUTCOME as OUTCOME
 
 # Weeks since the first measurement: left edges of the duration dummies (first = reference).
@@ -117,16 +115,6 @@ def event_study_design(panel: pd.DataFrame):
     y = pd.to_numeric(s[OUTCOME]).to_numpy(dtype=float)
     X = pd.concat([event_dummies(t), duration_dummies(s)], axis=1)
     return s, y, X, t
-
-
-def nested_fe_fit(fit: Fit) -> Fit:
-    """``fit`` (fixed effects nested in its clusters) with the CR1 factor counting only the
-    slopes and one intercept in K, as fixest does for nested fixed effects: the engine counts
-    every citizen effect, and with citizen effects and citizen clusters N − K is then far too
-    small."""
-    k = len(fit.names) + 1
-    scale = max(fit.n_obs - fit.n_params, 1) / max(fit.n_obs - k, 1)
-    return dataclasses.replace(fit, vcov=fit.vcov * scale, n_params=k)
 
 
 def event_study(panel: pd.DataFrame, level: float = 0.95) -> dict:

@@ -29,7 +29,7 @@ from bip.analysis.estimation.errors import (
     TooFewClustersError,
 )
 from bip.analysis.estimation.models import binomial, cross_fitted, logit, ols, poisson
-from bip.analysis.estimation.results import Absorbed, Fit
+from bip.analysis.estimation.results import Absorbed, Fit, nested_fe_fit
 
 __all__ = [
     "CR2",
@@ -56,6 +56,7 @@ __all__ = [
     "cr2",
     "cross_fitted",
     "logit",
+    "nested_fe_fit",
     "ols",
     "poisson",
 ]

@@ -9,6 +9,8 @@ returns one frozen :class:`Fit`. Failures raise :class:`EstimationError` (see ``
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -320,7 +322,10 @@ def binomial(
     mu_c = np.clip(mu, 1e-15, 1 - 1e-15)
     info = binomial_information(yv, eta, link)
     cross = Xv.gram(info) if isinstance(Xv, GroupBlocks) else weighted_gram(Xv, info)
-    bread = normal_equations(cross[0], np.zeros(len(beta))).bread
+    sol = normal_equations(cross[0], np.zeros(len(beta)))
+    if len(sol.keep) < len(beta):  # the weights at the estimate lost a column
+        raise WeightedCollinearity(sol.keep)
+    bread = sol.bread
     score = (yv - mu_c) * binomial_mean(eta, link)[1] / (mu_c * (1 - mu_c))  # ∂ℓ/∂η
     V, g, df = _vcov(spec, bread, Xv, score, n, len(beta), dispersion=1.0)
     return Fit(
@@ -382,57 +387,35 @@ def logit(
     maxit: int = 100,
     tol: float = 1e-10,
 ) -> Fit:
-    """Logistic regression of a 0/1 ``y`` on ``X`` (an intercept added): :func:`binomial`'s
-    IRLS with the logit link, refitted without the columns its weights make collinear.
+    """Logistic regression of a 0/1 ``y`` on ``X`` (an intercept added): :func:`binomial` with
+    the logit link, refitted without the columns its weights make collinear.
 
-    Collinearity is judged once, on the unweighted design, as in :func:`poisson`; the bread
-    is (X'WX)⁻¹ with W = μ(1 − μ) at convergence, and ``resid`` the response residuals
-    y − μ, so ``Clustered`` gives CR1 of the score x(y − μ) (statsmodels' ``Logit`` with
-    ``cov_type="cluster"``). ``fitted`` is μ."""
-    spec = covariance
-    if isinstance(spec, CR2):
-        raise EstimationError("CR2 is for least squares; use Clustered(...) with logit")
-    yv = np.asarray(y, dtype=float)
-    check_rows(len(yv))
-    if not np.isin(yv, (0.0, 1.0)).all():
-        raise EstimationError("logit needs a 0/1 outcome without missing values")
-    if yv.min() == yv.max():
-        raise EmptyDesignError("logit needs both outcomes; the sample has only one")
+    Collinearity is judged first on the unweighted design, as in :func:`poisson`; a column can
+    also be collinear with others only where the weights μ(1 − μ) are large (rows with μ near
+    0 or 1 hardly count), and a column the weighted sweep drops during IRLS or at the estimate
+    is dropped and the model refitted. The bread is (X'WX)⁻¹ with W = μ(1 − μ) and the score
+    x(y − μ), so ``Clustered`` is statsmodels' ``Logit(...).fit(cov_type="cluster")``;
+    ``resid`` is y − μ, ``fitted`` μ."""
     Xv, cols = as_matrix(X, names, intercept=True)
     keep = normal_equations(Xv.T @ Xv, np.zeros(Xv.shape[1])).keep
-    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
-    if len(keep) < Xv.shape[1]:
-        Xv = Xv[:, keep]
-    # A column can be collinear with others only where the weights μ(1 − μ) are large (rows
-    # with μ near 0 or 1 hardly count): the weighted sweep (during IRLS or in the bread at
-    # the estimate) drops it, and the model is refitted without it.
     while True:
+        Xk = np.ascontiguousarray(Xv[:, keep])
         try:
-            beta, _, mu, dev = irls_binomial(yv, Xv, link="logit", maxit=maxit, tol=tol)
-            sol = normal_equations(weighted_gram(Xv, mu * (1 - mu))[0], np.zeros(len(beta)))
-            if len(sol.keep) == len(beta):
-                break
-            kept = sol.keep
+            fit = binomial(
+                y,
+                Xk,
+                link="logit",
+                names=[cols[j] for j in keep],
+                intercept=False,
+                covariance=covariance,
+                maxit=maxit,
+                tol=tol,
+            )
+            break
         except WeightedCollinearity as exc:
+            # exc.keep indexes Xk's columns: binomial's unweighted sweep drops none of them
             kept = exc.keep
         keep = keep[kept]
-        Xv = np.ascontiguousarray(Xv[:, kept])
-    dropped = tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
-    bread = sol.bread
-    n, k = len(yv), len(beta)
-    V, g, df = _vcov(spec, bread, Xv, yv - mu, n, k, dispersion=1.0)
-    return Fit(
-        names=tuple(cols[j] for j in keep),
-        coef=beta,
-        vcov=V,
-        covariance=spec,
-        n_obs=n,
-        n_clusters=g,
-        n_params=k,
-        df=df,
-        bread=bread,
-        dropped=dropped,
-        resid=yv - mu,
-        fitted=mu,
-        deviance=dev,
+    return dataclasses.replace(
+        fit, dropped=tuple(cols[j] for j in range(len(cols)) if j not in set(keep))
     )

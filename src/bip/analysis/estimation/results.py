@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,3 +123,13 @@ class Fit:
 
     def __str__(self) -> str:
         return self.summary
+
+
+def nested_fe_fit(fit: Fit) -> Fit:
+    """``fit`` (fixed effects nested in its clusters) with the CR1 factor counting only the
+    slopes and one intercept in K, as fixest does for nested fixed effects: the engine counts
+    every citizen effect, and with citizen effects and citizen clusters N − K is then far too
+    small."""
+    k = len(fit.names) + 1
+    scale = max(fit.n_obs - fit.n_params, 1) / max(fit.n_obs - k, 1)
+    return dataclasses.replace(fit, vcov=fit.vcov * scale, n_params=k)
