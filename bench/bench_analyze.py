@@ -63,6 +63,18 @@ A3 19.3 -> 4.5 s, A4 34.5/45.5 -> 21.8 s, A5 ~47 -> 20.4 s, A6 ~68 -> 37 s. Fres
 expensive on this VM (first touch of 1 GB measured at 2.4 s, re-faulting freed memory 0.12 s):
 the allocations of N x K and clusters x K arrays are a large part of what remains. Targets
 still not met: A4 <= 5 s, bip analyze <= 120 s and <= 4 GiB.
+
+2026-12-08, after the validation speed-up and the new analyses of the night (A4's Oster delta
+and citizen fixed-effects model, A5's B10/B11, out-of-sample prediction, logit AMEs and hazard
+model, A6's leave-out variance and quartile tests): two `bip analyze --no-pdf` runs of the
+scale-100 cohort on the quiet machine, RSS sampled each second. First run 233 s, peak 8.53 GiB
+(A5's logit holding four N x K copies); then A5 let its design frames go and the logit kept
+its design uncopied (results identical, compare_results 0 differences at 1e-10): second run
+274 s, peak 7.38 GiB, with every step slower alike (the machine, not the code: validation
+20.2 -> 27.9 s). By step (first / second run): validation 20.2 / 27.9 s (benefit_weeks
+10.6 / 14.6 s; 49 s and 35 s the day before), panel 23.7 / 26.4 s, A1-A3 8.5 / 9.0 s, A4 15.2 /
+18.3 s, A5 44.1 / 51.1 s (20 s before the new A5 parts), A6 30.7 / 43.6 s, A7 80.0 / 87.9 s.
+The peak is A5 (7.4 GiB), then A7 and A6 (~5.9). Targets still not met.
 """
 
 from __future__ import annotations

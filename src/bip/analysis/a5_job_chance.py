@@ -157,15 +157,18 @@ def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
     bg = background(s)
     X = combine(ans, extra, bg)
     y = _num(s[OUTCOME]).to_numpy()
-    # One float copy of the design for the LPM, its prediction and the logit.
+    # One float copy of the design for the LPM, its prediction and the logit; the frames it
+    # came from are let go (at scale 100 each is about 1 GB) and only their columns kept.
     Xa, names = X.to_numpy(dtype=float), list(X.columns)
+    ans_cols, extra_cols, bg_names = ans.columns, extra.columns, list(bg.columns)
+    del X, ans, extra, bg
     try:
         fit = ols(y, Xa, names=names, covariance=Clustered(s["citizen_id"].astype(str)))
     except EstimationError as exc:
         return {**base, "status": "not_estimable", "reason": str(exc)}
     tab = fit.table()
     rows = []
-    raw = {c: _num(s[c]) for c in ans.columns.intersection(s.columns)} | {
+    raw = {c: _num(s[c]) for c in ans_cols.intersection(s.columns)} | {
         c: raw_extra[c] for c in raw_extra
     }
     ranked = [
@@ -206,7 +209,7 @@ def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
             }
         )
     rows.sort(key=lambda r: -(r["t"] if r["t"] is not None else -np.inf))
-    bg_cols = [names.index(c) for c in bg.columns if c in names]
+    bg_cols = [names.index(c) for c in bg_names if c in names]
     prediction = a5_prediction.out_of_sample(y, Xa, bg_cols, cit, seed=seed)
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
@@ -223,7 +226,7 @@ def job_model(panel: pd.DataFrame, *, seed: int = 0) -> dict:
         "n_bh": sum(r["q_value"] is not None and r["q_value"] < 1 - LEVEL for r in rows),
         "n_unadjusted": sum(r["p_value"] is not None and r["p_value"] < 1 - LEVEL for r in rows),
         "n_background_controls": int(
-            len(fit.names) - sum(c in ans.columns or c in extra.columns for c in fit.names) - 1
+            len(fit.names) - sum(c in ans_cols or c in extra_cols for c in fit.names) - 1
         ),
     }
 

@@ -399,7 +399,8 @@ def logit(
     Xv, cols = as_matrix(X, names, intercept=True)
     keep = normal_equations(Xv.T @ Xv, np.zeros(Xv.shape[1])).keep
     while True:
-        Xk = np.ascontiguousarray(Xv[:, keep])
+        # No copy of the design while every column is kept (about 1 GB in A5 at scale 100).
+        Xk = Xv if len(keep) == Xv.shape[1] else np.ascontiguousarray(Xv[:, keep])
         try:
             fit = binomial(
                 y,
