@@ -37,8 +37,15 @@ import pandas as pd
 from scipy import stats
 
 from bip.analysis._design import Background, background_columns, impute_columns
-from bip.analysis.estimation import Clustered, EstimationError, GroupBlocks, binomial
-from bip.analysis.estimation.solve import binomial_mean, normal_equations
+from bip.analysis.common import MIN_OTHER_CITIZENS, num
+from bip.analysis.estimation import (
+    Clustered,
+    EstimationError,
+    GroupBlocks,
+    binomial,
+    binomial_mean,
+    normal_equations,
+)
 from bip.panel import JOB_OUTCOME, QUARTER_JOB_OUTCOME
 
 LINK = "cloglog"
@@ -49,7 +56,6 @@ HORIZON_BANDS = 4
 GROUPS = ("J", "O", "S", "H")
 BELIEFS = ("S12", "B8")
 LEVELS = (1, 2, 4, 5)  # against level 3
-MIN_OTHER_CITIZENS = 5
 LEVEL = 0.95
 CW_RATE = "cw_other_job_13w"  # per 10 percentage points
 CHANGES = "n_cw_changes"
@@ -209,11 +215,6 @@ def fit_hazard(panel: pd.DataFrame, pp: pd.DataFrame):
     return fit, X, names, gone
 
 
-def _f(x) -> float | None:
-    x = float(x)
-    return x if np.isfinite(x) else None
-
-
 def _group(name: str) -> str | None:
     if name.startswith("weeks_"):
         return "duration"
@@ -260,12 +261,12 @@ def hazard(panel: pd.DataFrame) -> dict:
             {
                 "term": name,
                 "group": group,
-                "coef": _f(b),
-                "se": _f(se),
-                "hazard_ratio": _f(np.exp(b)),
-                "ci_low": _f(np.exp(b - t * se)),
-                "ci_high": _f(np.exp(b + t * se)),
-                "p_value": _f(2 * stats.t.sf(abs(b / se), fit.df)),
+                "coef": num(b),
+                "se": num(se),
+                "hazard_ratio": num(np.exp(b)),
+                "ci_low": num(np.exp(b - t * se)),
+                "ci_high": num(np.exp(b + t * se)),
+                "p_value": num(2 * stats.t.sf(abs(b / se), fit.df)),
                 "n": int(np.count_nonzero(X.T[:, names.index(name)])),  # a row-level column
             }
         )
@@ -305,7 +306,7 @@ def _baseline(panel, pp, X, names, fit, t) -> dict:
 
     def interval(est: float, g: np.ndarray) -> dict:
         se = float(np.sqrt(max(g @ fit.vcov @ g, 0.0)))
-        return {"low": _f(max(est - t * se, 0.0)), "high": _f(min(est + t * se, 1.0))}
+        return {"low": num(max(est - t * se, 0.0)), "high": num(min(est + t * se, 1.0))}
 
     rows, h_obs = [], []
     surv = np.ones(n_e)  # Π(1 − h_b) over the bands so far, per entry row
@@ -315,15 +316,15 @@ def _baseline(panel, pp, X, names, fit, t) -> dict:
         at = band == j
         n_at, n_ev = int(at.sum()), int(ev[at].sum())
         row: dict = {"band": name, "n_at_risk": n_at, "n_events": n_ev}
-        row["observed"] = _f(n_ev / n_at) if n_at else None
+        row["observed"] = num(n_ev / n_at) if n_at else None
         if j < HORIZON_BANDS:
             h_obs.append(n_ev / n_at if n_at else np.nan)
-            row["cumulative_life_table"] = _f(1 - np.prod(1 - np.asarray(h_obs)))
+            row["cumulative_life_table"] = num(1 - np.prod(1 - np.asarray(h_obs)))
         if j in pos or j == 0:
             h, d = binomial_mean(eta0 + (fit.coef[pos[j]] if j else 0.0), LINK)
             est = float(h.mean())
             ci = interval(est, grad(d, {j: float(d.mean())}))
-            row.update(model=_f(est), model_ci_low=ci["low"], model_ci_high=ci["high"])
+            row.update(model=num(est), model_ci_low=ci["low"], model_ci_high=ci["high"])
             if j < HORIZON_BANDS and len(acc_unit) == j:
                 # F = 1 − Π(1 − h_b): dF/dβ = Π(1 − h_b) · Σ_b h_b'/(1 − h_b) · (x_i + e_b)
                 surv *= 1 - h
@@ -333,7 +334,7 @@ def _baseline(panel, pp, X, names, fit, t) -> dict:
                 unit = {b: float((surv * a).mean()) for b, a in acc_unit.items()}
                 ci = interval(cum, grad(surv * acc, unit))
                 row.update(
-                    cumulative_model=_f(cum),
+                    cumulative_model=num(cum),
                     cumulative_model_ci_low=ci["low"],
                     cumulative_model_ci_high=ci["high"],
                 )
@@ -348,7 +349,7 @@ def _baseline(panel, pp, X, names, fit, t) -> dict:
         "cumulative_52w_model_ci_low": last.get("cumulative_model_ci_low"),
         "cumulative_52w_model_ci_high": last.get("cumulative_model_ci_high"),
         "cumulative_52w_life_table": last.get("cumulative_life_table"),
-        "observed_52w": _f(y52[known].mean()) if known.any() else None,
+        "observed_52w": num(y52[known].mean()) if known.any() else None,
         "n_observed_52w": int(known.sum()),
         "n_entry": n_e,
     }

@@ -10,6 +10,7 @@ from scipy import stats
 
 from bip.analysis import multiplicity
 from bip.analysis.a6_effects import QUARTILES, _f
+from bip.analysis.a6_inference import LEVEL
 from bip.analysis.estimation import EstimationError, Factor, cell_means
 from bip.instrument import GROUPS, S1_GROUP, S_ITEMS
 from bip.panel import JOB_OUTCOME as OUTCOME
@@ -72,7 +73,6 @@ def quartile_profile(sample: pd.DataFrame, quart: pd.Series, effects: pd.Series)
 # 004's statements compare one quartile with the other three: the most effective (4) and the
 # least effective (1).
 CONTRASTS = (("top_vs_rest", 4), ("bottom_vs_rest", 1))
-LEVEL = 0.95
 
 
 def _profile_outcomes(sample: pd.DataFrame):

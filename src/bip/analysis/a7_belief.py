@@ -20,7 +20,7 @@ import pandas as pd
 
 from bip.analysis._design import Background
 from bip.analysis._two_way import two_way_ols, two_way_poisson
-from bip.analysis.common import num
+from bip.analysis.common import MIN_OTHER_CITIZENS, num
 from bip.analysis.estimation import Clustered, EstimationError, Fit, poisson
 
 __all__ = [
@@ -33,8 +33,6 @@ __all__ = [
 ]
 from bip.panel import JOB_OUTCOME as OUTCOME
 
-# Fewest other citizens with an S12 answer behind a caseworker's classification.
-MIN_OTHER_CITIZENS = 5
 # The minimums of the sensitivity table (the chosen one included).
 SENSITIVITY_MINIMUMS = (1, 3, 5, 10, 20)
 

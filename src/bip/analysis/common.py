@@ -11,6 +11,10 @@ import pandas as pd
 
 from bip.instrument import ALL_COMBINATIONS
 
+# Fewest other citizens behind a caseworker-level leave-out measure (A7's belief
+# classification, the hazard model's caseworker job rate): fewer make it one citizen's noise.
+MIN_OTHER_CITIZENS = 5
+
 
 def num(x) -> float | None:
     """A JSON-ready float: NaN, NA and infinities become None."""

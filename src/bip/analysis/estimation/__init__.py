@@ -30,6 +30,7 @@ from bip.analysis.estimation.errors import (
 )
 from bip.analysis.estimation.models import binomial, cross_fitted, logit, ols, poisson
 from bip.analysis.estimation.results import Absorbed, Fit, nested_fe_fit
+from bip.analysis.estimation.solve import binomial_mean, normal_equations
 
 __all__ = [
     "CR2",
@@ -49,6 +50,7 @@ __all__ = [
     "Robust",
     "TooFewClustersError",
     "binomial",
+    "binomial_mean",
     "cell_means",
     "cluster_codes",
     "cluster_sums",
@@ -57,6 +59,7 @@ __all__ = [
     "cross_fitted",
     "logit",
     "nested_fe_fit",
+    "normal_equations",
     "ols",
     "poisson",
 ]
